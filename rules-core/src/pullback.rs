@@ -1,0 +1,81 @@
+//! The [`Pullback`] trait and the [`Patterns`] trait that `#[rrule]` implements for testing.
+
+/// A pullback: maps the cotangent of a function's output to the cotangents of its inputs.
+///
+/// `#[rrule]` implements `Pullback<C>` for every *pattern* `C` of output cotangents in which each
+/// cotangent is either its declared type or [`Zero`](crate::Zero) (each pattern a separately
+/// compiled body with the work that only feeds zero terms removed), and for the runtime pattern in
+/// which each cotangent is a [`MaybeZero`](crate::MaybeZero).
+///
+/// A single output takes its cotangent bare; several outputs take a tuple. The output is the bare
+/// input cotangent for one input and a tuple for several.
+///
+/// `pullback` takes `&self`: a pullback may be called any number of times (rows of a Jacobian,
+/// a second derivative pass). Cotangents are taken by value so that a rule may reuse their storage.
+///
+/// ```
+/// use ndarray::{array, Array1};
+/// use rules_core::{rrule, Pullback, Zero};
+///
+/// #[rrule]
+/// fn scale(x: Array1<f64>, k: f64) -> Array1<f64> {
+///     let y = &x * k;
+///     (y, move |dy: Array1<f64>| -> (Array1<f64>, f64) { (&dy * k, dy.dot(&x)) })
+/// }
+///
+/// let (y, pb) = scale::rrule(array![1.0, 2.0], 3.0);
+/// assert_eq!(y, array![3.0, 6.0]);
+/// let (dx, dk) = pb.pullback(array![1.0, 1.0]);
+/// assert_eq!((dx, dk), (array![3.0, 3.0], 3.0));
+/// // The Zero pattern runs nothing and returns typed zeros.
+/// let (dx, dk): (Zero, Zero) = pb.pullback(Zero);
+/// assert_eq!((dx, dk), (Zero, Zero));
+/// ```
+pub trait Pullback<C> {
+    /// The input cotangents this pattern produces.
+    type Output;
+    /// Maps output cotangents to input cotangents.
+    fn pullback(&self, cotangent: C) -> Self::Output;
+}
+
+/// Every pattern of a rule, reachable from one dense cotangent: the hook the testing kit uses.
+///
+/// `#[rrule]` implements this for its pullback object with `C` the dense cotangent (the declared
+/// closure parameter types, bare for one output, a tuple for several). Bit `i` of `zero_mask` set
+/// means "output cotangent `i` is zero in this pattern". Both methods return the input cotangents
+/// in runtime form: each one a [`MaybeZero`](crate::MaybeZero), with
+/// [`NoTangent`](crate::NoTangent) left as it is.
+///
+/// ```
+/// use ndarray::{array, Array1};
+/// use rules_core::{rrule, MaybeZero, Patterns};
+///
+/// #[rrule]
+/// fn add_mul(x: Array1<f64>, y: Array1<f64>) -> (Array1<f64>, Array1<f64>) {
+///     let s = &x + &y;
+///     let p = &x * &y;
+///     ((s, p), move |ds: Array1<f64>, dp: Array1<f64>| -> (Array1<f64>, Array1<f64>) {
+///         (&ds + &(&dp * &y), &ds + &(&dp * &x))
+///     })
+/// }
+///
+/// let (_, pb) = add_mul::rrule(array![1.0, 2.0], array![3.0, 4.0]);
+/// assert_eq!(<_ as Patterns<(Array1<f64>, Array1<f64>)>>::COTANGENTS, &["ds", "dp"]);
+/// // Pattern (ds, Zero): only the `ds` terms run.
+/// let out = pb.pullback_static(0b10, (array![1.0, 1.0], array![5.0, 5.0])).unwrap();
+/// assert_eq!(out, (MaybeZero::Value(array![1.0, 1.0]), MaybeZero::Value(array![1.0, 1.0])));
+/// ```
+pub trait Patterns<C>: Pullback<C> {
+    /// The input cotangents in runtime form.
+    type Runtime;
+    /// The names of the output cotangents (the closure's parameters), in order.
+    const COTANGENTS: &'static [&'static str];
+    /// The names of the inputs (the function's parameters), in order.
+    const INPUTS: &'static [&'static str];
+    /// Runs the statically specialised body for `zero_mask`, with the cotangents whose bit is set
+    /// replaced by [`Zero`](crate::Zero). `None` if the rule does not generate that pattern.
+    fn pullback_static(&self, zero_mask: u64, cotangent: C) -> Option<Self::Runtime>;
+    /// Runs the runtime pattern, with the cotangents whose bit is set passed as
+    /// [`MaybeZero::Zero`](crate::MaybeZero::Zero) and the others as `MaybeZero::Value`.
+    fn pullback_runtime(&self, zero_mask: u64, cotangent: C) -> Self::Runtime;
+}
