@@ -19,13 +19,20 @@
 //!     })
 //! }
 //!
-//! assert_eq!(scale(array![1.0, 2.0], 2.0), array![2.0, 4.0]);
-//! let (y, pb) = scale::rrule(array![1.0, 2.0], 2.0);
-//! let (dx, dk) = pb.pullback(array![1.0, 0.5]);
-//! assert_eq!(dx, array![2.0, 1.0]);
-//! assert_eq!(dk, 2.0);
-//! # let _ = (y, Zero);
+//! fn main() {
+//!     assert_eq!(scale(array![1.0, 2.0], 2.0), array![2.0, 4.0]);
+//!     let (y, pb) = scale::rrule(array![1.0, 2.0], 2.0);
+//!     let (dx, dk) = pb.pullback(array![1.0, 0.5]);
+//!     assert_eq!(dx, array![2.0, 1.0]);
+//!     assert_eq!(dk, 2.0);
+//!     // Where the output cotangent is statically zero, nothing runs:
+//!     let (dx, dk): (Zero, Zero) = pb.pullback(Zero);
+//!     # let _ = (y, dx, dk);
+//! }
 //! ```
+//!
+//! Declare rules at module level (not inside a function body): the generated `scale` module
+//! imports its parent module's names with `use super::*`.
 //!
 //! The pieces:
 //! * the tangent algebra: [`Zero`], [`NoTangent`], [`MaybeZero`], [`Accumulate`];

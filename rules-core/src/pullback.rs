@@ -23,13 +23,15 @@
 ///     (y, move |dy: Array1<f64>| -> (Array1<f64>, f64) { (&dy * k, dy.dot(&x)) })
 /// }
 ///
-/// let (y, pb) = scale::rrule(array![1.0, 2.0], 3.0);
-/// assert_eq!(y, array![3.0, 6.0]);
-/// let (dx, dk) = pb.pullback(array![1.0, 1.0]);
-/// assert_eq!((dx, dk), (array![3.0, 3.0], 3.0));
-/// // The Zero pattern runs nothing and returns typed zeros.
-/// let (dx, dk): (Zero, Zero) = pb.pullback(Zero);
-/// assert_eq!((dx, dk), (Zero, Zero));
+/// fn main() {
+///     let (y, pb) = scale::rrule(array![1.0, 2.0], 3.0);
+///     assert_eq!(y, array![3.0, 6.0]);
+///     let (dx, dk) = pb.pullback(array![1.0, 1.0]);
+///     assert_eq!((dx, dk), (array![3.0, 3.0], 3.0));
+///     // The Zero pattern runs nothing and returns typed zeros.
+///     let (dx, dk): (Zero, Zero) = pb.pullback(Zero);
+///     assert_eq!((dx, dk), (Zero, Zero));
+/// }
 /// ```
 pub trait Pullback<C> {
     /// The input cotangents this pattern produces.
@@ -59,11 +61,17 @@ pub trait Pullback<C> {
 ///     })
 /// }
 ///
-/// let (_, pb) = add_mul::rrule(array![1.0, 2.0], array![3.0, 4.0]);
-/// assert_eq!(<_ as Patterns<(Array1<f64>, Array1<f64>)>>::COTANGENTS, &["ds", "dp"]);
-/// // Pattern (ds, Zero): only the `ds` terms run.
-/// let out = pb.pullback_static(0b10, (array![1.0, 1.0], array![5.0, 5.0])).unwrap();
-/// assert_eq!(out, (MaybeZero::Value(array![1.0, 1.0]), MaybeZero::Value(array![1.0, 1.0])));
+/// fn cotangent_names<P: Patterns<C>, C>(_: &P) -> &'static [&'static str] {
+///     P::COTANGENTS
+/// }
+///
+/// fn main() {
+///     let (_, pb) = add_mul::rrule(array![1.0, 2.0], array![3.0, 4.0]);
+///     assert_eq!(cotangent_names::<_, (Array1<f64>, Array1<f64>)>(&pb), ["ds", "dp"]);
+///     // Pattern (ds, Zero): only the `ds` terms run.
+///     let out = pb.pullback_static(0b10, (array![1.0, 1.0], array![5.0, 5.0])).unwrap();
+///     assert_eq!(out, (MaybeZero::Value(array![1.0, 1.0]), MaybeZero::Value(array![1.0, 1.0])));
+/// }
 /// ```
 pub trait Patterns<C>: Pullback<C> {
     /// The input cotangents in runtime form.

@@ -1,0 +1,249 @@
+//! Captures: the pullback closure's free variables that the forward body or the parameters bind.
+//!
+//! They move into one tuple owned by the pullback object. Each specialised body receives that
+//! tuple by reference as `__caps` and reads capture `n` as the place `__caps.n`, which is exactly
+//! what a `Fn` closure sees of its captured variables.
+//!
+//! Both passes walk the body with a stack of scopes so that a closure-local binding that shadows a
+//! capture (`let u = ...;`, a closure parameter, a `match` arm, a `for` pattern) is left alone.
+//! Identifiers inside macro invocations (`s![..k]`, `azip!`) are scanned token by token.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Group, Ident, Punct, Spacing, Span, TokenStream, TokenTree};
+use quote::quote;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Block, Expr, FieldValue, Macro, Member, Pat, Stmt};
+
+use crate::names;
+
+/// The name of the capture tuple inside the generated bodies (hygienic: user code cannot see it).
+pub(crate) fn caps_ident() -> Ident {
+    Ident::new("__caps", Span::mixed_site())
+}
+
+/// The captures of a closure with parameters `params` and body `body`: the free names of the
+/// body that are in `candidates`, in order of first use.
+pub(crate) fn find(params: &[Pat], body: &Block, candidates: &[String]) -> Vec<String> {
+    let candidates: BTreeMap<String, usize> =
+        candidates.iter().enumerate().map(|(i, c)| (c.clone(), i)).collect();
+    let mut w = Walker::new(&candidates, None);
+    w.push(params);
+    let mut body = body.clone();
+    w.visit_block_mut(&mut body);
+    w.found
+}
+
+/// Rewrites every free use of a capture in `body` (whose closure has parameters `params`) into
+/// the place `__caps.n`, `n` being the capture's position.
+pub(crate) fn rewrite(params: &[Pat], body: &mut Block, captures: &[String]) {
+    let map: BTreeMap<String, usize> =
+        captures.iter().enumerate().map(|(i, c)| (c.clone(), i)).collect();
+    let mut w = Walker::new(&map, Some(caps_ident()));
+    w.push(params);
+    w.visit_block_mut(body);
+}
+
+struct Walker<'a> {
+    scopes: Vec<Vec<String>>,
+    candidates: &'a BTreeMap<String, usize>,
+    found: Vec<String>,
+    rewrite_to: Option<Ident>,
+}
+
+impl<'a> Walker<'a> {
+    fn new(candidates: &'a BTreeMap<String, usize>, rewrite_to: Option<Ident>) -> Self {
+        Walker { scopes: Vec::new(), candidates, found: Vec::new(), rewrite_to }
+    }
+
+    fn push(&mut self, pats: &[Pat]) {
+        let names = pats.iter().flat_map(names::pat_names).collect();
+        self.scopes.push(names);
+    }
+
+    fn bind(&mut self, pat: &Pat) {
+        let names = names::pat_names(pat);
+        if let Some(top) = self.scopes.last_mut() {
+            top.extend(names);
+        }
+    }
+
+    /// If `name` is a free use of a capture, records it and returns its index.
+    fn free_capture(&mut self, name: &str) -> Option<usize> {
+        if self.scopes.iter().any(|s| s.iter().any(|b| b == name)) {
+            return None;
+        }
+        let idx = *self.candidates.get(name)?;
+        if !self.found.iter().any(|f| f == name) {
+            self.found.push(name.to_owned());
+        }
+        Some(idx)
+    }
+
+    fn place(&self, idx: usize, span: Span) -> Option<Expr> {
+        let caps = self.rewrite_to.as_ref()?;
+        let idx = syn::Index { index: u32::try_from(idx).ok()?, span };
+        Some(syn::parse_quote!(#caps.#idx))
+    }
+
+    fn place_tokens(&self, idx: usize, span: Span) -> Option<Vec<TokenTree>> {
+        let caps = self.rewrite_to.as_ref()?;
+        let mut dot = Punct::new('.', Spacing::Alone);
+        dot.set_span(span);
+        let mut lit = proc_macro2::Literal::usize_unsuffixed(idx);
+        lit.set_span(span);
+        Some(vec![TokenTree::Ident(caps.clone()), TokenTree::Punct(dot), TokenTree::Literal(lit)])
+    }
+
+    fn tokens(&mut self, tokens: TokenStream) -> TokenStream {
+        let tts: Vec<TokenTree> = tokens.into_iter().collect();
+        let mut out = Vec::with_capacity(tts.len());
+        for (i, tt) in tts.iter().enumerate() {
+            match tt {
+                TokenTree::Group(g) => {
+                    let mut ng = Group::new(g.delimiter(), self.tokens(g.stream()));
+                    ng.set_span(g.span());
+                    out.push(TokenTree::Group(ng));
+                }
+                TokenTree::Ident(id) if names::may_be_variable(&tts, i) => {
+                    match self.free_capture(&id.to_string()) {
+                        Some(idx) => match self.place_tokens(idx, id.span()) {
+                            Some(place) => out.extend(place),
+                            None => out.push(tt.clone()),
+                        },
+                        None => out.push(tt.clone()),
+                    }
+                }
+                _ => out.push(tt.clone()),
+            }
+        }
+        out.into_iter().collect()
+    }
+
+    /// Visits an `if`/`while` condition, binding the names its `let`s introduce.
+    fn cond(&mut self, cond: &mut Expr) {
+        match cond {
+            Expr::Let(l) => {
+                self.visit_expr_mut(&mut l.expr);
+                self.bind(&l.pat);
+            }
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+                self.cond(&mut b.left);
+                self.cond(&mut b.right);
+            }
+            other => self.visit_expr_mut(other),
+        }
+    }
+}
+
+impl VisitMut for Walker<'_> {
+    fn visit_block_mut(&mut self, block: &mut Block) {
+        self.scopes.push(Vec::new());
+        for stmt in &mut block.stmts {
+            self.visit_stmt_mut(stmt);
+        }
+        self.scopes.pop();
+    }
+
+    fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
+        match stmt {
+            Stmt::Local(local) => {
+                if let Some(init) = &mut local.init {
+                    self.visit_expr_mut(&mut init.expr);
+                    if let Some((_, diverge)) = &mut init.diverge {
+                        self.visit_expr_mut(diverge);
+                    }
+                }
+                self.bind(&local.pat);
+            }
+            Stmt::Item(_) => {}
+            Stmt::Expr(e, _) => self.visit_expr_mut(e),
+            Stmt::Macro(m) => self.visit_macro_mut(&mut m.mac),
+        }
+    }
+
+    fn visit_macro_mut(&mut self, mac: &mut Macro) {
+        mac.tokens = self.tokens(core::mem::take(&mut mac.tokens));
+    }
+
+    fn visit_field_value_mut(&mut self, fv: &mut FieldValue) {
+        // `S { k }` must become `S { k: __caps.0 }`.
+        if fv.colon_token.is_none() {
+            if let Member::Named(name) = &fv.member {
+                if let Some(idx) = self.free_capture(&name.to_string()) {
+                    if let Some(place) = self.place(idx, name.span()) {
+                        fv.colon_token = Some(Default::default());
+                        fv.expr = place;
+                    }
+                }
+                return;
+            }
+        }
+        self.visit_expr_mut(&mut fv.expr);
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        match expr {
+            Expr::Path(p)
+                if p.qself.is_none()
+                    && p.path.leading_colon.is_none()
+                    && p.path.segments.len() == 1
+                    && p.path.segments[0].arguments.is_none() =>
+            {
+                let ident = &p.path.segments[0].ident;
+                if let Some(idx) = self.free_capture(&ident.to_string()) {
+                    if let Some(place) = self.place(idx, ident.span()) {
+                        *expr = place;
+                    }
+                }
+            }
+            Expr::Closure(c) => {
+                let params: Vec<Pat> = c.inputs.iter().cloned().collect();
+                self.push(&params);
+                self.visit_expr_mut(&mut c.body);
+                self.scopes.pop();
+            }
+            Expr::ForLoop(f) => {
+                self.visit_expr_mut(&mut f.expr);
+                self.push(core::slice::from_ref(&*f.pat));
+                self.visit_block_mut(&mut f.body);
+                self.scopes.pop();
+            }
+            Expr::Match(m) => {
+                self.visit_expr_mut(&mut m.expr);
+                for arm in &mut m.arms {
+                    self.push(core::slice::from_ref(&arm.pat));
+                    if let Some((_, guard)) = &mut arm.guard {
+                        self.visit_expr_mut(guard);
+                    }
+                    self.visit_expr_mut(&mut arm.body);
+                    self.scopes.pop();
+                }
+            }
+            Expr::If(i) => {
+                self.scopes.push(Vec::new());
+                self.cond(&mut i.cond);
+                self.visit_block_mut(&mut i.then_branch);
+                self.scopes.pop();
+                if let Some((_, e)) = &mut i.else_branch {
+                    self.visit_expr_mut(e);
+                }
+            }
+            Expr::While(w) => {
+                self.scopes.push(Vec::new());
+                self.cond(&mut w.cond);
+                self.visit_block_mut(&mut w.body);
+                self.scopes.pop();
+            }
+            _ => visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// `quote!` of a capture tuple `(a, b,)`.
+pub(crate) fn tuple(captures: &[String]) -> TokenStream {
+    let idents = captures.iter().map(|c| names::ident(c, Span::call_site()));
+    quote!((#(#idents,)*))
+}

@@ -1,0 +1,389 @@
+//! From tokens to a [`Rule`]: checks the shape of the declaration and reports every mistake at
+//! its own tokens.
+
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::{
+    Block, Expr, FnArg, GenericArgument, GenericParam, Item, ItemFn, Meta, Pat, PathArguments,
+    ReturnType, Stmt, Token, Type,
+};
+
+use crate::errors::Ctxt;
+use crate::model::{Args, Closure, Cotangent, Input, Rule};
+
+/// The most output cotangents a rule may have: `2^6 = 64` specialised pullbacks.
+pub(crate) const MAX_OUTPUTS: usize = 6;
+
+/// Parses `#[rrule(...)]`'s arguments.
+pub(crate) fn args(cx: &mut Ctxt, tokens: TokenStream) -> Args {
+    let mut args = Args { krate: syn::parse_quote!(::rules_core) };
+    let metas = match Punctuated::<Meta, Token![,]>::parse_terminated.parse2(tokens) {
+        Ok(m) => m,
+        Err(e) => {
+            cx.push(syn::Error::new(
+                e.span(),
+                format!("cannot parse the arguments of #[rrule]: {e}; the only argument is `crate = path`"),
+            ));
+            return args;
+        }
+    };
+    for meta in metas {
+        match &meta {
+            Meta::NameValue(nv) if nv.path.is_ident("crate") => match &nv.value {
+                Expr::Path(p) if p.qself.is_none() => args.krate = p.path.clone(),
+                other => cx.error(other, "`crate = ...` takes a path, such as `crate = ::my_ad::rules_core`"),
+            },
+            other => {
+                let name = other.path().to_token_stream().to_string().replace(' ', "");
+                cx.error(
+                    other,
+                    format!("unknown #[rrule] argument `{name}`; the only argument is `crate = path` (the path to rules_core)"),
+                );
+            }
+        }
+    }
+    args
+}
+
+/// Parses the annotated item. `None` when it is not a function whose shape can be understood;
+/// the errors are in `cx`.
+pub(crate) fn rule(cx: &mut Ctxt, item: TokenStream) -> Option<Rule> {
+    let item: Item = match syn::parse2(item) {
+        Ok(i) => i,
+        Err(e) => {
+            cx.push(e);
+            return None;
+        }
+    };
+    let Item::Fn(f) = item else {
+        cx.error(
+            &item,
+            "#[rrule] applies to a free function whose body ends with `(value, pullback_closure)`",
+        );
+        return None;
+    };
+    rule_fn(cx, f)
+}
+
+fn rule_fn(cx: &mut Ctxt, f: ItemFn) -> Option<Rule> {
+    let ItemFn { attrs, vis, sig, block } = f;
+    check_signature(cx, &sig);
+    let inputs = inputs(cx, &sig);
+
+    let (value_ty, outputs, result_ty) = match &sig.output {
+        ReturnType::Default => {
+            cx.error(
+                &sig.ident,
+                "a rule must declare its output type: `fn name(..) -> T` (or `-> Result<T, E>`)",
+            );
+            return None;
+        }
+        ReturnType::Type(_, ty) => {
+            let (value_ty, fallible) = match result_value(ty) {
+                Some(t) => (t.clone(), true),
+                None => ((**ty).clone(), false),
+            };
+            let outputs = match &value_ty {
+                Type::Tuple(t) if t.elems.is_empty() => {
+                    cx.error(ty, "a rule must return a value to differentiate, not `()`");
+                    return None;
+                }
+                Type::Tuple(t) if t.elems.len() >= 2 => t.elems.iter().cloned().collect(),
+                other => vec![other.clone()],
+            };
+            if outputs.len() > MAX_OUTPUTS {
+                cx.error(
+                    ty,
+                    format!(
+                        "too many outputs: {} outputs give 2^{} = {} specialised pullbacks; #[rrule] generates at most 2^{MAX_OUTPUTS} = {}. Group outputs into fewer (for example a struct or an array) ",
+                        outputs.len(),
+                        outputs.len(),
+                        1u128 << outputs.len().min(100),
+                        1 << MAX_OUTPUTS
+                    ),
+                );
+                return None;
+            }
+            (value_ty, outputs, fallible.then(|| (**ty).clone()))
+        }
+    };
+
+    let (forward, tail) = split_tail(cx, &block)?;
+    let (value, closure_expr) = tail_parts(cx, tail, result_ty.is_some(), &sig)?;
+    let closure = closure(cx, closure_expr, &outputs, &inputs, &sig)?;
+    if !cx.is_ok() {
+        return None;
+    }
+    Some(Rule {
+        attrs,
+        vis,
+        sig,
+        inputs,
+        outputs,
+        value_ty,
+        error_ty: result_ty,
+        forward,
+        value: value.clone(),
+        closure,
+    })
+}
+
+fn check_signature(cx: &mut Ctxt, sig: &syn::Signature) {
+    let why = "a rule is an ordinary function: its forward pass and pullback run synchronously";
+    if let Some(t) = &sig.constness {
+        cx.error(t, format!("#[rrule] cannot be used on a `const fn`: {why}"));
+    }
+    if let Some(t) = &sig.asyncness {
+        cx.error(t, format!("#[rrule] cannot be used on an `async fn`: {why}"));
+    }
+    if let Some(t) = &sig.unsafety {
+        cx.error(t, format!("#[rrule] cannot be used on an `unsafe fn`: {why}; call the unsafe code from inside a safe rule"));
+    }
+    if let Some(t) = &sig.abi {
+        cx.error(t, format!("#[rrule] cannot be used on an `extern` fn: {why}"));
+    }
+    if let Some(t) = &sig.variadic {
+        cx.error(t, "#[rrule] cannot be used on a variadic function");
+    }
+}
+
+fn inputs(cx: &mut Ctxt, sig: &syn::Signature) -> Vec<Input> {
+    let mut out = Vec::new();
+    for arg in &sig.inputs {
+        match arg {
+            FnArg::Receiver(r) => cx.error(
+                r,
+                "#[rrule] cannot be used on a method with a `self` receiver: the generated `rrule` lives in a module named after the function. Make it a free function taking the value as an ordinary parameter",
+            ),
+            FnArg::Typed(pt) => {
+                if let Type::ImplTrait(it) = &*pt.ty {
+                    cx.error(it, "`impl Trait` parameters are not supported by #[rrule]: use a named type parameter (`fn f<T: Trait>(x: T)`)");
+                }
+                let name = match &*pt.pat {
+                    Pat::Ident(p) => p.ident.to_string(),
+                    other => other.to_token_stream().to_string(),
+                };
+                out.push(Input { name, pat: (*pt.pat).clone(), ty: (*pt.ty).clone() });
+            }
+        }
+    }
+    out
+}
+
+/// `T` of a return type written `Result<T, ..>` (any path ending in `Result`, so aliases such as
+/// `io::Result<T>` work too).
+pub(crate) fn result_value(ty: &Type) -> Option<&Type> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Result" {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    match args.args.first()? {
+        GenericArgument::Type(t) => Some(t),
+        _ => None,
+    }
+}
+
+fn split_tail<'a>(cx: &mut Ctxt, block: &'a Block) -> Option<(Vec<Stmt>, &'a Expr)> {
+    match block.stmts.split_last() {
+        Some((Stmt::Expr(e, None), rest)) => Some((rest.to_vec(), e)),
+        Some((last, _)) => {
+            cx.error(
+                last,
+                "the body of a rule must end with `(value, pullback_closure)` without a semicolon",
+            );
+            None
+        }
+        None => {
+            cx.push(syn::Error::new(
+                block.brace_token.span.join(),
+                "the body of a rule must end with `(value, pullback_closure)`",
+            ));
+            None
+        }
+    }
+}
+
+fn unparen(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => unparen(&p.expr),
+        Expr::Group(g) => unparen(&g.expr),
+        other => other,
+    }
+}
+
+fn tail_parts<'a>(
+    cx: &mut Ctxt,
+    tail: &'a Expr,
+    fallible: bool,
+    sig: &syn::Signature,
+) -> Option<(&'a Expr, &'a syn::ExprClosure)> {
+    let shape = "(value, move |dy: T| -> X { .. })";
+    let inner = if fallible {
+        match unparen(tail) {
+            Expr::Call(c)
+                if c.args.len() == 1
+                    && matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Ok")) =>
+            {
+                &c.args[0]
+            }
+            _ => {
+                cx.error(
+                    tail,
+                    format!("`{}` returns a `Result`, so its body must end with `Ok({shape})`", sig.ident),
+                );
+                return None;
+            }
+        }
+    } else {
+        tail
+    };
+    match unparen(inner) {
+        Expr::Tuple(t) if t.elems.len() == 2 => match unparen(&t.elems[1]) {
+            Expr::Closure(c) => Some((&t.elems[0], c)),
+            other => {
+                cx.error(other, format!("the second element of the tail must be the pullback closure: `{shape}`"));
+                None
+            }
+        },
+        other => {
+            cx.error(
+                other,
+                format!("the body of a rule must end with the pair `{shape}`: the value and its pullback closure"),
+            );
+            None
+        }
+    }
+}
+
+fn closure(
+    cx: &mut Ctxt,
+    c: &syn::ExprClosure,
+    outputs: &[Type],
+    inputs: &[Input],
+    sig: &syn::Signature,
+) -> Option<Closure> {
+    if let Some(t) = &c.asyncness {
+        cx.error(t, "the pullback closure cannot be `async`");
+    }
+    let mut cotangents = Vec::new();
+    for input in &c.inputs {
+        match input {
+            Pat::Type(pt) => {
+                let ident = match &*pt.pat {
+                    Pat::Ident(p) if p.subpat.is_none() && p.by_ref.is_none() => Some(p.ident.clone()),
+                    Pat::Wild(_) => None,
+                    other => {
+                        cx.error(other, "a cotangent parameter must be a plain name (`dy: T`, `mut dy: T` or `_: T`)");
+                        None
+                    }
+                };
+                let name = ident.as_ref().map_or_else(|| "_".to_owned(), ToString::to_string);
+                check_not_generic_param(cx, &pt.ty, sig);
+                cotangents.push(Cotangent { ident, name, pat: (*pt.pat).clone(), ty: (*pt.ty).clone() });
+            }
+            other => {
+                let name = other.to_token_stream().to_string();
+                cx.error(
+                    other,
+                    format!("cotangent parameter `{name}` needs its type written out (`{name}: T`): one specialised pullback is generated per pattern of declared types"),
+                );
+            }
+        }
+    }
+    if c.inputs.len() != outputs.len() {
+        let span = c.or1_token.span.join(c.or2_token.span).unwrap_or(c.or1_token.span);
+        cx.push(syn::Error::new(
+            span,
+            format!(
+                "the pullback closure takes {} cotangent(s) but `{}` has {} output(s): write one parameter per output{}",
+                c.inputs.len(),
+                sig.ident,
+                outputs.len(),
+                if outputs.len() > 1 { " (one per element of the returned tuple)" } else { "" }
+            ),
+        ));
+    }
+    let ret = match &c.output {
+        ReturnType::Type(_, t) => (**t).clone(),
+        ReturnType::Default => {
+            cx.push(syn::Error::new(
+                c.or2_token.span,
+                format!(
+                    "the pullback closure must declare its return type, the input cotangents: `|..| -> {} {{ .. }}`",
+                    if inputs.len() == 1 { "T".to_owned() } else { format!("({})", vec!["_"; inputs.len()].join(", ")) }
+                ),
+            ));
+            return None;
+        }
+    };
+    let input_cotangents = if inputs.len() == 1 {
+        vec![ret.clone()]
+    } else {
+        match &ret {
+            Type::Tuple(t) if t.elems.len() == inputs.len() => t.elems.iter().cloned().collect(),
+            other => {
+                let n = match other {
+                    Type::Tuple(t) => t.elems.len(),
+                    _ => 1,
+                };
+                let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
+                cx.error(
+                    other,
+                    format!(
+                        "the pullback returns {n} cotangent(s) but `{}` has {} inputs: return a tuple with one cotangent per input ({}), `NoTangent` for inputs that are not differentiable",
+                        sig.ident,
+                        inputs.len(),
+                        names.join(", ")
+                    ),
+                );
+                return None;
+            }
+        }
+    };
+    if inputs.is_empty() {
+        cx.error(&sig.ident, "a rule needs at least one input to differentiate with respect to");
+        return None;
+    }
+    let body = match &*c.body {
+        Expr::Block(b) if b.attrs.is_empty() && b.label.is_none() => b.block.clone(),
+        other => Block {
+            brace_token: Default::default(),
+            stmts: vec![Stmt::Expr(other.clone(), None)],
+        },
+    };
+    if inputs.len() > 1 {
+        if let Some(Stmt::Expr(tail, None)) = body.stmts.last() {
+            if let Expr::Tuple(t) = unparen(tail) {
+                if t.elems.len() != inputs.len() {
+                    cx.error(
+                        tail,
+                        format!("the pullback returns {} cotangents here but `{}` has {} inputs", t.elems.len(), sig.ident, inputs.len()),
+                    );
+                }
+            }
+        }
+    }
+    Some(Closure { cotangents, ret, input_cotangents, body })
+}
+
+/// A cotangent declared as a bare type parameter `T` would make the impls for `T` and `Zero`
+/// overlap; say so at the type rather than let rustc report a conflict in generated code.
+fn check_not_generic_param(cx: &mut Ctxt, ty: &Type, sig: &syn::Signature) {
+    let Type::Path(p) = ty else { return };
+    let Some(id) = p.path.get_ident() else { return };
+    let is_param = sig
+        .generics
+        .params
+        .iter()
+        .any(|g| matches!(g, GenericParam::Type(t) if t.ident == *id));
+    if is_param {
+        cx.error(
+            ty,
+            format!("a cotangent type cannot be the bare type parameter `{id}`: the generated `Pullback<{id}>` and `Pullback<Zero>` would overlap. Use a concrete type (`f64`) or a container (`Array1<{id}>`)"),
+        );
+    }
+}
