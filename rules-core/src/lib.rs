@@ -70,7 +70,9 @@ pub mod __private {
         /// Converts to the owned type.
         fn owned(self) -> Self::Out;
     }
-    impl<A: Clone, S: ndarray::Data<Elem = A>, D: ndarray::Dimension> Owned for &ndarray::ArrayBase<S, D> {
+    impl<A: Clone, S: ndarray::Data<Elem = A>, D: ndarray::Dimension> Owned
+        for &ndarray::ArrayBase<S, D>
+    {
         type Out = ndarray::Array<A, D>;
         fn owned(self) -> Self::Out {
             self.to_owned()

@@ -25,8 +25,11 @@ pub(crate) fn caps_ident() -> Ident {
 /// The captures of a closure with parameters `params` and body `body`: the free names of the
 /// body that are in `candidates`, in order of first use.
 pub(crate) fn find(params: &[Pat], body: &Block, candidates: &[String]) -> Vec<String> {
-    let candidates: BTreeMap<String, usize> =
-        candidates.iter().enumerate().map(|(i, c)| (c.clone(), i)).collect();
+    let candidates: BTreeMap<String, usize> = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.clone(), i))
+        .collect();
     let mut w = Walker::new(&candidates, None);
     w.push(params);
     let mut body = body.clone();
@@ -37,8 +40,11 @@ pub(crate) fn find(params: &[Pat], body: &Block, candidates: &[String]) -> Vec<S
 /// Rewrites every free use of a capture in `body` (whose closure has parameters `params`) into
 /// the place `__caps.n`, `n` being the capture's position.
 pub(crate) fn rewrite(params: &[Pat], body: &mut Block, captures: &[String]) {
-    let map: BTreeMap<String, usize> =
-        captures.iter().enumerate().map(|(i, c)| (c.clone(), i)).collect();
+    let map: BTreeMap<String, usize> = captures
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.clone(), i))
+        .collect();
     let mut w = Walker::new(&map, Some(caps_ident()));
     w.push(params);
     w.visit_block_mut(body);
@@ -53,7 +59,12 @@ struct Walker<'a> {
 
 impl<'a> Walker<'a> {
     fn new(candidates: &'a BTreeMap<String, usize>, rewrite_to: Option<Ident>) -> Self {
-        Walker { scopes: Vec::new(), candidates, found: Vec::new(), rewrite_to }
+        Walker {
+            scopes: Vec::new(),
+            candidates,
+            found: Vec::new(),
+            rewrite_to,
+        }
     }
 
     fn push(&mut self, pats: &[Pat]) {
@@ -82,7 +93,10 @@ impl<'a> Walker<'a> {
 
     fn place(&self, idx: usize, span: Span) -> Option<Expr> {
         let caps = self.rewrite_to.as_ref()?;
-        let idx = syn::Index { index: u32::try_from(idx).ok()?, span };
+        let idx = syn::Index {
+            index: u32::try_from(idx).ok()?,
+            span,
+        };
         Some(syn::parse_quote!(#caps.#idx))
     }
 
@@ -92,7 +106,11 @@ impl<'a> Walker<'a> {
         dot.set_span(span);
         let mut lit = proc_macro2::Literal::usize_unsuffixed(idx);
         lit.set_span(span);
-        Some(vec![TokenTree::Ident(caps.clone()), TokenTree::Punct(dot), TokenTree::Literal(lit)])
+        Some(vec![
+            TokenTree::Ident(caps.clone()),
+            TokenTree::Punct(dot),
+            TokenTree::Literal(lit),
+        ])
     }
 
     fn tokens(&mut self, tokens: TokenStream) -> TokenStream {

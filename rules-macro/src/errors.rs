@@ -15,7 +15,8 @@ pub(crate) struct Ctxt {
 impl Ctxt {
     /// Records an error spanning `tokens`.
     pub(crate) fn error(&mut self, tokens: impl ToTokens, message: impl Display) {
-        self.errors.push(syn::Error::new_spanned(tokens.into_token_stream(), message));
+        self.errors
+            .push(syn::Error::new_spanned(tokens.into_token_stream(), message));
     }
 
     /// Records an already built error.

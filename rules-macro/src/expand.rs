@@ -28,7 +28,10 @@ pub(crate) fn rrule(args: TokenStream, item: TokenStream) -> TokenStream {
     match (cx.finish(), rule, patterns) {
         (Ok(()), Some(rule), Some(patterns)) => expand(&args, &rule, &patterns),
         (Err(e), _, _) => fallback(item, &e),
-        _ => fallback(item, &syn::Error::new(Span::call_site(), "#[rrule] could not understand this item")),
+        _ => fallback(
+            item,
+            &syn::Error::new(Span::call_site(), "#[rrule] could not understand this item"),
+        ),
     }
 }
 
@@ -64,19 +67,40 @@ fn all_zero(args: &Args, rule: &Rule, mask: u64) -> Pattern {
         .closure
         .input_cotangents
         .iter()
-        .map(|t| if is_no_tangent(t) { quote!(#k::__private::NoTangent) } else { quote!(#k::__private::Zero) })
+        .map(|t| {
+            if is_no_tangent(t) {
+                quote!(#k::__private::NoTangent)
+            } else {
+                quote!(#k::__private::Zero)
+            }
+        })
         .collect();
-    let tail = if elems.len() == 1 { elems[0].clone() } else { quote!((#(#elems),*)) };
+    let tail = if elems.len() == 1 {
+        elems[0].clone()
+    } else {
+        quote!((#(#elems),*))
+    };
     let body: syn::Block = syn::parse_quote!({ #tail });
-    let zero_inputs = rule.closure.input_cotangents.iter().map(|t| !is_no_tangent(t)).collect();
-    Pattern { mask, body, zero_inputs }
+    let zero_inputs = rule
+        .closure
+        .input_cotangents
+        .iter()
+        .map(|t| !is_no_tangent(t))
+        .collect();
+    Pattern {
+        mask,
+        body,
+        zero_inputs,
+    }
 }
 
 /// On error: the errors, plus stubs with the same names so that one mistake does not cascade into
 /// unresolved names at every call site.
 fn fallback(item: TokenStream, error: &syn::Error) -> TokenStream {
     let errors = to_compile_errors(error);
-    let Ok(f) = syn::parse2::<syn::ItemFn>(item) else { return errors };
+    let Ok(f) = syn::parse2::<syn::ItemFn>(item) else {
+        return errors;
+    };
     if f.sig.receiver().is_some() {
         return errors;
     }
@@ -93,7 +117,10 @@ fn fallback(item: TokenStream, error: &syn::Error) -> TokenStream {
     }
     let vis = &f.vis;
     let name = &sig.ident;
-    let attrs = f.attrs.iter().filter(|a| a.path().is_ident("doc") || a.path().is_ident("cfg"));
+    let attrs = f
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc") || a.path().is_ident("cfg"));
     let cfgs = f.attrs.iter().filter(|a| a.path().is_ident("cfg"));
     let mut rr = sig.clone();
     rr.ident = Ident::new("rrule", Span::call_site());
@@ -116,7 +143,11 @@ fn fallback(item: TokenStream, error: &syn::Error) -> TokenStream {
 
 /// `(a, b)` for several, `a` for one.
 fn tuple_or_bare(items: &[TokenStream]) -> TokenStream {
-    if items.len() == 1 { items[0].clone() } else { quote!((#(#items),*)) }
+    if items.len() == 1 {
+        items[0].clone()
+    } else {
+        quote!((#(#items),*))
+    }
 }
 
 struct Ctx<'a> {
@@ -141,7 +172,13 @@ impl Ctx<'_> {
             .cts
             .iter()
             .enumerate()
-            .map(|(i, t)| if mask & (1 << i) != 0 { self.zero() } else { t.to_token_stream() })
+            .map(|(i, t)| {
+                if mask & (1 << i) != 0 {
+                    self.zero()
+                } else {
+                    t.to_token_stream()
+                }
+            })
             .collect();
         tuple_or_bare(&items)
     }
@@ -159,7 +196,11 @@ impl Ctx<'_> {
 
     fn rt_ct_ty(&self) -> TokenStream {
         let pv = &self.pv;
-        let items: Vec<TokenStream> = self.cts.iter().map(|t| quote!(#pv::MaybeZero<#t>)).collect();
+        let items: Vec<TokenStream> = self
+            .cts
+            .iter()
+            .map(|t| quote!(#pv::MaybeZero<#t>))
+            .collect();
         tuple_or_bare(&items)
     }
 
@@ -169,7 +210,13 @@ impl Ctx<'_> {
             .ins
             .iter()
             .zip(&self.no_tangent)
-            .map(|(t, nt)| if *nt { t.to_token_stream() } else { quote!(#pv::MaybeZero<#t>) })
+            .map(|(t, nt)| {
+                if *nt {
+                    t.to_token_stream()
+                } else {
+                    quote!(#pv::MaybeZero<#t>)
+                }
+            })
             .collect();
         tuple_or_bare(&items)
     }
@@ -183,7 +230,13 @@ impl Ctx<'_> {
     fn fn_bound(&self, p: &Pattern) -> TokenStream {
         let f = format_ident!("__F{}", p.mask);
         let args: Vec<TokenStream> = (0..self.cts.len())
-            .map(|i| if p.mask & (1 << i) != 0 { self.zero() } else { self.cts[i].to_token_stream() })
+            .map(|i| {
+                if p.mask & (1 << i) != 0 {
+                    self.zero()
+                } else {
+                    self.cts[i].to_token_stream()
+                }
+            })
             .collect();
         let out = self.out_ty(p);
         quote!(#f: ::core::ops::Fn(&__C, #(#args),*) -> #out)
@@ -202,7 +255,11 @@ impl Ctx<'_> {
                     quote!(__o.#idx)
                 };
                 if self.no_tangent[j] {
-                    if called { field } else { quote!(#pv::NoTangent) }
+                    if called {
+                        field
+                    } else {
+                        quote!(#pv::NoTangent)
+                    }
                 } else if p.zero_inputs[j] {
                     quote!(#pv::MaybeZero::Zero)
                 } else {
@@ -222,7 +279,12 @@ fn expand(args: &Args, rule: &Rule, patterns: &[Pattern]) -> TokenStream {
         pv: pv.clone(),
         cts: rule.closure.cotangents.iter().map(|c| &c.ty).collect(),
         ins: rule.closure.input_cotangents.iter().collect(),
-        no_tangent: rule.closure.input_cotangents.iter().map(is_no_tangent).collect(),
+        no_tangent: rule
+            .closure
+            .input_cotangents
+            .iter()
+            .map(is_no_tangent)
+            .collect(),
     };
     let k = cx.cts.len();
     let all = (1u64 << k) - 1;
@@ -230,13 +292,22 @@ fn expand(args: &Args, rule: &Rule, patterns: &[Pattern]) -> TokenStream {
     let vis = &rule.vis;
 
     // Captures: names the forward part binds that the closure uses freely.
-    let mut candidates: Vec<String> = rule.inputs.iter().flat_map(|i| names::pat_names(&i.pat)).collect();
+    let mut candidates: Vec<String> = rule
+        .inputs
+        .iter()
+        .flat_map(|i| names::pat_names(&i.pat))
+        .collect();
     for stmt in &rule.forward {
         if let syn::Stmt::Local(l) = stmt {
             candidates.extend(names::pat_names(&l.pat));
         }
     }
-    let params: Vec<Pat> = rule.closure.cotangents.iter().map(|c| c.pat.clone()).collect();
+    let params: Vec<Pat> = rule
+        .closure
+        .cotangents
+        .iter()
+        .map(|c| c.pat.clone())
+        .collect();
     let caps = captures::find(&params, &rule.closure.body, &candidates);
     let caps_tuple = captures::tuple(&caps);
     let caps_id = captures::caps_ident();
@@ -270,42 +341,57 @@ fn expand(args: &Args, rule: &Rule, patterns: &[Pattern]) -> TokenStream {
     // Generics.
     let generics = &rule.sig.generics;
     let user_params: Vec<&GenericParam> = generics.params.iter().collect();
-    let user_where: Vec<&syn::WherePredicate> =
-        generics.where_clause.iter().flat_map(|w| w.predicates.iter()).collect();
+    let user_where: Vec<&syn::WherePredicate> = generics
+        .where_clause
+        .iter()
+        .flat_map(|w| w.predicates.iter())
+        .collect();
     let lifetimes: Vec<&syn::Lifetime> = generics.lifetimes().map(|l| &l.lifetime).collect();
     let types: Vec<&Ident> = generics.type_params().map(|t| &t.ident).collect();
     let consts: Vec<&Ident> = generics.const_params().map(|c| &c.ident).collect();
     let marker = quote!(fn() -> (#(&#lifetimes (),)* #(#types,)* #([(); #consts],)*));
-    let fs: Vec<Ident> = patterns.iter().map(|p| format_ident!("__F{}", p.mask)).collect();
-    let fields: Vec<Ident> = patterns.iter().map(|p| format_ident!("f{}", p.mask)).collect();
+    let fs: Vec<Ident> = patterns
+        .iter()
+        .map(|p| format_ident!("__F{}", p.mask))
+        .collect();
+    let fields: Vec<Ident> = patterns
+        .iter()
+        .map(|p| format_ident!("f{}", p.mask))
+        .collect();
     let bounds: Vec<TokenStream> = patterns.iter().map(|p| cx.fn_bound(p)).collect();
     let self_ty = quote!(__Pullback<__C, #(#fs,)* #marker>);
     let impl_params = quote!(#(#user_params,)* __C, #(#fs),*);
 
     // Static patterns.
-    let static_impls = patterns.iter().zip(&bounds).zip(&fields).map(|((p, bound), field)| {
-        let c = cx.ct_ty(p.mask);
-        let o = cx.out_ty(p);
-        let args: Vec<TokenStream> = if k == 1 {
-            vec![quote!(cotangent)]
-        } else {
-            (0..k).map(|i| {
-                let idx = syn::Index::from(i);
-                quote!(cotangent.#idx)
-            }).collect()
-        };
-        quote! {
-            impl<#impl_params> #pv::Pullback<#c> for #self_ty
-            where #(#user_where,)* #bound
-            {
-                type Output = #o;
-                #[inline]
-                fn pullback(&self, cotangent: #c) -> #o {
-                    (self.#field)(&self.caps, #(#args),*)
+    let static_impls = patterns
+        .iter()
+        .zip(&bounds)
+        .zip(&fields)
+        .map(|((p, bound), field)| {
+            let c = cx.ct_ty(p.mask);
+            let o = cx.out_ty(p);
+            let args: Vec<TokenStream> = if k == 1 {
+                vec![quote!(cotangent)]
+            } else {
+                (0..k)
+                    .map(|i| {
+                        let idx = syn::Index::from(i);
+                        quote!(cotangent.#idx)
+                    })
+                    .collect()
+            };
+            quote! {
+                impl<#impl_params> #pv::Pullback<#c> for #self_ty
+                where #(#user_where,)* #bound
+                {
+                    type Output = #o;
+                    #[inline]
+                    fn pullback(&self, cotangent: #c) -> #o {
+                        (self.#field)(&self.caps, #(#args),*)
+                    }
                 }
             }
-        }
-    });
+        });
 
     // Runtime pattern and the testing hook.
     let rt_c = cx.rt_ct_ty();
@@ -318,7 +404,11 @@ fn expand(args: &Args, rule: &Rule, patterns: &[Pattern]) -> TokenStream {
             return cx.to_runtime(p, false);
         }
         let args = (0..k).map(|i| {
-            if p.mask & (1 << i) != 0 { cx.zero() } else { cvars[i].to_token_stream() }
+            if p.mask & (1 << i) != 0 {
+                cx.zero()
+            } else {
+                cvars[i].to_token_stream()
+            }
         });
         quote!({
             let __o = (self.#field)(&self.caps, #(#args),*);
@@ -329,7 +419,11 @@ fn expand(args: &Args, rule: &Rule, patterns: &[Pattern]) -> TokenStream {
         let pats: Vec<TokenStream> = (0..k)
             .map(|i| {
                 let v = &cvars[i];
-                if p.mask & (1 << i) != 0 { quote!(#pv::MaybeZero::Zero) } else { quote!(#pv::MaybeZero::Value(#v)) }
+                if p.mask & (1 << i) != 0 {
+                    quote!(#pv::MaybeZero::Zero)
+                } else {
+                    quote!(#pv::MaybeZero::Value(#v))
+                }
             })
             .collect();
         let pat = tuple_or_bare(&pats);
@@ -341,18 +435,30 @@ fn expand(args: &Args, rule: &Rule, patterns: &[Pattern]) -> TokenStream {
         let body = call(p, field);
         quote!(#mask => #pv::Option::Some(#body))
     });
-    let destructure = tuple_or_bare(&cvars.iter().map(ToTokens::to_token_stream).collect::<Vec<_>>());
+    let destructure = tuple_or_bare(
+        &cvars
+            .iter()
+            .map(ToTokens::to_token_stream)
+            .collect::<Vec<_>>(),
+    );
     let to_maybe = cvars.iter().enumerate().map(|(i, v)| {
         let bit = 1u64 << i;
         quote!(let #v = if zero_mask & #bit != 0 { #pv::MaybeZero::Zero } else { #pv::MaybeZero::Value(#v) };)
     });
-    let ct_names: Vec<&str> = rule.closure.cotangents.iter().map(|c| c.name.as_str()).collect();
+    let ct_names: Vec<&str> = rule
+        .closure
+        .cotangents
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
     let in_names: Vec<&str> = rule.inputs.iter().map(|i| i.name.as_str()).collect();
 
     // `rrule` itself.
     let forward = &rule.forward;
     let value = &rule.value;
-    let pattern_bounds = patterns.iter().map(|p| {
+    // The dense pattern's bound comes through `Patterns` (its supertrait), with its `Output`.
+    let dense_out = patterns.first().map(|p| cx.out_ty(p));
+    let pattern_bounds = patterns.iter().skip(1).map(|p| {
         let c = cx.ct_ty(p.mask);
         let o = cx.out_ty(p);
         quote!(#pv::Pullback<#c, Output = #o>)
@@ -363,12 +469,15 @@ fn expand(args: &Args, rule: &Rule, patterns: &[Pattern]) -> TokenStream {
         quote!(+ #pv::Captures<(#(&#lifetimes (),)*)>)
     };
     let impl_ty = quote! {
-        impl #(#pattern_bounds +)* #pv::Pullback<#rt_c, Output = #rt_o> + #pv::Patterns<#dense, Runtime = #rt_o> #captures_bound
+        impl #(#pattern_bounds +)* #pv::Pullback<#rt_c, Output = #rt_o> + #pv::Patterns<#dense, Output = #dense_out, Runtime = #rt_o> #captures_bound
     };
     let value_ty = &rule.value_ty;
     let pair_ty = quote!((#value_ty, #impl_ty));
     let (ret_ty, ret_expr) = match &rule.error_ty {
-        Some(result_ty) => (replace_first_arg(result_ty, &pair_ty), quote!(::core::result::Result::Ok((__value, __pb)))),
+        Some(result_ty) => (
+            replace_first_arg(result_ty, &pair_ty),
+            quote!(::core::result::Result::Ok((__value, __pb))),
+        ),
         None => (pair_ty.clone(), quote!((__value, __pb))),
     };
     let (impl_generics, _, where_clause) = generics.split_for_impl();
@@ -376,7 +485,11 @@ fn expand(args: &Args, rule: &Rule, patterns: &[Pattern]) -> TokenStream {
 
     // The primal: the forward without what only the pullback reads.
     let primal_stmts = zeros::dead_lets(rule.forward.clone(), Some(value));
-    let primal_tail = if rule.error_ty.is_some() { quote!(::core::result::Result::Ok(#value)) } else { quote!(#value) };
+    let primal_tail = if rule.error_ty.is_some() {
+        quote!(::core::result::Result::Ok(#value))
+    } else {
+        quote!(#value)
+    };
     let attrs = &rule.attrs;
     let sig = &rule.sig;
     let cfgs = rule.attrs.iter().filter(|a| a.path().is_ident("cfg"));
@@ -501,7 +614,13 @@ fn replace_first_arg(result_ty: &Type, first: &TokenStream) -> TokenStream {
 
 /// The `# Patterns` section of `rrule`'s docs: each pattern and the body it compiles to.
 fn pattern_docs(cx: &Ctx<'_>, args: &Args, patterns: &[Pattern]) -> String {
-    let ct_names: Vec<String> = cx.rule.closure.cotangents.iter().map(|c| c.name.clone()).collect();
+    let ct_names: Vec<String> = cx
+        .rule
+        .closure
+        .cotangents
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
     let total = cx.rule.closure.body.stmts.len();
     let mut s = String::from(
         "# Patterns\n\nEach pattern below is a separately compiled body: the declared pullback with the \
@@ -526,7 +645,13 @@ fn pattern_docs(cx: &Ctx<'_>, args: &Args, patterns: &[Pattern]) -> String {
             })
             .collect();
         let kept = p.body.stmts.len();
-        let text = zeros::render(&args.krate, p.mask, &quote!(#(#params),*), &cx.out_ty(p), &p.body);
+        let text = zeros::render(
+            &args.krate,
+            p.mask,
+            &quote!(#(#params),*),
+            &cx.out_ty(p),
+            &p.body,
+        );
         s.push_str(&format!(
             "## `{label}` (mask {})\n\nKeeps {kept} of the {total} statements of the declared body.\n\n```text\n{text}```\n\n",
             p.mask

@@ -1,10 +1,10 @@
 //! The `#[rrule]` attribute. Use it through `rules_core::rrule`, whose documentation describes the
 //! contract; this crate is an implementation detail of `rules-core`.
 //!
-//! Layout, in the order the macro runs: [`parse`] turns the item into a [`model::Rule`],
-//! [`captures`] finds what the pullback closure captures, [`zeros`] specialises the pullback body
-//! for each pattern of `Zero` cotangents, and [`expand`] writes the code. Errors are gathered in an
-//! [`errors::Ctxt`] and reported together.
+//! Layout, in the order the macro runs: `parse` turns the item into a `model::Rule`, `captures`
+//! finds what the pullback closure captures, `zeros` specialises the pullback body for each pattern
+//! of `Zero` cotangents, and `expand` writes the code. Errors are gathered in an `errors::Ctxt` and
+//! reported together.
 
 mod captures;
 mod errors;

@@ -18,8 +18,6 @@ pub(crate) struct Rule {
     pub(crate) sig: Signature,
     /// The function's parameters, in order.
     pub(crate) inputs: Vec<Input>,
-    /// The declared output types: one per element of a tuple return type, else one.
-    pub(crate) outputs: Vec<Type>,
     /// The whole value type (`T` of `-> T` or of `-> Result<T, E>`).
     pub(crate) value_ty: Type,
     /// `Some(E)` for a forward declared `-> Result<T, E>` whose tail is `Ok((value, closure))`.
@@ -36,14 +34,11 @@ pub(crate) struct Input {
     /// Its name for messages and `Patterns::INPUTS` (the pattern's text when it is not an ident).
     pub(crate) name: String,
     pub(crate) pat: Pat,
-    pub(crate) ty: Type,
 }
 
 /// The pullback closure.
 pub(crate) struct Closure {
     pub(crate) cotangents: Vec<Cotangent>,
-    /// The declared return type (the input cotangents).
-    pub(crate) ret: Type,
     /// The declared type of each input's cotangent: the elements of `ret` for several inputs.
     pub(crate) input_cotangents: Vec<Type>,
     /// The body, as a block.
@@ -62,9 +57,11 @@ pub(crate) struct Cotangent {
 /// `true` if `ty` is written as `NoTangent` (with any path prefix).
 pub(crate) fn is_no_tangent(ty: &Type) -> bool {
     match ty {
-        Type::Path(p) if p.qself.is_none() => {
-            p.path.segments.last().is_some_and(|s| s.ident == "NoTangent" && s.arguments.is_none())
-        }
+        Type::Path(p) if p.qself.is_none() => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "NoTangent" && s.arguments.is_none()),
         Type::Paren(p) => is_no_tangent(&p.elem),
         Type::Group(g) => is_no_tangent(&g.elem),
         _ => false,

@@ -18,7 +18,9 @@ pub(crate) const MAX_OUTPUTS: usize = 6;
 
 /// Parses `#[rrule(...)]`'s arguments.
 pub(crate) fn args(cx: &mut Ctxt, tokens: TokenStream) -> Args {
-    let mut args = Args { krate: syn::parse_quote!(::rules_core) };
+    let mut args = Args {
+        krate: syn::parse_quote!(::rules_core),
+    };
     let metas = match Punctuated::<Meta, Token![,]>::parse_terminated.parse2(tokens) {
         Ok(m) => m,
         Err(e) => {
@@ -33,7 +35,10 @@ pub(crate) fn args(cx: &mut Ctxt, tokens: TokenStream) -> Args {
         match &meta {
             Meta::NameValue(nv) if nv.path.is_ident("crate") => match &nv.value {
                 Expr::Path(p) if p.qself.is_none() => args.krate = p.path.clone(),
-                other => cx.error(other, "`crate = ...` takes a path, such as `crate = ::my_ad::rules_core`"),
+                other => cx.error(
+                    other,
+                    "`crate = ...` takes a path, such as `crate = ::my_ad::rules_core`",
+                ),
             },
             other => {
                 let name = other.path().to_token_stream().to_string().replace(' ', "");
@@ -68,7 +73,12 @@ pub(crate) fn rule(cx: &mut Ctxt, item: TokenStream) -> Option<Rule> {
 }
 
 fn rule_fn(cx: &mut Ctxt, f: ItemFn) -> Option<Rule> {
-    let ItemFn { attrs, vis, sig, block } = f;
+    let ItemFn {
+        attrs,
+        vis,
+        sig,
+        block,
+    } = f;
     check_signature(cx, &sig);
     let inputs = inputs(cx, &sig);
 
@@ -121,7 +131,6 @@ fn rule_fn(cx: &mut Ctxt, f: ItemFn) -> Option<Rule> {
         vis,
         sig,
         inputs,
-        outputs,
         value_ty,
         error_ty: result_ty,
         forward,
@@ -136,13 +145,19 @@ fn check_signature(cx: &mut Ctxt, sig: &syn::Signature) {
         cx.error(t, format!("#[rrule] cannot be used on a `const fn`: {why}"));
     }
     if let Some(t) = &sig.asyncness {
-        cx.error(t, format!("#[rrule] cannot be used on an `async fn`: {why}"));
+        cx.error(
+            t,
+            format!("#[rrule] cannot be used on an `async fn`: {why}"),
+        );
     }
     if let Some(t) = &sig.unsafety {
         cx.error(t, format!("#[rrule] cannot be used on an `unsafe fn`: {why}; call the unsafe code from inside a safe rule"));
     }
     if let Some(t) = &sig.abi {
-        cx.error(t, format!("#[rrule] cannot be used on an `extern` fn: {why}"));
+        cx.error(
+            t,
+            format!("#[rrule] cannot be used on an `extern` fn: {why}"),
+        );
     }
     if let Some(t) = &sig.variadic {
         cx.error(t, "#[rrule] cannot be used on a variadic function");
@@ -165,7 +180,7 @@ fn inputs(cx: &mut Ctxt, sig: &syn::Signature) -> Vec<Input> {
                     Pat::Ident(p) => p.ident.to_string(),
                     other => other.to_token_stream().to_string(),
                 };
-                out.push(Input { name, pat: (*pt.pat).clone(), ty: (*pt.ty).clone() });
+                out.push(Input { name, pat: (*pt.pat).clone() });
             }
         }
     }
@@ -180,7 +195,9 @@ pub(crate) fn result_value(ty: &Type) -> Option<&Type> {
     if last.ident != "Result" {
         return None;
     }
-    let PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
     match args.args.first()? {
         GenericArgument::Type(t) => Some(t),
         _ => None,
@@ -233,7 +250,10 @@ fn tail_parts<'a>(
             _ => {
                 cx.error(
                     tail,
-                    format!("`{}` returns a `Result`, so its body must end with `Ok({shape})`", sig.ident),
+                    format!(
+                        "`{}` returns a `Result`, so its body must end with `Ok({shape})`",
+                        sig.ident
+                    ),
                 );
                 return None;
             }
@@ -245,7 +265,12 @@ fn tail_parts<'a>(
         Expr::Tuple(t) if t.elems.len() == 2 => match unparen(&t.elems[1]) {
             Expr::Closure(c) => Some((&t.elems[0], c)),
             other => {
-                cx.error(other, format!("the second element of the tail must be the pullback closure: `{shape}`"));
+                cx.error(
+                    other,
+                    format!(
+                        "the second element of the tail must be the pullback closure: `{shape}`"
+                    ),
+                );
                 None
             }
         },
@@ -274,16 +299,25 @@ fn closure(
         match input {
             Pat::Type(pt) => {
                 let ident = match &*pt.pat {
-                    Pat::Ident(p) if p.subpat.is_none() && p.by_ref.is_none() => Some(p.ident.clone()),
+                    Pat::Ident(p) if p.subpat.is_none() && p.by_ref.is_none() => {
+                        Some(p.ident.clone())
+                    }
                     Pat::Wild(_) => None,
                     other => {
                         cx.error(other, "a cotangent parameter must be a plain name (`dy: T`, `mut dy: T` or `_: T`)");
                         None
                     }
                 };
-                let name = ident.as_ref().map_or_else(|| "_".to_owned(), ToString::to_string);
+                let name = ident
+                    .as_ref()
+                    .map_or_else(|| "_".to_owned(), ToString::to_string);
                 check_not_generic_param(cx, &pt.ty, sig);
-                cotangents.push(Cotangent { ident, name, pat: (*pt.pat).clone(), ty: (*pt.ty).clone() });
+                cotangents.push(Cotangent {
+                    ident,
+                    name,
+                    pat: (*pt.pat).clone(),
+                    ty: (*pt.ty).clone(),
+                });
             }
             other => {
                 let name = other.to_token_stream().to_string();
@@ -295,17 +329,23 @@ fn closure(
         }
     }
     if c.inputs.len() != outputs.len() {
-        let span = c.or1_token.span.join(c.or2_token.span).unwrap_or(c.or1_token.span);
-        cx.push(syn::Error::new(
-            span,
-            format!(
-                "the pullback closure takes {} cotangent(s) but `{}` has {} output(s): write one parameter per output{}",
-                c.inputs.len(),
-                sig.ident,
-                outputs.len(),
-                if outputs.len() > 1 { " (one per element of the returned tuple)" } else { "" }
-            ),
-        ));
+        let message = format!(
+            "the pullback closure takes {} cotangent(s) but `{}` has {} output(s): write one parameter per output{}",
+            c.inputs.len(),
+            sig.ident,
+            outputs.len(),
+            if outputs.len() > 1 {
+                " (one per element of the returned tuple)"
+            } else {
+                ""
+            }
+        );
+        if c.inputs.is_empty() {
+            let (open, close) = (&c.or1_token, &c.or2_token);
+            cx.error(quote::quote!(#open #close), message);
+        } else {
+            cx.error(&c.inputs, message);
+        }
     }
     let ret = match &c.output {
         ReturnType::Type(_, t) => (**t).clone(),
@@ -345,7 +385,10 @@ fn closure(
         }
     };
     if inputs.is_empty() {
-        cx.error(&sig.ident, "a rule needs at least one input to differentiate with respect to");
+        cx.error(
+            &sig.ident,
+            "a rule needs at least one input to differentiate with respect to",
+        );
         return None;
     }
     let body = match &*c.body {
@@ -361,13 +404,22 @@ fn closure(
                 if t.elems.len() != inputs.len() {
                     cx.error(
                         tail,
-                        format!("the pullback returns {} cotangents here but `{}` has {} inputs", t.elems.len(), sig.ident, inputs.len()),
+                        format!(
+                            "the pullback returns {} cotangents here but `{}` has {} inputs",
+                            t.elems.len(),
+                            sig.ident,
+                            inputs.len()
+                        ),
                     );
                 }
             }
         }
     }
-    Some(Closure { cotangents, ret, input_cotangents, body })
+    Some(Closure {
+        cotangents,
+        input_cotangents,
+        body,
+    })
 }
 
 /// A cotangent declared as a bare type parameter `T` would make the impls for `T` and `Zero`

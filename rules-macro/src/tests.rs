@@ -13,14 +13,19 @@ use quote::{ToTokens, quote};
 use crate::expand;
 
 fn expand_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("expand")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("expand")
 }
 
 fn inputs() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(expand_dir())
         .expect("tests/expand exists")
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "rs") && !p.to_string_lossy().ends_with(".expanded.rs"))
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "rs")
+                && !p.to_string_lossy().ends_with(".expanded.rs")
+        })
         .collect();
     v.sort();
     v
@@ -33,7 +38,11 @@ fn expand_file(src: &str) -> String {
     for item in file.items {
         match item {
             syn::Item::Fn(mut f) if f.attrs.iter().any(|a| a.path().is_ident("rrule")) => {
-                let pos = f.attrs.iter().position(|a| a.path().is_ident("rrule")).unwrap_or(0);
+                let pos = f
+                    .attrs
+                    .iter()
+                    .position(|a| a.path().is_ident("rrule"))
+                    .unwrap_or(0);
                 let attr = f.attrs.remove(pos);
                 let args = match attr.meta {
                     syn::Meta::List(l) => l.tokens,
@@ -69,7 +78,7 @@ fn expansion_snapshots() {
                     .lines()
                     .zip(got.lines())
                     .position(|(a, b)| a != b)
-                    .map_or_else(|| expected.lines().count().min(got.lines().count()), |l| l);
+                    .unwrap_or_else(|| expected.lines().count().min(got.lines().count()));
                 failures.push(format!(
                     "{}: expansion differs from the snapshot at line {}:\n  expected: {:?}\n  got:      {:?}",
                     input.display(),
@@ -78,10 +87,17 @@ fn expansion_snapshots() {
                     got.lines().nth(line)
                 ));
             }
-            Err(_) => failures.push(format!("{}: no snapshot; run with UPDATE_SNAPSHOTS=1", input.display())),
+            Err(_) => failures.push(format!(
+                "{}: no snapshot; run with UPDATE_SNAPSHOTS=1",
+                input.display()
+            )),
         }
     }
-    assert!(failures.is_empty(), "{}\n(review, then rerun with UPDATE_SNAPSHOTS=1 if intended)", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{}\n(review, then rerun with UPDATE_SNAPSHOTS=1 if intended)",
+        failures.join("\n")
+    );
 }
 
 /// A small deterministic generator (xorshift), so failures reproduce.
@@ -94,7 +110,11 @@ impl Rng {
         self.0
     }
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 }
 
@@ -102,7 +122,11 @@ impl Rng {
 fn mutate(ts: TokenStream, rng: &mut Rng, pool: &[TokenTree]) -> TokenStream {
     let mut tts: Vec<TokenTree> = ts.into_iter().collect();
     if tts.is_empty() {
-        return pool.get(rng.below(pool.len())).cloned().into_iter().collect();
+        return pool
+            .get(rng.below(pool.len()))
+            .cloned()
+            .into_iter()
+            .collect();
     }
     let i = rng.below(tts.len());
     // Descend into a group half of the time.
@@ -162,7 +186,14 @@ fn mutated_rules_never_panic() {
     for s in &seeds {
         flatten(s.clone(), &mut pool);
     }
-    let arg_choices = [quote!(), quote!(crate = ::rules_core), quote!(crate), quote!(unknown), quote!(crate = 1), quote!(,,)];
+    let arg_choices = [
+        quote!(),
+        quote!(crate = ::rules_core),
+        quote!(crate),
+        quote!(unknown),
+        quote!(crate = 1),
+        quote!(,,),
+    ];
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut expanded_ok = 0usize;
     for round in 0..3000 {
@@ -184,7 +215,10 @@ fn mutated_rules_never_panic() {
         }
     }
     // The mutations must leave some inputs valid, or the test only exercises the error path.
-    assert!(expanded_ok > 30, "only {expanded_ok} mutated inputs expanded without error");
+    assert!(
+        expanded_ok > 30,
+        "only {expanded_ok} mutated inputs expanded without error"
+    );
 }
 
 /// Random token soup, including empty input and non-function items.
@@ -210,6 +244,9 @@ fn arbitrary_tokens_never_panic() {
         let r = std::panic::catch_unwind(|| expand::rrule(TokenStream::new(), ts));
         assert!(r.is_ok(), "panicked on {s:?}");
         let out = r.unwrap_or_default().to_string();
-        assert!(out.contains("compile_error"), "{s:?} should be rejected, got {out}");
+        assert!(
+            out.contains("compile_error"),
+            "{s:?} should be rejected, got {out}"
+        );
     }
 }

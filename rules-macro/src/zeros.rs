@@ -51,13 +51,6 @@ pub(crate) struct Blocked {
 /// The name of the marker attribute that lets zero arguments through as `Zero`.
 const PASS_ZERO: &str = "pass_zero";
 
-/// Removes `#[pass_zero]` from the statements of `block` (for the primal and for error output).
-pub(crate) fn strip_markers(block: &mut Block) {
-    for stmt in &mut block.stmts {
-        take_marker(stmt);
-    }
-}
-
 /// Removes a `#[pass_zero]` attribute from `stmt` and says whether there was one.
 fn take_marker(stmt: &mut Stmt) -> bool {
     let attrs = match stmt {
@@ -93,7 +86,13 @@ fn expr_attrs(e: &mut Expr) -> Option<&mut Vec<syn::Attribute>> {
 /// Specialises the closure body for the pattern `mask` (bit `i` = cotangent `i` is zero).
 pub(crate) fn specialise(closure: &Closure, krate: &Path, mask: u64) -> Result<Pattern, Blocked> {
     let ct_names: Vec<String> = closure.cotangents.iter().map(|c| c.name.clone()).collect();
-    let mut st = State { deps: BTreeMap::new(), zero: mask, krate, ct_names: &ct_names, mask_label: label(&ct_names, mask) };
+    let mut st = State {
+        deps: BTreeMap::new(),
+        zero: mask,
+        krate,
+        ct_names: &ct_names,
+        mask_label: label(&ct_names, mask),
+    };
     for (i, c) in closure.cotangents.iter().enumerate() {
         if let Some(id) = &c.ident {
             st.deps.insert(id.to_string(), 1 << i);
@@ -121,11 +120,18 @@ pub(crate) fn specialise(closure: &Closure, krate: &Path, mask: u64) -> Result<P
         None => (None, vec![false; n_inputs]),
     };
     let kept = dead_lets(kept, tail.as_ref());
-    let mut body = Block { brace_token: closure.body.brace_token, stmts: kept };
+    let mut body = Block {
+        brace_token: closure.body.brace_token,
+        stmts: kept,
+    };
     if let Some(t) = tail {
         body.stmts.push(Stmt::Expr(t, None));
     }
-    Ok(Pattern { mask, body, zero_inputs })
+    Ok(Pattern {
+        mask,
+        body,
+        zero_inputs,
+    })
 }
 
 /// `(du, Zero, dvt)`: a pattern written out.
@@ -133,9 +139,19 @@ pub(crate) fn label(ct_names: &[String], mask: u64) -> String {
     let parts: Vec<&str> = ct_names
         .iter()
         .enumerate()
-        .map(|(i, n)| if mask & (1 << i) != 0 { "Zero" } else { n.as_str() })
+        .map(|(i, n)| {
+            if mask & (1 << i) != 0 {
+                "Zero"
+            } else {
+                n.as_str()
+            }
+        })
         .collect();
-    if parts.len() == 1 { parts[0].to_owned() } else { format!("({})", parts.join(", ")) }
+    if parts.len() == 1 {
+        parts[0].to_owned()
+    } else {
+        format!("({})", parts.join(", "))
+    }
 }
 
 struct State<'a> {
@@ -155,7 +171,10 @@ enum Val {
 
 impl State<'_> {
     fn deps_of(&self, node: &impl ToTokens) -> u64 {
-        names::referenced(node).iter().filter_map(|n| self.deps.get(n)).fold(0, |a, d| a | d)
+        names::referenced(node)
+            .iter()
+            .filter_map(|n| self.deps.get(n))
+            .fold(0, |a, d| a | d)
     }
 
     fn is_zero(&self, d: u64) -> bool {
@@ -274,7 +293,10 @@ impl State<'_> {
             fn visit_expr_mut(&mut self, e: &mut Expr) {
                 let zero_name = |e: &Expr| match e {
                     Expr::Path(p) => p.path.get_ident().is_some_and(|i| {
-                        self.0.deps.get(&i.to_string()).is_some_and(|d| self.0.is_zero(*d))
+                        self.0
+                            .deps
+                            .get(&i.to_string())
+                            .is_some_and(|d| self.0.is_zero(*d))
                     }),
                     _ => false,
                 };
@@ -343,12 +365,17 @@ impl State<'_> {
                 }))
             }
             Stmt::Macro(m) => {
-                let as_expr = Expr::Macro(syn::ExprMacro { attrs: m.attrs.clone(), mac: m.mac.clone() });
+                let as_expr = Expr::Macro(syn::ExprMacro {
+                    attrs: m.attrs.clone(),
+                    mac: m.mac.clone(),
+                });
                 match self.general(&as_expr, pass_zero)? {
                     None => Ok(None),
-                    Some(Expr::Macro(em)) => {
-                        Ok(Some(Stmt::Macro(syn::StmtMacro { attrs: em.attrs, mac: em.mac, semi_token: m.semi_token })))
-                    }
+                    Some(Expr::Macro(em)) => Ok(Some(Stmt::Macro(syn::StmtMacro {
+                        attrs: em.attrs,
+                        mac: em.mac,
+                        semi_token: m.semi_token,
+                    }))),
                     Some(other) => Ok(Some(Stmt::Expr(other, m.semi_token))),
                 }
             }
@@ -363,7 +390,11 @@ impl State<'_> {
             }
             return Ok(Some(Stmt::Local(local)));
         };
-        let LocalInit { eq_token, expr, diverge } = init;
+        let LocalInit {
+            eq_token,
+            expr,
+            diverge,
+        } = init;
         let val = if pass_zero || diverge.is_some() {
             let d = self.deps_of(&*expr) | diverge.as_ref().map_or(0, |(_, e)| self.deps_of(&**e));
             if self.is_zero(d) {
@@ -389,7 +420,11 @@ impl State<'_> {
                 for n in bound {
                     self.deps.insert(n, d);
                 }
-                local.init = Some(LocalInit { eq_token, expr: Box::new(e), diverge });
+                local.init = Some(LocalInit {
+                    eq_token,
+                    expr: Box::new(e),
+                    diverge,
+                });
                 Ok(Some(Stmt::Local(local)))
             }
         }
@@ -401,7 +436,10 @@ impl State<'_> {
                 let sub = matches!(b.op, BinOp::SubAssign(_));
                 let target = base_name(&b.left);
                 let whole = plain_name(&b.left);
-                let td = target.as_ref().and_then(|t| self.deps.get(t).copied()).unwrap_or(0);
+                let td = target
+                    .as_ref()
+                    .and_then(|t| self.deps.get(t).copied())
+                    .unwrap_or(0);
                 match self.simplify(&b.right)? {
                     Val::Zero(_) => Ok(None),
                     Val::Live(r, d) if self.is_zero(td) => match whole {
@@ -411,7 +449,11 @@ impl State<'_> {
                             self.deps.insert(name, d);
                             Ok(Some(ExprStmt::Let(syn::parse_quote!(let mut #id = #init;))))
                         }
-                        None => Err(self.blocked(&e, td, "adds into part of a value that is zero in this pattern")),
+                        None => Err(self.blocked(
+                            &e,
+                            td,
+                            "adds into part of a value that is zero in this pattern",
+                        )),
                     },
                     Val::Live(r, d) => {
                         if let Some(t) = target {
@@ -425,7 +467,10 @@ impl State<'_> {
             }
             Expr::Binary(b) if matches!(b.op, BinOp::MulAssign(_) | BinOp::DivAssign(_)) => {
                 let target = base_name(&b.left);
-                let td = target.as_ref().and_then(|t| self.deps.get(t).copied()).unwrap_or(0);
+                let td = target
+                    .as_ref()
+                    .and_then(|t| self.deps.get(t).copied())
+                    .unwrap_or(0);
                 if self.is_zero(td) {
                     return Ok(None);
                 }
@@ -434,7 +479,10 @@ impl State<'_> {
             Expr::Assign(a) => {
                 let whole = plain_name(&a.left);
                 let target = base_name(&a.left);
-                let td = target.as_ref().and_then(|t| self.deps.get(t).copied()).unwrap_or(0);
+                let td = target
+                    .as_ref()
+                    .and_then(|t| self.deps.get(t).copied())
+                    .unwrap_or(0);
                 match (self.simplify(&a.right)?, whole) {
                     // The name now holds a zero: later uses see it as zero, so the stale value
                     // is never read.
@@ -487,7 +535,11 @@ impl State<'_> {
             if live_targets.is_empty() {
                 return Ok(None);
             }
-            return Err(self.blocked(e, d, "may write into a local that is not zero, using values"));
+            return Err(self.blocked(
+                e,
+                d,
+                "may write into a local that is not zero, using values",
+            ));
         }
         let mut e = e.clone();
         if self.is_mixed(d) {
@@ -592,7 +644,10 @@ fn plain_name(e: &Expr) -> Option<String> {
 /// Whether a `let` must run even if nothing reads what it binds.
 fn has_effects(local: &Local) -> bool {
     let toks = local.to_token_stream().to_string();
-    toks.contains('?') || toks.contains("return") || toks.contains("break") || toks.contains("continue")
+    toks.contains('?')
+        || toks.contains("return")
+        || toks.contains("break")
+        || toks.contains("continue")
 }
 
 /// Removes `let`s that bind names nothing after them reads (one backward pass).
@@ -603,7 +658,8 @@ pub(crate) fn dead_lets(stmts: Vec<Stmt>, tail: Option<&Expr>) -> Vec<Stmt> {
         match &stmt {
             Stmt::Local(l) => {
                 let bound = names::pat_names(&l.pat);
-                let used = bound.is_empty() || bound.iter().any(|b| needed.contains(b)) || has_effects(l);
+                let used =
+                    bound.is_empty() || bound.iter().any(|b| needed.contains(b)) || has_effects(l);
                 if !used {
                     continue;
                 }
@@ -624,7 +680,13 @@ pub(crate) fn dead_lets(stmts: Vec<Stmt>, tail: Option<&Expr>) -> Vec<Stmt> {
 
 /// The body of a pattern as it would be written by hand, for the generated docs: a function
 /// named after the pattern's mask, with the cotangent parameters `params` and return type `ret`.
-pub(crate) fn render(krate: &Path, mask: u64, params: &TokenStream, ret: &TokenStream, body: &Block) -> String {
+pub(crate) fn render(
+    krate: &Path,
+    mask: u64,
+    params: &TokenStream,
+    ret: &TokenStream,
+    body: &Block,
+) -> String {
     let name = quote::format_ident!("pattern_{}", mask);
     let f: syn::File = match syn::parse2(quote!(fn #name(#params) -> #ret #body)) {
         Ok(f) => f,

@@ -223,9 +223,6 @@ fn pattern_1(
     ) -> (
         Array1<f64>,
         impl ::rules_core::__private::Pullback<
-            Array1<f64>,
-            Output = (Array1<f64>, f64),
-        > + ::rules_core::__private::Pullback<
             ::rules_core::__private::Zero,
             Output = (::rules_core::__private::Zero, ::rules_core::__private::Zero),
         > + ::rules_core::__private::Pullback<
@@ -236,6 +233,7 @@ fn pattern_1(
             ),
         > + ::rules_core::__private::Patterns<
             Array1<f64>,
+            Output = (Array1<f64>, f64),
             Runtime = (
                 ::rules_core::__private::MaybeZero<Array1<f64>>,
                 ::rules_core::__private::MaybeZero<f64>,

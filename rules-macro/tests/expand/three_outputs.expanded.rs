@@ -953,9 +953,6 @@ fn pattern_7(
     ) -> (
         (Array2<f64>, f64, Array2<f64>),
         impl ::rules_core::__private::Pullback<
-            (Array2<f64>, f64, Array2<f64>),
-            Output = (Array2<f64>, Array2<f64>, NoTangent),
-        > + ::rules_core::__private::Pullback<
             (::rules_core::__private::Zero, f64, Array2<f64>),
             Output = (Array2<f64>, ::rules_core::__private::Zero, NoTangent),
         > + ::rules_core::__private::Pullback<
@@ -997,6 +994,7 @@ fn pattern_7(
             ),
         > + ::rules_core::__private::Patterns<
             (Array2<f64>, f64, Array2<f64>),
+            Output = (Array2<f64>, Array2<f64>, NoTangent),
             Runtime = (
                 ::rules_core::__private::MaybeZero<Array2<f64>>,
                 ::rules_core::__private::MaybeZero<Array2<f64>>,

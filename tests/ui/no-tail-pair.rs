@@ -1,0 +1,8 @@
+use rules_core::rrule;
+
+#[rrule]
+fn double(x: f64) -> f64 {
+    2.0 * x
+}
+
+fn main() {}

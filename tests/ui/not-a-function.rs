@@ -1,0 +1,6 @@
+use rules_core::rrule;
+
+#[rrule]
+struct Double(f64);
+
+fn main() {}

@@ -1,0 +1,8 @@
+use rules_core::rrule;
+
+#[rrule(unknown)]
+async fn double(x: f64) -> f64 {
+    (2.0 * x, move |dy| -> f64 { 2.0 * dy })
+}
+
+fn main() {}

@@ -1,0 +1,16 @@
+use ndarray::Array1;
+use rules_core::rrule;
+
+fn combine(a: &Array1<f64>, b: &Array1<f64>) -> Array1<f64> {
+    a + b
+}
+
+#[rrule]
+fn pair(x: Array1<f64>) -> (Array1<f64>, Array1<f64>) {
+    ((x.clone(), x), move |da: Array1<f64>, db: Array1<f64>| -> Array1<f64> {
+        let g = combine(&da, &db);
+        g
+    })
+}
+
+fn main() {}
