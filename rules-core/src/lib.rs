@@ -43,6 +43,7 @@
 extern crate self as rules_core;
 
 mod accumulate;
+pub mod linalg;
 mod pullback;
 mod tangent;
 

@@ -454,7 +454,7 @@ fn expand(args: &Args, rule: &Rule, patterns: &[Pattern]) -> TokenStream {
     let in_names: Vec<&str> = rule.inputs.iter().map(|i| i.name.as_str()).collect();
 
     // `rrule` itself.
-    let forward = &rule.forward;
+    let forward = zeros::forward_for(&rule.forward, zeros::Side::Rrule);
     let value = &rule.value;
     // The dense pattern's bound comes through `Patterns` (its supertrait), with its `Output`.
     let dense_out = patterns.first().map(|p| cx.out_ty(p));
@@ -484,7 +484,10 @@ fn expand(args: &Args, rule: &Rule, patterns: &[Pattern]) -> TokenStream {
     let inputs = &rule.sig.inputs;
 
     // The primal: the forward without what only the pullback reads.
-    let primal_stmts = zeros::dead_lets(rule.forward.clone(), Some(value));
+    let primal_stmts = zeros::dead_lets(
+        zeros::forward_for(&rule.forward, zeros::Side::Primal),
+        Some(value),
+    );
     let primal_tail = if rule.error_ty.is_some() {
         quote!(::core::result::Result::Ok(#value))
     } else {

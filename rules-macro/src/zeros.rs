@@ -51,8 +51,40 @@ pub(crate) struct Blocked {
 /// The name of the marker attribute that lets zero arguments through as `Zero`.
 const PASS_ZERO: &str = "pass_zero";
 
+/// Which generated function a forward statement is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    Primal,
+    Rrule,
+}
+
+/// The forward statements of one side: a statement marked `#[primal_only]` is left out of
+/// `rrule`, one marked `#[rrule_only]` out of the primal (for a cheaper primal, such as singular
+/// values without vectors). The markers are removed.
+pub(crate) fn forward_for(stmts: &[Stmt], side: Side) -> Vec<Stmt> {
+    let mut out = Vec::with_capacity(stmts.len());
+    for stmt in stmts {
+        let mut stmt = stmt.clone();
+        let primal_only = take_attr(&mut stmt, "primal_only");
+        let rrule_only = take_attr(&mut stmt, "rrule_only");
+        let keep = match side {
+            Side::Primal => !rrule_only,
+            Side::Rrule => !primal_only,
+        };
+        if keep {
+            out.push(stmt);
+        }
+    }
+    out
+}
+
 /// Removes a `#[pass_zero]` attribute from `stmt` and says whether there was one.
 fn take_marker(stmt: &mut Stmt) -> bool {
+    take_attr(stmt, PASS_ZERO)
+}
+
+/// Removes the attribute `#[name]` from `stmt` and says whether there was one.
+fn take_attr(stmt: &mut Stmt, name: &str) -> bool {
     let attrs = match stmt {
         Stmt::Local(l) => &mut l.attrs,
         Stmt::Macro(m) => &mut m.attrs,
@@ -63,7 +95,7 @@ fn take_marker(stmt: &mut Stmt) -> bool {
         Stmt::Item(_) => return false,
     };
     let before = attrs.len();
-    attrs.retain(|a| !a.path().is_ident(PASS_ZERO));
+    attrs.retain(|a| !a.path().is_ident(name));
     attrs.len() != before
 }
 

@@ -1,0 +1,46 @@
+//! Linear-algebra rules on `ndarray` arrays, computed with faer.
+//!
+//! * [`svd()`]: the thin SVD `(U, S, Vt)`, with its pullback in projection-first form;
+//! * [`svdvals()`]: the singular values, with the pullback `U·diag(s̄)·Vt`.
+//!
+//! Both are declared with `#[rrule]`, so `svd::rrule(a)` and `svdvals::rrule(a)` return the value
+//! with its pullback. The element type is `f64` or `f32` (see [`Real`]).
+
+pub(crate) mod kernels;
+#[path = "svd.rs"]
+mod svd_rule;
+
+pub use svd_rule::{svd, svdvals};
+
+/// The element types the linear-algebra rules accept: `f64` and `f32`.
+///
+/// Sealed: it gathers what faer, ndarray and the pullback kernels need of a real scalar.
+///
+/// ```
+/// fn largest<T: rules_core::linalg::Real>(a: ndarray::ArrayView2<'_, T>) -> T {
+///     rules_core::linalg::svdvals(a)[0]
+/// }
+/// assert_eq!(largest(ndarray::array![[2.0f32, 0.0], [0.0, 1.0]].view()), 2.0);
+/// ```
+pub trait Real:
+    faer::traits::RealField
+    + ndarray::LinalgScalar
+    + ndarray::ScalarOperand
+    + num_traits::Float
+    + core::fmt::Debug
+    + core::fmt::Display
+    + Send
+    + Sync
+    + sealed::Sealed
+    + 'static
+{
+}
+
+impl Real for f32 {}
+impl Real for f64 {}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for f32 {}
+    impl Sealed for f64 {}
+}
