@@ -37,7 +37,9 @@
 //! The pieces:
 //! * the tangent algebra: [`Zero`], [`NoTangent`], [`MaybeZero`], [`Accumulate`];
 //! * [`Pullback`], implemented by every generated pullback, and [`Patterns`], the hook the testing
-//!   kit uses to run every pattern of a rule.
+//!   kit uses to run every pattern of a rule;
+//! * [`linalg`]: the SVD rules;
+//! * [`testing`]: check any rule against finite differences and its own patterns in one call.
 
 #[allow(unused_extern_crates)] // used by code that `#[rrule]` generates inside this crate
 extern crate self as rules_core;
@@ -46,6 +48,7 @@ mod accumulate;
 pub mod linalg;
 mod pullback;
 mod tangent;
+pub mod testing;
 
 pub use accumulate::{Accumulate, accumulate, accumulate_into};
 pub use pullback::{Patterns, Pullback};
@@ -58,10 +61,6 @@ pub mod __private {
     pub use crate::{MaybeZero, NoTangent, Patterns, Pullback, Zero};
     pub use core::marker::PhantomData;
     pub use core::option::Option;
-
-    /// Makes an `impl Trait` return type capture the lifetimes in `T`, in every edition.
-    pub trait Captures<T: ?Sized> {}
-    impl<T: ?Sized, U: ?Sized> Captures<T> for U {}
 
     /// The value of a sum whose other terms are statically zero, with the type the full sum had:
     /// owned arrays and scalars pass through; borrowed ones are copied once, as `&a + &b` would.

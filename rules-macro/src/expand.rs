@@ -463,11 +463,10 @@ fn expand(args: &Args, rule: &Rule, patterns: &[Pattern]) -> TokenStream {
         let o = cx.out_ty(p);
         quote!(#pv::Pullback<#c, Output = #o>)
     });
-    let captures_bound = if lifetimes.is_empty() {
-        quote!()
-    } else {
-        quote!(+ #pv::Captures<(#(&#lifetimes (),)*)>)
-    };
+    // Precise capturing: the pullback may borrow the named generics, never an elided lifetime, so
+    // `svd::rrule(temporary.view())` outlives the temporary. A pullback that keeps a borrow of an
+    // input must name that lifetime (`fn f<'a>(x: ArrayView1<'a, f64>)`).
+    let captures_bound = quote!(+ use<#(#lifetimes,)* #(#types,)* #(#consts,)*>);
     let impl_ty = quote! {
         impl #(#pattern_bounds +)* #pv::Pullback<#rt_c, Output = #rt_o> + #pv::Patterns<#dense, Output = #dense_out, Runtime = #rt_o> #captures_bound
     };

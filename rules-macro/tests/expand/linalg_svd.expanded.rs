@@ -8,8 +8,7 @@ use crate::rrule;
 /// view of `a` (any strides, including transposed and reversed views) and written straight into
 /// the returned arrays. An empty input (`k = 0`) gives `U` m×0, `S` empty and `Vt` 0×n.
 ///
-/// `svd::rrule(a)` also returns the pullback; see the [module docs](self) for the formula and
-/// what it does with repeated and zero singular values.
+/// `svd::rrule(a)` also returns the pullback, derived below.
 ///
 /// ```
 /// use ndarray::array;
@@ -31,6 +30,45 @@ use crate::rrule;
 /// If `a` holds NaN or ±∞ (the message names the first such element), if faer's iteration does
 /// not converge, and, in the pullback, if a cotangent's shape differs from its output's (the
 /// message names `svd`, the cotangent and both shapes).
+///
+/// # Derivation
+///
+/// For `A = U S Vᵀ` (`A` is m×n, `k = min(m, n)`, `U` m×k, `S = diag(s)`, `Vᵀ` k×n) and the
+/// cotangents `Ū` (m×k), `s̄` (k) and `V̄ᵀ` (k×n), let `P = UᵀŪ` and `Q = VᵀV̄` (both k×k; `Q` is
+/// computed as `Vᵀ · V̄ᵀᵀ`, never forming `V`) and `aX = (X − Xᵀ)/2`. Then
+///
+/// ```text
+/// M_ij = (aP + aQ)_ij / (s_j − s_i) + (aP − aQ)_ij / (s_j + s_i)     (i ≠ j)
+/// M_ii = s̄_i
+/// Ā    = U M Vᵀ + (Ū − U P) S⁻¹ Vᵀ  [m > k]  +  U S⁻¹ (V̄ᵀ − Qᵀ Vᵀ)  [n > k]
+/// ```
+///
+/// which equals the textbook `U [F∘(P − Pᵀ) S + diag(s̄) + S F∘(Q − Qᵀ)] Vᵀ + (I − UUᵀ) Ū S⁻¹ Vᵀ +
+/// U S⁻¹ V̄ᵀ (I − VVᵀ)` with `F_ij = 1/(s_j² − s_i²)`. The projections are applied as
+/// `Ū − U (UᵀŪ)`, never as `(I − UUᵀ) Ū`: no m×m or n×n matrix is ever formed, and the dense
+/// pullback allocates the output, `P`, `Q` and `M`, reusing the buffers of `Ū` and `V̄ᵀ` for the
+/// rest.
+///
+/// # Degenerate and rank-deficient inputs
+///
+/// Each of `1/(s_j − s_i)`, `1/(s_j + s_i)` and `1/s_i` is taken as `0` when its denominator is
+/// below the tolerance `max(m, n) · ε · s_max`. The result is therefore always finite, where the
+/// textbook form gives ∞ or NaN as soon as two singular values coincide. It is exact whenever the
+/// loss depends on a block of equal singular values only through that block's subspace (a
+/// projector `U_r U_rᵀ` onto a group separated from the rest by a gap, or any function of the
+/// singular values): then `aP + aQ` vanishes on the block and the dropped terms are `0/0` limits
+/// whose value is `0`. It is *not* determined by the cotangents alone when the loss depends on
+/// the particular basis chosen inside a degenerate block (for example `Σ W∘(U S Vᵀ)` at `A = I`,
+/// which needs the limit along a path): there the rule returns the gauge-invariant part, and no
+/// rule can do better from `(Ū, s̄, V̄ᵀ)` alone. For zero singular values the same tolerance gives
+/// the pseudo-inverse: directions in the null space receive no gradient through `S⁻¹`.
+///
+/// # Specialisation
+///
+/// The pullback is written once, one statement per term, and `#[rrule]` removes the terms of the
+/// zero cotangents in each pattern. With `Ū` and `V̄ᵀ` zero, every statement reading `P`, `Q`,
+/// `M` or the projections disappears and the body is `U·diag(s̄)`, then `·Vᵀ`: exactly the
+/// pullback of [`svdvals()`].
 #[allow(clippy::needless_pass_by_value, unused_variables, unused_mut)]
 pub fn svd<T: Real>(a: ArrayView2<'_, T>) -> (Array2<T>, Array1<T>, Array2<T>) {
     let (u, s, vt) = kernels::thin_svd("svd", a);
@@ -934,7 +972,7 @@ fn pattern_7(
             (Array2<T>, Array1<T>, Array2<T>),
             Output = Array2<T>,
             Runtime = ::rules_core::__private::MaybeZero<Array2<T>>,
-        >,
+        > + use<T>,
     ) {
         let (u, s, vt) = kernels::thin_svd("svd", a);
         let tol = kernels::tolerance(&s, a.nrows(), a.ncols());
@@ -1192,7 +1230,7 @@ fn pattern_7(
 /// ```
 ///
 /// # Panics
-/// As [`svd`].
+/// As [`svd()`].
 #[allow(clippy::needless_pass_by_value, unused_variables, unused_mut)]
 pub fn svdvals<T: Real>(a: ArrayView2<'_, T>) -> Array1<T> {
     let s = kernels::singular_values("svdvals", a);
@@ -1400,7 +1438,7 @@ fn pattern_1(_: Zero) -> Zero {
             Array1<T>,
             Output = Array2<T>,
             Runtime = ::rules_core::__private::MaybeZero<Array2<T>>,
-        >,
+        > + use<T>,
     ) {
         let (u, s, vt) = kernels::thin_svd("svdvals", a);
         let __value = s;

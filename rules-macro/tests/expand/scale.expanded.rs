@@ -238,7 +238,7 @@ fn pattern_1(
                 ::rules_core::__private::MaybeZero<Array1<f64>>,
                 ::rules_core::__private::MaybeZero<f64>,
             ),
-        >,
+        > + use<>,
     ) {
         let y = &x * k;
         let __value = y;

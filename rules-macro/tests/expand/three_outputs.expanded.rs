@@ -1000,7 +1000,7 @@ fn pattern_7(
                 ::rules_core::__private::MaybeZero<Array2<f64>>,
                 NoTangent,
             ),
-        >,
+        > + use<>,
     ) {
         let p = a.dot(&b);
         let t = a.sum();

@@ -1,0 +1,281 @@
+//! The testing kit must pass correct rules and fail, with a helpful message, on planted mistakes.
+
+use ndarray::{Array1, Array2, array};
+use rules_core::testing::{Config, check_rrule, test_rrule};
+use rules_core::{MaybeZero, NoTangent, Patterns, Pullback, rrule};
+
+/// y = k·x.
+#[rrule]
+pub fn scale(x: Array1<f64>, k: f64) -> Array1<f64> {
+    let y = &x * k;
+    (y, move |dy: Array1<f64>| -> (Array1<f64>, f64) {
+        (&dy * k, dy.dot(&x))
+    })
+}
+
+/// Planted mistake: the sign of `dx` is wrong.
+#[rrule]
+pub fn scale_wrong_sign(x: Array1<f64>, k: f64) -> Array1<f64> {
+    let y = &x * k;
+    (y, move |dy: Array1<f64>| -> (Array1<f64>, f64) {
+        (&dy * -k, dy.dot(&x))
+    })
+}
+
+/// (x·y, x + y) with its three-term pullback.
+#[rrule]
+pub fn prod_sum(x: f64, y: f64) -> (f64, f64) {
+    ((x * y, x + y), move |dp: f64, ds: f64| -> (f64, f64) {
+        (dp * y + ds, dp * x + ds)
+    })
+}
+
+/// Planted mistake: the `ds` term of `dy` is missing.
+#[rrule]
+pub fn prod_sum_missing_term(x: f64, y: f64) -> (f64, f64) {
+    ((x * y, x + y), move |dp: f64, ds: f64| -> (f64, f64) {
+        (dp * y + ds, dp * x)
+    })
+}
+
+/// Planted mistake: `k` is differentiable but gets `NoTangent`.
+#[rrule]
+pub fn scale_no_tangent(x: Array1<f64>, k: f64) -> Array1<f64> {
+    let y = &x * k;
+    (y, move |dy: Array1<f64>| -> (Array1<f64>, NoTangent) {
+        (&dy * k, NoTangent)
+    })
+}
+
+/// A non-differentiable input done right, and a large matrix input (adjoint-identity path).
+#[rrule]
+pub fn power_trace(a: Array2<f64>, p: usize) -> f64 {
+    let mut acc = Array2::eye(a.nrows());
+    let mut powers = vec![acc.clone()];
+    for _ in 0..p {
+        acc = acc.dot(&a);
+        powers.push(acc.clone());
+    }
+    let t = acc.diag().sum();
+    (t, move |dt: f64| -> (Array2<f64>, NoTangent) {
+        // d tr(Aᵖ) = p · (Aᵖ⁻¹)ᵀ.
+        #[allow(clippy::cast_precision_loss)]
+        let g = powers[p - 1].t().to_owned() * (dt * p as f64);
+        (g, NoTangent)
+    })
+}
+
+/// Planted mistake: a cotangent for the non-differentiable `p`.
+#[rrule]
+pub fn power_wrong_discrete(a: f64, p: usize) -> f64 {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)]
+    let y = a.powi(p as i32);
+    (y, move |dy: f64| -> (f64, f64) {
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_possible_wrap,
+            clippy::cast_precision_loss
+        )]
+        let g = dy * p as f64 * a.powi(p as i32 - 1);
+        (g, 0.0)
+    })
+}
+
+/// An `f32` rule.
+#[rrule]
+pub fn cube(x: Array1<f32>) -> Array1<f32> {
+    let y = x.mapv(|v| v * v * v);
+    (y, move |dy: Array1<f32>| -> Array1<f32> {
+        &dy * &x.mapv(|v| 3.0 * v * v)
+    })
+}
+
+fn fails(result: Result<rules_core::testing::Report, String>, expected: &[&str]) {
+    let err = result.expect_err("the kit passed a rule with a planted mistake");
+    for e in expected {
+        assert!(err.contains(e), "the message should mention {e:?}: {err}");
+    }
+}
+
+#[test]
+fn correct_rules_pass() {
+    let c = Config::default();
+    let r = check_rrule(
+        |(x, k)| scale(x.clone(), *k),
+        |(x, k)| scale::rrule(x.clone(), *k),
+        &(array![1.0, -2.0, 0.5], 1.5),
+        &c,
+    );
+    assert_eq!(r.patterns, 2);
+    assert_eq!(r.fd_checks, 4);
+    let r = check_rrule(
+        |(x, y)| prod_sum(*x, *y),
+        |(x, y)| prod_sum::rrule(*x, *y),
+        &(0.7, -1.3),
+        &c,
+    );
+    assert_eq!(r.patterns, 4);
+    let a = Array2::from_shape_fn((9, 9), |(i, j)| ((i * 7 + j * 3) % 11) as f64 / 11.0 - 0.4);
+    let r = check_rrule(
+        |(a, p)| power_trace(a.clone(), *p),
+        |(a, p)| power_trace::rrule(a.clone(), *p),
+        &(a, 3),
+        &c,
+    );
+    assert_eq!(
+        r.fd_checks, c.directions,
+        "81 entries use the adjoint identity"
+    );
+    check_rrule(
+        |(x,)| cube(x.clone()),
+        |(x,)| cube::rrule(x.clone()),
+        &(array![0.5f32, -1.0, 2.0],),
+        &c,
+    );
+}
+
+#[test]
+fn a_wrong_sign_is_caught() {
+    fails(
+        test_rrule(
+            |(x, k)| scale_wrong_sign(x.clone(), *k),
+            |(x, k)| scale_wrong_sign::rrule(x.clone(), *k),
+            &(array![1.0, 2.0], 3.0),
+            &Config::default(),
+        ),
+        &["input `x`", "element 0", "finite differences"],
+    );
+}
+
+#[test]
+fn a_missing_term_is_caught() {
+    fails(
+        test_rrule(
+            |(x, y)| prod_sum_missing_term(*x, *y),
+            |(x, y)| prod_sum_missing_term::rrule(*x, *y),
+            &(0.7, -1.3),
+            &Config::default(),
+        ),
+        &["input `y`"],
+    );
+}
+
+#[test]
+fn a_wrong_no_tangent_is_caught() {
+    fails(
+        test_rrule(
+            |(x, k)| scale_no_tangent(x.clone(), *k),
+            |(x, k)| scale_no_tangent::rrule(x.clone(), *k),
+            &(array![1.0], 2.0),
+            &Config::default(),
+        ),
+        &["input `k` is differentiable", "NoTangent"],
+    );
+    fails(
+        test_rrule(
+            |(a, p)| power_wrong_discrete(*a, *p),
+            |(a, p)| power_wrong_discrete::rrule(*a, *p),
+            &(1.5, 3),
+            &Config::default(),
+        ),
+        &[
+            "input `p` (usize) is not differentiable",
+            "return `NoTangent`",
+        ],
+    );
+}
+
+#[test]
+fn a_value_that_differs_from_the_primal_is_caught() {
+    fails(
+        test_rrule(
+            |(x, k)| scale(x.clone(), *k + 1.0),
+            |(x, k)| scale::rrule(x.clone(), *k),
+            &(array![1.0], 2.0),
+            &Config::default(),
+        ),
+        &["value of output 0", "differs from the primal"],
+    );
+}
+
+/// A hand-written pullback whose specialised pattern disagrees with its dense pullback: the kind
+/// of bug a hand-written `svdvals` fast path can have.
+struct Inconsistent {
+    runtime_agrees: bool,
+}
+
+impl Pullback<(f64, f64)> for Inconsistent {
+    type Output = f64;
+    fn pullback(&self, (a, b): (f64, f64)) -> f64 {
+        a + 2.0 * b
+    }
+}
+
+impl Patterns<(f64, f64)> for Inconsistent {
+    type Runtime = MaybeZero<f64>;
+    const COTANGENTS: &'static [&'static str] = &["da", "db"];
+    const INPUTS: &'static [&'static str] = &["x"];
+    fn pullback_static(&self, mask: u64, (a, b): (f64, f64)) -> Option<MaybeZero<f64>> {
+        Some(match mask {
+            0 => MaybeZero::Value(a + 2.0 * b),
+            1 => MaybeZero::Value(3.0 * b), // planted: should be 2·b
+            2 => MaybeZero::Value(a),
+            _ => MaybeZero::Zero,
+        })
+    }
+    fn pullback_runtime(&self, mask: u64, c: (f64, f64)) -> MaybeZero<f64> {
+        if self.runtime_agrees {
+            self.pullback_static(mask, c).unwrap_or_default()
+        } else {
+            MaybeZero::Zero
+        }
+    }
+}
+
+#[test]
+fn a_pattern_that_differs_from_the_dense_pullback_is_caught() {
+    let f = |x: &(f64,)| (x.0, 2.0 * x.0);
+    fails(
+        test_rrule(
+            f,
+            |x| {
+                (
+                    f(x),
+                    Inconsistent {
+                        runtime_agrees: true,
+                    },
+                )
+            },
+            &(1.0,),
+            &Config::default(),
+        ),
+        &["pattern (Zero, db)", "input `x`", "explicit zeros"],
+    );
+    fails(
+        test_rrule(
+            f,
+            |x| {
+                (
+                    f(x),
+                    Inconsistent {
+                        runtime_agrees: false,
+                    },
+                )
+            },
+            &(1.0,),
+            &Config::default(),
+        ),
+        &["runtime MaybeZero pattern (da, db)", "static"],
+    );
+}
+
+#[test]
+#[should_panic(expected = "check_rrule: the cotangent of input `x` at element 0")]
+fn check_rrule_panics_with_the_message() {
+    check_rrule(
+        |(x, k)| scale_wrong_sign(x.clone(), *k),
+        |(x, k)| scale_wrong_sign::rrule(x.clone(), *k),
+        &(array![1.0], 3.0),
+        &Config::default(),
+    );
+}
