@@ -7,11 +7,41 @@
 
 use faer::dyn_stack::{MemBuffer, MemStack};
 use faer_ext::IntoFaer;
-use ndarray::linalg::general_mat_mul;
-use ndarray::{Array1, Array2, ArrayView2, ShapeBuilder};
+use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, ShapeBuilder};
 
 use super::Real;
 use crate::MaybeZero;
+
+/// `c ← alpha·a·b + c` (`accumulate`) or `c ← alpha·a·b`, with faer's matrix product on views of
+/// any strides.
+fn gemm<T: Real>(
+    c: ArrayViewMut2<'_, T>,
+    accumulate: bool,
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+    alpha: T,
+) {
+    let beta = if accumulate {
+        faer::Accum::Add
+    } else {
+        faer::Accum::Replace
+    };
+    faer::linalg::matmul::matmul(
+        c.into_faer(),
+        beta,
+        a.into_faer(),
+        b.into_faer(),
+        alpha,
+        faer::Par::Seq,
+    );
+}
+
+/// `a · b`, as a new column-major array (the layout faer's product writes fastest).
+pub(crate) fn mul<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Array2<T> {
+    let mut c = Array2::zeros((a.nrows(), b.ncols()).f());
+    gemm(c.view_mut(), false, a, b, T::one());
+    c
+}
 
 /// The relative tolerance below which a gap or a singular value counts as zero:
 /// `max(m, n) · ε · s_max`, the default rank tolerance of LAPACK-based libraries.
@@ -105,136 +135,132 @@ fn check_finite<T: Real>(rule: &str, a: ArrayView2<'_, T>) {
     }
 }
 
-/// The off-diagonal part of the SVD pullback's middle matrix, in one pass over the pairs `i < j`
-/// (DESIGN §5):
+/// The k×k core of the SVD pullback, in one pass over the pairs `i < j` (DESIGN §5):
 ///
-/// `M_ij = (aP + aQ)_ij / (s_j − s_i) + (aP − aQ)_ij / (s_j + s_i)`, with `aX = (X − Xᵀ)/2` and
-/// each inverse taken as `0` below `tol`. `P` or `Q` may be `Zero`. The diagonal is zero.
+/// ```text
+/// C = M_off − [m > k] P S⁻¹ − [n > k] S⁻¹ Qᵀ
+/// M_ij = (aP + aQ)_ij / (s_j − s_i) + (aP − aQ)_ij / (s_j + s_i)   (i ≠ j),  aX = (X − Xᵀ)/2
+/// ```
+///
+/// so that `Ā = U (C + diag(s̄)) Vᵀ + [m > k] Ū S⁻¹ Vᵀ + [n > k] U S⁻¹ V̄ᵀ`: the projections
+/// `(Ū − U P) S⁻¹` and `S⁻¹ (V̄ᵀ − Qᵀ Vᵀ)` are split into a scaling of the cotangent's own
+/// buffer and a k×k term here, which saves one m×k×k product. Each inverse is taken as `0` below
+/// `tol`. `P` or `Q` may be `Zero`.
 pub(crate) fn middle<'a, T: Real>(
     s: &Array1<T>,
     tol: T,
+    (m, n): (usize, usize),
     p: impl Into<MaybeZero<&'a Array2<T>>>,
     q: impl Into<MaybeZero<&'a Array2<T>>>,
 ) -> Array2<T> {
     let (p, q) = (p.into(), q.into());
     let k = s.len();
     let half = T::from(0.5).unwrap_or_else(T::one);
-    let anti = |x: &MaybeZero<&Array2<T>>, i: usize, j: usize| match x {
-        MaybeZero::Value(x) => (x[[i, j]] - x[[j, i]]) * half,
+    let at = |x: &MaybeZero<&Array2<T>>, i: usize, j: usize| match x {
+        MaybeZero::Value(x) => x[[i, j]],
         MaybeZero::Zero => T::zero(),
     };
-    let mut m = Array2::<T>::zeros((k, k));
+    let s_inv: Vec<T> = s.iter().map(|&v| inv(v, tol)).collect();
+    let (tall, wide) = (m > k, n > k);
+    let mut c = Array2::<T>::zeros((k, k));
     for i in 0..k {
-        for j in (i + 1)..k {
-            let (ap, aq) = (anti(&p, i, j), anti(&q, i, j));
-            let d = inv(s[j] - s[i], tol);
-            let e = inv(s[j] + s[i], tol);
-            // (i, j) as written; (j, i) from aX_ji = −aX_ij and 1/(s_i − s_j) = −d.
-            m[[i, j]] = (ap + aq) * d + (ap - aq) * e;
-            m[[j, i]] = (ap + aq) * d - (ap - aq) * e;
+        for j in i..k {
+            let (pij, pji, qij, qji) = (at(&p, i, j), at(&p, j, i), at(&q, i, j), at(&q, j, i));
+            // The projection terms: −P S⁻¹ (column scaling) and −S⁻¹ Qᵀ (row scaling).
+            let mut cij = T::zero();
+            let mut cji = T::zero();
+            if tall {
+                cij -= pij * s_inv[j];
+                cji -= pji * s_inv[i];
+            }
+            if wide {
+                cij -= s_inv[i] * qji;
+                cji -= s_inv[j] * qij;
+            }
+            if i != j {
+                let (ap, aq) = ((pij - pji) * half, (qij - qji) * half);
+                let d = inv(s[j] - s[i], tol);
+                let e = inv(s[j] + s[i], tol);
+                // (i, j) as written; (j, i) from aX_ji = −aX_ij and 1/(s_i − s_j) = −d.
+                cij += (ap + aq) * d + (ap - aq) * e;
+                cji += (ap + aq) * d - (ap - aq) * e;
+                c[[j, i]] = cji;
+            }
+            c[[i, j]] = cij;
         }
     }
-    m
+    c
 }
 
-/// `(Ū − U P) S⁻¹`, in `Ū`'s own buffer: the part of `Ū` outside the span of `U`, present only
-/// when `m > k` (when `U` is square it is zero).
-pub(crate) fn project_columns<T: Real>(
-    mut du: Array2<T>,
-    u: &Array2<T>,
-    p: &Array2<T>,
-    s: &Array1<T>,
-    tol: T,
-) -> Array2<T> {
-    let (m, k) = u.dim();
-    if m > k {
-        general_mat_mul(-T::one(), u, p, T::one(), &mut du);
-        for (mut col, &sj) in du.columns_mut().into_iter().zip(s) {
-            let f = inv(sj, tol);
-            col.mapv_inplace(|x| x * f);
-        }
+/// `diag(d)` as a k×k matrix.
+pub(crate) fn diag<T: Real>(d: &Array1<T>) -> Array2<T> {
+    Array2::from_diag(d)
+}
+
+/// `U C Vᵀ`, associated the cheap way round: `U (C Vᵀ)` for a tall input, `(U C) Vᵀ` for a wide
+/// one, so the k×k matrix `C` only ever meets the small factor first. This is the output's one
+/// large allocation.
+pub(crate) fn sandwich<T: Real>(u: &Array2<T>, c: &Array2<T>, vt: &Array2<T>) -> Array2<T> {
+    if u.nrows() >= vt.ncols() {
+        mul(u.view(), mul(c.view(), vt.view()).view())
     } else {
-        du.fill(T::zero());
+        mul(mul(u.view(), c.view()).view(), vt.view())
     }
-    du
 }
 
-/// `S⁻¹ (V̄ᵀ − Qᵀ Vᵀ)`, in `V̄ᵀ`'s own buffer: the mirror of [`project_columns`] for the rows,
-/// present only when `n > k`.
-pub(crate) fn project_rows<T: Real>(
-    mut dvt: Array2<T>,
-    vt: &Array2<T>,
-    q: &Array2<T>,
-    s: &Array1<T>,
+/// The term `Ū S⁻¹ Vᵀ`, present when `m > k`, added into the output by `+=` without a temporary
+/// of the output's size (see [`middle`] for where `−U P S⁻¹` went).
+pub(crate) struct LeftProjection<'a, T> {
+    du: Array2<T>,
+    s: &'a Array1<T>,
+    vt: &'a Array2<T>,
     tol: T,
-) -> Array2<T> {
-    let (k, n) = vt.dim();
-    if n > k {
-        general_mat_mul(-T::one(), &q.t(), vt, T::one(), &mut dvt);
-        for (mut row, &si) in dvt.rows_mut().into_iter().zip(s) {
-            let f = inv(si, tol);
-            row.mapv_inplace(|x| x * f);
-        }
-    } else {
-        dvt.fill(T::zero());
-    }
-    dvt
 }
 
-/// `acc + U M`, accumulated in `acc`'s buffer.
-pub(crate) fn add_product<'a, T: Real>(
-    acc: impl Into<MaybeZero<Array2<T>>>,
-    u: &Array2<T>,
-    m: impl Into<MaybeZero<&'a Array2<T>>>,
-) -> Array2<T> {
-    match (acc.into(), m.into()) {
-        (MaybeZero::Value(mut acc), MaybeZero::Value(m)) => {
-            general_mat_mul(T::one(), u, m, T::one(), &mut acc);
-            acc
+/// [`LeftProjection`] of the cotangent `du`.
+pub(crate) fn left_projection<'a, T: Real>(
+    du: Array2<T>,
+    s: &'a Array1<T>,
+    vt: &'a Array2<T>,
+    tol: T,
+) -> LeftProjection<'a, T> {
+    LeftProjection { du, s, vt, tol }
+}
+
+impl<T: Real> core::ops::AddAssign<LeftProjection<'_, T>> for Array2<T> {
+    fn add_assign(&mut self, t: LeftProjection<'_, T>) {
+        if t.du.nrows() > t.s.len() {
+            // Ū (S⁻¹ Vᵀ): the scaling lands on the k×n factor, not on Ū.
+            let svt = t.vt * &t.s.mapv(|v| inv(v, t.tol)).insert_axis(ndarray::Axis(1));
+            gemm(self.view_mut(), true, t.du.view(), svt.view(), T::one());
         }
-        (MaybeZero::Zero, MaybeZero::Value(m)) => u.dot(m),
-        (MaybeZero::Value(acc), MaybeZero::Zero) => acc,
-        (MaybeZero::Zero, MaybeZero::Zero) => Array2::zeros(u.raw_dim()),
     }
 }
 
-/// `acc + U diag(d)`, accumulated in `acc`'s buffer.
-pub(crate) fn add_scaled_columns<'a, T: Real>(
-    acc: impl Into<MaybeZero<Array2<T>>>,
-    u: &Array2<T>,
-    d: impl Into<MaybeZero<&'a Array1<T>>>,
-) -> Array2<T> {
-    match (acc.into(), d.into()) {
-        (MaybeZero::Value(mut acc), MaybeZero::Value(d)) => {
-            ndarray::Zip::from(&mut acc)
-                .and(u)
-                .and_broadcast(d)
-                .for_each(|a, &x, &w| *a += x * w);
-            acc
-        }
-        (MaybeZero::Zero, MaybeZero::Value(d)) => u * d,
-        (MaybeZero::Value(acc), MaybeZero::Zero) => acc,
-        (MaybeZero::Zero, MaybeZero::Zero) => Array2::zeros(u.raw_dim()),
-    }
+/// The term `U S⁻¹ V̄ᵀ`, present when `n > k`: the mirror of [`LeftProjection`].
+pub(crate) struct RightProjection<'a, T> {
+    u: &'a Array2<T>,
+    s: &'a Array1<T>,
+    dvt: Array2<T>,
+    tol: T,
 }
 
-/// `left · Vᵀ + U · right`: the only allocation of the output.
-pub(crate) fn assemble<T: Real>(
-    left: impl Into<MaybeZero<Array2<T>>>,
-    vt: &Array2<T>,
-    u: &Array2<T>,
-    right: impl Into<MaybeZero<Array2<T>>>,
-) -> Array2<T> {
-    let (m, n) = (u.nrows(), vt.ncols());
-    match (left.into(), right.into()) {
-        (MaybeZero::Value(left), MaybeZero::Value(right)) => {
-            let mut out = left.dot(vt);
-            general_mat_mul(T::one(), u, &right, T::one(), &mut out);
-            out
+/// [`RightProjection`] of the cotangent `dvt`.
+pub(crate) fn right_projection<'a, T: Real>(
+    u: &'a Array2<T>,
+    s: &'a Array1<T>,
+    dvt: Array2<T>,
+    tol: T,
+) -> RightProjection<'a, T> {
+    RightProjection { u, s, dvt, tol }
+}
+
+impl<T: Real> core::ops::AddAssign<RightProjection<'_, T>> for Array2<T> {
+    fn add_assign(&mut self, t: RightProjection<'_, T>) {
+        if t.dvt.ncols() > t.s.len() {
+            let us = t.u * &t.s.mapv(|v| inv(v, t.tol));
+            gemm(self.view_mut(), true, us.view(), t.dvt.view(), T::one());
         }
-        (MaybeZero::Value(left), MaybeZero::Zero) => left.dot(vt),
-        (MaybeZero::Zero, MaybeZero::Value(right)) => u.dot(&right),
-        (MaybeZero::Zero, MaybeZero::Zero) => Array2::zeros((m, n)),
     }
 }
 
@@ -257,7 +283,8 @@ mod tests {
         let s: Array1<f64> = array![3.0, 2.0, 0.5];
         let p: Array2<f64> = array![[0.1, 0.2, -0.3], [0.7, 0.0, 0.4], [0.5, -0.6, 0.2]];
         let q: Array2<f64> = array![[0.0, -0.1, 0.9], [0.3, 0.2, -0.2], [0.8, 0.1, 0.0]];
-        let m = middle(&s, 1e-12, &p, &q);
+        // Square: no projection terms, C is M's off-diagonal.
+        let m = middle(&s, 1e-12, (3, 3), &p, &q);
         for i in 0..3 {
             for j in 0..3 {
                 let expected = if i == j {
@@ -275,26 +302,48 @@ mod tests {
         }
         // Zero operands are the same as explicit zeros.
         let z = Array2::zeros((3, 3));
-        assert_eq!(middle(&s, 1e-12, &p, Zero), middle(&s, 1e-12, &p, &z));
-        assert_eq!(middle(&s, 1e-12, Zero, &q), middle(&s, 1e-12, &z, &q));
+        for shape in [(3, 3), (5, 3), (3, 5)] {
+            assert_eq!(
+                middle(&s, 1e-12, shape, &p, Zero),
+                middle(&s, 1e-12, shape, &p, &z)
+            );
+            assert_eq!(
+                middle(&s, 1e-12, shape, Zero, &q),
+                middle(&s, 1e-12, shape, &z, &q)
+            );
+        }
+        // Tall: − P S⁻¹ joins; wide: − S⁻¹ Qᵀ.
+        let tall = middle(&s, 1e-12, (5, 3), &p, &z) - middle(&s, 1e-12, (3, 3), &p, &z);
+        assert!((tall + &p / &s).iter().all(|e| e.abs() < 1e-12));
+        let wide = middle(&s, 1e-12, (3, 5), &z, &q) - middle(&s, 1e-12, (3, 3), &z, &q);
+        assert!(
+            (wide + &q.t() / &s.view().insert_axis(ndarray::Axis(1)))
+                .iter()
+                .all(|e| e.abs() < 1e-12)
+        );
     }
 
     #[test]
-    fn accumulating_kernels_reuse_the_buffer_and_accept_zero() {
-        let u = array![[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]];
-        let acc = Array2::<f64>::ones((3, 2));
-        let ptr = acc.as_ptr();
-        let acc = add_scaled_columns(acc, &u, &array![2.0, 3.0]);
-        assert_eq!(acc.as_ptr(), ptr);
-        assert_eq!(acc, array![[3.0, 1.0], [1.0, 4.0], [3.0, 4.0]]);
-        let acc = add_product(acc, &u, &Array2::eye(2));
-        assert_eq!(acc.as_ptr(), ptr);
-        assert_eq!(acc, array![[4.0, 1.0], [1.0, 5.0], [4.0, 5.0]]);
-        assert_eq!(
-            add_scaled_columns(Zero, &u, &array![2.0, 3.0]),
-            array![[2.0, 0.0], [0.0, 3.0], [2.0, 3.0]]
-        );
-        assert_eq!(add_product(Zero, &u, Zero), Array2::<f64>::zeros((3, 2)));
+    fn sandwich_and_projection_terms_match_plain_products() {
+        let u: Array2<f64> = array![[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]];
+        let c: Array2<f64> = array![[1.0, 2.0], [3.0, 4.0]];
+        let vt: Array2<f64> = array![[1.0, 0.5], [-1.0, 2.0]];
+        assert_eq!(sandwich(&u, &c, &vt), u.dot(&c).dot(&vt));
+        assert_eq!(sandwich(&vt, &c, &u.t().to_owned()), vt.dot(&c).dot(&u.t()));
+        let s = array![2.0, 0.5];
+        let du = array![[1.0, 1.0], [2.0, 0.0], [0.0, 3.0]];
+        let mut out = Array2::zeros((3, 2));
+        out += left_projection(du.clone(), &s, &vt, 1e-12);
+        assert_eq!(out, (&du / &s).dot(&vt));
+        // Square: the term is absent.
+        let mut sq = Array2::zeros((2, 2));
+        sq += left_projection(c.clone(), &s, &vt, 1e-12);
+        sq += right_projection(&vt, &s, c.clone(), 1e-12);
+        assert_eq!(sq, Array2::zeros((2, 2)));
+        let mut wide = Array2::zeros((2, 3));
+        let dvt = array![[1.0, 0.0, 2.0], [0.0, 1.0, 1.0]];
+        wide += right_projection(&vt, &s, dvt.clone(), 1e-12);
+        assert_eq!(wide, (&vt / &s).dot(&dvt));
     }
 
     #[test]

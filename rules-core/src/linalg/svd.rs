@@ -52,9 +52,19 @@ use crate::rrule;
 ///
 /// which equals the textbook `U [F∘(P − Pᵀ) S + diag(s̄) + S F∘(Q − Qᵀ)] Vᵀ + (I − UUᵀ) Ū S⁻¹ Vᵀ +
 /// U S⁻¹ V̄ᵀ (I − VVᵀ)` with `F_ij = 1/(s_j² − s_i²)`. The projections are applied as
-/// `Ū − U (UᵀŪ)`, never as `(I − UUᵀ) Ū`: no m×m or n×n matrix is ever formed, and the dense
-/// pullback allocates the output, `P`, `Q` and `M`, reusing the buffers of `Ū` and `V̄ᵀ` for the
-/// rest.
+/// `Ū − U (UᵀŪ)`, never as `(I − UUᵀ) Ū`: no m×m or n×n matrix is ever formed. The code goes one
+/// step further and splits each projection into a scaling of the cotangent's own buffer and a k×k
+/// term, folded into one core matrix computed in a single pass:
+///
+/// ```text
+/// C = M_off − P S⁻¹ [m > k] − S⁻¹ Qᵀ [n > k] + diag(s̄)
+/// Ā = U C Vᵀ + Ū S⁻¹ Vᵀ [m > k] + U S⁻¹ V̄ᵀ [n > k]
+/// ```
+///
+/// For a tall input this is three m×k×k products (`P`, `U (C Vᵀ)`, `Ū (S⁻¹ Vᵀ)`), the last two
+/// accumulated into the output; for a wide one, the mirror image. The dense pullback allocates the
+/// output and a few k×k matrices (`P`, `Q`, `C` and the small factor of each product), and no
+/// other matrix of the output's size.
 ///
 /// # Degenerate and rank-deficient inputs
 ///
@@ -74,12 +84,18 @@ use crate::rrule;
 ///
 /// The pullback is written once, one statement per term, and `#[rrule]` removes the terms of the
 /// zero cotangents in each pattern. With `Ū` and `V̄ᵀ` zero, every statement reading `P`, `Q`,
-/// `M` or the projections disappears and the body is `U·diag(s̄)`, then `·Vᵀ`: exactly the
-/// pullback of [`svdvals()`].
+/// `C` or the projections disappears and the body is `U·diag(s̄)·Vᵀ`, exactly the
+/// pullback of [`svdvals()`]:
+///
+/// ```text
+/// let c = kernels::diag(&ds);
+/// let mut da = kernels::sandwich(&u, &c, &vt);
+/// ```
 #[rrule]
 pub fn svd<T: Real>(a: ArrayView2<'_, T>) -> (Array2<T>, Array1<T>, Array2<T>) {
     let (u, s, vt) = kernels::thin_svd("svd", a);
-    let tol = kernels::tolerance(&s, a.nrows(), a.ncols());
+    let (m, n) = a.dim();
+    let tol = kernels::tolerance(&s, m, n);
     (
         (u.clone(), s.clone(), vt.clone()),
         move |du: Array2<T>, ds: Array1<T>, dvt: Array2<T>| -> Array2<T> {
@@ -87,23 +103,17 @@ pub fn svd<T: Real>(a: ArrayView2<'_, T>) -> (Array2<T>, Array1<T>, Array2<T>) {
             kernels::check_shape("svd", "dS", ds.shape(), s.shape());
             kernels::check_shape("svd", "dVt", dvt.shape(), vt.shape());
             // P = UᵀŪ and Q = VᵀV̄ (k×k).
-            let p = u.t().dot(&du);
-            let q = vt.dot(&dvt.t());
-            // The off-diagonal of M from aP and aQ, in one pass.
+            let p = kernels::mul(u.t(), du.view());
+            let q = kernels::mul(vt.view(), dvt.t());
+            // C = M_off − P S⁻¹ [m > k] − S⁻¹ Qᵀ [n > k], in one pass ...
             #[pass_zero]
-            let m = kernels::middle(&s, tol, &p, &q);
-            // The left factor L, with Ā = L·Vᵀ + U·R: first (Ū − U P) S⁻¹ in Ū's buffer ...
-            let left = kernels::project_columns(du, &u, &p, &s, tol);
-            // ... plus U M ...
-            #[pass_zero]
-            let left = kernels::add_product(left, &u, &m);
-            // ... plus U diag(s̄), M's diagonal.
-            #[pass_zero]
-            let left = kernels::add_scaled_columns(left, &u, &ds);
-            // The right factor R = S⁻¹ (V̄ᵀ − Qᵀ Vᵀ), in V̄ᵀ's buffer.
-            let right = kernels::project_rows(dvt, &vt, &q, &s, tol);
-            #[pass_zero]
-            let da = kernels::assemble(left, &vt, &u, right);
+            let c = kernels::middle(&s, tol, (m, n), &p, &q);
+            // ... plus M's diagonal, s̄.
+            let c = c + kernels::diag(&ds);
+            // Ā = U C Vᵀ + Ū S⁻¹ Vᵀ [m > k] + U S⁻¹ V̄ᵀ [n > k], accumulated in one output.
+            let mut da = kernels::sandwich(&u, &c, &vt);
+            da += kernels::left_projection(du, &s, &vt, tol);
+            da += kernels::right_projection(&u, &s, dvt, tol);
             da
         },
     )
@@ -140,7 +150,6 @@ pub fn svdvals<T: Real>(a: ArrayView2<'_, T>) -> Array1<T> {
     let (u, s, vt) = kernels::thin_svd("svdvals", a);
     (s, move |ds: Array1<T>| -> Array2<T> {
         kernels::check_shape("svdvals", "dS", ds.shape(), &[u.ncols()]);
-        let left = kernels::add_scaled_columns(rules_core::Zero, &u, &ds);
-        left.dot(&vt)
+        kernels::sandwich(&u, &kernels::diag(&ds), &vt)
     })
 }

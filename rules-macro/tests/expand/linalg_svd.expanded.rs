@@ -45,9 +45,19 @@ use crate::rrule;
 ///
 /// which equals the textbook `U [F∘(P − Pᵀ) S + diag(s̄) + S F∘(Q − Qᵀ)] Vᵀ + (I − UUᵀ) Ū S⁻¹ Vᵀ +
 /// U S⁻¹ V̄ᵀ (I − VVᵀ)` with `F_ij = 1/(s_j² − s_i²)`. The projections are applied as
-/// `Ū − U (UᵀŪ)`, never as `(I − UUᵀ) Ū`: no m×m or n×n matrix is ever formed, and the dense
-/// pullback allocates the output, `P`, `Q` and `M`, reusing the buffers of `Ū` and `V̄ᵀ` for the
-/// rest.
+/// `Ū − U (UᵀŪ)`, never as `(I − UUᵀ) Ū`: no m×m or n×n matrix is ever formed. The code goes one
+/// step further and splits each projection into a scaling of the cotangent's own buffer and a k×k
+/// term, folded into one core matrix computed in a single pass:
+///
+/// ```text
+/// C = M_off − P S⁻¹ [m > k] − S⁻¹ Qᵀ [n > k] + diag(s̄)
+/// Ā = U C Vᵀ + Ū S⁻¹ Vᵀ [m > k] + U S⁻¹ V̄ᵀ [n > k]
+/// ```
+///
+/// For a tall input this is three m×k×k products (`P`, `U (C Vᵀ)`, `Ū (S⁻¹ Vᵀ)`), the last two
+/// accumulated into the output; for a wide one, the mirror image. The dense pullback allocates the
+/// output and a few k×k matrices (`P`, `Q`, `C` and the small factor of each product), and no
+/// other matrix of the output's size.
 ///
 /// # Degenerate and rank-deficient inputs
 ///
@@ -67,8 +77,13 @@ use crate::rrule;
 ///
 /// The pullback is written once, one statement per term, and `#[rrule]` removes the terms of the
 /// zero cotangents in each pattern. With `Ū` and `V̄ᵀ` zero, every statement reading `P`, `Q`,
-/// `M` or the projections disappears and the body is `U·diag(s̄)`, then `·Vᵀ`: exactly the
-/// pullback of [`svdvals()`].
+/// `C` or the projections disappears and the body is `U·diag(s̄)·Vᵀ`, exactly the
+/// pullback of [`svdvals()`]:
+///
+/// ```text
+/// let c = kernels::diag(&ds);
+/// let mut da = kernels::sandwich(&u, &c, &vt);
+/// ```
 #[allow(clippy::needless_pass_by_value, unused_variables, unused_mut)]
 pub fn svd<T: Real>(a: ArrayView2<'_, T>) -> (Array2<T>, Array1<T>, Array2<T>) {
     let (u, s, vt) = kernels::thin_svd("svd", a);
@@ -762,28 +777,27 @@ Each pattern below is a separately compiled body: the declared pullback with the
 
 ## `(du, ds, dvt)` (mask 0)
 
-Keeps 12 of the 12 statements of the declared body.
+Keeps 11 of the 11 statements of the declared body.
 
 ```text
 fn pattern_0(du: Array2<T>, ds: Array1<T>, dvt: Array2<T>) -> Array2<T> {
     kernels::check_shape("svd", "dU", du.shape(), u.shape());
     kernels::check_shape("svd", "dS", ds.shape(), s.shape());
     kernels::check_shape("svd", "dVt", dvt.shape(), vt.shape());
-    let p = u.t().dot(&du);
-    let q = vt.dot(&dvt.t());
-    let m = kernels::middle(&s, tol, &p, &q);
-    let left = kernels::project_columns(du, &u, &p, &s, tol);
-    let left = kernels::add_product(left, &u, &m);
-    let left = kernels::add_scaled_columns(left, &u, &ds);
-    let right = kernels::project_rows(dvt, &vt, &q, &s, tol);
-    let da = kernels::assemble(left, &vt, &u, right);
+    let p = kernels::mul(u.t(), du.view());
+    let q = kernels::mul(vt.view(), dvt.t());
+    let c = kernels::middle(&s, tol, (m, n), &p, &q);
+    let c = c + kernels::diag(&ds);
+    let mut da = kernels::sandwich(&u, &c, &vt);
+    da += kernels::left_projection(du, &s, &vt, tol);
+    da += kernels::right_projection(&u, &s, dvt, tol);
     da
 }
 ```
 
 ## `(Zero, ds, dvt)` (mask 1)
 
-Keeps 9 of the 12 statements of the declared body.
+Keeps 8 of the 11 statements of the declared body.
 
 ```text
 fn pattern_1(
@@ -793,19 +807,18 @@ fn pattern_1(
 ) -> Array2<T> {
     kernels::check_shape("svd", "dS", ds.shape(), s.shape());
     kernels::check_shape("svd", "dVt", dvt.shape(), vt.shape());
-    let q = vt.dot(&dvt.t());
-    let m = kernels::middle(&s, tol, Zero, &q);
-    let left = kernels::add_product(Zero, &u, &m);
-    let left = kernels::add_scaled_columns(left, &u, &ds);
-    let right = kernels::project_rows(dvt, &vt, &q, &s, tol);
-    let da = kernels::assemble(left, &vt, &u, right);
+    let q = kernels::mul(vt.view(), dvt.t());
+    let c = kernels::middle(&s, tol, (m, n), Zero, &q);
+    let c = c + kernels::diag(&ds);
+    let mut da = kernels::sandwich(&u, &c, &vt);
+    da += kernels::right_projection(&u, &s, dvt, tol);
     da
 }
 ```
 
 ## `(du, Zero, dvt)` (mask 2)
 
-Keeps 11 of the 12 statements of the declared body.
+Keeps 10 of the 11 statements of the declared body.
 
 ```text
 fn pattern_2(
@@ -815,21 +828,20 @@ fn pattern_2(
 ) -> Array2<T> {
     kernels::check_shape("svd", "dU", du.shape(), u.shape());
     kernels::check_shape("svd", "dVt", dvt.shape(), vt.shape());
-    let p = u.t().dot(&du);
-    let q = vt.dot(&dvt.t());
-    let m = kernels::middle(&s, tol, &p, &q);
-    let left = kernels::project_columns(du, &u, &p, &s, tol);
-    let left = kernels::add_product(left, &u, &m);
-    let left = kernels::add_scaled_columns(left, &u, Zero);
-    let right = kernels::project_rows(dvt, &vt, &q, &s, tol);
-    let da = kernels::assemble(left, &vt, &u, right);
+    let p = kernels::mul(u.t(), du.view());
+    let q = kernels::mul(vt.view(), dvt.t());
+    let c = kernels::middle(&s, tol, (m, n), &p, &q);
+    let c = c;
+    let mut da = kernels::sandwich(&u, &c, &vt);
+    da += kernels::left_projection(du, &s, &vt, tol);
+    da += kernels::right_projection(&u, &s, dvt, tol);
     da
 }
 ```
 
 ## `(Zero, Zero, dvt)` (mask 3)
 
-Keeps 8 of the 12 statements of the declared body.
+Keeps 7 of the 11 statements of the declared body.
 
 ```text
 fn pattern_3(
@@ -838,19 +850,18 @@ fn pattern_3(
     dvt: Array2<T>,
 ) -> Array2<T> {
     kernels::check_shape("svd", "dVt", dvt.shape(), vt.shape());
-    let q = vt.dot(&dvt.t());
-    let m = kernels::middle(&s, tol, Zero, &q);
-    let left = kernels::add_product(Zero, &u, &m);
-    let left = kernels::add_scaled_columns(left, &u, Zero);
-    let right = kernels::project_rows(dvt, &vt, &q, &s, tol);
-    let da = kernels::assemble(left, &vt, &u, right);
+    let q = kernels::mul(vt.view(), dvt.t());
+    let c = kernels::middle(&s, tol, (m, n), Zero, &q);
+    let c = c;
+    let mut da = kernels::sandwich(&u, &c, &vt);
+    da += kernels::right_projection(&u, &s, dvt, tol);
     da
 }
 ```
 
 ## `(du, ds, Zero)` (mask 4)
 
-Keeps 9 of the 12 statements of the declared body.
+Keeps 8 of the 11 statements of the declared body.
 
 ```text
 fn pattern_4(
@@ -860,19 +871,18 @@ fn pattern_4(
 ) -> Array2<T> {
     kernels::check_shape("svd", "dU", du.shape(), u.shape());
     kernels::check_shape("svd", "dS", ds.shape(), s.shape());
-    let p = u.t().dot(&du);
-    let m = kernels::middle(&s, tol, &p, Zero);
-    let left = kernels::project_columns(du, &u, &p, &s, tol);
-    let left = kernels::add_product(left, &u, &m);
-    let left = kernels::add_scaled_columns(left, &u, &ds);
-    let da = kernels::assemble(left, &vt, &u, Zero);
+    let p = kernels::mul(u.t(), du.view());
+    let c = kernels::middle(&s, tol, (m, n), &p, Zero);
+    let c = c + kernels::diag(&ds);
+    let mut da = kernels::sandwich(&u, &c, &vt);
+    da += kernels::left_projection(du, &s, &vt, tol);
     da
 }
 ```
 
 ## `(Zero, ds, Zero)` (mask 5)
 
-Keeps 4 of the 12 statements of the declared body.
+Keeps 4 of the 11 statements of the declared body.
 
 ```text
 fn pattern_5(
@@ -881,15 +891,15 @@ fn pattern_5(
     _: Zero,
 ) -> Array2<T> {
     kernels::check_shape("svd", "dS", ds.shape(), s.shape());
-    let left = kernels::add_scaled_columns(Zero, &u, &ds);
-    let da = kernels::assemble(left, &vt, &u, Zero);
+    let c = kernels::diag(&ds);
+    let mut da = kernels::sandwich(&u, &c, &vt);
     da
 }
 ```
 
 ## `(du, Zero, Zero)` (mask 6)
 
-Keeps 8 of the 12 statements of the declared body.
+Keeps 7 of the 11 statements of the declared body.
 
 ```text
 fn pattern_6(
@@ -898,19 +908,18 @@ fn pattern_6(
     _: Zero,
 ) -> Array2<T> {
     kernels::check_shape("svd", "dU", du.shape(), u.shape());
-    let p = u.t().dot(&du);
-    let m = kernels::middle(&s, tol, &p, Zero);
-    let left = kernels::project_columns(du, &u, &p, &s, tol);
-    let left = kernels::add_product(left, &u, &m);
-    let left = kernels::add_scaled_columns(left, &u, Zero);
-    let da = kernels::assemble(left, &vt, &u, Zero);
+    let p = kernels::mul(u.t(), du.view());
+    let c = kernels::middle(&s, tol, (m, n), &p, Zero);
+    let c = c;
+    let mut da = kernels::sandwich(&u, &c, &vt);
+    da += kernels::left_projection(du, &s, &vt, tol);
     da
 }
 ```
 
 ## `(Zero, Zero, Zero)` (mask 7)
 
-Keeps 1 of the 12 statements of the declared body.
+Keeps 1 of the 11 statements of the declared body.
 
 ```text
 fn pattern_7(
@@ -975,7 +984,8 @@ fn pattern_7(
         > + use<T>,
     ) {
         let (u, s, vt) = kernels::thin_svd("svd", a);
-        let tol = kernels::tolerance(&s, a.nrows(), a.ncols());
+        let (m, n) = a.dim();
+        let tol = kernels::tolerance(&s, m, n);
         let __value = (u.clone(), s.clone(), vt.clone());
         #[allow(
             unused_variables,
@@ -986,31 +996,24 @@ fn pattern_7(
             clippy::pedantic
         )]
         let __pb = __new(
-            (u, s, vt, tol),
+            (u, s, vt, tol, m, n),
             |__caps, du: Array2<T>, ds: Array1<T>, dvt: Array2<T>| -> Array2<T> {
                 kernels::check_shape("svd", "dU", du.shape(), __caps.0.shape());
                 kernels::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
                 kernels::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
-                let p = __caps.0.t().dot(&du);
-                let q = __caps.2.dot(&dvt.t());
-                let m = kernels::middle(&__caps.1, __caps.3, &p, &q);
-                let left = kernels::project_columns(
-                    du,
-                    &__caps.0,
+                let p = kernels::mul(__caps.0.t(), du.view());
+                let q = kernels::mul(__caps.2.view(), dvt.t());
+                let c = kernels::middle(
+                    &__caps.1,
+                    __caps.3,
+                    (__caps.4, __caps.5),
                     &p,
-                    &__caps.1,
-                    __caps.3,
-                );
-                let left = kernels::add_product(left, &__caps.0, &m);
-                let left = kernels::add_scaled_columns(left, &__caps.0, &ds);
-                let right = kernels::project_rows(
-                    dvt,
-                    &__caps.2,
                     &q,
-                    &__caps.1,
-                    __caps.3,
                 );
-                let da = kernels::assemble(left, &__caps.2, &__caps.0, right);
+                let c = c + kernels::diag(&ds);
+                let mut da = kernels::sandwich(&__caps.0, &c, &__caps.2);
+                da += kernels::left_projection(du, &__caps.1, &__caps.2, __caps.3);
+                da += kernels::right_projection(&__caps.0, &__caps.1, dvt, __caps.3);
                 da
             },
             |
@@ -1021,27 +1024,17 @@ fn pattern_7(
             | -> Array2<T> {
                 kernels::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
                 kernels::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
-                let q = __caps.2.dot(&dvt.t());
-                let m = kernels::middle(
+                let q = kernels::mul(__caps.2.view(), dvt.t());
+                let c = kernels::middle(
                     &__caps.1,
                     __caps.3,
+                    (__caps.4, __caps.5),
                     ::rules_core::__private::Zero,
                     &q,
                 );
-                let left = kernels::add_product(
-                    ::rules_core::__private::Zero,
-                    &__caps.0,
-                    &m,
-                );
-                let left = kernels::add_scaled_columns(left, &__caps.0, &ds);
-                let right = kernels::project_rows(
-                    dvt,
-                    &__caps.2,
-                    &q,
-                    &__caps.1,
-                    __caps.3,
-                );
-                let da = kernels::assemble(left, &__caps.2, &__caps.0, right);
+                let c = c + kernels::diag(&ds);
+                let mut da = kernels::sandwich(&__caps.0, &c, &__caps.2);
+                da += kernels::right_projection(&__caps.0, &__caps.1, dvt, __caps.3);
                 da
             },
             |
@@ -1052,30 +1045,19 @@ fn pattern_7(
             | -> Array2<T> {
                 kernels::check_shape("svd", "dU", du.shape(), __caps.0.shape());
                 kernels::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
-                let p = __caps.0.t().dot(&du);
-                let q = __caps.2.dot(&dvt.t());
-                let m = kernels::middle(&__caps.1, __caps.3, &p, &q);
-                let left = kernels::project_columns(
-                    du,
-                    &__caps.0,
+                let p = kernels::mul(__caps.0.t(), du.view());
+                let q = kernels::mul(__caps.2.view(), dvt.t());
+                let c = kernels::middle(
+                    &__caps.1,
+                    __caps.3,
+                    (__caps.4, __caps.5),
                     &p,
-                    &__caps.1,
-                    __caps.3,
-                );
-                let left = kernels::add_product(left, &__caps.0, &m);
-                let left = kernels::add_scaled_columns(
-                    left,
-                    &__caps.0,
-                    ::rules_core::__private::Zero,
-                );
-                let right = kernels::project_rows(
-                    dvt,
-                    &__caps.2,
                     &q,
-                    &__caps.1,
-                    __caps.3,
                 );
-                let da = kernels::assemble(left, &__caps.2, &__caps.0, right);
+                let c = c;
+                let mut da = kernels::sandwich(&__caps.0, &c, &__caps.2);
+                da += kernels::left_projection(du, &__caps.1, &__caps.2, __caps.3);
+                da += kernels::right_projection(&__caps.0, &__caps.1, dvt, __caps.3);
                 da
             },
             |
@@ -1085,31 +1067,17 @@ fn pattern_7(
                 dvt: Array2<T>,
             | -> Array2<T> {
                 kernels::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
-                let q = __caps.2.dot(&dvt.t());
-                let m = kernels::middle(
+                let q = kernels::mul(__caps.2.view(), dvt.t());
+                let c = kernels::middle(
                     &__caps.1,
                     __caps.3,
+                    (__caps.4, __caps.5),
                     ::rules_core::__private::Zero,
                     &q,
                 );
-                let left = kernels::add_product(
-                    ::rules_core::__private::Zero,
-                    &__caps.0,
-                    &m,
-                );
-                let left = kernels::add_scaled_columns(
-                    left,
-                    &__caps.0,
-                    ::rules_core::__private::Zero,
-                );
-                let right = kernels::project_rows(
-                    dvt,
-                    &__caps.2,
-                    &q,
-                    &__caps.1,
-                    __caps.3,
-                );
-                let da = kernels::assemble(left, &__caps.2, &__caps.0, right);
+                let c = c;
+                let mut da = kernels::sandwich(&__caps.0, &c, &__caps.2);
+                da += kernels::right_projection(&__caps.0, &__caps.1, dvt, __caps.3);
                 da
             },
             |
@@ -1120,28 +1088,17 @@ fn pattern_7(
             | -> Array2<T> {
                 kernels::check_shape("svd", "dU", du.shape(), __caps.0.shape());
                 kernels::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
-                let p = __caps.0.t().dot(&du);
-                let m = kernels::middle(
+                let p = kernels::mul(__caps.0.t(), du.view());
+                let c = kernels::middle(
                     &__caps.1,
                     __caps.3,
+                    (__caps.4, __caps.5),
                     &p,
                     ::rules_core::__private::Zero,
                 );
-                let left = kernels::project_columns(
-                    du,
-                    &__caps.0,
-                    &p,
-                    &__caps.1,
-                    __caps.3,
-                );
-                let left = kernels::add_product(left, &__caps.0, &m);
-                let left = kernels::add_scaled_columns(left, &__caps.0, &ds);
-                let da = kernels::assemble(
-                    left,
-                    &__caps.2,
-                    &__caps.0,
-                    ::rules_core::__private::Zero,
-                );
+                let c = c + kernels::diag(&ds);
+                let mut da = kernels::sandwich(&__caps.0, &c, &__caps.2);
+                da += kernels::left_projection(du, &__caps.1, &__caps.2, __caps.3);
                 da
             },
             |
@@ -1151,17 +1108,8 @@ fn pattern_7(
                 _: ::rules_core::__private::Zero,
             | -> Array2<T> {
                 kernels::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
-                let left = kernels::add_scaled_columns(
-                    ::rules_core::__private::Zero,
-                    &__caps.0,
-                    &ds,
-                );
-                let da = kernels::assemble(
-                    left,
-                    &__caps.2,
-                    &__caps.0,
-                    ::rules_core::__private::Zero,
-                );
+                let c = kernels::diag(&ds);
+                let mut da = kernels::sandwich(&__caps.0, &c, &__caps.2);
                 da
             },
             |
@@ -1171,32 +1119,17 @@ fn pattern_7(
                 _: ::rules_core::__private::Zero,
             | -> Array2<T> {
                 kernels::check_shape("svd", "dU", du.shape(), __caps.0.shape());
-                let p = __caps.0.t().dot(&du);
-                let m = kernels::middle(
+                let p = kernels::mul(__caps.0.t(), du.view());
+                let c = kernels::middle(
                     &__caps.1,
                     __caps.3,
+                    (__caps.4, __caps.5),
                     &p,
                     ::rules_core::__private::Zero,
                 );
-                let left = kernels::project_columns(
-                    du,
-                    &__caps.0,
-                    &p,
-                    &__caps.1,
-                    __caps.3,
-                );
-                let left = kernels::add_product(left, &__caps.0, &m);
-                let left = kernels::add_scaled_columns(
-                    left,
-                    &__caps.0,
-                    ::rules_core::__private::Zero,
-                );
-                let da = kernels::assemble(
-                    left,
-                    &__caps.2,
-                    &__caps.0,
-                    ::rules_core::__private::Zero,
-                );
+                let c = c;
+                let mut da = kernels::sandwich(&__caps.0, &c, &__caps.2);
+                da += kernels::left_projection(du, &__caps.1, &__caps.2, __caps.3);
                 da
             },
             |
@@ -1394,19 +1327,18 @@ Each pattern below is a separately compiled body: the declared pullback with the
 
 ## `ds` (mask 0)
 
-Keeps 3 of the 3 statements of the declared body.
+Keeps 2 of the 2 statements of the declared body.
 
 ```text
 fn pattern_0(ds: Array1<T>) -> Array2<T> {
     kernels::check_shape("svdvals", "dS", ds.shape(), &[u.ncols()]);
-    let left = kernels::add_scaled_columns(rules_core::Zero, &u, &ds);
-    left.dot(&vt)
+    kernels::sandwich(&u, &kernels::diag(&ds), &vt)
 }
 ```
 
 ## `Zero` (mask 1)
 
-Keeps 1 of the 3 statements of the declared body.
+Keeps 1 of the 2 statements of the declared body.
 
 ```text
 fn pattern_1(_: Zero) -> Zero {
@@ -1454,8 +1386,7 @@ fn pattern_1(_: Zero) -> Zero {
             (u, vt),
             |__caps, ds: Array1<T>| -> Array2<T> {
                 kernels::check_shape("svdvals", "dS", ds.shape(), &[__caps.0.ncols()]);
-                let left = kernels::add_scaled_columns(rules_core::Zero, &__caps.0, &ds);
-                left.dot(&__caps.1)
+                kernels::sandwich(&__caps.0, &kernels::diag(&ds), &__caps.1)
             },
             |__caps, _: ::rules_core::__private::Zero| -> ::rules_core::__private::Zero {
                 ::rules_core::__private::Zero
