@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Run the SVD cases of `cargo run --release --example perf_report` with PyTorch and JAX.
+
+Measures, for each shape, the fastest of several runs (after a warm-up) of:
+  * the forward thin SVD;
+  * the gradient of sum(U) with respect to X (forward included), as in ../../shared/peers;
+  * the gradient of sum(s) (forward included).
+
+Install the peers with `pip install torch jax` (CPU builds are enough). A framework that is not
+installed is skipped with a message; with neither installed the script prints how to install them
+and exits successfully. Usage: `python3 bench/peers/run_peers.py [--runs N]`.
+"""
+
+import argparse
+import sys
+import time
+
+SHAPES = [(20000, 10), (200000, 10), (10, 20000), (500, 500), (2000, 200)]
+
+
+def best(f, runs):
+    f()  # warm-up (and compilation, for JAX)
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - t)
+    return min(times) * 1e3
+
+
+def run_torch(runs):
+    import torch
+
+    rows = []
+    for m, n in SHAPES:
+        x = torch.rand(m, n, dtype=torch.float64) * 2 - 1
+
+        def fwd():
+            torch.linalg.svd(x, full_matrices=False)
+
+        def grad_u():
+            xr = x.clone().requires_grad_(True)
+            u, s, vh = torch.linalg.svd(xr, full_matrices=False)
+            u.sum().backward()
+
+        def grad_s():
+            xr = x.clone().requires_grad_(True)
+            torch.linalg.svdvals(xr).sum().backward()
+
+        rows.append(("torch", m, n, best(fwd, runs), best(grad_u, runs), best(grad_s, runs)))
+    return rows
+
+
+def run_jax(runs):
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
+    import jax.numpy as jnp
+
+    rows = []
+    for m, n in SHAPES:
+        x = jax.random.uniform(jax.random.PRNGKey(0), (m, n), dtype=jnp.float64) * 2 - 1
+        fwd = jax.jit(lambda a: jnp.linalg.svd(a, full_matrices=False))
+        gu = jax.jit(jax.grad(lambda a: jnp.linalg.svd(a, full_matrices=False)[0].sum()))
+        gs = jax.jit(jax.grad(lambda a: jnp.linalg.svd(a, compute_uv=False).sum()))
+        try:
+            t_s = best(lambda: gs(x).block_until_ready(), runs)
+        except Exception as e:  # JAX's singular-values-only gradient may ask for an m×m U
+            print(f"  jax grad sum(s) {m}x{n} failed: {type(e).__name__}", file=sys.stderr)
+            t_s = float("nan")
+        rows.append(
+            (
+                "jax",
+                m,
+                n,
+                best(lambda: [t.block_until_ready() for t in fwd(x)], runs),
+                best(lambda: gu(x).block_until_ready(), runs),
+                t_s,
+            )
+        )
+    return rows
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--runs", type=int, default=5)
+    args = p.parse_args()
+    rows = []
+    found = False
+    for name, runner in (("torch", run_torch), ("jax", run_jax)):
+        try:
+            __import__(name)
+        except ImportError:
+            print(f"{name} is not installed: skipped (pip install {name})")
+            continue
+        found = True
+        rows += runner(args.runs)
+    if not found:
+        print("Neither PyTorch nor JAX is installed; install them with `pip install torch jax` and rerun.")
+        return 0
+    print("\n| peer | shape | forward ms | grad sum(U) ms | grad/fwd | grad sum(s) ms |")
+    print("|---|---|---|---|---|---|")
+    for peer, m, n, f, gu, gs in rows:
+        print(f"| {peer} | {m}×{n} | {f:.2f} | {gu:.2f} | {gu / f:.2f} | {gs:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

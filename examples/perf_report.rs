@@ -1,0 +1,235 @@
+//! The performance report: one table of time and peak heap for each case of the SVD rule, as
+//! ratios to the forward SVD measured in the same run, and an SVG plot of time and memory against
+//! the number of rows for the textbook and projection-first pullbacks.
+//!
+//! Run with `cargo run --release --example perf_report` (add `-- --quick` for fewer shapes and
+//! runs). The plot is written to `bench/perf.svg`. Every number printed is measured in this run.
+
+use std::time::Duration;
+
+use ndarray::{Array1, Array2};
+use rules_core::linalg::svd;
+use rules_core::{Pullback, Zero};
+use rules_examples::{
+    CountingAlloc, Panel, Series, best_of_with, ms, peak_extra_heap, svg_loglog_panel, test_matrix,
+    textbook_svd_pullback,
+};
+
+#[global_allocator]
+static ALLOC: CountingAlloc = CountingAlloc;
+
+const MB: f64 = 1024.0 * 1024.0;
+/// The textbook form is run only where its m×m and n×n matrices fit in this many bytes.
+const TEXTBOOK_LIMIT: usize = 1 << 30;
+
+/// Runs for a case: enough to fill about 0.3 s, between 3 and 30.
+fn runs_for(one: Duration) -> usize {
+    ((0.3 / one.as_secs_f64().max(1e-6)) as usize).clamp(3, 30)
+}
+
+struct Row {
+    case: &'static str,
+    time: Duration,
+    heap: usize,
+}
+
+fn measure<I, R>(
+    case: &'static str,
+    mut setup: impl FnMut() -> I,
+    mut f: impl FnMut(I) -> R,
+) -> Row {
+    let probe = best_of_with(1, &mut setup, &mut f);
+    let time = best_of_with(runs_for(probe), &mut setup, &mut f);
+    let input = setup();
+    let (_, heap) = peak_extra_heap(|| f(input));
+    Row { case, time, heap }
+}
+
+fn report(m: usize, n: usize) -> Vec<Row> {
+    let k = m.min(n);
+    let x = test_matrix(m, n, (m + n) as u64);
+    let ((u, s, vt), pb) = svd::rrule(x.view());
+    let du = test_matrix(m, k, 1);
+    let dvt = test_matrix(k, n, 2);
+    let ds: Array1<f64> = (0..k).map(|i| 1.0 + i as f64 / k as f64).collect();
+    let mut rows = vec![
+        measure("forward svd::rrule", || (), |()| svd::rrule(x.view())),
+        measure(
+            "dense pullback",
+            || (du.clone(), ds.clone(), dvt.clone()),
+            |c| pb.pullback(c),
+        ),
+        measure(
+            "pattern (dU, Zero, Zero)",
+            || du.clone(),
+            |c| -> Array2<f64> { pb.pullback((c, Zero, Zero)) },
+        ),
+        measure(
+            "pattern (Zero, Zero, dVt)",
+            || dvt.clone(),
+            |c| -> Array2<f64> { pb.pullback((Zero, Zero, c)) },
+        ),
+        measure(
+            "pattern (Zero, dS, Zero) = svdvals",
+            || ds.clone(),
+            |c| -> Array2<f64> { pb.pullback((Zero, c, Zero)) },
+        ),
+        measure("hand-written (U * s̄)·Vt", || (), |()| (&u * &ds).dot(&vt)),
+        measure(
+            "dense fed explicit zeros, s̄ only",
+            || (Array2::zeros((m, k)), ds.clone(), Array2::zeros((k, n))),
+            |c| pb.pullback(c),
+        ),
+    ];
+    if (m * m + n * n) * 8 <= TEXTBOOK_LIMIT {
+        rows.push(measure(
+            "textbook (I − UUᵀ) dense",
+            || (),
+            |()| textbook_svd_pullback(&u, &s, &vt, &du, &ds, &dvt),
+        ));
+    }
+    rows
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let shapes: &[(usize, usize)] = if quick {
+        &[(20_000, 10), (10, 20_000), (500, 500)]
+    } else {
+        &[
+            (20_000, 10),
+            (200_000, 10),
+            (10, 20_000),
+            (500, 500),
+            (2_000, 200),
+        ]
+    };
+    println!(
+        "SVD rule: fastest time and peak extra heap per case; ratios to the forward SVD of the same run."
+    );
+    println!(
+        "(`cargo run --release --example perf_report`; heap counted by a counting global allocator)\n"
+    );
+    for &(m, n) in shapes {
+        let rows = report(m, n);
+        let fwd = rows[0].time;
+        let out_mb = (m * n * 8) as f64 / MB;
+        println!("{m}×{n} (output {out_mb:.2} MB)");
+        println!(
+            "  {:<38} {:>10} {:>8} {:>12} {:>9}",
+            "case", "ms", "÷ fwd", "heap MB", "÷ output"
+        );
+        for r in &rows {
+            println!(
+                "  {:<38} {:>10.3} {:>8.2} {:>12.2} {:>9.2}",
+                r.case,
+                ms(r.time),
+                r.time.as_secs_f64() / fwd.as_secs_f64(),
+                r.heap as f64 / MB,
+                r.heap as f64 / MB / out_mb
+            );
+        }
+        println!();
+    }
+
+    // Time and memory against the number of rows, 10 columns: textbook and projection-first.
+    let row_counts: &[usize] = if quick {
+        &[1_000, 10_000, 100_000]
+    } else {
+        &[1_000, 3_000, 10_000, 30_000, 100_000, 300_000, 1_000_000]
+    };
+    let (mut t_proj, mut h_proj, mut t_text, mut h_text) = (vec![], vec![], vec![], vec![]);
+    println!("dense pullback against rows (10 columns):");
+    println!(
+        "  {:>9} {:>16} {:>16} {:>16} {:>16}",
+        "rows", "projection ms", "projection MB", "textbook ms", "textbook MB"
+    );
+    for &m in row_counts {
+        let n = 10;
+        let x = test_matrix(m, n, 3);
+        let ((u, s, vt), pb) = svd::rrule(x.view());
+        let du = test_matrix(m, n, 4);
+        let dvt = test_matrix(n, n, 5);
+        let ds = Array1::ones(n);
+        let p = measure(
+            "projection-first",
+            || (du.clone(), ds.clone(), dvt.clone()),
+            |c| pb.pullback(c),
+        );
+        t_proj.push((m as f64, ms(p.time)));
+        h_proj.push((m as f64, p.heap as f64 / MB));
+        let text = if m <= 10_000 {
+            let t = measure(
+                "textbook",
+                || (),
+                |()| textbook_svd_pullback(&u, &s, &vt, &du, &ds, &dvt),
+            );
+            t_text.push((m as f64, ms(t.time)));
+            h_text.push((m as f64, t.heap as f64 / MB));
+            format!("{:>16.3} {:>16.2}", ms(t.time), t.heap as f64 / MB)
+        } else {
+            format!("{:>16} {:>16}", "(m×m too big)", "")
+        };
+        println!(
+            "  {m:>9} {:>16.3} {:>16.2} {text}",
+            ms(p.time),
+            p.heap as f64 / MB
+        );
+    }
+    let series_t = [
+        Series {
+            name: "textbook (I − UUᵀ)",
+            color: "#d62728",
+            points: t_text,
+        },
+        Series {
+            name: "projection-first (rules-core)",
+            color: "#1f77b4",
+            points: t_proj,
+        },
+    ];
+    let series_h = [
+        Series {
+            name: "textbook (I − UUᵀ)",
+            color: "#d62728",
+            points: h_text,
+        },
+        Series {
+            name: "projection-first (rules-core)",
+            color: "#1f77b4",
+            points: h_proj,
+        },
+    ];
+    let svg = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="420" font-family="sans-serif"><rect width="1000" height="420" fill="white"/>{}{}<text x="500" y="414" font-size="11" text-anchor="middle" fill="#555">dense SVD pullback, m×10, f64; measured by cargo run --release --example perf_report</text></svg>"##,
+        svg_loglog_panel(
+            &Panel {
+                x0: 0.0,
+                y0: 0.0,
+                w: 500.0,
+                h: 400.0,
+                title: "time of the pullback",
+                x_label: "rows m",
+                y_label: "ms"
+            },
+            &series_t
+        ),
+        svg_loglog_panel(
+            &Panel {
+                x0: 500.0,
+                y0: 0.0,
+                w: 500.0,
+                h: 400.0,
+                title: "peak extra heap of the pullback",
+                x_label: "rows m",
+                y_label: "MB"
+            },
+            &series_h
+        ),
+    );
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench/perf.svg");
+    match std::fs::write(&path, svg) {
+        Ok(()) => println!("\nplot written to {}", path.display()),
+        Err(e) => println!("\ncould not write {}: {e}", path.display()),
+    }
+}
