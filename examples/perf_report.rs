@@ -76,6 +76,11 @@ fn report(m: usize, n: usize) -> Vec<Row> {
         ),
         measure("hand-written (U * s̄)·Vt", || (), |()| (&u * &ds).dot(&vt)),
         measure(
+            "gradient of sum(U) = forward + (dU, Zero, Zero)",
+            || Array2::<f64>::ones((m, k)),
+            |ones| -> Array2<f64> { svd::rrule(x.view()).1.pullback((ones, Zero, Zero)) },
+        ),
+        measure(
             "dense fed explicit zeros, s̄ only",
             || (Array2::zeros((m, k)), ds.clone(), Array2::zeros((k, n))),
             |c| pb.pullback(c),
@@ -116,12 +121,12 @@ fn main() {
         let out_mb = (m * n * 8) as f64 / MB;
         println!("{m}×{n} (output {out_mb:.2} MB)");
         println!(
-            "  {:<38} {:>10} {:>8} {:>12} {:>9}",
+            "  {:<48} {:>10} {:>8} {:>12} {:>9}",
             "case", "ms", "÷ fwd", "heap MB", "÷ output"
         );
         for r in &rows {
             println!(
-                "  {:<38} {:>10.3} {:>8.2} {:>12.2} {:>9.2}",
+                "  {:<48} {:>10.3} {:>8.2} {:>12.2} {:>9.2}",
                 r.case,
                 ms(r.time),
                 r.time.as_secs_f64() / fwd.as_secs_f64(),
