@@ -166,6 +166,26 @@ impl Ctx<'_> {
         quote!(#pv::Zero)
     }
 
+    /// The cotangent parameters of pattern `p`: `_: Zero` for a zero one, the declared `pat: T`
+    /// otherwise.
+    fn params(&self, p: &Pattern) -> Vec<TokenStream> {
+        self.rule
+            .closure
+            .cotangents
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if p.mask & (1 << i) != 0 {
+                    let z = self.zero();
+                    quote!(_: #z)
+                } else {
+                    let (pat, ty) = (&c.pat, &c.ty);
+                    quote!(#pat: #ty)
+                }
+            })
+            .collect()
+    }
+
     /// The cotangent type of pattern `mask`.
     fn ct_ty(&self, mask: u64) -> TokenStream {
         let items: Vec<TokenStream> = self
@@ -318,21 +338,7 @@ fn expand(args: &Args, rule: &Rule, patterns: &[Pattern]) -> TokenStream {
         .map(|p| {
             let mut body = p.body.clone();
             captures::rewrite(&params, &mut body, &caps);
-            let ps: Vec<TokenStream> = rule
-                .closure
-                .cotangents
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    if p.mask & (1 << i) != 0 {
-                        let z = cx.zero();
-                        quote!(_: #z)
-                    } else {
-                        let (pat, ty) = (&c.pat, &c.ty);
-                        quote!(#pat: #ty)
-                    }
-                })
-                .collect();
+            let ps = cx.params(p);
             let out = cx.out_ty(p);
             quote!(|#caps_id, #(#ps),*| -> #out #body)
         })
@@ -630,22 +636,7 @@ fn pattern_docs(cx: &Ctx<'_>, args: &Args, patterns: &[Pattern]) -> String {
     );
     for p in patterns {
         let label = zeros::label(&ct_names, p.mask);
-        let params: Vec<TokenStream> = cx
-            .rule
-            .closure
-            .cotangents
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if p.mask & (1 << i) != 0 {
-                    let z = cx.zero();
-                    quote!(_: #z)
-                } else {
-                    let (pat, ty) = (&c.pat, &c.ty);
-                    quote!(#pat: #ty)
-                }
-            })
-            .collect();
+        let params = cx.params(p);
         let kept = p.body.stmts.len();
         let text = zeros::render(
             &args.krate,
