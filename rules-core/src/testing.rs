@@ -643,3 +643,46 @@ fn first_mismatch(a: &[f64], b: &[f64], rtol: f64, atol: f64) -> Option<(usize, 
         .find(|(_, (x, y))| !((*x - *y).abs() <= atol + rtol * x.abs().max(y.abs())))
         .map(|(i, (x, y))| (i, *x, *y))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{Array1, Array3, ArrayD, IxDyn};
+
+    #[test]
+    fn random_tangents_are_shaped_like_their_template_and_reproducible() {
+        let like = (
+            Array3::<f32>::zeros((2, 3, 4)),
+            ArrayD::<f64>::zeros(IxDyn(&[2, 2, 2, 2])),
+            0.0f64,
+            Array1::<f64>::zeros(0),
+        );
+        let a = Rng::new(42).random_like(&like);
+        let b = Rng::new(42).random_like(&like);
+        let c = Rng::new(43).random_like(&like);
+        assert_eq!(a.0.dim(), (2, 3, 4));
+        assert_eq!(a.1.shape(), &[2, 2, 2, 2]);
+        assert_eq!(a, b, "the same seed gives the same tangent");
+        assert_ne!(a.0, c.0, "another seed gives another tangent");
+        assert!(a.0.iter().all(|v| (-1.0..1.0).contains(v)));
+        assert_eq!(a.parts().len(), 4);
+        assert_eq!(a.parts()[0].kind, PartKind::F32);
+        assert_eq!(7usize.parts()[0].kind, PartKind::Discrete("usize"));
+        assert_eq!(NoTangent.parts()[0].kind, PartKind::NoTangent);
+    }
+
+    #[test]
+    fn mismatches_treat_nan_as_a_failure() {
+        assert_eq!(
+            first_mismatch(&[1.0, 2.0], &[1.0, 2.0 + 1e-12], 1e-9, 0.0),
+            None
+        );
+        assert_eq!(
+            first_mismatch(&[1.0, 2.0], &[1.0, 2.1], 1e-9, 0.0).map(|m| m.0),
+            Some(1)
+        );
+        assert!(first_mismatch(&[f64::NAN], &[f64::NAN], 1e-9, 1e-9).is_some());
+        assert!(!within(f64::NAN));
+        assert_eq!(pattern_label(&["du", "ds"], 0b01), "(Zero, ds)");
+    }
+}
