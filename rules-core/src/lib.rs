@@ -35,7 +35,8 @@
 //! imports its parent module's names with `use super::*`.
 //!
 //! The pieces:
-//! * the tangent algebra: [`Zero`], [`NoTangent`], [`MaybeZero`], [`Accumulate`];
+//! * the tangent algebra: [`Zero`], [`NoTangent`], [`MaybeZero`] (with [`Materialise`] for a
+//!   dense zero of a given shape), and [`Accumulate`] / [`accumulate`] / [`accumulate_into`];
 //! * [`Pullback`], implemented by every generated pullback, and [`Patterns`], the hook the testing
 //!   kit uses to run every pattern of a rule;
 //! * [`linalg`]: the SVD rules;

@@ -81,7 +81,8 @@ pub trait Patterns<C>: Pullback<C> {
     /// The names of the inputs (the function's parameters), in order.
     const INPUTS: &'static [&'static str];
     /// Runs the statically specialised body for `zero_mask`, with the cotangents whose bit is set
-    /// replaced by [`Zero`](crate::Zero). `None` if the rule does not generate that pattern.
+    /// replaced by [`Zero`](crate::Zero). `None` when `zero_mask` is out of range (`≥ 2^k` for `k`
+    /// cotangents); `#[rrule]` generates every pattern below that.
     fn pullback_static(&self, zero_mask: u64, cotangent: C) -> Option<Self::Runtime>;
     /// Runs the runtime pattern, with the cotangents whose bit is set passed as
     /// [`MaybeZero::Zero`](crate::MaybeZero::Zero) and the others as `MaybeZero::Value`.

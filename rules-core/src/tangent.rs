@@ -11,10 +11,12 @@ use ndarray::{ArrayBase, Data, DataMut, DataOwned, Dimension, RawData};
 
 /// A cotangent that is statically zero.
 ///
-/// `Zero` is zero-sized and `Copy`. It is the neutral element of `+` and `-` and the absorbing
-/// element of `*` against `f32`, `f64` and every [`ndarray::ArrayBase`] (owned or borrowed, any
-/// storage, any dimension), in both operand orders, so code written for dense cotangents keeps
-/// working when one of them is `Zero`, and allocates nothing for it.
+/// `Zero` is zero-sized and `Copy`. It is the neutral element of `+` (both orders) and of `x - Zero`,
+/// and the absorbing element of `*` (both orders), against `f32`, `f64` and every
+/// [`ndarray::ArrayBase`] (owned or borrowed, any storage, any dimension); `Zero - x` is `-x` and
+/// `Zero / x` is `Zero`. The result is the other operand itself: `Zero + &x` is the reference
+/// `&x` (no copy), `Zero + x` is `x` in its own buffer. Nothing here allocates except `Zero - &x`,
+/// which must build `-x`.
 ///
 /// ```
 /// use ndarray::array;

@@ -19,6 +19,11 @@
 //! supports rules whose cotangent types are their output types, which holds for `f32`, `f64`,
 //! ndarray arrays of any dimension, and tuples of them.
 //!
+//! Limits: the inputs are passed as one owned tuple, so a rule that takes views is checked through
+//! `|(a,)| f::rrule(a.view())`; but a rule whose *pullback keeps* a borrow of its input cannot be
+//! checked this way (its pullback type depends on the borrow). Check such a rule through a wrapper
+//! that takes owned inputs. The pattern check runs at one point with one random cotangent.
+//!
 //! # Example: a rule of your own, checked in five lines
 //!
 //! ```

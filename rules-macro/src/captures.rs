@@ -181,7 +181,13 @@ impl VisitMut for Walker<'_> {
     }
 
     fn visit_macro_mut(&mut self, mac: &mut Macro) {
+        // Names a macro binds itself (`azip!((a in &x) ..)`, `for`-like `x in ..` forms) are not
+        // captures anywhere inside that invocation.
+        let mut binders = Vec::new();
+        macro_binders(mac.tokens.clone(), &mut binders);
+        self.scopes.push(binders);
         mac.tokens = self.tokens(core::mem::take(&mut mac.tokens));
+        self.scopes.pop();
     }
 
     fn visit_field_value_mut(&mut self, fv: &mut FieldValue) {
@@ -258,6 +264,22 @@ impl VisitMut for Walker<'_> {
     }
 
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// The identifiers followed by the keyword `in` anywhere in `tokens`: what `azip!`, `par_azip!`
+/// and `for`-like macro syntax bind.
+fn macro_binders(tokens: TokenStream, out: &mut Vec<String>) {
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    for (i, tt) in tts.iter().enumerate() {
+        match tt {
+            TokenTree::Group(g) => macro_binders(g.stream(), out),
+            TokenTree::Ident(id) if matches!(tts.get(i + 1), Some(TokenTree::Ident(k)) if k == "in") =>
+            {
+                out.push(id.to_string());
+            }
+            _ => {}
+        }
+    }
 }
 
 /// `quote!` of a capture tuple `(a, b,)`.

@@ -266,3 +266,103 @@ fn arbitrary_tokens_never_panic() {
         );
     }
 }
+
+/// The expansion of one rule, as text.
+fn expand_rule(src: &str) -> String {
+    let ts: TokenStream = src.parse().expect("test rule tokenizes");
+    expand::rrule(TokenStream::new(), ts).to_string()
+}
+
+/// Bodies the specialisation cannot decide must be rejected, each with the reason; none may be
+/// silently specialised into something the dense pullback fed zeros would not compute.
+#[test]
+fn undecidable_statements_are_rejected_not_guessed() {
+    let wrap = |body: &str| {
+        format!(
+            "fn f(x: Array1<f64>) -> (Array1<f64>, Array1<f64>) {{ let w = x.clone(); let k = 2.0; let flag = true; \
+             ((x.clone(), x.clone()), move |dy: Array1<f64>, dz: Array1<f64>| -> Array1<f64> {{ {body} }}) }}"
+        )
+    };
+    let cases = [
+        // A size read from a cotangent, then used as a number.
+        (
+            "size",
+            "let denom = dy.len() as f64 - 1.0; &dz * (2.0 / denom)",
+            "depends on no cotangent",
+        ),
+        // A method that overwrites a value that is zero in the pattern with primal data.
+        (
+            "assign",
+            "let mut g = &dy * 2.0; g.assign(&w); g *= &dz; g",
+            "writes into a value that is zero",
+        ),
+        // An early return that depends on a cotangent.
+        (
+            "return",
+            "if !flag { return &dy * k; } &dy * k + &dz * 2.0",
+            "leave the closure early",
+        ),
+        // A write through a `&mut` alias.
+        (
+            "alias",
+            "let mut g = x.to_owned(); let r = &mut g; overwrite(r, &dy); g + &dz",
+            "may write into `g`",
+        ),
+        // A write made by a `let` initialiser.
+        (
+            "let-write",
+            "let mut g = Array1::zeros(3); let _ = add_into(&mut g, &dy); let t = g + &dz; t",
+            "may write into `g`",
+        ),
+        // Adding a primal constant into an accumulator that is zero in the pattern.
+        (
+            "count",
+            "let mut c = dy.sum(); c += 1.0; &dz * c",
+            "depends on no cotangent",
+        ),
+        // A call that takes a zero and a non-zero cotangent.
+        ("mixed-call", "combine(&dy, &dz)", "combines cotangents"),
+    ];
+    for (name, body, reason) in cases {
+        let out = expand_rule(&wrap(body));
+        assert!(
+            out.contains("compile_error"),
+            "{name}: expected a rejection, got an expansion"
+        );
+        assert!(
+            out.contains(reason),
+            "{name}: the message should say {reason:?}:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn lets_with_effects_are_kept_and_pass_zero_respects_inner_closures() {
+    let src = "fn f(x: Array1<f64>) -> (Array1<f64>, Array1<f64>) { ((x.clone(), x), move |p: Array1<f64>, q: Array1<f64>| -> Array1<f64> { \
+               let mut g = x.clone(); let _n = normalise(&mut g); \
+               #[pass_zero] let c = combine(&p, &q.mapv(|p| p + g[0])); c }) }";
+    let out = expand_rule(src);
+    assert!(!out.contains("compile_error"), "{out}");
+    // In the pattern (Zero, q), the outer `p` becomes `Zero`, the closure's own `p` stays.
+    assert!(
+        out.contains("combine (:: rules_core :: __private :: Zero , & q . mapv (| p | p + g [0]))"),
+        "{out}"
+    );
+    // `let _n = normalise(&mut g)` binds a name nothing reads but writes `g`: the three patterns
+    // that run a body keep it (the all-zero one runs nothing).
+    assert_eq!(out.matches("let _n = normalise (").count(), 3, "{out}");
+}
+
+#[test]
+fn names_bound_inside_macros_are_not_captures() {
+    // `s` is a forward local and also what `azip!` binds: only the outer uses are captures.
+    let src = "fn f(x: Array1<f64>) -> Array1<f64> { let s = x.clone(); \
+               (x, move |dy: Array1<f64>| -> Array1<f64> { let mut g = Array1::zeros(dy.len()); \
+               azip!((g in &mut g, &s in &s, &d in &dy) *g = s * d); g }) }";
+    let out = expand_rule(src);
+    assert!(!out.contains("compile_error"), "{out}");
+    assert!(
+        out.contains("azip ! ((g in & mut g , & s in & s , & d in & dy) * g = s * d)"),
+        "{out}"
+    );
+}

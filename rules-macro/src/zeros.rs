@@ -7,20 +7,34 @@
 //! non-empty and inside `Z`. Then:
 //!
 //! * `let p = e;` with `e` zero is dropped and `p` is zero;
-//! * `a + b` / `a - b` with one side zero keep the other side (`-b` for `zero - b`), with the type
-//!   the sum had (a borrowed side is copied once, as `&a + &b` would have done);
+//! * `a + b` / `a - b` with one side zero keep the other side (`Zero - b` for `zero - b`); a
+//!   borrowed side is copied once (as `&a + &b` would have allocated), so for same-shaped terms
+//!   the result has the type and shape the sum had;
 //! * `x += e` / `x -= e` with `e` zero are dropped; with `x` zero they start `x` afresh
 //!   (`let mut x = e;`), which is how accumulators stay cheap;
-//! * a statement whose cotangent inputs are all zero is dropped, unless it could write into a
-//!   non-zero local (a method call's receiver, a `&mut` borrow, a macro's arguments);
+//! * a statement whose cotangent inputs are all zero is dropped, provided it writes nothing: a
+//!   write into a local that is not zero (through a method other than a short list of read-only
+//!   ones, a `&mut` borrow, an alias made by `let r = &mut x` or a closure, or a macro) or into a
+//!   value that is zero in the pattern (other than by `+=`/`-=`) is rejected instead;
+//! * a statement that may leave the closure early (`return`, `break`, `continue`, `?`) and
+//!   depends on a zero cotangent is rejected;
+//! * a zero term added to a term that depends on no cotangent is rejected: a pullback is linear,
+//!   so that is a size or value read from a cotangent;
 //! * each zero input cotangent in the tail becomes the value `Zero`;
-//! * `let`s whose names nothing kept reads are removed (one backward pass).
+//! * `let`s whose names nothing kept reads are removed (one backward pass), unless the initialiser
+//!   may have effects (`&mut`, `..._mut()`, a macro other than the pure constructors, `?`,
+//!   `return`) or every name it binds starts with `_`.
 //!
-//! Anything else that mixes a zero with a non-zero cotangent (a call taking both) cannot be
-//! decided here. It is rejected with an error at that statement, which says how to split it, unless
-//! the statement is marked `#[pass_zero]`: then each zero argument is passed as the value `Zero`
-//! and the callee (generic over `Zero`, such as one taking `impl Into<MaybeZero<_>>`) is
-//! monomorphised for it. The pass is never silently wrong.
+//! A call that takes a zero and a non-zero cotangent together cannot be decided here. It is
+//! rejected with an error at that statement, which says how to split it, unless the statement is
+//! marked `#[pass_zero]`: then each zero name (not one rebound by a closure inside the statement)
+//! is passed as the value `Zero` and the callee (generic over `Zero`, such as one taking
+//! `impl Into<MaybeZero<_>>`) is monomorphised for it.
+//!
+//! Two assumptions are not checked: terms combined with `+`/`-` have the same shape (no
+//! broadcasting between cotangent terms: dropping one would change the shape of the sum), and a
+//! method outside `READ_ONLY_METHODS` is taken to write its receiver (conservative). The testing
+//! kit's pattern check compares each specialised body with the dense pullback fed explicit zeros.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -120,6 +134,7 @@ pub(crate) fn specialise(closure: &Closure, krate: &Path, mask: u64) -> Result<P
     let ct_names: Vec<String> = closure.cotangents.iter().map(|c| c.name.clone()).collect();
     let mut st = State {
         deps: BTreeMap::new(),
+        aliases: BTreeMap::new(),
         zero: mask,
         krate,
         ct_names: &ct_names,
@@ -189,6 +204,9 @@ pub(crate) fn label(ct_names: &[String], mask: u64) -> String {
 struct State<'a> {
     /// Cotangent dependence of each local name (cotangent parameters and closure `let`s).
     deps: BTreeMap<String, u64>,
+    /// Locals bound to a mutable borrow of (or a closure over) other locals: writing through the
+    /// alias writes them.
+    aliases: BTreeMap<String, BTreeSet<String>>,
     /// The zero cotangents of this pattern.
     zero: u64,
     krate: &'a Path,
@@ -255,18 +273,11 @@ impl State<'_> {
         }
     }
 
-    fn neg(e: Expr) -> Expr {
-        match e {
-            e @ (Expr::Path(_)
-            | Expr::Reference(_)
-            | Expr::Call(_)
-            | Expr::MethodCall(_)
-            | Expr::Field(_)
-            | Expr::Index(_)
-            | Expr::Paren(_)
-            | Expr::Lit(_)) => syn::parse_quote!(-#e),
-            e => syn::parse_quote!(-(#e)),
-        }
+    /// `0 − e`, as `Zero - e`: the runtime's `Sub` impls negate owned arrays in place and need only
+    /// `A: Neg` of the elements (a plain `-&e` would need `&A: Neg`).
+    fn neg(&self, e: Expr) -> Expr {
+        let z = self.zero_expr();
+        syn::parse_quote!(#z - (#e))
     }
 
     /// Simplifies an expression that stands where a value is computed.
@@ -284,10 +295,20 @@ impl State<'_> {
                 let l = self.simplify(&b.left)?;
                 let r = self.simplify(&b.right)?;
                 let sub = matches!(b.op, BinOp::Sub(_));
+                match (&l, &r) {
+                    (Val::Zero(z), Val::Live(_, 0)) | (Val::Live(_, 0), Val::Zero(z)) => {
+                        return Err(self.blocked(
+                            e,
+                            *z,
+                            "adds a term that depends on no cotangent to one that depends only on cotangents that are zero here (a pullback is linear in its cotangents: is this a size or a value read from a cotangent?)",
+                        ));
+                    }
+                    _ => {}
+                }
                 Ok(match (l, r) {
                     (Val::Zero(a), Val::Zero(c)) => Val::Zero(a | c),
                     (Val::Live(l, d), Val::Zero(_)) => Val::Live(self.owned(l), d),
-                    (Val::Zero(_), Val::Live(r, d)) if sub => Val::Live(Self::neg(r), d),
+                    (Val::Zero(_), Val::Live(r, d)) if sub => Val::Live(self.neg(r), d),
                     (Val::Zero(_), Val::Live(r, d)) => Val::Live(self.owned(r), d),
                     (Val::Live(l, dl), Val::Live(r, dr)) => {
                         let mut b = b.clone();
@@ -318,32 +339,121 @@ impl State<'_> {
         }
     }
 
-    /// `e` with every zero name in argument position replaced by `Zero` (for `#[pass_zero]`).
+    /// `e` with every zero name replaced by `Zero` (for `#[pass_zero]`), `&name` included; names
+    /// rebound by a closure inside `e` are left alone.
     fn pass_zeros(&self, e: &mut Expr) {
-        struct Sub<'s, 'a>(&'s State<'a>);
-        impl VisitMut for Sub<'_, '_> {
-            fn visit_expr_mut(&mut self, e: &mut Expr) {
-                let zero_name = |e: &Expr| match e {
+        struct Sub<'s, 'a> {
+            st: &'s State<'a>,
+            shadowed: Vec<Vec<String>>,
+        }
+        impl Sub<'_, '_> {
+            fn zero_name(&self, e: &Expr) -> bool {
+                match e {
                     Expr::Path(p) => p.path.get_ident().is_some_and(|i| {
-                        self.0
-                            .deps
-                            .get(&i.to_string())
-                            .is_some_and(|d| self.0.is_zero(*d))
+                        let name = i.to_string();
+                        !self.shadowed.iter().flatten().any(|s| *s == name)
+                            && self.st.deps.get(&name).is_some_and(|d| self.st.is_zero(*d))
                     }),
                     _ => false,
-                };
+                }
+            }
+        }
+        impl VisitMut for Sub<'_, '_> {
+            fn visit_expr_mut(&mut self, e: &mut Expr) {
+                if let Expr::Closure(c) = e {
+                    self.shadowed
+                        .push(c.inputs.iter().flat_map(names::pat_names).collect());
+                    self.visit_expr_mut(&mut c.body);
+                    self.shadowed.pop();
+                    return;
+                }
                 let replace = match &*e {
-                    Expr::Reference(r) => zero_name(&r.expr),
-                    other => zero_name(other),
+                    Expr::Reference(r) => self.zero_name(&r.expr),
+                    other => self.zero_name(other),
                 };
                 if replace {
-                    *e = self.0.zero_expr();
+                    *e = self.st.zero_expr();
                 } else {
                     visit_mut::visit_expr_mut(self, e);
                 }
             }
         }
-        Sub(self).visit_expr_mut(e);
+        Sub {
+            st: self,
+            shadowed: Vec::new(),
+        }
+        .visit_expr_mut(e);
+    }
+
+    /// `targets` with every local they alias.
+    fn with_aliases(&self, mut targets: BTreeSet<String>) -> BTreeSet<String> {
+        loop {
+            let extra: Vec<String> = targets
+                .iter()
+                .filter_map(|t| self.aliases.get(t))
+                .flatten()
+                .filter(|a| !targets.contains(*a))
+                .cloned()
+                .collect();
+            if extra.is_empty() {
+                return targets;
+            }
+            targets.extend(extra);
+        }
+    }
+
+    /// What a statement (or `let` initialiser) `e`, whose cotangent dependence is `d`, does to the
+    /// locals it may write. `kept` is whether the specialised body still runs it.
+    fn effects(&mut self, e: &Expr, d: u64, kept: bool) -> Result<(), Blocked> {
+        let mut found = BTreeSet::new();
+        Self::write_targets(e, &mut found);
+        // Names passed by value write only if they alias something.
+        let targets: BTreeSet<String> = found
+            .into_iter()
+            .filter_map(|t| match t.strip_prefix(PASSED) {
+                Some(n) => self.aliases.contains_key(n).then(|| n.to_owned()),
+                None => Some(t),
+            })
+            .collect();
+        let targets = self.with_aliases(targets);
+        for t in &targets {
+            match self.deps.get(t) {
+                // Writing into a value that is zero here needs the value it no longer has.
+                Some(&td) if self.is_zero(td) => {
+                    return Err(self.blocked(e, td, "writes into a value that is zero in this pattern (other than by `+=`/`-=`)"));
+                }
+                // Dropping a statement that writes into a local that is not zero would leave its
+                // old value behind.
+                Some(_) if !kept => {
+                    return Err(self.blocked(
+                        e,
+                        d,
+                        &format!("may write into `{t}`, which is not zero here,"),
+                    ));
+                }
+                Some(_) => {
+                    if let Some(td) = self.deps.get_mut(t) {
+                        *td |= d & !self.zero;
+                    }
+                }
+                None => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Blocks a statement that may leave the closure early (`return`, `break`, `continue`, `?`)
+    /// and depends on a cotangent that is zero here: dropping or simplifying it would change
+    /// what the body returns.
+    fn check_exits(&self, e: &impl ToTokens, d: u64) -> Result<(), Blocked> {
+        if d & self.zero != 0 && leaves_early(e) {
+            return Err(self.blocked(
+                e,
+                d,
+                "may leave the closure early (`return`, `break`, `continue` or `?`)",
+            ));
+        }
+        Ok(())
     }
 
     /// Locals a statement may write into: receivers of method calls, `&mut` borrows, assignment
@@ -351,8 +461,10 @@ impl State<'_> {
     fn write_targets(e: &Expr, out: &mut BTreeSet<String>) {
         match e {
             Expr::MethodCall(m) => {
-                if let Some(b) = base_name(&m.receiver) {
-                    out.insert(b);
+                if !READ_ONLY_METHODS.contains(&m.method.to_string().as_str()) {
+                    if let Some(b) = base_name(&m.receiver) {
+                        out.insert(b);
+                    }
                 }
                 Self::write_targets(&m.receiver, out);
                 m.args.iter().for_each(|a| Self::write_targets(a, out));
@@ -363,7 +475,20 @@ impl State<'_> {
                 }
             }
             Expr::Reference(r) => Self::write_targets(&r.expr, out),
-            Expr::Call(c) => c.args.iter().for_each(|a| Self::write_targets(a, out)),
+            Expr::Call(c) => {
+                for a in &c.args {
+                    // A name passed by value may be a `&mut` alias; `effects` keeps it only if it
+                    // is one.
+                    if let Some(n) = plain_name(a) {
+                        out.insert(format!("{PASSED}{n}"));
+                    }
+                    Self::write_targets(a, out);
+                }
+                // Calling a local closure may write what it captured (kept if it is an alias).
+                if let Some(n) = plain_name(&c.func) {
+                    out.insert(format!("{PASSED}{n}"));
+                }
+            }
             Expr::Assign(a) => {
                 if let Some(b) = base_name(&a.left) {
                     out.insert(b);
@@ -380,6 +505,17 @@ impl State<'_> {
                 Self::write_targets(&b.right, out);
             }
             Expr::Paren(p) => Self::write_targets(&p.expr, out),
+            Expr::Tuple(t) => t.elems.iter().for_each(|e| Self::write_targets(e, out)),
+            Expr::Array(a) => a.elems.iter().for_each(|e| Self::write_targets(e, out)),
+            Expr::Cast(c) => Self::write_targets(&c.expr, out),
+            Expr::Unary(u) if !matches!(u.op, UnOp::Deref(_)) => Self::write_targets(&u.expr, out),
+            // A closure writes what its body writes, less its own parameters.
+            Expr::Closure(c) => {
+                let mut inner = BTreeSet::new();
+                Self::write_targets(&c.body, &mut inner);
+                let params: Vec<String> = c.inputs.iter().flat_map(names::pat_names).collect();
+                out.extend(inner.into_iter().filter(|t| !params.contains(t)));
+            }
             Expr::Path(_) | Expr::Lit(_) | Expr::Field(_) | Expr::Index(_) => {}
             other => out.extend(names::referenced(other)),
         }
@@ -427,20 +563,36 @@ impl State<'_> {
             expr,
             diverge,
         } = init;
+        let d_all = self.deps_of(&*expr) | diverge.as_ref().map_or(0, |(_, e)| self.deps_of(&**e));
+        self.check_exits(&*expr, d_all)?;
         let val = if pass_zero || diverge.is_some() {
-            let d = self.deps_of(&*expr) | diverge.as_ref().map_or(0, |(_, e)| self.deps_of(&**e));
-            if self.is_zero(d) {
-                Val::Zero(d)
-            } else if self.is_mixed(d) && !pass_zero {
-                return Err(self.blocked(&*expr, d, "combines cotangents"));
+            if self.is_zero(d_all) {
+                Val::Zero(d_all)
+            } else if self.is_mixed(d_all) && !pass_zero {
+                return Err(self.blocked(&*expr, d_all, "combines cotangents"));
             } else {
-                let mut e = *expr;
+                let mut e = *expr.clone();
                 self.pass_zeros(&mut e);
-                Val::Live(e, d & !self.zero)
+                Val::Live(e, d_all & !self.zero)
             }
         } else {
             self.simplify(&expr)?
         };
+        // What the initialiser writes, and what the new names alias.
+        self.effects(&expr, d_all, matches!(val, Val::Live(..)))?;
+        if creates_alias(&expr) {
+            let refs: BTreeSet<String> = names::referenced(&*expr)
+                .into_iter()
+                .filter(|r| self.deps.contains_key(r))
+                .collect();
+            for n in &bound {
+                self.aliases.insert(n.clone(), refs.clone());
+            }
+        } else {
+            for n in &bound {
+                self.aliases.remove(n);
+            }
+        }
         match val {
             Val::Zero(d) => {
                 for n in bound {
@@ -463,7 +615,12 @@ impl State<'_> {
     }
 
     fn expr_stmt(&mut self, e: Expr, pass_zero: bool) -> Result<Option<ExprStmt>, Blocked> {
+        let d_all = self.deps_of(&e);
+        self.check_exits(&e, d_all)?;
         match &e {
+            Expr::MethodCall(m) if m.method == "scaled_add" && m.args.len() == 2 => {
+                Ok(self.scaled_add(&e, m)?.map(ExprStmt::Keep))
+            }
             Expr::Binary(b) if matches!(b.op, BinOp::AddAssign(_) | BinOp::SubAssign(_)) => {
                 let sub = matches!(b.op, BinOp::SubAssign(_));
                 let target = base_name(&b.left);
@@ -474,9 +631,14 @@ impl State<'_> {
                     .unwrap_or(0);
                 match self.simplify(&b.right)? {
                     Val::Zero(_) => Ok(None),
+                    Val::Live(_, 0) if self.is_zero(td) => Err(self.blocked(
+                        &e,
+                        td,
+                        "adds a term that depends on no cotangent into a value that is zero here",
+                    )),
                     Val::Live(r, d) if self.is_zero(td) => match whole {
                         Some(name) => {
-                            let init = if sub { Self::neg(r) } else { self.owned(r) };
+                            let init = if sub { self.neg(r) } else { self.owned(r) };
                             let id = names::ident(&name, proc_macro2::Span::call_site());
                             self.deps.insert(name, d);
                             Ok(Some(ExprStmt::Let(syn::parse_quote!(let mut #id = #init;))))
@@ -557,45 +719,41 @@ impl State<'_> {
         if d == 0 {
             return Ok(Some(e.clone()));
         }
-        let mut targets = BTreeSet::new();
-        Self::write_targets(e, &mut targets);
-        let live_targets: Vec<&String> = targets
-            .iter()
-            .filter(|t| self.deps.get(*t).is_some_and(|td| !self.is_zero(*td)))
-            .collect();
         if self.is_zero(d) {
-            if live_targets.is_empty() {
-                return Ok(None);
-            }
-            return Err(self.blocked(
-                e,
-                d,
-                "may write into a local that is not zero, using values",
-            ));
+            // Linear in cotangents that are all zero here: nothing to do, as long as it writes
+            // nothing (`effects` blocks it otherwise).
+            self.effects(e, d, false)?;
+            return Ok(None);
         }
-        let mut e = e.clone();
+        let mut kept = e.clone();
         if self.is_mixed(d) {
             if !pass_zero {
-                return Err(self.blocked(&e, d, "combines cotangents"));
+                return Err(self.blocked(e, d, "combines cotangents"));
             }
-            self.pass_zeros(&mut e);
+            self.pass_zeros(&mut kept);
         }
-        let live = d & !self.zero;
-        let live_targets: Vec<String> = live_targets.into_iter().cloned().collect();
-        for t in live_targets {
-            if let Some(td) = self.deps.get_mut(&t) {
-                *td |= live;
-            }
+        self.effects(e, d, true)?;
+        Ok(Some(kept))
+    }
+
+    /// `x.scaled_add(a, t)`, ndarray's `x += a·t`: handled like `+=`.
+    fn scaled_add(&mut self, e: &Expr, m: &syn::ExprMethodCall) -> Result<Option<Expr>, Blocked> {
+        let target = base_name(&m.receiver);
+        let td = target
+            .as_ref()
+            .and_then(|t| self.deps.get(t).copied())
+            .unwrap_or(0);
+        let d = m.args.iter().fold(0, |acc, a| acc | self.deps_of(a));
+        if self.is_zero(d) {
+            return Ok(None);
         }
-        // A primal local written with cotangent data becomes cotangent-dependent.
-        for t in targets {
-            if let Some(td) = self.deps.get_mut(&t) {
-                if *td == 0 {
-                    *td = live;
-                }
-            }
+        if self.is_zero(td) || self.is_mixed(d) {
+            return Err(self.blocked(e, d | td, "adds into a value with `scaled_add`"));
         }
-        Ok(Some(e))
+        if let Some(t) = target {
+            self.deps.insert(t, td | d);
+        }
+        Ok(Some(e.clone()))
     }
 
     /// The tail: the input cotangents.
@@ -673,13 +831,129 @@ fn plain_name(e: &Expr) -> Option<String> {
     }
 }
 
-/// Whether a `let` must run even if nothing reads what it binds.
+/// Marks a name that `write_targets` found passed by value (see `State::effects`).
+const PASSED: &str = "\u{0}passed:";
+
+/// Methods of ndarray and std that take `&self` and return a new value or a view: calling one does
+/// not write its receiver. Any other method is assumed to write it.
+const READ_ONLY_METHODS: &[&str] = &[
+    "shape",
+    "dim",
+    "raw_dim",
+    "len",
+    "len_of",
+    "is_empty",
+    "ndim",
+    "nrows",
+    "ncols",
+    "strides",
+    "t",
+    "view",
+    "reversed_axes",
+    "to_owned",
+    "clone",
+    "into_owned",
+    "dot",
+    "sum",
+    "sum_axis",
+    "mean",
+    "mean_axis",
+    "product",
+    "fold",
+    "iter",
+    "indexed_iter",
+    "rows",
+    "columns",
+    "row",
+    "column",
+    "diag",
+    "slice",
+    "index_axis",
+    "mapv",
+    "map",
+    "abs",
+    "sqrt",
+    "exp",
+    "ln",
+    "powi",
+    "powf",
+    "signum",
+    "recip",
+    "max",
+    "min",
+    "insert_axis",
+    "broadcast",
+    "as_slice",
+    "first",
+    "last",
+    "get",
+    "norm",
+    "into_shape_with_order",
+    "to_shape",
+    "outer_iter",
+    "axis_iter",
+    "t_view",
+];
+
+/// Whether `node` may leave the enclosing closure: `return`, `break`, `continue` or `?`.
+fn leaves_early(node: &impl ToTokens) -> bool {
+    fn scan(ts: TokenStream) -> bool {
+        ts.into_iter().any(|tt| match tt {
+            proc_macro2::TokenTree::Ident(i) => i == "return" || i == "break" || i == "continue",
+            proc_macro2::TokenTree::Punct(p) => p.as_char() == '?',
+            proc_macro2::TokenTree::Group(g) => scan(g.stream()),
+            proc_macro2::TokenTree::Literal(_) => false,
+        })
+    }
+    scan(node.to_token_stream())
+}
+
+/// Whether a `let` initialiser can make its names aliases of other locals: a `&mut` borrow, a
+/// `..._mut()` view, or a closure (which may capture by mutable reference).
+fn creates_alias(e: &Expr) -> bool {
+    let text = e.to_token_stream().to_string();
+    matches!(e, Expr::Closure(_)) || text.contains("& mut") || text.contains("_mut (")
+}
+
+/// Whether a `let` must run even if nothing reads what it binds: its initialiser may write
+/// (`&mut`, a `..._mut()` call, a macro other than the pure constructors), may leave early, or
+/// all its names start with `_` (a guard or a call kept for its effect).
 fn has_effects(local: &Local) -> bool {
-    let toks = local.to_token_stream().to_string();
-    toks.contains('?')
-        || toks.contains("return")
-        || toks.contains("break")
-        || toks.contains("continue")
+    const PURE_MACROS: &[&str] = &[
+        "vec",
+        "s",
+        "array",
+        "format",
+        "concat",
+        "stringify",
+        "matches",
+    ];
+    let bound = names::pat_names(&local.pat);
+    if bound.iter().all(|b| b.starts_with('_')) {
+        return true;
+    }
+    let Some(init) = &local.init else {
+        return false;
+    };
+    let tts: Vec<proc_macro2::TokenTree> = init.expr.to_token_stream().into_iter().collect();
+    fn effectful(tts: &[proc_macro2::TokenTree], pure: &[&str]) -> bool {
+        use proc_macro2::TokenTree as T;
+        tts.iter().enumerate().any(|(i, tt)| match tt {
+            T::Group(g) => effectful(&g.stream().into_iter().collect::<Vec<_>>(), pure),
+            T::Punct(p) if p.as_char() == '&' => {
+                matches!(tts.get(i + 1), Some(T::Ident(m)) if m == "mut")
+            }
+            T::Ident(id) => {
+                let next_is =
+                    |c: char| matches!(tts.get(i + 1), Some(T::Punct(p)) if p.as_char() == c);
+                let name = id.to_string();
+                (next_is('!') && !pure.contains(&name.as_str()))
+                    || (name.ends_with("_mut") && matches!(tts.get(i + 1), Some(T::Group(_))))
+            }
+            _ => false,
+        })
+    }
+    leaves_early(&init.expr) || init.diverge.is_some() || effectful(&tts, PURE_MACROS)
 }
 
 /// Removes `let`s that bind names nothing after them reads (one backward pass).

@@ -88,8 +88,10 @@ use crate::rrule;
 /// pullback of [`svdvals()`]:
 ///
 /// ```text
+/// kernels::check_shape("svd", "dS", ds.shape(), s.shape());
 /// let c = kernels::diag(&ds);
 /// let mut da = kernels::sandwich(&u, &c, &vt);
+/// da
 /// ```
 #[rrule]
 pub fn svd<T: Real>(a: ArrayView2<'_, T>) -> (Array2<T>, Array1<T>, Array2<T>) {

@@ -81,8 +81,10 @@ use crate::rrule;
 /// pullback of [`svdvals()`]:
 ///
 /// ```text
+/// kernels::check_shape("svd", "dS", ds.shape(), s.shape());
 /// let c = kernels::diag(&ds);
 /// let mut da = kernels::sandwich(&u, &c, &vt);
+/// da
 /// ```
 #[allow(clippy::needless_pass_by_value, unused_variables, unused_mut)]
 pub fn svd<T: Real>(a: ArrayView2<'_, T>) -> (Array2<T>, Array1<T>, Array2<T>) {
