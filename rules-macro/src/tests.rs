@@ -322,6 +322,36 @@ fn undecidable_statements_are_rejected_not_guessed() {
         ),
         // A call that takes a zero and a non-zero cotangent.
         ("mixed-call", "combine(&dy, &dz)", "combines cotangents"),
+        // `+=` through an alias.
+        (
+            "alias-add",
+            "let mut g = Array1::zeros(3); let r = &mut g; *r += &dy; concat(&g, &dz)",
+            "may write into `g`",
+        ),
+        // A destructuring assignment.
+        (
+            "destructure",
+            "let (a, b); (a, b) = (dy.to_owned(), x.to_owned()); concat(&a, &dz)",
+            "may write into `a`",
+        ),
+        // A `let … else` that depends on a cotangent.
+        (
+            "let-else",
+            "let Some(_) = first_nonzero(&dy) else { return Array1::zeros(3); }; &dz * 2.0",
+            "let … else",
+        ),
+        // A write inside a term that is dropped as zero.
+        (
+            "dropped-write",
+            "let mut buf = x.to_owned(); let t = &dy + &scale_into(&mut buf, &dz); t + &buf",
+            "may write into `buf`",
+        ),
+        // A write into a capture with interior mutability.
+        (
+            "interior",
+            "w.borrow_mut().assign(&dz); &dy + &w.borrow().to_owned()",
+            "may write into `w`",
+        ),
     ];
     for (name, body, reason) in cases {
         let out = expand_rule(&wrap(body));
@@ -351,6 +381,16 @@ fn lets_with_effects_are_kept_and_pass_zero_respects_inner_closures() {
     // `let _n = normalise(&mut g)` binds a name nothing reads but writes `g`: the three patterns
     // that run a body keep it (the all-zero one runs nothing).
     assert_eq!(out.matches("let _n = normalise (").count(), 3, "{out}");
+    // A `let` whose initialiser calls a method that may write its receiver is kept too.
+    let src = "fn f(x: Array1<f64>) -> (Array1<f64>, Array1<f64>) { ((x.clone(), x.clone()), move |p: Array1<f64>, q: Array1<f64>| -> Array1<f64> { \
+               let mut stack = vec![x.clone(), x.clone()]; let top = stack.pop().unwrap(); \
+               let a = &top * &q; let b = stack.iter().fold(p.clone(), |acc, v| acc + v); a + b }) }";
+    let out = expand_rule(src);
+    assert_eq!(
+        out.matches("let top = stack . pop () . unwrap ()").count(),
+        3,
+        "{out}"
+    );
 }
 
 #[test]

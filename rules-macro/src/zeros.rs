@@ -31,9 +31,15 @@
 //! is passed as the value `Zero` and the callee (generic over `Zero`, such as one taking
 //! `impl Into<MaybeZero<_>>`) is monomorphised for it.
 //!
-//! Two assumptions are not checked: terms combined with `+`/`-` have the same shape (no
-//! broadcasting between cotangent terms: dropping one would change the shape of the sum), and a
-//! method outside `READ_ONLY_METHODS` is taken to write its receiver (conservative). The testing
+//! Writes are tracked through `&mut` aliases (`let r = &mut g`, `..._mut()` views, closures),
+//! destructuring assignments, `let` initialisers and terms that are dropped as zero; a write that
+//! dropping a statement or a term would lose is rejected, as is a `let … else` that depends on a
+//! cotangent that is zero.
+//!
+//! Two assumptions are not checked: terms combined with `+`, `-`, `+=`, `-=` or `=` have the
+//! same shape (no broadcasting between cotangent terms: dropping one would change the shape of the
+//! result), and a method outside `READ_ONLY_METHODS` is taken to write its receiver
+//! (conservative). The testing
 //! kit's pattern check compares each specialised body with the dense pullback fed explicit zeros.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -305,6 +311,12 @@ impl State<'_> {
                     }
                     _ => {}
                 }
+                if let Val::Zero(z) = &l {
+                    self.droppable(&b.left, *z)?;
+                }
+                if let Val::Zero(z) = &r {
+                    self.droppable(&b.right, *z)?;
+                }
                 Ok(match (l, r) {
                     (Val::Zero(a), Val::Zero(c)) => Val::Zero(a | c),
                     (Val::Live(l, d), Val::Zero(_)) => Val::Live(self.owned(l), d),
@@ -405,30 +417,19 @@ impl State<'_> {
     /// What a statement (or `let` initialiser) `e`, whose cotangent dependence is `d`, does to the
     /// locals it may write. `kept` is whether the specialised body still runs it.
     fn effects(&mut self, e: &Expr, d: u64, kept: bool) -> Result<(), Blocked> {
-        let mut found = BTreeSet::new();
-        Self::write_targets(e, &mut found);
-        // Names passed by value write only if they alias something.
-        let targets: BTreeSet<String> = found
-            .into_iter()
-            .filter_map(|t| match t.strip_prefix(PASSED) {
-                Some(n) => self.aliases.contains_key(n).then(|| n.to_owned()),
-                None => Some(t),
-            })
-            .collect();
-        let targets = self.with_aliases(targets);
+        let targets = self.targets_of(e);
         for t in &targets {
             match self.deps.get(t) {
                 // Writing into a value that is zero here needs the value it no longer has.
                 Some(&td) if self.is_zero(td) => {
                     return Err(self.blocked(e, td, "writes into a value that is zero in this pattern (other than by `+=`/`-=`)"));
                 }
-                // Dropping a statement that writes into a local that is not zero would leave its
-                // old value behind.
-                Some(_) if !kept => {
+                // Dropping a statement that writes would lose the write.
+                _ if !kept => {
                     return Err(self.blocked(
                         e,
                         d,
-                        &format!("may write into `{t}`, which is not zero here,"),
+                        &format!("may write into `{t}` (dropping it would lose the write),"),
                     ));
                 }
                 Some(_) => {
@@ -436,10 +437,43 @@ impl State<'_> {
                         *td |= d & !self.zero;
                     }
                 }
-                None => {}
+                // A name written here that the body did not bind (a capture with interior
+                // mutability): from now on it depends on what was written into it.
+                None => {
+                    self.deps.insert(t.clone(), d & !self.zero);
+                }
             }
         }
         Ok(())
+    }
+
+    /// The names `e` may write, aliases included; a name passed by value counts only if it is an
+    /// alias.
+    fn targets_of(&self, e: &Expr) -> BTreeSet<String> {
+        let mut found = BTreeSet::new();
+        Self::write_targets(e, &mut found);
+        let targets: BTreeSet<String> = found
+            .into_iter()
+            .filter_map(|t| match t.strip_prefix(PASSED) {
+                Some(n) => self.aliases.contains_key(n).then(|| n.to_owned()),
+                None => Some(t),
+            })
+            .collect();
+        self.with_aliases(targets)
+    }
+
+    /// Before a subexpression is dropped as zero: it must not write anything.
+    fn droppable(&self, e: &Expr, d: u64) -> Result<(), Blocked> {
+        match self.targets_of(e).into_iter().next() {
+            Some(t) => Err(self.blocked(
+                e,
+                d,
+                &format!(
+                    "is zero here but may write into `{t}` (dropping it would lose the write),"
+                ),
+            )),
+            None => Ok(()),
+        }
     }
 
     /// Blocks a statement that may leave the closure early (`return`, `break`, `continue`, `?`)
@@ -490,8 +524,12 @@ impl State<'_> {
                 }
             }
             Expr::Assign(a) => {
-                if let Some(b) = base_name(&a.left) {
-                    out.insert(b);
+                match base_name(&a.left) {
+                    Some(b) => {
+                        out.insert(b);
+                    }
+                    // A destructuring assignment `(a, b) = ..` writes every name on its left.
+                    None => out.extend(names::referenced(&*a.left)),
                 }
                 Self::write_targets(&a.right, out);
             }
@@ -506,6 +544,15 @@ impl State<'_> {
             }
             Expr::Paren(p) => Self::write_targets(&p.expr, out),
             Expr::Tuple(t) => t.elems.iter().for_each(|e| Self::write_targets(e, out)),
+            Expr::Block(b) => Self::block_write_targets(&b.block, out),
+            Expr::If(i) => {
+                Self::write_targets(&i.cond, out);
+                Self::block_write_targets(&i.then_branch, out);
+                if let Some((_, e)) = &i.else_branch {
+                    Self::write_targets(e, out);
+                }
+            }
+            Expr::Let(l) => Self::write_targets(&l.expr, out),
             Expr::Array(a) => a.elems.iter().for_each(|e| Self::write_targets(e, out)),
             Expr::Cast(c) => Self::write_targets(&c.expr, out),
             Expr::Unary(u) if !matches!(u.op, UnOp::Deref(_)) => Self::write_targets(&u.expr, out),
@@ -518,6 +565,25 @@ impl State<'_> {
             }
             Expr::Path(_) | Expr::Lit(_) | Expr::Field(_) | Expr::Index(_) => {}
             other => out.extend(names::referenced(other)),
+        }
+    }
+
+    /// [`Self::write_targets`] of each statement of a block (macros: every name they mention).
+    fn block_write_targets(block: &Block, out: &mut BTreeSet<String>) {
+        for stmt in &block.stmts {
+            match stmt {
+                Stmt::Local(l) => {
+                    if let Some(init) = &l.init {
+                        Self::write_targets(&init.expr, out);
+                        if let Some((_, d)) = &init.diverge {
+                            Self::write_targets(d, out);
+                        }
+                    }
+                }
+                Stmt::Expr(e, _) => Self::write_targets(e, out),
+                Stmt::Macro(m) => out.extend(names::referenced(&m.mac)),
+                Stmt::Item(_) => {}
+            }
         }
     }
 
@@ -565,6 +631,13 @@ impl State<'_> {
         } = init;
         let d_all = self.deps_of(&*expr) | diverge.as_ref().map_or(0, |(_, e)| self.deps_of(&**e));
         self.check_exits(&*expr, d_all)?;
+        if diverge.is_some() && d_all & self.zero != 0 {
+            return Err(self.blocked(
+                &*expr,
+                d_all,
+                "is a `let … else` (which may leave the closure) that depends on a cotangent",
+            ));
+        }
         let val = if pass_zero || diverge.is_some() {
             if self.is_zero(d_all) {
                 Val::Zero(d_all)
@@ -617,11 +690,26 @@ impl State<'_> {
     fn expr_stmt(&mut self, e: Expr, pass_zero: bool) -> Result<Option<ExprStmt>, Blocked> {
         let d_all = self.deps_of(&e);
         self.check_exits(&e, d_all)?;
+        // The local a compound assignment writes, if it is one name that nothing aliases; writes
+        // through aliases and into destructured places go to `general`, which tracks every name.
+        let single = |st: &Self, left: &Expr| -> Option<String> {
+            let t = base_name(left)?;
+            let set = st.with_aliases(BTreeSet::from([t.clone()]));
+            let aliased = st.aliases.values().any(|v| v.contains(&t));
+            (set.len() == 1 && !aliased).then_some(t)
+        };
         match &e {
-            Expr::MethodCall(m) if m.method == "scaled_add" && m.args.len() == 2 => {
+            Expr::MethodCall(m)
+                if m.method == "scaled_add"
+                    && m.args.len() == 2
+                    && single(self, &m.receiver).is_some() =>
+            {
                 Ok(self.scaled_add(&e, m)?.map(ExprStmt::Keep))
             }
-            Expr::Binary(b) if matches!(b.op, BinOp::AddAssign(_) | BinOp::SubAssign(_)) => {
+            Expr::Binary(b)
+                if matches!(b.op, BinOp::AddAssign(_) | BinOp::SubAssign(_))
+                    && single(self, &b.left).is_some() =>
+            {
                 let sub = matches!(b.op, BinOp::SubAssign(_));
                 let target = base_name(&b.left);
                 let whole = plain_name(&b.left);
@@ -630,7 +718,10 @@ impl State<'_> {
                     .and_then(|t| self.deps.get(t).copied())
                     .unwrap_or(0);
                 match self.simplify(&b.right)? {
-                    Val::Zero(_) => Ok(None),
+                    Val::Zero(z) => {
+                        self.droppable(&b.right, z)?;
+                        Ok(None)
+                    }
                     Val::Live(_, 0) if self.is_zero(td) => Err(self.blocked(
                         &e,
                         td,
@@ -659,50 +750,41 @@ impl State<'_> {
                     }
                 }
             }
-            Expr::Binary(b) if matches!(b.op, BinOp::MulAssign(_) | BinOp::DivAssign(_)) => {
-                let target = base_name(&b.left);
-                let td = target
-                    .as_ref()
-                    .and_then(|t| self.deps.get(t).copied())
+            Expr::Binary(b)
+                if matches!(b.op, BinOp::MulAssign(_) | BinOp::DivAssign(_))
+                    && single(self, &b.left).is_some() =>
+            {
+                let td = base_name(&b.left)
+                    .and_then(|t| self.deps.get(&t).copied())
                     .unwrap_or(0);
                 if self.is_zero(td) {
+                    // A zero scaled stays zero.
+                    self.droppable(&b.right, td)?;
                     return Ok(None);
                 }
                 Ok(self.general(&e, pass_zero)?.map(ExprStmt::Keep))
             }
-            Expr::Assign(a) => {
-                let whole = plain_name(&a.left);
-                let target = base_name(&a.left);
-                let td = target
-                    .as_ref()
-                    .and_then(|t| self.deps.get(t).copied())
-                    .unwrap_or(0);
-                match (self.simplify(&a.right)?, whole) {
+            Expr::Assign(a) if plain_name(&a.left).is_some() && single(self, &a.left).is_some() => {
+                let Some(name) = plain_name(&a.left) else {
+                    return Ok(self.general(&e, pass_zero)?.map(ExprStmt::Keep));
+                };
+                let td = self.deps.get(&name).copied().unwrap_or(0);
+                match self.simplify(&a.right)? {
                     // The name now holds a zero: later uses see it as zero, so the stale value
                     // is never read.
-                    (Val::Zero(d), Some(name)) => {
+                    Val::Zero(d) => {
+                        self.droppable(&a.right, d)?;
                         self.deps.insert(name, d);
                         Ok(None)
                     }
-                    (Val::Zero(d), None) => {
-                        if self.is_zero(td) {
-                            Ok(None)
-                        } else {
-                            Err(self.blocked(&e, d, "overwrites part of a value with a term"))
-                        }
-                    }
-                    (Val::Live(r, d), Some(name)) if self.is_zero(td) => {
+                    Val::Live(r, d) if self.is_zero(td) => {
                         let id = names::ident(&name, proc_macro2::Span::call_site());
                         self.deps.insert(name, d);
                         Ok(Some(ExprStmt::Let(syn::parse_quote!(let mut #id = #r;))))
                     }
-                    (Val::Live(r, d), _) => {
-                        if self.is_zero(td) {
-                            return Err(self.blocked(&e, td, "writes into part of a value"));
-                        }
-                        if let Some(t) = target {
-                            self.deps.insert(t, td | d);
-                        }
+                    Val::Live(r, d) => {
+                        // The whole value is replaced: it now depends on what replaced it.
+                        self.deps.insert(name, d);
                         let mut a = a.clone();
                         *a.right = r;
                         Ok(Some(ExprStmt::Keep(Expr::Assign(a))))
@@ -745,6 +827,9 @@ impl State<'_> {
             .unwrap_or(0);
         let d = m.args.iter().fold(0, |acc, a| acc | self.deps_of(a));
         if self.is_zero(d) {
+            for a in &m.args {
+                self.droppable(a, d)?;
+            }
             return Ok(None);
         }
         if self.is_zero(td) || self.is_mixed(d) {
@@ -953,7 +1038,11 @@ fn has_effects(local: &Local) -> bool {
             _ => false,
         })
     }
-    leaves_early(&init.expr) || init.diverge.is_some() || effectful(&tts, PURE_MACROS)
+    // A method outside the read-only list, a `&mut` borrow or an assignment may write.
+    let mut targets = BTreeSet::new();
+    State::write_targets(&init.expr, &mut targets);
+    let writes = targets.iter().any(|t| !t.starts_with(PASSED));
+    writes || leaves_early(&init.expr) || init.diverge.is_some() || effectful(&tts, PURE_MACROS)
 }
 
 /// Removes `let`s that bind names nothing after them reads (one backward pass).
