@@ -53,6 +53,71 @@ pub mod testing;
 
 pub use accumulate::{Accumulate, accumulate, accumulate_into};
 pub use pullback::{Patterns, Pullback};
+/// Declares a differentiation rule: one function whose body computes the value and ends with
+/// `(value, pullback_closure)`.
+///
+/// From
+///
+/// ```
+/// use ndarray::Array1;
+/// use rules_core::{rrule, NoTangent};
+///
+/// /// Repeats `x` `n` times and scales it.
+/// #[rrule]
+/// pub fn tile(x: Array1<f64>, n: usize, k: f64) -> (Array1<f64>, f64) {
+///     let y = Array1::from_iter((0..n).flat_map(|_| x.iter().map(move |v| v * k)));
+///     let total = y.sum();
+///     ((y, total), move |dy: Array1<f64>, dt: f64| -> (Array1<f64>, NoTangent, f64) {
+///         let len = x.len();
+///         let mut dx = Array1::zeros(len);
+///         for c in dy.exact_chunks(len) {
+///             dx += &c;
+///         }
+///         let dk_y = dx.dot(&x);
+///         let dx = dx * k;
+///         let dx_t = Array1::from_elem(len, dt * k * n as f64);
+///         let dk_t = dt * x.sum() * n as f64;
+///         (dx + dx_t, NoTangent, dk_y + dk_t)
+///     })
+/// }
+///
+/// fn main() {
+///     // Every pattern, against finite differences and against the dense pullback fed zeros:
+///     use rules_core::testing::{check_rrule, Config};
+///     let x = ndarray::array![1.0, -2.0, 0.5];
+///     check_rrule(|(x, n, k)| tile(x.clone(), *n, *k), |(x, n, k)| tile::rrule(x.clone(), *n, *k), &(x, 3, 1.5), &Config::default());
+/// }
+/// ```
+///
+/// the attribute generates, with the function's visibility and generics:
+///
+/// * `fn tile(x, n, k) -> (Array1<f64>, f64)`: the plain function, without the statements only
+///   the pullback reads;
+/// * `tile::rrule(x, n, k)`, returning the value and a pullback object that implements
+///   [`Pullback<C>`](Pullback) for every pattern `C` in which each output cotangent is its declared
+///   type or [`Zero`] (each a separately compiled body with the zero terms removed; zero input
+///   cotangents come back as `Zero`, [`NoTangent`] stays), for the runtime pattern of
+///   [`MaybeZero`]s, and [`Patterns`] for the testing kit. Its rustdoc lists every pattern's body.
+///
+/// Rules of the declaration:
+/// * the closure's parameters are the output cotangents (one per element of a tuple output) and
+///   its return is the input cotangents (bare for one input, a tuple for several); both must be
+///   written with their types, and a cotangent type cannot be a bare type parameter;
+/// * `-> Result<T, E>` with the tail `Ok((value, closure))` makes `rrule` fallible (`?` works);
+/// * at most 6 outputs (64 patterns);
+/// * declare rules at module level: the generated module imports its parent with `use super::*`;
+/// * if the pullback keeps a borrow of an input, name the lifetime: the pullback captures only the
+///   named generics.
+///
+/// Statement markers, removed by the attribute: `#[pass_zero]` on a pullback statement passes
+/// `Zero` for its zero cotangents (the callee must accept it, e.g. through
+/// `impl Into<MaybeZero<_>>`) instead of rejecting the statement; `#[primal_only]` and
+/// `#[rrule_only]` keep a forward statement out of `rrule` or out of the plain function.
+/// `#[rrule(crate = path)]` names this crate when it is re-exported elsewhere.
+///
+/// A statement the specialisation cannot decide (a call taking a zero and a non-zero cotangent, a
+/// write it could lose) is a compile error at that statement; the README lists the rules.
+#[doc(inline)]
 pub use rules_macro::rrule;
 pub use tangent::{Materialise, MaybeZero, NoTangent, Zero};
 

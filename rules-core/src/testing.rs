@@ -96,6 +96,17 @@ impl Default for Config {
 }
 
 /// What a passing check covered.
+///
+/// ```
+/// use rules_core::testing::{check_rrule, Config};
+/// # use rules_core::rrule;
+/// # #[rrule] fn sq(x: f64) -> f64 { (x * x, move |dy: f64| -> f64 { 2.0 * x * dy }) }
+/// # fn main() {
+/// let report = check_rrule(|(x,)| sq(*x), |(x,)| sq::rrule(*x), &(1.5,), &Config::default());
+/// assert_eq!((report.fd_checks, report.patterns), (1, 2));
+/// assert!(report.worst_fd_ratio < 1.0);
+/// # }
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Report {
     /// Finite-difference comparisons made.
@@ -107,6 +118,14 @@ pub struct Report {
 }
 
 /// One input, output or cotangent, flattened to `f64`.
+///
+/// ```
+/// use rules_core::testing::{PartKind, Tangent};
+/// let parts = (ndarray::array![1.0f32, 2.0], 3usize).parts();
+/// assert_eq!(parts[0].values, vec![1.0, 2.0]);
+/// assert_eq!(parts[0].kind, PartKind::F32);
+/// assert_eq!(parts[1].kind, PartKind::Discrete("usize"));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Part {
     /// The entries, in logical (row-major) order.
@@ -115,7 +134,12 @@ pub struct Part {
     pub kind: PartKind,
 }
 
-/// See [`Part`].
+/// See [`Part`]; `NoTangent` has its own kind:
+///
+/// ```
+/// use rules_core::testing::{PartKind, Tangent};
+/// assert_eq!(rules_core::NoTangent.parts()[0].kind, PartKind::NoTangent);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PartKind {
     /// `f64` data (or arrays of it).
@@ -150,6 +174,13 @@ pub trait Tangent: Sized {
 
 /// The runtime form of input cotangents (`MaybeZero`, `NoTangent`, tuples of them): one entry per
 /// input, `None` for a zero.
+///
+/// ```
+/// use rules_core::testing::RuntimeTangent;
+/// use rules_core::{MaybeZero, NoTangent};
+/// let r = (MaybeZero::Value(2.0), MaybeZero::<f64>::Zero, NoTangent);
+/// assert_eq!(r.runtime_parts(), vec![Some(vec![2.0]), None, Some(vec![])]);
+/// ```
 pub trait RuntimeTangent {
     /// `None` for `MaybeZero::Zero`, the entries otherwise (empty for `NoTangent`).
     fn runtime_parts(&self) -> Vec<Option<Vec<f64>>>;
@@ -336,7 +367,12 @@ tuples! {
 pub struct Rng(u64);
 
 impl Rng {
-    /// A generator from a seed.
+    /// A generator from a seed; the same seed gives the same sequence.
+    ///
+    /// ```
+    /// use rules_core::testing::Rng;
+    /// assert_eq!(Rng::new(1).uniform(), Rng::new(1).uniform());
+    /// ```
     #[must_use]
     pub const fn new(seed: u64) -> Self {
         Rng(seed)
@@ -351,6 +387,11 @@ impl Rng {
     }
 
     /// Uniform in `[-1, 1)`.
+    ///
+    /// ```
+    /// let x = rules_core::testing::Rng::new(9).uniform();
+    /// assert!((-1.0..1.0).contains(&x));
+    /// ```
     #[allow(clippy::cast_precision_loss)]
     pub fn uniform(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 52) as f64 - 1.0
@@ -376,7 +417,7 @@ impl Rng {
 }
 
 /// Runs every check of the [module docs](self) and panics with a clear message on the first
-/// failure.
+/// failure; the module docs show a complete example, and [`Report`] a short one.
 ///
 /// `primal` and `rrule` take the inputs as one tuple (`|(a, k)| f::rrule(a.view(), *k)`), so that
 /// the kit can perturb owned copies of them even when the rule takes views.
@@ -403,6 +444,21 @@ where
 }
 
 /// [`check_rrule`], returning the failure message instead of panicking.
+///
+/// ```
+/// use rules_core::testing::{test_rrule, Config};
+/// # use rules_core::rrule;
+/// /// A planted mistake: the derivative of x² is 2x, not x.
+/// #[rrule]
+/// fn sq(x: f64) -> f64 {
+///     (x * x, move |dy: f64| -> f64 { x * dy })
+/// }
+/// # fn main() {
+/// let err = test_rrule(|(x,)| sq(*x), |(x,)| sq::rrule(*x), &(1.5,), &Config::default()).unwrap_err();
+/// assert!(err.contains("the cotangent of input `x` at element 0 is"), "{err}");
+/// assert!(err.contains("finite differences give"), "{err}");
+/// # }
+/// ```
 ///
 /// # Errors
 /// The message of the first check that fails.

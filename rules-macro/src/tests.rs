@@ -326,7 +326,7 @@ fn undecidable_statements_are_rejected_not_guessed() {
         (
             "alias-add",
             "let mut g = Array1::zeros(3); let r = &mut g; *r += &dy; concat(&g, &dz)",
-            "may write into `g`",
+            "combines cotangents",
         ),
         // A destructuring assignment.
         (
@@ -346,6 +346,12 @@ fn undecidable_statements_are_rejected_not_guessed() {
             "let mut buf = x.to_owned(); let t = &dy + &scale_into(&mut buf, &dz); t + &buf",
             "may write into `buf`",
         ),
+        // A loop that overwrites, rather than accumulates, into a local.
+        (
+            "loop-assign",
+            "let mut g = Array1::zeros(3); for (i, v) in dy.iter().enumerate() { g[i] = *v; } g + &dz",
+            "may write into `g`",
+        ),
         // A write into a capture with interior mutability.
         (
             "interior",
@@ -364,6 +370,20 @@ fn undecidable_statements_are_rejected_not_guessed() {
             "{name}: the message should say {reason:?}:\n{out}"
         );
     }
+}
+
+#[test]
+fn loops_that_only_accumulate_cotangent_terms_are_dropped_when_those_are_zero() {
+    let src = "fn f(x: Array1<f64>) -> (Array1<f64>, f64) { ((x.clone(), 1.0), move |dy: Array1<f64>, dt: f64| -> Array1<f64> { \
+               let mut dx = Array1::zeros(x.len()); for c in dy.exact_chunks(x.len()) { dx += &c; } dx + &(&x * dt) }) }";
+    let out = expand_rule(src);
+    assert!(!out.contains("compile_error"), "{out}");
+    // The loop runs in the dense pattern and in (dy, Zero), not in (Zero, dt).
+    assert_eq!(
+        out.matches("for c in dy . exact_chunks").count(),
+        2,
+        "{out}"
+    );
 }
 
 #[test]

@@ -553,6 +553,28 @@ impl State<'_> {
                 }
             }
             Expr::Let(l) => Self::write_targets(&l.expr, out),
+            // Loops and matches write what their bodies write, less the names they bind.
+            Expr::ForLoop(f) => {
+                Self::write_targets(&f.expr, out);
+                let mut inner = BTreeSet::new();
+                Self::block_write_targets(&f.body, &mut inner);
+                let bound = names::pat_names(&f.pat);
+                out.extend(inner.into_iter().filter(|t| !bound.contains(t)));
+            }
+            Expr::While(w) => {
+                Self::write_targets(&w.cond, out);
+                Self::block_write_targets(&w.body, out);
+            }
+            Expr::Loop(l) => Self::block_write_targets(&l.body, out),
+            Expr::Match(m) => {
+                Self::write_targets(&m.expr, out);
+                for arm in &m.arms {
+                    let mut inner = BTreeSet::new();
+                    Self::write_targets(&arm.body, &mut inner);
+                    let bound = names::pat_names(&arm.pat);
+                    out.extend(inner.into_iter().filter(|t| !bound.contains(t)));
+                }
+            }
             Expr::Array(a) => a.elems.iter().for_each(|e| Self::write_targets(e, out)),
             Expr::Cast(c) => Self::write_targets(&c.expr, out),
             Expr::Unary(u) if !matches!(u.op, UnOp::Deref(_)) => Self::write_targets(&u.expr, out),
@@ -803,8 +825,11 @@ impl State<'_> {
         }
         if self.is_zero(d) {
             // Linear in cotangents that are all zero here: nothing to do, as long as it writes
-            // nothing (`effects` blocks it otherwise).
-            self.effects(e, d, false)?;
+            // nothing but `+=`/`-=` of cotangent terms (which add zero); `effects` blocks any
+            // other write.
+            if !self.additive_only(e) {
+                self.effects(e, d, false)?;
+            }
             return Ok(None);
         }
         let mut kept = e.clone();
@@ -816,6 +841,60 @@ impl State<'_> {
         }
         self.effects(e, d, true)?;
         Ok(Some(kept))
+    }
+
+    /// Whether every write `e` makes is `x += t` / `x -= t` (or `x.scaled_add(a, t)`) with `t`
+    /// depending on a cotangent, so that when those cotangents are zero the writes add zero.
+    /// Loops, `if`s and blocks are looked into; anything else that may write says no.
+    fn additive_only(&self, e: &Expr) -> bool {
+        self.additive_in(e, &BTreeMap::new())
+    }
+
+    /// [`Self::additive_only`], with the names loops bind mapped to the cotangents their
+    /// iterator depends on.
+    fn additive_in(&self, e: &Expr, bound: &BTreeMap<String, u64>) -> bool {
+        let deps = |x: &Expr| {
+            self.deps_of(x)
+                | names::referenced(x)
+                    .iter()
+                    .filter_map(|n| bound.get(n))
+                    .fold(0, |a, d| a | d)
+        };
+        let stmts_ok = |b: &Block, bound: &BTreeMap<String, u64>| {
+            b.stmts.iter().all(|s| match s {
+                Stmt::Local(l) => l
+                    .init
+                    .as_ref()
+                    .is_none_or(|i| i.diverge.is_none() && self.additive_in(&i.expr, bound)),
+                Stmt::Expr(e, _) => self.additive_in(e, bound),
+                Stmt::Macro(_) => false,
+                Stmt::Item(_) => true,
+            })
+        };
+        match e {
+            Expr::Binary(b) if matches!(b.op, BinOp::AddAssign(_) | BinOp::SubAssign(_)) => {
+                deps(&b.right) != 0 && self.additive_in(&b.right, bound)
+            }
+            Expr::MethodCall(m) if m.method == "scaled_add" => m.args.iter().any(|a| deps(a) != 0),
+            Expr::ForLoop(f) => {
+                let mut inner = bound.clone();
+                let d = deps(&f.expr);
+                for n in names::pat_names(&f.pat) {
+                    inner.insert(n, d);
+                }
+                self.additive_in(&f.expr, bound) && stmts_ok(&f.body, &inner)
+            }
+            Expr::While(w) => self.additive_in(&w.cond, bound) && stmts_ok(&w.body, bound),
+            Expr::If(i) => {
+                self.additive_in(&i.cond, bound)
+                    && stmts_ok(&i.then_branch, bound)
+                    && i.else_branch
+                        .as_ref()
+                        .is_none_or(|(_, e)| self.additive_in(e, bound))
+            }
+            Expr::Block(b) => stmts_ok(&b.block, bound),
+            other => self.targets_of(other).is_empty(),
+        }
     }
 
     /// `x.scaled_add(a, t)`, ndarray's `x += a·t`: handled like `+=`.
@@ -978,6 +1057,28 @@ const READ_ONLY_METHODS: &[&str] = &[
     "outer_iter",
     "axis_iter",
     "t_view",
+    "exact_chunks",
+    "axis_chunks_iter",
+    "windows",
+    "lanes",
+    "into_iter",
+    "collect",
+    "zip",
+    "enumerate",
+    "cloned",
+    "copied",
+    "filter",
+    "rev",
+    "take",
+    "skip",
+    "chain",
+    "unwrap",
+    "expect",
+    "to_vec",
+    "as_ref",
+    "any",
+    "all",
+    "count",
 ];
 
 /// Whether `node` may leave the enclosing closure: `return`, `break`, `continue` or `?`.
