@@ -252,12 +252,21 @@ impl State<'_> {
     }
 
     fn blocked(&self, at: &impl ToTokens, d: u64, what: &str) -> Blocked {
+        // The advice depends on what blocked it: a write, an early exit, or a mix of cotangents.
+        let advice = if what.contains("write") {
+            "Compute the value with `let` from the cotangents (accumulate with `+=`/`-=`), or do the write outside the pullback"
+        } else if what.contains("leave the closure") || what.contains("let … else") {
+            "Compute the condition from primal values only, or move the early exit out of the pullback"
+        } else if what.contains("depends on no cotangent") {
+            "A pullback is linear in its cotangents: take sizes and constants from the captured primal values, not from a cotangent"
+        } else {
+            "Split it so that each term that depends on a cotangent is its own `let` and the terms are combined with `+`, `-`, `+=` or `-=`; \
+             or, if every function it calls accepts `Zero` for those arguments (for example through `impl Into<MaybeZero<_>>`), mark it `#[pass_zero]`"
+        };
         Blocked {
             at: at.to_token_stream(),
             message: format!(
-                "#[rrule] cannot specialise this statement for the pattern {}: it {what} with {} zero, and it cannot tell what the statement does with a zero. \
-                 Split it so that each term that depends on a cotangent is its own `let` and the terms are combined with `+`, `-`, `+=` or `-=`; \
-                 or, if every function it calls accepts `Zero` for those arguments (for example through `impl Into<MaybeZero<_>>`), mark it `#[pass_zero]`",
+                "#[rrule] cannot specialise this statement for the pattern {}: it {what} with {} zero, and it cannot tell what the statement computes then. {advice}",
                 self.mask_label,
                 self.zero_names(d),
             ),
