@@ -163,6 +163,11 @@ pub mod __private {
     }
 }
 
+/// The README's complete examples compile and run as doctests (its snippets are marked `ignore`).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 #[cfg(test)]
 mod alloc_tests {
     //! `Zero` paths must not allocate: counted with a per-thread counting allocator.
