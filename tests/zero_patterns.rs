@@ -354,3 +354,53 @@ fn pass_zero_hands_zero_to_the_callee() {
     assert_eq!(g, array![1.0, 1.0]);
     assert_eq!(pb.pullback((Zero, Zero)), Zero);
 }
+
+/// Elementwise accumulation, written the ways numerical code writes it: each statement adds only
+/// cotangent terms, so the patterns where those are zero drop it.
+#[rrule]
+pub fn loops(x: Array1<f64>, w: Array1<f64>) -> (f64, Array1<f64>) {
+    let n = x.len();
+    let s = x.dot(&x);
+    let p = &x * &w;
+    (
+        (s, p),
+        move |ds: f64, dp: Array1<f64>| -> (Array1<f64>, Array1<f64>) {
+            // d(x·x) = 2x, by index, through `iter_mut`, and through `zip_mut_with`.
+            let mut dx = Array1::<f64>::zeros(n);
+            for i in 0..n {
+                dx[i] += x[i] * ds;
+            }
+            for (d, xi) in dx.iter_mut().zip(x.iter()) {
+                *d += 0.5 * xi * ds;
+            }
+            dx.zip_mut_with(&x, |d, xi| *d += 0.25 * xi * ds);
+            // `scaled_add` into an accumulator that is zero when `dp` is: it starts from the term.
+            let mut extra = &dp * 0.0;
+            extra.scaled_add(0.25 * ds, &x);
+            dx += &extra;
+            // d(x∘w) into an accumulator that starts from a cotangent term, then `scaled_add`.
+            let mut dw = &dp * &x;
+            dw.scaled_add(0.0, &dp);
+            dx.scaled_add(1.0, &(&dp * &w));
+            (dx, dw)
+        },
+    )
+}
+
+#[test]
+fn elementwise_loops_match_finite_differences_in_every_pattern() {
+    let x = array![0.5, -1.0, 2.0];
+    let w = array![1.5, 0.25, -0.5];
+    let r = rules_core::testing::check_rrule(
+        |(x, w)| loops(x.clone(), w.clone()),
+        |(x, w)| loops::rrule(x.clone(), w.clone()),
+        &(x.clone(), w),
+        &rules_core::testing::Config::default(),
+    );
+    assert_eq!(r.patterns, 4);
+    // The (Zero, dp) pattern runs none of the loops, the (ds, Zero) pattern none of the dp terms.
+    let (_, pb) = loops::rrule(x.clone(), array![1.0, 1.0, 1.0]);
+    let (dx, dw): (Array1<f64>, Zero) = pb.pullback((1.0, Zero));
+    assert_eq!(dx, &x * 2.0);
+    assert_eq!(dw, Zero);
+}

@@ -24,23 +24,37 @@ pub(crate) fn rrule(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut cx = Ctxt::default();
     let args = parse::args(&mut cx, args);
     let rule = parse::rule(&mut cx, item.clone());
-    let patterns = rule.as_ref().map(|r| specialise_all(&mut cx, &args, r));
-    match (cx.finish(), rule, patterns) {
-        (Ok(()), Some(rule), Some(patterns)) => expand(&args, &rule, &patterns),
-        (Err(e), _, _) => fallback(item, &e),
-        _ => fallback(
+    match (cx.finish(), rule) {
+        (Ok(()), Some(rule)) => {
+            let (patterns, blocked) = specialise_all(&args, &rule);
+            let code = expand(&args, &rule, &patterns);
+            // A statement that cannot be specialised is reported, and the rest of the rule is
+            // still generated (that pattern's body diverges), so call sites type-check and the
+            // error stands alone.
+            match blocked {
+                Some(e) => {
+                    let errors = to_compile_errors(&e);
+                    quote!(#errors #code)
+                }
+                None => code,
+            }
+        }
+        (Err(e), _) => fallback(item, &e),
+        (Ok(()), None) => fallback(
             item,
             &syn::Error::new(Span::call_site(), "#[rrule] could not understand this item"),
         ),
     }
 }
 
-/// Every pattern, in mask order. Blocked statements are reported once each.
-fn specialise_all(cx: &mut Ctxt, args: &Args, rule: &Rule) -> Vec<Pattern> {
+/// Every pattern, in mask order, and the combined errors of the statements that could not be
+/// specialised (each reported once); a blocked pattern gets a diverging placeholder body.
+fn specialise_all(args: &Args, rule: &Rule) -> (Vec<Pattern>, Option<syn::Error>) {
     let k = rule.closure.cotangents.len();
     let all = (1u64 << k) - 1;
     let mut out = Vec::with_capacity(1 << k);
     let mut reported: Vec<String> = Vec::new();
+    let mut errors = Ctxt::default();
     for mask in 0..=all {
         if mask == all {
             out.push(all_zero(args, rule, mask));
@@ -52,12 +66,17 @@ fn specialise_all(cx: &mut Ctxt, args: &Args, rule: &Rule) -> Vec<Pattern> {
                 let key = b.at.to_string();
                 if !reported.contains(&key) {
                     reported.push(key);
-                    cx.push(syn::Error::new_spanned(b.at, b.message));
+                    errors.push(syn::Error::new_spanned(b.at, b.message));
                 }
+                out.push(Pattern {
+                    mask,
+                    body: syn::parse_quote!({ loop {} }),
+                    zero_inputs: vec![false; rule.closure.input_cotangents.len()],
+                });
             }
         }
     }
-    out
+    (out, errors.finish().err())
 }
 
 /// The all-zero pattern runs nothing: every input cotangent is `Zero` (`NoTangent` stays).

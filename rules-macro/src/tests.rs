@@ -387,6 +387,52 @@ fn loops_that_only_accumulate_cotangent_terms_are_dropped_when_those_are_zero() 
 }
 
 #[test]
+fn elementwise_accumulation_loops_specialise() {
+    let bodies = [
+        ("index", "for i in 0..n { dx[i] += 2.0 * ds; }"),
+        (
+            "iter_mut",
+            "for (d, xi) in dx.iter_mut().zip(x.iter()) { *d += 2.0 * xi * ds; }",
+        ),
+        (
+            "zip_mut_with",
+            "dx.zip_mut_with(&x, |d, xi| *d += 2.0 * xi * ds);",
+        ),
+        (
+            "let-in-loop",
+            "for _ in 0..2 { let t = &x * ds; dx += &t; }",
+        ),
+    ];
+    for (name, lp) in bodies {
+        let src = format!(
+            "fn f(x: Array1<f64>) -> (f64, Array1<f64>) {{ let n = x.len(); let w = x.clone(); ((x.sum(), x.clone()), \
+             move |ds: f64, dp: Array1<f64>| -> Array1<f64> {{ let mut dx = Array1::<f64>::zeros(n); dx += &(&dp * &w); {lp} dx }}) }}"
+        );
+        let out = expand_rule(&src);
+        assert!(!out.contains("compile_error"), "{name}: {out}");
+        // The loop runs in (ds, Zero) and not in (Zero, dp): read the pattern bodies from the
+        // generated rustdoc.
+        let body = |label: &str| {
+            let start = out
+                .find(label)
+                .unwrap_or_else(|| panic!("{name}: no {label} in the docs"));
+            let rest = &out[start..];
+            rest[..rest.find("```").unwrap_or(rest.len())].to_owned()
+        };
+        assert!(
+            !body("fn pattern_1(").contains("ds"),
+            "{name}: {}",
+            body("fn pattern_1(")
+        );
+        assert!(
+            body("fn pattern_2(").contains("ds"),
+            "{name}: {}",
+            body("fn pattern_2(")
+        );
+    }
+}
+
+#[test]
 fn lets_with_effects_are_kept_and_pass_zero_respects_inner_closures() {
     let src = "fn f(x: Array1<f64>) -> (Array1<f64>, Array1<f64>) { ((x.clone(), x), move |p: Array1<f64>, q: Array1<f64>| -> Array1<f64> { \
                let mut g = x.clone(); let _n = normalise(&mut g); \

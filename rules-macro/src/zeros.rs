@@ -253,7 +253,9 @@ impl State<'_> {
 
     fn blocked(&self, at: &impl ToTokens, d: u64, what: &str) -> Blocked {
         // The advice depends on what blocked it: a write, an early exit, or a mix of cotangents.
-        let advice = if what.contains("write") {
+        let advice = if what.contains("value that is zero") {
+            "Start the accumulator from zeros of the right shape (`Array1::zeros(n)`) or from primal data, and add each cotangent term into it with `+=`/`-=`"
+        } else if what.contains("write") {
             "Compute the value with `let` from the cotangents (accumulate with `+=`/`-=`), or do the write outside the pullback"
         } else if what.contains("leave the closure") || what.contains("let … else") {
             "Compute the condition from primal values only, or move the early exit out of the pullback"
@@ -553,6 +555,11 @@ impl State<'_> {
             }
             Expr::Paren(p) => Self::write_targets(&p.expr, out),
             Expr::Tuple(t) => t.elems.iter().for_each(|e| Self::write_targets(e, out)),
+            Expr::Range(r) => {
+                for e in r.start.iter().chain(r.end.iter()) {
+                    Self::write_targets(e, out);
+                }
+            }
             Expr::Block(b) => Self::block_write_targets(&b.block, out),
             Expr::If(i) => {
                 Self::write_targets(&i.cond, out);
@@ -735,7 +742,7 @@ impl State<'_> {
                     && m.args.len() == 2
                     && single(self, &m.receiver).is_some() =>
             {
-                Ok(self.scaled_add(&e, m)?.map(ExprStmt::Keep))
+                self.scaled_add(&e, m)
             }
             Expr::Binary(b)
                 if matches!(b.op, BinOp::AddAssign(_) | BinOp::SubAssign(_))
@@ -832,13 +839,22 @@ impl State<'_> {
         if d == 0 {
             return Ok(Some(e.clone()));
         }
+        // A statement that only accumulates cotangent terms (`+=`/`-=`, in loops too) adds zero
+        // when those terms are zero, whatever it adds them into.
+        if let Some(c) = self.additive_contribution(e).filter(|&c| c != 0) {
+            if self.is_zero(c) {
+                return Ok(None);
+            }
+            // Kept as written: only if it mentions no cotangent that is zero here.
+            if !self.is_mixed(c) && d & self.zero == 0 {
+                self.effects(e, c, true)?;
+                return Ok(Some(e.clone()));
+            }
+        }
         if self.is_zero(d) {
             // Linear in cotangents that are all zero here: nothing to do, as long as it writes
-            // nothing but `+=`/`-=` of cotangent terms (which add zero); `effects` blocks any
-            // other write.
-            if !self.additive_only(e) {
-                self.effects(e, d, false)?;
-            }
+            // nothing (`effects` blocks any write).
+            self.effects(e, d, false)?;
             return Ok(None);
         }
         let mut kept = e.clone();
@@ -852,16 +868,107 @@ impl State<'_> {
         Ok(Some(kept))
     }
 
-    /// Whether every write `e` makes is `x += t` / `x -= t` (or `x.scaled_add(a, t)`) with `t`
-    /// depending on a cotangent, so that when those cotangents are zero the writes add zero.
-    /// Loops, `if`s and blocks are looked into; anything else that may write says no.
-    fn additive_only(&self, e: &Expr) -> bool {
+    /// If every write `e` makes is `x += t` / `x -= t` (or `x.scaled_add(a, t)`) with `t`
+    /// depending on a cotangent, the cotangents those terms depend on; `None` if `e` may write in
+    /// any other way. Loops (over ranges, read-only or `_mut` iterators), `if`s, blocks and
+    /// closures passed to `zip_mut_with`/`for_each` are looked into.
+    fn additive_contribution(&self, e: &Expr) -> Option<u64> {
         self.additive_in(e, &BTreeMap::new())
     }
 
-    /// [`Self::additive_only`], with the names loops bind mapped to the cotangents their
-    /// iterator depends on.
-    fn additive_in(&self, e: &Expr, bound: &BTreeMap<String, u64>) -> bool {
+    fn additive_in(&self, e: &Expr, bound: &BTreeMap<String, u64>) -> Option<u64> {
+        let deps = |x: &Expr, bound: &BTreeMap<String, u64>| {
+            self.deps_of(x)
+                | names::referenced(x)
+                    .iter()
+                    .filter_map(|n| bound.get(n))
+                    .fold(0, |a, d| a | d)
+        };
+        let block = |b: &Block, bound: &BTreeMap<String, u64>| -> Option<u64> {
+            let mut bound = bound.clone();
+            let mut total = 0;
+            for s in &b.stmts {
+                match s {
+                    Stmt::Local(l) => {
+                        if let Some(i) = &l.init {
+                            if i.diverge.is_some() {
+                                return None;
+                            }
+                            total |= self.additive_in(&i.expr, &bound)?;
+                            let d = deps(&i.expr, &bound);
+                            for n in names::pat_names(&l.pat) {
+                                bound.insert(n, d);
+                            }
+                        }
+                    }
+                    Stmt::Expr(e, _) => total |= self.additive_in(e, &bound)?,
+                    Stmt::Macro(_) => return None,
+                    Stmt::Item(_) => {}
+                }
+            }
+            Some(total)
+        };
+        match e {
+            Expr::Binary(b) if matches!(b.op, BinOp::AddAssign(_) | BinOp::SubAssign(_)) => {
+                let d = deps(&b.right, bound);
+                (d != 0).then_some(())?;
+                Some(d | self.additive_in(&b.right, bound)?)
+            }
+            Expr::MethodCall(m) if m.method == "scaled_add" => {
+                let d = m.args.iter().fold(0, |acc, a| acc | deps(a, bound));
+                (d != 0).then_some(d)
+            }
+            // `x.zip_mut_with(&y, |a, b| *a += ..)`, `x.iter_mut().for_each(|a| *a += ..)`.
+            Expr::MethodCall(m)
+                if (m.method == "zip_mut_with" || m.method == "for_each")
+                    && matches!(m.args.last(), Some(Expr::Closure(_))) =>
+            {
+                self.mut_iterator(&m.receiver).then_some(())?;
+                let Some(Expr::Closure(c)) = m.args.last() else {
+                    return None;
+                };
+                let mut inner = bound.clone();
+                let d_args = m
+                    .args
+                    .iter()
+                    .take(m.args.len() - 1)
+                    .fold(0, |acc, a| acc | deps(a, bound));
+                for n in c.inputs.iter().flat_map(names::pat_names) {
+                    inner.insert(n, d_args);
+                }
+                let body = self.additive_in(&c.body, &inner)?;
+                (body != 0).then_some(body)
+            }
+            Expr::ForLoop(f) => {
+                self.mut_iterator(&f.expr).then_some(())?;
+                let mut inner = bound.clone();
+                // What the loop reads: not the collection it hands out `&mut` into.
+                let d = self.source_deps(&f.expr, bound);
+                for n in names::pat_names(&f.pat) {
+                    inner.insert(n, d);
+                }
+                block(&f.body, &inner)
+            }
+            Expr::While(w) => {
+                self.targets_of(&w.cond).is_empty().then_some(())?;
+                block(&w.body, bound)
+            }
+            Expr::If(i) => {
+                self.targets_of(&i.cond).is_empty().then_some(())?;
+                let mut total = block(&i.then_branch, bound)?;
+                if let Some((_, e)) = &i.else_branch {
+                    total |= self.additive_in(e, bound)?;
+                }
+                Some(total)
+            }
+            Expr::Block(b) => block(&b.block, bound),
+            other => self.targets_of(other).is_empty().then_some(0),
+        }
+    }
+
+    /// The cotangents an iterator expression reads, leaving out the receivers of `..._mut()`
+    /// methods (the accumulators it hands out references into).
+    fn source_deps(&self, e: &Expr, bound: &BTreeMap<String, u64>) -> u64 {
         let deps = |x: &Expr| {
             self.deps_of(x)
                 | names::referenced(x)
@@ -869,45 +976,43 @@ impl State<'_> {
                     .filter_map(|n| bound.get(n))
                     .fold(0, |a, d| a | d)
         };
-        let stmts_ok = |b: &Block, bound: &BTreeMap<String, u64>| {
-            b.stmts.iter().all(|s| match s {
-                Stmt::Local(l) => l
-                    .init
-                    .as_ref()
-                    .is_none_or(|i| i.diverge.is_none() && self.additive_in(&i.expr, bound)),
-                Stmt::Expr(e, _) => self.additive_in(e, bound),
-                Stmt::Macro(_) => false,
-                Stmt::Item(_) => true,
-            })
-        };
         match e {
-            Expr::Binary(b) if matches!(b.op, BinOp::AddAssign(_) | BinOp::SubAssign(_)) => {
-                deps(&b.right) != 0 && self.additive_in(&b.right, bound)
-            }
-            Expr::MethodCall(m) if m.method == "scaled_add" => m.args.iter().any(|a| deps(a) != 0),
-            Expr::ForLoop(f) => {
-                let mut inner = bound.clone();
-                let d = deps(&f.expr);
-                for n in names::pat_names(&f.pat) {
-                    inner.insert(n, d);
+            Expr::MethodCall(m) => {
+                let args = m.args.iter().fold(0, |acc, a| acc | deps(a));
+                if m.method.to_string().ends_with("_mut") {
+                    args
+                } else {
+                    args | self.source_deps(&m.receiver, bound)
                 }
-                self.additive_in(&f.expr, bound) && stmts_ok(&f.body, &inner)
             }
-            Expr::While(w) => self.additive_in(&w.cond, bound) && stmts_ok(&w.body, bound),
-            Expr::If(i) => {
-                self.additive_in(&i.cond, bound)
-                    && stmts_ok(&i.then_branch, bound)
-                    && i.else_branch
-                        .as_ref()
-                        .is_none_or(|(_, e)| self.additive_in(e, bound))
+            Expr::Reference(r) if r.mutability.is_some() => 0,
+            Expr::Paren(p) => self.source_deps(&p.expr, bound),
+            other => deps(other),
+        }
+    }
+
+    /// Whether `e` only builds an iterator: read-only methods, and `..._mut()` ones that hand out
+    /// mutable references (the writes through them are checked where they happen).
+    fn mut_iterator(&self, e: &Expr) -> bool {
+        match e {
+            Expr::MethodCall(m) => {
+                let name = m.method.to_string();
+                (READ_ONLY_METHODS.contains(&name.as_str()) || name.ends_with("_mut"))
+                    && self.mut_iterator(&m.receiver)
+                    && m.args.iter().all(|a| self.targets_of(a).is_empty())
             }
-            Expr::Block(b) => stmts_ok(&b.block, bound),
+            Expr::Reference(r) => self.mut_iterator(&r.expr),
+            Expr::Paren(p) => self.mut_iterator(&p.expr),
             other => self.targets_of(other).is_empty(),
         }
     }
 
     /// `x.scaled_add(a, t)`, ndarray's `x += a·t`: handled like `+=`.
-    fn scaled_add(&mut self, e: &Expr, m: &syn::ExprMethodCall) -> Result<Option<Expr>, Blocked> {
+    fn scaled_add(
+        &mut self,
+        e: &Expr,
+        m: &syn::ExprMethodCall,
+    ) -> Result<Option<ExprStmt>, Blocked> {
         let target = base_name(&m.receiver);
         let td = target
             .as_ref()
@@ -920,13 +1025,28 @@ impl State<'_> {
             }
             return Ok(None);
         }
-        if self.is_zero(td) || self.is_mixed(d) {
-            return Err(self.blocked(e, d | td, "adds into a value with `scaled_add`"));
+        if self.is_mixed(d) {
+            return Err(self.blocked(e, d, "combines cotangents in the arguments of `scaled_add`"));
+        }
+        if self.is_zero(td) {
+            // `x.scaled_add(a, t)` into an `x` that is zero here starts `x` as `t · a`.
+            let (Some(name), [a, t]) = (plain_name(&m.receiver), [&m.args[0], &m.args[1]]) else {
+                return Err(self.blocked(
+                    e,
+                    td,
+                    "adds with `scaled_add` into part of a value that is zero in this pattern",
+                ));
+            };
+            let id = names::ident(&name, proc_macro2::Span::call_site());
+            self.deps.insert(name, d);
+            return Ok(Some(ExprStmt::Let(
+                syn::parse_quote!(let mut #id = (#t) * (#a);),
+            )));
         }
         if let Some(t) = target {
             self.deps.insert(t, td | d);
         }
-        Ok(Some(e.clone()))
+        Ok(Some(ExprStmt::Keep(e.clone())))
     }
 
     /// The tail: the input cotangents.

@@ -13,4 +13,9 @@ fn pair(x: Array1<f64>) -> (Array1<f64>, Array1<f64>) {
     })
 }
 
-fn main() {}
+fn main() {
+    // The call site type-checks: the rejected statement is the only error.
+    let (_, pb) = pair::rrule(Array1::zeros(2));
+    let g = rules_core::Pullback::pullback(&pb, (Array1::zeros(2), Array1::zeros(2)));
+    let _: Array1<f64> = g;
+}
