@@ -877,13 +877,7 @@ impl State<'_> {
     }
 
     fn additive_in(&self, e: &Expr, bound: &BTreeMap<String, u64>) -> Option<u64> {
-        let deps = |x: &Expr, bound: &BTreeMap<String, u64>| {
-            self.deps_of(x)
-                | names::referenced(x)
-                    .iter()
-                    .filter_map(|n| bound.get(n))
-                    .fold(0, |a, d| a | d)
-        };
+        let deps = |x: &Expr, bound: &BTreeMap<String, u64>| self.deps_with(x, bound);
         let block = |b: &Block, bound: &BTreeMap<String, u64>| -> Option<u64> {
             let mut bound = bound.clone();
             let mut total = 0;
@@ -966,16 +960,19 @@ impl State<'_> {
         }
     }
 
+    /// [`Self::deps_of`], with the names in `bound` (loop and closure bindings) counted too.
+    fn deps_with(&self, x: &Expr, bound: &BTreeMap<String, u64>) -> u64 {
+        self.deps_of(x)
+            | names::referenced(x)
+                .iter()
+                .filter_map(|n| bound.get(n))
+                .fold(0, |a, d| a | d)
+    }
+
     /// The cotangents an iterator expression reads, leaving out the receivers of `..._mut()`
     /// methods (the accumulators it hands out references into).
     fn source_deps(&self, e: &Expr, bound: &BTreeMap<String, u64>) -> u64 {
-        let deps = |x: &Expr| {
-            self.deps_of(x)
-                | names::referenced(x)
-                    .iter()
-                    .filter_map(|n| bound.get(n))
-                    .fold(0, |a, d| a | d)
-        };
+        let deps = |x: &Expr| self.deps_with(x, bound);
         match e {
             Expr::MethodCall(m) => {
                 let args = m.args.iter().fold(0, |acc, a| acc | deps(a));
