@@ -5,10 +5,17 @@
 //!
 //! Both are declared with `#[rrule]`, so `svd::rrule(a)` and `svdvals::rrule(a)` return the value
 //! with its pullback. The element type is `f64` or `f32` (see [`Real`]).
+//!
+//! Layout: one folder per rule family (`svd/`), and the helpers every rule shares, named by what
+//! they are: `matmul` (products of views, `U·C·Vᵀ` with a dense or diagonal core), `tolerance`
+//! (when a gap or a singular value counts as zero), `checks` (shapes and finiteness, with
+//! messages naming the rule and the argument). A new rule is one new file or folder using those.
 
-pub(crate) mod kernels;
-#[path = "svd.rs"]
+mod checks;
+mod matmul;
+#[path = "svd/mod.rs"]
 mod svd_rule;
+mod tolerance;
 
 pub use svd_rule::{svd, svdvals};
 

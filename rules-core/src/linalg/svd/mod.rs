@@ -1,11 +1,15 @@
-//! The thin SVD and its singular values, with their pullbacks in projection-first form.
+//! The thin SVD and its singular values, with their pullbacks in projection-first form: the rules
+//! here, faer's forward pass in `forward`, the k×k core and the projection terms in `pullback`.
 //!
 //! The derivation, the treatment of degenerate inputs and the specialisation are documented on
 //! [`svd()`].
 
+mod forward;
+mod pullback;
+
 use ndarray::{Array1, Array2, ArrayView2};
 
-use super::{Real, kernels};
+use super::{Real, checks, matmul, tolerance};
 use crate::rrule;
 
 /// The thin singular value decomposition `A = U · diag(S) · Vt`.
@@ -88,34 +92,34 @@ use crate::rrule;
 /// pullback of [`svdvals()`]:
 ///
 /// ```text
-/// kernels::check_shape("svd", "dS", ds.shape(), s.shape());
-/// let c = kernels::diag(&ds);
-/// let mut da = kernels::sandwich(&u, &c, &vt);
+/// checks::check_shape("svd", "dS", ds.shape(), s.shape());
+/// let c = matmul::diag(&ds);
+/// let mut da = matmul::sandwich(&u, &c, &vt);
 /// da
 /// ```
 #[rrule]
 pub fn svd<T: Real>(a: ArrayView2<'_, T>) -> (Array2<T>, Array1<T>, Array2<T>) {
-    let (u, s, vt) = kernels::thin_svd("svd", a);
+    let (u, s, vt) = forward::thin_svd("svd", a);
     let (m, n) = a.dim();
-    let tol = kernels::tolerance(&s, m, n);
+    let tol = tolerance::relative(&s, m, n);
     (
         (u.clone(), s.clone(), vt.clone()),
         move |du: Array2<T>, ds: Array1<T>, dvt: Array2<T>| -> Array2<T> {
-            kernels::check_shape("svd", "dU", du.shape(), u.shape());
-            kernels::check_shape("svd", "dS", ds.shape(), s.shape());
-            kernels::check_shape("svd", "dVt", dvt.shape(), vt.shape());
+            checks::check_shape("svd", "dU", du.shape(), u.shape());
+            checks::check_shape("svd", "dS", ds.shape(), s.shape());
+            checks::check_shape("svd", "dVt", dvt.shape(), vt.shape());
             // P = UᵀŪ and Q = VᵀV̄ (k×k).
-            let p = kernels::mul(u.t(), du.view());
-            let q = kernels::mul(vt.view(), dvt.t());
+            let p = matmul::mul(u.t(), du.view());
+            let q = matmul::mul(vt.view(), dvt.t());
             // C = M_off − P S⁻¹ [m > k] − S⁻¹ Qᵀ [n > k], in one pass ...
             #[pass_zero]
-            let c = kernels::middle(&s, tol, (m, n), &p, &q);
+            let c = pullback::middle(&s, tol, (m, n), &p, &q);
             // ... plus M's diagonal, s̄.
-            let c = c + kernels::diag(&ds);
+            let c = c + matmul::diag(&ds);
             // Ā = U C Vᵀ + Ū S⁻¹ Vᵀ [m > k] + U S⁻¹ V̄ᵀ [n > k], accumulated in one output.
-            let mut da = kernels::sandwich(&u, &c, &vt);
-            da += kernels::left_projection(du, &s, &vt, tol);
-            da += kernels::right_projection(&u, &s, dvt, tol);
+            let mut da = matmul::sandwich(&u, &c, &vt);
+            da += pullback::left_projection(du, &s, &vt, tol);
+            da += pullback::right_projection(&u, &s, dvt, tol);
             da
         },
     )
@@ -147,11 +151,11 @@ pub fn svd<T: Real>(a: ArrayView2<'_, T>) -> (Array2<T>, Array1<T>, Array2<T>) {
 pub fn svdvals<T: Real>(a: ArrayView2<'_, T>) -> Array1<T> {
     // The plain function needs the values only; the rule needs the vectors too.
     #[primal_only]
-    let s = kernels::singular_values("svdvals", a);
+    let s = forward::singular_values("svdvals", a);
     #[rrule_only]
-    let (u, s, vt) = kernels::thin_svd("svdvals", a);
+    let (u, s, vt) = forward::thin_svd("svdvals", a);
     (s, move |ds: Array1<T>| -> Array2<T> {
-        kernels::check_shape("svdvals", "dS", ds.shape(), &[u.ncols()]);
-        kernels::sandwich(&u, &kernels::diag(&ds), &vt)
+        checks::check_shape("svdvals", "dS", ds.shape(), &[u.ncols()]);
+        matmul::sandwich(&u, &matmul::diag(&ds), &vt)
     })
 }

@@ -1,0 +1,223 @@
+//! The checks of [`test_rrule`](super::test_rrule), one function each: the value, `NoTangent`
+//! where the input is not differentiable, a second call, and every pattern against the dense
+//! pullback fed explicit zeros (finite differences are in `fd`).
+
+use super::report::{first_mismatch, pattern_label};
+use super::{Config, Part, PartKind, Report, Rng, RuntimeTangent, Tangent};
+use crate::Patterns;
+
+/// One rule at one point: what every check reads.
+pub(super) struct Case<'a, X, Y, P> {
+    pub(super) inputs: &'a X,
+    pub(super) pb: &'a P,
+    pub(super) config: &'a Config,
+    /// Input names (the rule's parameters) and output cotangent names.
+    pub(super) in_names: &'static [&'static str],
+    pub(super) out_names: &'static [&'static str],
+    pub(super) x_parts: Vec<Part>,
+    /// Relative and absolute tolerance for this case's precision.
+    pub(super) rtol: f64,
+    pub(super) atol: f64,
+    pub(super) f32_inputs: bool,
+    /// The random cotangent every check uses, and the dense pullback's result for it.
+    pub(super) ybar: Y,
+    pub(super) xbar_parts: Vec<Part>,
+    /// The generator, after drawing `ybar` (the finite differences draw their directions from it).
+    pub(super) rng: Rng,
+}
+
+impl<'a, X, Y, P> Case<'a, X, Y, P>
+where
+    X: Tangent,
+    Y: Tangent + Clone,
+    P: Patterns<Y>,
+    P::Output: Tangent,
+    P::Runtime: RuntimeTangent,
+{
+    pub(super) fn new(inputs: &'a X, y: &Y, pb: &'a P, config: &'a Config) -> Self {
+        let x_parts = inputs.parts();
+        let (rtol, atol, f32_inputs) = tolerances(&x_parts, config);
+        let mut rng = Rng::new(config.seed);
+        let ybar = rng.random_like(y);
+        let xbar_parts = pb.pullback(ybar.clone()).parts();
+        Case {
+            inputs,
+            pb,
+            config,
+            in_names: P::INPUTS,
+            out_names: P::COTANGENTS,
+            x_parts,
+            rtol,
+            atol,
+            f32_inputs,
+            ybar,
+            xbar_parts,
+            rng,
+        }
+    }
+
+    pub(super) fn input_name(&self, i: usize) -> &'static str {
+        self.in_names.get(i).copied().unwrap_or("?")
+    }
+}
+
+/// `(rtol, atol, any input is f32)`: the configured tolerances for the inputs' precision.
+fn tolerances(x_parts: &[Part], config: &Config) -> (f64, f64, bool) {
+    if x_parts.iter().any(|p| p.kind == PartKind::F32) {
+        (config.f32_tol, config.f32_tol, true)
+    } else {
+        (config.rtol, config.atol, false)
+    }
+}
+
+/// The value `rrule` returns equals the primal function's. Checked before the pullback runs.
+pub(super) fn value<X: Tangent, Y: Tangent>(
+    inputs: &X,
+    y: &Y,
+    y_rule: &Y,
+    out_names: &[&str],
+    config: &Config,
+) -> Result<(), String> {
+    let (rtol, atol, _) = tolerances(&inputs.parts(), config);
+    for (i, (a, b)) in y.parts().iter().zip(y_rule.parts()).enumerate() {
+        let name = out_names.get(i).copied().unwrap_or("?");
+        if let Some((j, va, vb)) = first_mismatch(&a.values, &b.values, rtol, atol) {
+            return Err(format!(
+                "check_rrule: the value of output {i} (cotangent `{name}`) from rrule differs from the primal function's at element {j}: rrule gives {vb:e}, the primal {va:e}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `NoTangent` exactly where the input is not differentiable, and cotangents shaped like the
+/// inputs elsewhere.
+pub(super) fn no_tangent<X, Y, P>(case: &Case<'_, X, Y, P>) -> Result<(), String>
+where
+    X: Tangent,
+    Y: Tangent + Clone,
+    P: Patterns<Y>,
+    P::Output: Tangent,
+    P::Runtime: RuntimeTangent,
+{
+    if case.xbar_parts.len() != case.x_parts.len() {
+        return Err(format!(
+            "check_rrule: the pullback returns {} cotangent(s) for {} input(s) ({})",
+            case.xbar_parts.len(),
+            case.x_parts.len(),
+            case.in_names.join(", ")
+        ));
+    }
+    for (i, (xp, gp)) in case.x_parts.iter().zip(&case.xbar_parts).enumerate() {
+        let name = case.input_name(i);
+        match (xp.kind, gp.kind) {
+            (PartKind::Discrete(_), PartKind::NoTangent) => {}
+            (PartKind::Discrete(t), _) => {
+                return Err(format!(
+                    "check_rrule: input `{name}` ({t}) is not differentiable, but the pullback returns a cotangent with {} entries for it; return `NoTangent`",
+                    gp.values.len()
+                ));
+            }
+            (_, PartKind::NoTangent) => {
+                return Err(format!(
+                    "check_rrule: input `{name}` is differentiable ({} entries), but the pullback returns `NoTangent` for it",
+                    xp.values.len()
+                ));
+            }
+            _ if xp.values.len() != gp.values.len() => {
+                return Err(format!(
+                    "check_rrule: the cotangent of input `{name}` has {} entries, the input has {}",
+                    gp.values.len(),
+                    xp.values.len()
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Calling the pullback twice with the same cotangent gives the same result.
+pub(super) fn repeat<X, Y, P>(case: &Case<'_, X, Y, P>) -> Result<(), String>
+where
+    X: Tangent,
+    Y: Tangent + Clone,
+    P: Patterns<Y>,
+    P::Output: Tangent,
+    P::Runtime: RuntimeTangent,
+{
+    if case.pb.pullback(case.ybar.clone()).parts() != case.xbar_parts {
+        return Err("check_rrule: a second call of the pullback with the same cotangent gives a different result".to_owned());
+    }
+    Ok(())
+}
+
+/// Every pattern equals the dense pullback fed explicit zeros, and each runtime `MaybeZero`
+/// pattern equals the static pattern it dispatches to.
+pub(super) fn patterns<X, Y, P>(case: &Case<'_, X, Y, P>, report: &mut Report) -> Result<(), String>
+where
+    X: Tangent,
+    Y: Tangent + Clone,
+    P: Patterns<Y>,
+    P::Output: Tangent,
+    P::Runtime: RuntimeTangent,
+{
+    let (pb, ybar, config) = (case.pb, &case.ybar, case.config);
+    let y_parts = ybar.parts();
+    for mask in 0..(1u64 << case.out_names.len()) {
+        let zeroed: Vec<Vec<f64>> = (y_parts.iter().enumerate())
+            .map(|(i, p)| {
+                if mask & (1 << i) != 0 {
+                    vec![0.0; p.values.len()]
+                } else {
+                    p.values.clone()
+                }
+            })
+            .collect();
+        let dense = pb.pullback(ybar.rebuild(&zeroed)).parts();
+        let label = pattern_label(case.out_names, mask);
+        let Some(stat) = pb.pullback_static(mask, ybar.clone()) else {
+            continue;
+        };
+        let stat = stat.runtime_parts();
+        let rt = pb.pullback_runtime(mask, ybar.clone()).runtime_parts();
+        if stat != rt {
+            return Err(format!(
+                "check_rrule: the runtime MaybeZero pattern {label} differs from the static pattern it must dispatch to"
+            ));
+        }
+        for (i, (s, d)) in stat.iter().zip(&dense).enumerate() {
+            let name = case.input_name(i);
+            let scale = d.values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+            let tol = config.pattern_rtol * scale.max(f64::MIN_POSITIVE)
+                + if case.f32_inputs { 1e-6 * scale } else { 0.0 };
+            match s {
+                None => {
+                    if let Some((j, v)) = d.values.iter().enumerate().find(|(_, v)| v.abs() > tol) {
+                        return Err(format!(
+                            "check_rrule: pattern {label} returns Zero for input `{name}`, but the dense pullback fed explicit zeros gives {v:e} at element {j}"
+                        ));
+                    }
+                }
+                Some(values) => {
+                    if values.len() != d.values.len() {
+                        return Err(format!(
+                            "check_rrule: pattern {label} returns {} entries for input `{name}`, the dense pullback {}",
+                            values.len(),
+                            d.values.len()
+                        ));
+                    }
+                    if let Some((j, a, b)) =
+                        first_mismatch(&d.values, values, config.pattern_rtol, tol)
+                    {
+                        return Err(format!(
+                            "check_rrule: pattern {label} differs from the dense pullback fed explicit zeros for input `{name}` at element {j}: {b:e} vs {a:e}"
+                        ));
+                    }
+                }
+            }
+        }
+        report.patterns += 1;
+    }
+    Ok(())
+}
