@@ -2,7 +2,6 @@
 
 use std::fmt::Display;
 
-use proc_macro2::TokenStream;
 use quote::ToTokens;
 
 /// Gathers errors while a rule is parsed and analysed, so a user with three mistakes sees three
@@ -42,9 +41,4 @@ impl Ctxt {
             }
         }
     }
-}
-
-/// `compile_error!` invocations for `error`, one per combined message.
-pub(crate) fn to_compile_errors(error: &syn::Error) -> TokenStream {
-    error.to_compile_error()
 }

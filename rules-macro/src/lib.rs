@@ -1,18 +1,23 @@
 //! The `#[rrule]` attribute. Use it through `rules_core::rrule`, whose documentation describes the
 //! contract; this crate is an implementation detail of `rules-core`.
 //!
-//! Layout, in the order the macro runs: `parse` turns the item into a `model::Rule`, `captures`
-//! finds what the pullback closure captures, `zeros` specialises the pullback body for each pattern
-//! of `Zero` cotangents, and `expand` writes the code. Errors are gathered in an `errors::Ctxt` and
-//! reported together.
+//! The pipeline, one stage per module, driven by `rrule.rs`:
+//!
+//! * `parse` turns the item into a `model::Rule`, recording the statement markers;
+//! * `analyse` finds the captures and runs the specialisation engine (`analyse/specialise/`)
+//!   once per pattern of `Zero` cotangents;
+//! * `expand` generates the code, one `make_*` function per item.
+//!
+//! Errors are gathered in an `errors::Ctxt` and reported together; `syntax` holds the helpers on
+//! patterns and raw tokens every stage uses.
 
-mod captures;
+mod analyse;
 mod errors;
 mod expand;
 mod model;
-mod names;
 mod parse;
-mod zeros;
+mod rrule;
+mod syntax;
 
 #[cfg(test)]
 mod tests;
@@ -22,5 +27,5 @@ use proc_macro::TokenStream;
 /// Declares a differentiation rule; see `rules_core::rrule` for the contract.
 #[proc_macro_attribute]
 pub fn rrule(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::rrule(args.into(), item.into()).into()
+    rrule::rrule(args.into(), item.into()).into()
 }

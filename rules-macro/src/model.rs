@@ -1,5 +1,7 @@
 //! What a rule is, once parsed: the pieces of the user's function the analysis works on, each
-//! still holding its original syntax so errors can point at it.
+//! still holding its original syntax so errors can point at it, and the statement markers
+//! (`#[pass_zero]`, `#[primal_only]`, `#[rrule_only]`) recorded as data rather than left in the
+//! statements.
 
 use syn::{Attribute, Block, Expr, Ident, Pat, Path, Signature, Stmt, Type, Visibility};
 
@@ -20,10 +22,10 @@ pub(crate) struct Rule {
     pub(crate) inputs: Vec<Input>,
     /// The whole value type (`T` of `-> T` or of `-> Result<T, E>`).
     pub(crate) value_ty: Type,
-    /// `Some(E)` for a forward declared `-> Result<T, E>` whose tail is `Ok((value, closure))`.
-    pub(crate) error_ty: Option<Type>,
-    /// The statements before the tail.
-    pub(crate) forward: Vec<Stmt>,
+    /// `Some(Result<T, E>)` for a forward declared fallible, whose tail is `Ok((value, closure))`.
+    pub(crate) result_ty: Option<Type>,
+    /// The statements before the tail, with their markers.
+    pub(crate) forward: Vec<ForwardStmt>,
     /// The value half of the tail.
     pub(crate) value: Expr,
     pub(crate) closure: Closure,
@@ -36,13 +38,71 @@ pub(crate) struct Input {
     pub(crate) pat: Pat,
 }
 
+/// Which generated functions run a forward statement.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Side {
+    /// Both (no marker).
+    Both,
+    /// `#[primal_only]`: the plain function only.
+    Primal,
+    /// `#[rrule_only]`: `rrule` only.
+    Rrule,
+}
+
+/// A statement of the forward body.
+pub(crate) struct ForwardStmt {
+    /// The statement, its marker removed.
+    pub(crate) stmt: Stmt,
+    pub(crate) side: Side,
+}
+
+/// A statement of the pullback body.
+pub(crate) struct BodyStmt {
+    /// The statement, its marker removed.
+    pub(crate) stmt: Stmt,
+    /// `#[pass_zero]`: pass `Zero` for its zero cotangents instead of rejecting the statement.
+    pub(crate) pass_zero: bool,
+}
+
 /// The pullback closure.
 pub(crate) struct Closure {
     pub(crate) cotangents: Vec<Cotangent>,
-    /// The declared type of each input's cotangent: the elements of `ret` for several inputs.
+    /// The declared type of each input's cotangent: the elements of the return type for several
+    /// inputs.
     pub(crate) input_cotangents: Vec<Type>,
-    /// The body, as a block.
-    pub(crate) body: Block,
+    /// The statements before the tail.
+    pub(crate) stmts: Vec<BodyStmt>,
+    /// The tail expression (the input cotangents); `None` for a body that ends in a statement.
+    pub(crate) tail: Option<Expr>,
+    /// The body's braces, for spans.
+    pub(crate) brace: syn::token::Brace,
+}
+
+impl Closure {
+    /// The body as a block, markers removed.
+    pub(crate) fn block(&self) -> Block {
+        let mut stmts: Vec<Stmt> = self.stmts.iter().map(|s| s.stmt.clone()).collect();
+        if let Some(t) = &self.tail {
+            stmts.push(Stmt::Expr(t.clone(), None));
+        }
+        Block {
+            brace_token: self.brace,
+            stmts,
+        }
+    }
+
+    /// The cotangents' binding names (`None` for `_`), in order.
+    pub(crate) fn cotangent_names(&self) -> Vec<Option<String>> {
+        self.cotangents
+            .iter()
+            .map(|c| c.ident.as_ref().map(ToString::to_string))
+            .collect()
+    }
+
+    /// The cotangents' patterns, the closure's parameters.
+    pub(crate) fn params(&self) -> Vec<Pat> {
+        self.cotangents.iter().map(|c| c.pat.clone()).collect()
+    }
 }
 
 /// A parameter of the pullback closure: the cotangent of one output.

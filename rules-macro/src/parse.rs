@@ -1,5 +1,5 @@
-//! From tokens to a [`Rule`]: checks the shape of the declaration and reports every mistake at
-//! its own tokens.
+//! From tokens to a [`Rule`]: checks the shape of the declaration, records the statement markers,
+//! and reports every mistake at its own tokens.
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
@@ -11,7 +11,7 @@ use syn::{
 };
 
 use crate::errors::Ctxt;
-use crate::model::{Args, Closure, Cotangent, Input, Rule};
+use crate::model::{Args, BodyStmt, Closure, Cotangent, ForwardStmt, Input, Rule, Side};
 
 /// The most output cotangents a rule may have: `2^6 = 64` specialised pullbacks.
 pub(crate) const MAX_OUTPUTS: usize = 6;
@@ -121,6 +121,10 @@ fn rule_fn(cx: &mut Ctxt, f: ItemFn) -> Option<Rule> {
     };
 
     let (forward, tail) = split_tail(cx, &block)?;
+    let forward = forward
+        .into_iter()
+        .map(|stmt| forward_stmt(cx, stmt))
+        .collect();
     let (value, closure_expr) = tail_parts(cx, tail, result_ty.is_some(), &sig)?;
     let closure = closure(cx, closure_expr, &outputs, &inputs, &sig)?;
     if !cx.is_ok() {
@@ -132,7 +136,7 @@ fn rule_fn(cx: &mut Ctxt, f: ItemFn) -> Option<Rule> {
         sig,
         inputs,
         value_ty,
-        error_ty: result_ty,
+        result_ty,
         forward,
         value: value.clone(),
         closure,
@@ -398,8 +402,18 @@ fn closure(
             stmts: vec![Stmt::Expr(other.clone(), None)],
         },
     };
+    let brace = body.brace_token;
+    let mut stmts = body.stmts;
+    let tail = match stmts.last() {
+        Some(Stmt::Expr(_, None)) => match stmts.pop() {
+            Some(Stmt::Expr(e, None)) => Some(e),
+            _ => None,
+        },
+        _ => None,
+    };
+    let stmts = stmts.into_iter().map(|stmt| body_stmt(cx, stmt)).collect();
     if inputs.len() > 1 {
-        if let Some(Stmt::Expr(tail, None)) = body.stmts.last() {
+        if let Some(tail) = &tail {
             if let Expr::Tuple(t) = unparen(tail) {
                 if t.elems.len() != inputs.len() {
                     cx.error(
@@ -418,7 +432,9 @@ fn closure(
     Some(Closure {
         cotangents,
         input_cotangents,
-        body,
+        stmts,
+        tail,
+        brace,
     })
 }
 
@@ -438,4 +454,73 @@ fn check_not_generic_param(cx: &mut Ctxt, ty: &Type, sig: &syn::Signature) {
             format!("a cotangent type cannot be the bare type parameter `{id}`: the generated `Pullback<{id}>` and `Pullback<Zero>` would overlap. Use a concrete type (`f64`) or a container (`Array1<{id}>`)"),
         );
     }
+}
+
+/// The statement markers, by name.
+const PASS_ZERO: &str = "pass_zero";
+const PRIMAL_ONLY: &str = "primal_only";
+const RRULE_ONLY: &str = "rrule_only";
+
+/// A forward statement with its side marker recorded; `#[pass_zero]` here is a mistake.
+fn forward_stmt(cx: &mut Ctxt, mut stmt: Stmt) -> ForwardStmt {
+    let primal = take_marker(&mut stmt, PRIMAL_ONLY);
+    let rrule = take_marker(&mut stmt, RRULE_ONLY);
+    if let Some(a) = take_marker(&mut stmt, PASS_ZERO) {
+        cx.error(a, "`#[pass_zero]` marks a statement of the pullback closure; in the forward body there are no cotangents to pass");
+    }
+    let side = match (primal, rrule) {
+        (Some(_), Some(b)) => {
+            cx.error(b, "a statement marked both `#[primal_only]` and `#[rrule_only]` would run nowhere: keep one marker");
+            Side::Both
+        }
+        (Some(_), None) => Side::Primal,
+        (None, Some(_)) => Side::Rrule,
+        (None, None) => Side::Both,
+    };
+    ForwardStmt { stmt, side }
+}
+
+/// A pullback statement with `#[pass_zero]` recorded; the forward markers here are a mistake.
+fn body_stmt(cx: &mut Ctxt, mut stmt: Stmt) -> BodyStmt {
+    for marker in [PRIMAL_ONLY, RRULE_ONLY] {
+        if let Some(a) = take_marker(&mut stmt, marker) {
+            cx.error(a, format!("`#[{marker}]` marks a statement of the forward body, not of the pullback closure"));
+        }
+    }
+    let pass_zero = take_marker(&mut stmt, PASS_ZERO).is_some();
+    BodyStmt { stmt, pass_zero }
+}
+
+/// Removes the attribute `#[name]` from `stmt`, returning it if there was one.
+fn take_marker(stmt: &mut Stmt, name: &str) -> Option<syn::Attribute> {
+    let attrs = match stmt {
+        Stmt::Local(l) => &mut l.attrs,
+        Stmt::Macro(m) => &mut m.attrs,
+        Stmt::Expr(e, _) => expr_attrs(e)?,
+        Stmt::Item(_) => return None,
+    };
+    let pos = attrs.iter().position(|a| a.path().is_ident(name))?;
+    Some(attrs.remove(pos))
+}
+
+/// The outer attributes of the expression kinds a statement marker can sit on.
+fn expr_attrs(e: &mut Expr) -> Option<&mut Vec<syn::Attribute>> {
+    Some(match e {
+        Expr::Assign(x) => &mut x.attrs,
+        Expr::Binary(x) => &mut x.attrs,
+        Expr::Call(x) => &mut x.attrs,
+        Expr::MethodCall(x) => &mut x.attrs,
+        Expr::Macro(x) => &mut x.attrs,
+        Expr::ForLoop(x) => &mut x.attrs,
+        Expr::If(x) => &mut x.attrs,
+        Expr::Block(x) => &mut x.attrs,
+        Expr::While(x) => &mut x.attrs,
+        Expr::Loop(x) => &mut x.attrs,
+        Expr::Match(x) => &mut x.attrs,
+        Expr::Unary(x) => &mut x.attrs,
+        Expr::Path(x) => &mut x.attrs,
+        Expr::Paren(x) => &mut x.attrs,
+        Expr::Tuple(x) => &mut x.attrs,
+        _ => return None,
+    })
 }

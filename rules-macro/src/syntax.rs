@@ -1,8 +1,9 @@
-//! Names: the identifiers a pattern binds and the identifiers an expression may refer to.
+//! Syntax helpers shared by every stage: the names a pattern binds, and the one walk over raw
+//! tokens (macro arguments are tokens, not syntax trees) with the neighbour tests it needs.
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::{Ident, Pat};
 
@@ -38,54 +39,147 @@ pub(crate) fn pat_names(pat: &Pat) -> Vec<String> {
     v.into_iter().map(|i| i.to_string()).collect()
 }
 
-/// Every identifier in `node` that may name a variable: an over-approximation (it ignores scopes)
-/// that leaves out field and method names (after `.`), macro names (before `!`) and path
-/// prefixes (before `::`). Used where erring on the side of "refers to it" is safe.
-pub(crate) fn referenced(node: &impl ToTokens) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    scan(node.to_token_stream(), &mut |i| {
-        out.insert(i.to_string());
-    });
-    out
-}
-
-/// Calls `f` for each identifier token of `tokens` that may name a variable (see [`referenced`]).
-pub(crate) fn scan(tokens: TokenStream, f: &mut impl FnMut(&Ident)) {
-    let tts: Vec<TokenTree> = tokens.into_iter().collect();
-    for (i, tt) in tts.iter().enumerate() {
-        match tt {
-            TokenTree::Group(g) => scan(g.stream(), f),
-            TokenTree::Ident(id) if may_be_variable(&tts, i) => f(id),
-            _ => {}
-        }
-    }
-}
-
-/// Whether the identifier at `tts[i]` sits where a variable could: not after `.` or `::`, not
-/// before `!` or `::`.
-pub(crate) fn may_be_variable(tts: &[TokenTree], i: usize) -> bool {
-    let punct = |j: Option<usize>| match j.and_then(|j| tts.get(j)) {
-        Some(TokenTree::Punct(p)) => Some(p.as_char()),
-        _ => None,
-    };
-    let prev = punct(i.checked_sub(1));
-    let prev2 = punct(i.checked_sub(2));
-    let next = punct(Some(i + 1));
-    let next2 = punct(Some(i + 2));
-    let field_or_method = prev == Some('.') && prev2 != Some('.');
-    if field_or_method || (prev == Some(':') && prev2 == Some(':')) {
-        return false;
-    }
-    if next == Some('!') && next2 != Some('=') {
-        return false;
-    }
-    !(next == Some(':') && next2 == Some(':'))
-}
-
 /// An identifier named `name` (which may be a raw identifier such as `r#type`).
-pub(crate) fn ident(name: &str, span: proc_macro2::Span) -> Ident {
+pub(crate) fn ident(name: &str, span: Span) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, span),
         None => Ident::new(name, span),
     }
+}
+
+/// One token of a token tree, seen with its neighbours on the same level.
+#[derive(Clone, Copy)]
+pub(crate) struct At<'a> {
+    tts: &'a [TokenTree],
+    i: usize,
+}
+
+impl<'a> At<'a> {
+    /// The token itself.
+    pub(crate) fn tree(self) -> &'a TokenTree {
+        &self.tts[self.i]
+    }
+
+    /// The punctuation character `offset` places away (negative: before), if there is one.
+    fn punct(self, offset: isize) -> Option<char> {
+        let j = self.i.checked_add_signed(offset)?;
+        match self.tts.get(j) {
+            Some(TokenTree::Punct(p)) => Some(p.as_char()),
+            _ => None,
+        }
+    }
+
+    /// Whether the next token is the identifier `name`.
+    pub(crate) fn next_is_ident(self, name: &str) -> bool {
+        matches!(self.tts.get(self.i + 1), Some(TokenTree::Ident(i)) if i == name)
+    }
+
+    /// Whether the next token is a group (a call's argument list).
+    pub(crate) fn next_is_group(self) -> bool {
+        matches!(self.tts.get(self.i + 1), Some(TokenTree::Group(_)))
+    }
+
+    /// The identifier, if this token is one that sits where a variable could: not after `.` or
+    /// `::` (a field, method or path segment), not before `!` (a macro name) or `::` (a path
+    /// prefix). An over-approximation that ignores scopes: used where "refers to it" is safe.
+    pub(crate) fn variable(self) -> Option<&'a Ident> {
+        let TokenTree::Ident(id) = self.tree() else {
+            return None;
+        };
+        let (prev, prev2) = (self.punct(-1), self.punct(-2));
+        let (next, next2) = (self.punct(1), self.punct(2));
+        let field_or_method = prev == Some('.') && prev2 != Some('.');
+        let after_path = prev == Some(':') && prev2 == Some(':');
+        let macro_name = next == Some('!') && next2 != Some('=');
+        let path_prefix = next == Some(':') && next2 == Some(':');
+        (!(field_or_method || after_path || macro_name || path_prefix)).then_some(id)
+    }
+}
+
+/// Calls `f` on every token of `tokens`, looking inside groups (after the group itself). The one
+/// walk over raw tokens: the readers below and the capture rewrite are built on it.
+pub(crate) fn walk(tokens: TokenStream, f: &mut impl FnMut(At<'_>)) {
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    for i in 0..tts.len() {
+        f(At { tts: &tts, i });
+        if let TokenTree::Group(g) = &tts[i] {
+            walk(g.stream(), f);
+        }
+    }
+}
+
+/// `tokens` with each token for which `f` returns replacement tokens replaced (groups are
+/// rebuilt with their spans); [`walk`]'s rewriting twin.
+pub(crate) fn rewrite(
+    tokens: TokenStream,
+    f: &mut impl FnMut(At<'_>) -> Option<TokenStream>,
+) -> TokenStream {
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out = TokenStream::new();
+    for i in 0..tts.len() {
+        if let Some(replacement) = f(At { tts: &tts, i }) {
+            out.extend(replacement);
+            continue;
+        }
+        match &tts[i] {
+            TokenTree::Group(g) => {
+                let mut ng = Group::new(g.delimiter(), rewrite(g.stream(), f));
+                ng.set_span(g.span());
+                out.extend([TokenTree::Group(ng)]);
+            }
+            other => out.extend([other.clone()]),
+        }
+    }
+    out
+}
+
+/// Every identifier in `node` that may name a variable (see [`At::variable`]).
+pub(crate) fn referenced(node: &impl ToTokens) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    walk(node.to_token_stream(), &mut |at| {
+        if let Some(id) = at.variable() {
+            out.insert(id.to_string());
+        }
+    });
+    out
+}
+
+/// Whether `node` may leave the enclosing closure: `return`, `break`, `continue` or `?`.
+pub(crate) fn leaves_early(node: &impl ToTokens) -> bool {
+    let mut found = false;
+    walk(node.to_token_stream(), &mut |at| {
+        found |= match at.tree() {
+            TokenTree::Ident(i) => i == "return" || i == "break" || i == "continue",
+            TokenTree::Punct(p) => p.as_char() == '?',
+            _ => false,
+        };
+    });
+    found
+}
+
+/// The identifiers followed by the keyword `in`: what `azip!`, `par_azip!` and `for`-like macro
+/// syntax bind.
+pub(crate) fn macro_binders(tokens: TokenStream) -> Vec<String> {
+    let mut out = Vec::new();
+    walk(tokens, &mut |at| {
+        if let TokenTree::Ident(id) = at.tree() {
+            if at.next_is_ident("in") {
+                out.push(id.to_string());
+            }
+        }
+    });
+    out
+}
+
+/// Whether macro arguments may write: a `&mut` borrow or a `..._mut(..)` call among them.
+pub(crate) fn tokens_may_write(tokens: TokenStream) -> bool {
+    let mut found = false;
+    walk(tokens, &mut |at| {
+        found |= match at.tree() {
+            TokenTree::Punct(p) => p.as_char() == '&' && at.next_is_ident("mut"),
+            TokenTree::Ident(id) => id.to_string().ends_with("_mut") && at.next_is_group(),
+            _ => false,
+        };
+    });
+    found
 }

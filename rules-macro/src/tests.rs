@@ -1,8 +1,9 @@
-//! Tests of the expansion on `proc_macro2` token streams: snapshots of the generated code, and
-//! robustness against malformed input (the macro must never panic).
+//! Tests of the whole expansion on `proc_macro2` token streams: snapshots of the generated code,
+//! and robustness against malformed input (the macro must never panic). The analysis has its own
+//! unit tests on syntax trees (`analyse/specialise/tests.rs`).
 //!
-//! Snapshots: each `tests/expand/NAME.rs` holds rules marked `#[rrule]`; the expansion, formatted
-//! with `prettyplease`, must equal `tests/expand/NAME.expanded.rs`. Run with
+//! Snapshots: `tests/expand/FEATURE/NAME.rs` holds rules marked `#[rrule]`; the expansion,
+//! formatted with `prettyplease`, must equal `NAME.expanded.rs` next to it. Run with
 //! `UPDATE_SNAPSHOTS=1` to rewrite them after an intended change, and review the diff.
 
 use std::path::{Path, PathBuf};
@@ -10,7 +11,7 @@ use std::path::{Path, PathBuf};
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 
-use crate::expand;
+use crate::rrule::rrule as expand_rrule;
 
 fn expand_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -20,7 +21,7 @@ fn expand_dir() -> PathBuf {
 
 /// The rules of `rules-core` whose expansion is reviewed too: the SVD rule's `(Zero, dS, Zero)`
 /// pattern must read as `U·diag(s̄)` then `·Vt`.
-const CORE_RULES: &[(&str, &str)] = &[("../rules-core/src/linalg/svd.rs", "linalg_svd")];
+const CORE_RULES: &[(&str, &str)] = &[("../rules-core/src/linalg/svd/mod.rs", "core/linalg_svd")];
 
 /// Each input and the path of its snapshot.
 fn cases() -> Vec<(PathBuf, PathBuf)> {
@@ -35,10 +36,17 @@ fn cases() -> Vec<(PathBuf, PathBuf)> {
     v
 }
 
+/// Every `tests/expand/FEATURE/NAME.rs`.
 fn inputs() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(expand_dir())
         .expect("tests/expand exists")
         .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .flat_map(|dir| {
+            std::fs::read_dir(dir)
+                .expect("a feature folder")
+                .filter_map(|e| e.ok().map(|e| e.path()))
+        })
         .filter(|p| {
             p.extension().is_some_and(|e| e == "rs")
                 && !p.to_string_lossy().ends_with(".expanded.rs")
@@ -65,7 +73,7 @@ fn expand_file(src: &str) -> String {
                     syn::Meta::List(l) => l.tokens,
                     _ => TokenStream::new(),
                 };
-                out.extend(expand::rrule(args, f.into_token_stream()));
+                out.extend(expand_rrule(args, f.into_token_stream()));
             }
             other => out.extend(other.into_token_stream()),
         }
@@ -220,7 +228,7 @@ fn mutated_rules_never_panic() {
         }
         let args = arg_choices[rng.below(arg_choices.len())].clone();
         let text = ts.to_string();
-        let result = std::panic::catch_unwind(|| expand::rrule(args, ts));
+        let result = std::panic::catch_unwind(|| expand_rrule(args, ts));
         match result {
             Ok(out) => {
                 if !out.to_string().contains("compile_error") {
@@ -257,7 +265,7 @@ fn arbitrary_tokens_never_panic() {
     ];
     for s in samples {
         let ts: TokenStream = s.parse().expect("sample tokenizes");
-        let r = std::panic::catch_unwind(|| expand::rrule(TokenStream::new(), ts));
+        let r = std::panic::catch_unwind(|| expand_rrule(TokenStream::new(), ts));
         assert!(r.is_ok(), "panicked on {s:?}");
         let out = r.unwrap_or_default().to_string();
         assert!(
@@ -265,210 +273,4 @@ fn arbitrary_tokens_never_panic() {
             "{s:?} should be rejected, got {out}"
         );
     }
-}
-
-/// The expansion of one rule, as text.
-fn expand_rule(src: &str) -> String {
-    let ts: TokenStream = src.parse().expect("test rule tokenizes");
-    expand::rrule(TokenStream::new(), ts).to_string()
-}
-
-/// Bodies the specialisation cannot decide must be rejected, each with the reason; none may be
-/// silently specialised into something the dense pullback fed zeros would not compute.
-#[test]
-fn undecidable_statements_are_rejected_not_guessed() {
-    let wrap = |body: &str| {
-        format!(
-            "fn f(x: Array1<f64>) -> (Array1<f64>, Array1<f64>) {{ let w = x.clone(); let k = 2.0; let flag = true; \
-             ((x.clone(), x.clone()), move |dy: Array1<f64>, dz: Array1<f64>| -> Array1<f64> {{ {body} }}) }}"
-        )
-    };
-    let cases = [
-        // A size read from a cotangent, then used as a number.
-        (
-            "size",
-            "let denom = dy.len() as f64 - 1.0; &dz * (2.0 / denom)",
-            "depends on no cotangent",
-        ),
-        // A method that overwrites a value that is zero in the pattern with primal data.
-        (
-            "assign",
-            "let mut g = &dy * 2.0; g.assign(&w); g *= &dz; g",
-            "writes into a value that is zero",
-        ),
-        // An early return that depends on a cotangent.
-        (
-            "return",
-            "if !flag { return &dy * k; } &dy * k + &dz * 2.0",
-            "leave the closure early",
-        ),
-        // A write through a `&mut` alias.
-        (
-            "alias",
-            "let mut g = x.to_owned(); let r = &mut g; overwrite(r, &dy); g + &dz",
-            "may write into `g`",
-        ),
-        // A write made by a `let` initialiser.
-        (
-            "let-write",
-            "let mut g = Array1::zeros(3); let _ = add_into(&mut g, &dy); let t = g + &dz; t",
-            "may write into `g`",
-        ),
-        // Adding a primal constant into an accumulator that is zero in the pattern.
-        (
-            "count",
-            "let mut c = dy.sum(); c += 1.0; &dz * c",
-            "depends on no cotangent",
-        ),
-        // A call that takes a zero and a non-zero cotangent.
-        ("mixed-call", "combine(&dy, &dz)", "combines cotangents"),
-        // `+=` through an alias.
-        (
-            "alias-add",
-            "let mut g = Array1::zeros(3); let r = &mut g; *r += &dy; concat(&g, &dz)",
-            "combines cotangents",
-        ),
-        // A destructuring assignment.
-        (
-            "destructure",
-            "let (a, b); (a, b) = (dy.to_owned(), x.to_owned()); concat(&a, &dz)",
-            "may write into `a`",
-        ),
-        // A `let … else` that depends on a cotangent.
-        (
-            "let-else",
-            "let Some(_) = first_nonzero(&dy) else { return Array1::zeros(3); }; &dz * 2.0",
-            "let … else",
-        ),
-        // A write inside a term that is dropped as zero.
-        (
-            "dropped-write",
-            "let mut buf = x.to_owned(); let t = &dy + &scale_into(&mut buf, &dz); t + &buf",
-            "may write into `buf`",
-        ),
-        // A loop that overwrites, rather than accumulates, into a local.
-        (
-            "loop-assign",
-            "let mut g = Array1::zeros(3); for (i, v) in dy.iter().enumerate() { g[i] = *v; } g + &dz",
-            "may write into `g`",
-        ),
-        // A write into a capture with interior mutability.
-        (
-            "interior",
-            "w.borrow_mut().assign(&dz); &dy + &w.borrow().to_owned()",
-            "may write into `w`",
-        ),
-    ];
-    for (name, body, reason) in cases {
-        let out = expand_rule(&wrap(body));
-        assert!(
-            out.contains("compile_error"),
-            "{name}: expected a rejection, got an expansion"
-        );
-        assert!(
-            out.contains(reason),
-            "{name}: the message should say {reason:?}:\n{out}"
-        );
-    }
-}
-
-#[test]
-fn loops_that_only_accumulate_cotangent_terms_are_dropped_when_those_are_zero() {
-    let src = "fn f(x: Array1<f64>) -> (Array1<f64>, f64) { ((x.clone(), 1.0), move |dy: Array1<f64>, dt: f64| -> Array1<f64> { \
-               let mut dx = Array1::zeros(x.len()); for c in dy.exact_chunks(x.len()) { dx += &c; } dx + &(&x * dt) }) }";
-    let out = expand_rule(src);
-    assert!(!out.contains("compile_error"), "{out}");
-    // The loop runs in the dense pattern and in (dy, Zero), not in (Zero, dt).
-    assert_eq!(
-        out.matches("for c in dy . exact_chunks").count(),
-        2,
-        "{out}"
-    );
-}
-
-#[test]
-fn elementwise_accumulation_loops_specialise() {
-    let bodies = [
-        ("index", "for i in 0..n { dx[i] += 2.0 * ds; }"),
-        (
-            "iter_mut",
-            "for (d, xi) in dx.iter_mut().zip(x.iter()) { *d += 2.0 * xi * ds; }",
-        ),
-        (
-            "zip_mut_with",
-            "dx.zip_mut_with(&x, |d, xi| *d += 2.0 * xi * ds);",
-        ),
-        (
-            "let-in-loop",
-            "for _ in 0..2 { let t = &x * ds; dx += &t; }",
-        ),
-    ];
-    for (name, lp) in bodies {
-        let src = format!(
-            "fn f(x: Array1<f64>) -> (f64, Array1<f64>) {{ let n = x.len(); let w = x.clone(); ((x.sum(), x.clone()), \
-             move |ds: f64, dp: Array1<f64>| -> Array1<f64> {{ let mut dx = Array1::<f64>::zeros(n); dx += &(&dp * &w); {lp} dx }}) }}"
-        );
-        let out = expand_rule(&src);
-        assert!(!out.contains("compile_error"), "{name}: {out}");
-        // The loop runs in (ds, Zero) and not in (Zero, dp): read the pattern bodies from the
-        // generated rustdoc.
-        let body = |label: &str| {
-            let start = out
-                .find(label)
-                .unwrap_or_else(|| panic!("{name}: no {label} in the docs"));
-            let rest = &out[start..];
-            rest[..rest.find("```").unwrap_or(rest.len())].to_owned()
-        };
-        assert!(
-            !body("fn pattern_1(").contains("ds"),
-            "{name}: {}",
-            body("fn pattern_1(")
-        );
-        assert!(
-            body("fn pattern_2(").contains("ds"),
-            "{name}: {}",
-            body("fn pattern_2(")
-        );
-    }
-}
-
-#[test]
-fn lets_with_effects_are_kept_and_pass_zero_respects_inner_closures() {
-    let src = "fn f(x: Array1<f64>) -> (Array1<f64>, Array1<f64>) { ((x.clone(), x), move |p: Array1<f64>, q: Array1<f64>| -> Array1<f64> { \
-               let mut g = x.clone(); let _n = normalise(&mut g); \
-               #[pass_zero] let c = combine(&p, &q.mapv(|p| p + g[0])); c }) }";
-    let out = expand_rule(src);
-    assert!(!out.contains("compile_error"), "{out}");
-    // In the pattern (Zero, q), the outer `p` becomes `Zero`, the closure's own `p` stays.
-    assert!(
-        out.contains("combine (:: rules_core :: __private :: Zero , & q . mapv (| p | p + g [0]))"),
-        "{out}"
-    );
-    // `let _n = normalise(&mut g)` binds a name nothing reads but writes `g`: the three patterns
-    // that run a body keep it (the all-zero one runs nothing).
-    assert_eq!(out.matches("let _n = normalise (").count(), 3, "{out}");
-    // A `let` whose initialiser calls a method that may write its receiver is kept too.
-    let src = "fn f(x: Array1<f64>) -> (Array1<f64>, Array1<f64>) { ((x.clone(), x.clone()), move |p: Array1<f64>, q: Array1<f64>| -> Array1<f64> { \
-               let mut stack = vec![x.clone(), x.clone()]; let top = stack.pop().unwrap(); \
-               let a = &top * &q; let b = stack.iter().fold(p.clone(), |acc, v| acc + v); a + b }) }";
-    let out = expand_rule(src);
-    assert_eq!(
-        out.matches("let top = stack . pop () . unwrap ()").count(),
-        3,
-        "{out}"
-    );
-}
-
-#[test]
-fn names_bound_inside_macros_are_not_captures() {
-    // `s` is a forward local and also what `azip!` binds: only the outer uses are captures.
-    let src = "fn f(x: Array1<f64>) -> Array1<f64> { let s = x.clone(); \
-               (x, move |dy: Array1<f64>| -> Array1<f64> { let mut g = Array1::zeros(dy.len()); \
-               azip!((g in &mut g, &s in &s, &d in &dy) *g = s * d); g }) }";
-    let out = expand_rule(src);
-    assert!(!out.contains("compile_error"), "{out}");
-    assert!(
-        out.contains("azip ! ((g in & mut g , & s in & s , & d in & dy) * g = s * d)"),
-        "{out}"
-    );
 }

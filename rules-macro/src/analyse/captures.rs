@@ -1,6 +1,6 @@
-//! Captures: the pullback closure's free variables that the forward body or the parameters bind.
+//! Captures: the closure's free variables that the forward body or the parameters bind.
 //!
-//! They move into one tuple owned by the pullback object. Each specialised body receives that
+//! They move into one tuple owned by the generated object. Each specialised body receives that
 //! tuple by reference as `__caps` and reads capture `n` as the place `__caps.n`, which is exactly
 //! what a `Fn` closure sees of its captured variables.
 //!
@@ -10,12 +10,11 @@
 
 use std::collections::BTreeMap;
 
-use proc_macro2::{Group, Ident, Punct, Spacing, Span, TokenStream, TokenTree};
-use quote::quote;
+use proc_macro2::{Ident, Punct, Spacing, Span, TokenStream, TokenTree};
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, FieldValue, Macro, Member, Pat, Stmt};
 
-use crate::names;
+use crate::syntax;
 
 /// The name of the capture tuple inside the generated bodies (hygienic: user code cannot see it).
 pub(crate) fn caps_ident() -> Ident {
@@ -68,12 +67,12 @@ impl<'a> Walker<'a> {
     }
 
     fn push(&mut self, pats: &[Pat]) {
-        let names = pats.iter().flat_map(names::pat_names).collect();
+        let names = pats.iter().flat_map(syntax::pat_names).collect();
         self.scopes.push(names);
     }
 
     fn bind(&mut self, pat: &Pat) {
-        let names = names::pat_names(pat);
+        let names = syntax::pat_names(pat);
         if let Some(top) = self.scopes.last_mut() {
             top.extend(names);
         }
@@ -100,42 +99,30 @@ impl<'a> Walker<'a> {
         Some(syn::parse_quote!(#caps.#idx))
     }
 
-    fn place_tokens(&self, idx: usize, span: Span) -> Option<Vec<TokenTree>> {
+    fn place_tokens(&self, idx: usize, span: Span) -> Option<TokenStream> {
         let caps = self.rewrite_to.as_ref()?;
         let mut dot = Punct::new('.', Spacing::Alone);
         dot.set_span(span);
         let mut lit = proc_macro2::Literal::usize_unsuffixed(idx);
         lit.set_span(span);
-        Some(vec![
-            TokenTree::Ident(caps.clone()),
-            TokenTree::Punct(dot),
-            TokenTree::Literal(lit),
-        ])
+        Some(
+            [
+                TokenTree::Ident(caps.clone()),
+                TokenTree::Punct(dot),
+                TokenTree::Literal(lit),
+            ]
+            .into_iter()
+            .collect(),
+        )
     }
 
+    /// Macro arguments, token by token: each free use of a capture becomes its place.
     fn tokens(&mut self, tokens: TokenStream) -> TokenStream {
-        let tts: Vec<TokenTree> = tokens.into_iter().collect();
-        let mut out = Vec::with_capacity(tts.len());
-        for (i, tt) in tts.iter().enumerate() {
-            match tt {
-                TokenTree::Group(g) => {
-                    let mut ng = Group::new(g.delimiter(), self.tokens(g.stream()));
-                    ng.set_span(g.span());
-                    out.push(TokenTree::Group(ng));
-                }
-                TokenTree::Ident(id) if names::may_be_variable(&tts, i) => {
-                    match self.free_capture(&id.to_string()) {
-                        Some(idx) => match self.place_tokens(idx, id.span()) {
-                            Some(place) => out.extend(place),
-                            None => out.push(tt.clone()),
-                        },
-                        None => out.push(tt.clone()),
-                    }
-                }
-                _ => out.push(tt.clone()),
-            }
-        }
-        out.into_iter().collect()
+        syntax::rewrite(tokens, &mut |at| {
+            let id = at.variable()?;
+            let idx = self.free_capture(&id.to_string())?;
+            self.place_tokens(idx, id.span())
+        })
     }
 
     /// Visits an `if`/`while` condition, binding the names its `let`s introduce.
@@ -183,9 +170,7 @@ impl VisitMut for Walker<'_> {
     fn visit_macro_mut(&mut self, mac: &mut Macro) {
         // Names a macro binds itself (`azip!((a in &x) ..)`, `for`-like `x in ..` forms) are not
         // captures anywhere inside that invocation.
-        let mut binders = Vec::new();
-        macro_binders(mac.tokens.clone(), &mut binders);
-        self.scopes.push(binders);
+        self.scopes.push(syntax::macro_binders(mac.tokens.clone()));
         mac.tokens = self.tokens(core::mem::take(&mut mac.tokens));
         self.scopes.pop();
     }
@@ -264,26 +249,4 @@ impl VisitMut for Walker<'_> {
     }
 
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
-}
-
-/// The identifiers followed by the keyword `in` anywhere in `tokens`: what `azip!`, `par_azip!`
-/// and `for`-like macro syntax bind.
-fn macro_binders(tokens: TokenStream, out: &mut Vec<String>) {
-    let tts: Vec<TokenTree> = tokens.into_iter().collect();
-    for (i, tt) in tts.iter().enumerate() {
-        match tt {
-            TokenTree::Group(g) => macro_binders(g.stream(), out),
-            TokenTree::Ident(id) if matches!(tts.get(i + 1), Some(TokenTree::Ident(k)) if k == "in") =>
-            {
-                out.push(id.to_string());
-            }
-            _ => {}
-        }
-    }
-}
-
-/// `quote!` of a capture tuple `(a, b,)`.
-pub(crate) fn tuple(captures: &[String]) -> TokenStream {
-    let idents = captures.iter().map(|c| names::ident(c, Span::call_site()));
-    quote!((#(#idents,)*))
 }

@@ -1,0 +1,179 @@
+//! Analysis: from a parsed [`Rule`] to everything generation needs, namely what the pullback
+//! captures, one specialised body per pattern of `Zero` cotangents, and the forward statements of
+//! the primal and of `rrule`, with every statement that cannot be specialised reported.
+
+pub(crate) mod captures;
+pub(crate) mod specialise;
+
+use syn::{Block, Path, Stmt};
+
+use crate::errors::Ctxt;
+use crate::model::{Rule, Side, is_no_tangent};
+use crate::syntax;
+use specialise::{Blocked, Body, Fate, Spec, Words};
+
+/// How `#[rrule]`'s messages name what it specialises.
+const WORDS: Words = Words {
+    noun: "cotangent",
+    closure: "pullback",
+};
+
+/// Everything `expand` needs beyond the rule itself.
+pub(crate) struct Analysis {
+    /// The forward names the pullback uses freely, in order of first use.
+    pub(crate) captures: Vec<String>,
+    /// One per pattern, in mask order: mask `0` is dense, the last is all `Zero`.
+    pub(crate) patterns: Vec<Pattern>,
+    /// The primal's statements: the forward without `#[rrule_only]` statements and without
+    /// what only the pullback reads.
+    pub(crate) primal: Vec<Stmt>,
+    /// `rrule`'s forward statements: without `#[primal_only]` statements.
+    pub(crate) forward: Vec<Stmt>,
+    /// The statements that could not be specialised, each reported once, combined.
+    pub(crate) errors: Option<syn::Error>,
+}
+
+/// One pattern of `Zero` cotangents.
+pub(crate) struct Pattern {
+    /// Bit `i` set: cotangent `i` is `Zero`.
+    pub(crate) mask: u64,
+    /// What the pattern's body does.
+    pub(crate) body: PatternBody,
+    /// Per input: `true` if its cotangent comes back as `Zero`.
+    pub(crate) zero_inputs: Vec<bool>,
+}
+
+/// The body of a pattern.
+pub(crate) enum PatternBody {
+    /// The specialised body, in the user's names (captures not yet rewritten).
+    Runs(Block),
+    /// Every cotangent is `Zero`: nothing runs, every input cotangent is `Zero` (`NoTangent`
+    /// stays). The body was still analysed, so a mistake is reported here as in any pattern.
+    Nothing,
+    /// A statement could not be specialised (reported); the body diverges so that the rest of
+    /// the rule still type-checks.
+    Blocked,
+}
+
+/// Analyses `rule`; generated values in the specialised bodies are named through `rt`.
+pub(crate) fn analyse(rule: &Rule, rt: &Path) -> Analysis {
+    let closure = &rule.closure;
+    let names = closure.cotangent_names();
+    let n_inputs = closure.input_cotangents.len();
+    let body = Body {
+        inputs: &names,
+        stmts: &closure.stmts,
+        tail: closure.tail.as_ref(),
+        results: n_inputs,
+        brace: closure.brace,
+    };
+    let k = names.len();
+    let all = (1u64 << k) - 1;
+    let wanted = (1u64 << n_inputs) - 1;
+    let labels: Vec<String> = closure.cotangents.iter().map(|c| c.name.clone()).collect();
+    let mut errors = Ctxt::default();
+    // A statement blocked in several patterns is reported once, for the first.
+    let mut reported: Vec<String> = Vec::new();
+    let mut patterns = Vec::with_capacity(1 << k);
+    for mask in 0..=all {
+        let result = specialise::specialise(&body, Spec { zero: mask, wanted }, rt);
+        let pattern = match result {
+            // The all-`Zero` pattern runs nothing whatever the analysis found; its errors are
+            // reported like any pattern's.
+            _ if mask == all => {
+                if let Err(b) = &result {
+                    report(&mut errors, &mut reported, b, &labels, mask);
+                }
+                Pattern {
+                    mask,
+                    body: PatternBody::Nothing,
+                    zero_inputs: closure
+                        .input_cotangents
+                        .iter()
+                        .map(|t| !is_no_tangent(t))
+                        .collect(),
+                }
+            }
+            Err(b) => {
+                report(&mut errors, &mut reported, &b, &labels, mask);
+                Pattern {
+                    mask,
+                    body: PatternBody::Blocked,
+                    zero_inputs: vec![false; n_inputs],
+                }
+            }
+            Ok(s) => Pattern {
+                mask,
+                body: PatternBody::Runs(s.body),
+                zero_inputs: s.results.iter().map(|f| *f == Fate::Zero).collect(),
+            },
+        };
+        patterns.push(pattern);
+    }
+
+    let mut candidates: Vec<String> = rule
+        .inputs
+        .iter()
+        .flat_map(|i| syntax::pat_names(&i.pat))
+        .collect();
+    for s in &rule.forward {
+        if let Stmt::Local(l) = &s.stmt {
+            candidates.extend(syntax::pat_names(&l.pat));
+        }
+    }
+    let captures = captures::find(&closure.params(), &closure.block(), &candidates);
+
+    let side = |keep: Side| -> Vec<Stmt> {
+        rule.forward
+            .iter()
+            .filter(|s| s.side == Side::Both || s.side == keep)
+            .map(|s| s.stmt.clone())
+            .collect()
+    };
+    Analysis {
+        captures,
+        patterns,
+        primal: specialise::dead_lets(side(Side::Primal), Some(&rule.value)),
+        forward: side(Side::Rrule),
+        errors: errors.finish().err(),
+    }
+}
+
+/// `(du, Zero, dvt)`: a pattern written out.
+pub(crate) fn label(names: &[String], mask: u64) -> String {
+    let parts: Vec<&str> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| if mask & (1 << i) != 0 { "Zero" } else { n })
+        .collect();
+    match parts.as_slice() {
+        [one] => (*one).to_owned(),
+        _ => format!("({})", parts.join(", ")),
+    }
+}
+
+/// Records the error of `b` unless its statement was reported already (for an earlier pattern).
+fn report(errors: &mut Ctxt, reported: &mut Vec<String>, b: &Blocked, names: &[String], mask: u64) {
+    let key = b.at.to_string();
+    if !reported.contains(&key) {
+        reported.push(key);
+        errors.push(syn::Error::new_spanned(&b.at, message(b, names, mask)));
+    }
+}
+
+/// The error for a statement that could not be specialised in pattern `mask`.
+fn message(b: &Blocked, names: &[String], mask: u64) -> String {
+    let zero: Vec<String> = names
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| b.zero & (1 << i) != 0)
+        .map(|(_, n)| format!("`{n}`"))
+        .collect();
+    format!(
+        "#[rrule] cannot specialise this statement for the pattern {}: it {} with {} zero, and it cannot tell what the statement computes then. {}",
+        label(names, mask),
+        b.reason.what(WORDS),
+        zero.join(", "),
+        b.reason.advice(WORDS),
+    )
+}

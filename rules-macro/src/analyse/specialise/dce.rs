@@ -1,0 +1,183 @@
+//! Dead code: `let`s and accumulations into locals nothing after them reads (the primal uses
+//! this too), then the tidying a specialised body needs to read as if written by hand: no `mut`
+//! that nothing mutates any more, no `let x = x;` left by simplifying `let x = x + zero`.
+
+use std::collections::BTreeSet;
+
+use syn::visit::{self, Visit};
+use syn::{BinOp, Expr, Pat, Stmt};
+
+use super::writes::{self, Writes, base_name};
+use crate::syntax;
+
+/// [`dead_lets`], then the tidying passes.
+pub(super) fn tidy(stmts: Vec<Stmt>, tail: Option<&Expr>) -> Vec<Stmt> {
+    let stmts = dead_lets(stmts, tail);
+    let stmts = drop_needless_mut(stmts, tail);
+    drop_self_rebinds(stmts)
+}
+
+/// Removes, in one backward pass, the `let`s that bind names nothing after them reads (unless
+/// their initialiser may have effects, see `writes::has_effects`) and the accumulations
+/// (`x += e`, `x -= e`, `x *= e`, `x /= e`, `x.scaled_add(a, e)`) into a local nothing after them
+/// reads that no `let` made an alias and whose terms write nothing.
+pub(crate) fn dead_lets(stmts: Vec<Stmt>, tail: Option<&Expr>) -> Vec<Stmt> {
+    let aliases: BTreeSet<String> = stmts
+        .iter()
+        .filter_map(|s| match s {
+            Stmt::Local(l) => l.init.as_ref().map(|i| (l, i)),
+            _ => None,
+        })
+        .filter(|(_, i)| writes::creates_alias(&i.expr))
+        .flat_map(|(l, _)| syntax::pat_names(&l.pat))
+        .collect();
+    let mut needed: BTreeSet<String> = tail.map(syntax::referenced).unwrap_or_default();
+    let mut out = Vec::with_capacity(stmts.len());
+    for stmt in stmts.into_iter().rev() {
+        match &stmt {
+            Stmt::Local(l) => {
+                let bound = syntax::pat_names(&l.pat);
+                let used = bound.is_empty()
+                    || bound.iter().any(|b| needed.contains(b))
+                    || writes::has_effects(l);
+                if !used {
+                    continue;
+                }
+                if let Some(init) = &l.init {
+                    needed.extend(syntax::referenced(&init.expr));
+                    if let Some((_, d)) = &init.diverge {
+                        needed.extend(syntax::referenced(&**d));
+                    }
+                }
+            }
+            Stmt::Expr(e, _) => {
+                if let Some(target) = accumulation_target(e) {
+                    if !needed.contains(&target) && !aliases.contains(&target) {
+                        continue;
+                    }
+                }
+                needed.extend(syntax::referenced(e));
+            }
+            other => needed.extend(syntax::referenced(other)),
+        }
+        out.push(stmt);
+    }
+    out.reverse();
+    out
+}
+
+/// The local `e` accumulates into, if `e` is an accumulation whose terms write nothing.
+fn accumulation_target(e: &Expr) -> Option<String> {
+    let (place, terms): (&Expr, Vec<&Expr>) = match e {
+        Expr::Binary(b)
+            if matches!(
+                b.op,
+                BinOp::AddAssign(_)
+                    | BinOp::SubAssign(_)
+                    | BinOp::MulAssign(_)
+                    | BinOp::DivAssign(_)
+            ) =>
+        {
+            (&b.left, vec![&*b.right])
+        }
+        Expr::MethodCall(m) if m.method == "scaled_add" => (&m.receiver, m.args.iter().collect()),
+        _ => return None,
+    };
+    let quiet = |t: &Expr| {
+        let w = Writes::of(t);
+        w.direct.is_empty() && w.passed.is_empty() && !syntax::leaves_early(t)
+    };
+    (terms.into_iter().all(quiet) && quiet(place)).then(|| base_name(place))?
+}
+
+/// Drops `mut` from `let mut x` when nothing after it may mutate `x`: every later mention of `x`
+/// is a plain read (see [`Uses`]).
+fn drop_needless_mut(mut stmts: Vec<Stmt>, tail: Option<&Expr>) -> Vec<Stmt> {
+    for i in 0..stmts.len() {
+        let Stmt::Local(l) = &stmts[i] else { continue };
+        let Some(name) = mut_binding(&l.pat) else {
+            continue;
+        };
+        let mut uses = Uses {
+            name: &name,
+            found: false,
+        };
+        stmts[i + 1..].iter().for_each(|s| uses.visit_stmt(s));
+        tail.iter().for_each(|t| uses.visit_expr(t));
+        if uses.found {
+            continue;
+        }
+        if let Stmt::Local(l) = &mut stmts[i] {
+            set_immutable(&mut l.pat);
+        }
+    }
+    stmts
+}
+
+/// `x` of `let mut x` (typed or not).
+fn mut_binding(pat: &Pat) -> Option<String> {
+    match pat {
+        Pat::Ident(p) if p.mutability.is_some() && p.by_ref.is_none() && p.subpat.is_none() => {
+            Some(p.ident.to_string())
+        }
+        Pat::Type(t) => mut_binding(&t.pat),
+        _ => None,
+    }
+}
+
+fn set_immutable(pat: &mut Pat) {
+    match pat {
+        Pat::Ident(p) => p.mutability = None,
+        Pat::Type(t) => set_immutable(&mut t.pat),
+        _ => {}
+    }
+}
+
+/// Finds mentions of the local `name` other than plain reads: a method call on it, `&mut`, an
+/// assignment or compound assignment into it, a loop over it, a closure or macro mentioning it.
+struct Uses<'n> {
+    name: &'n str,
+    found: bool,
+}
+
+impl Uses<'_> {
+    fn is(&self, e: &Expr) -> bool {
+        base_name(e).is_some_and(|b| b == self.name)
+    }
+}
+
+impl<'ast> Visit<'ast> for Uses<'_> {
+    fn visit_expr(&mut self, e: &'ast Expr) {
+        self.found |= match e {
+            Expr::MethodCall(m) => self.is(&m.receiver),
+            Expr::Reference(r) => r.mutability.is_some() && self.is(&r.expr),
+            Expr::Assign(a) => self.is(&a.left) || base_name(&a.left).is_none(),
+            Expr::Binary(b) => writes::is_compound(b.op) && self.is(&b.left),
+            Expr::Closure(c) => syntax::referenced(&c.body).contains(self.name),
+            Expr::ForLoop(f) => self.is(&f.expr),
+            _ => false,
+        };
+        visit::visit_expr(self, e);
+    }
+
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        self.found |= syntax::referenced(&m.tokens).contains(self.name);
+    }
+}
+
+/// Removes `let x = x;` (no `mut`, no type, no attributes): what `let x = x + zero` simplifies to.
+fn drop_self_rebinds(stmts: Vec<Stmt>) -> Vec<Stmt> {
+    stmts
+        .into_iter()
+        .filter(|s| {
+            let Stmt::Local(l) = s else { return true };
+            let Pat::Ident(p) = &l.pat else { return true };
+            let plain = p.mutability.is_none() && p.by_ref.is_none() && p.subpat.is_none();
+            let rebind = l.init.as_ref().is_some_and(|i| {
+                i.diverge.is_none()
+                    && matches!(&*i.expr, Expr::Path(e) if e.path.is_ident(&p.ident) && e.attrs.is_empty())
+            });
+            !(plain && rebind && l.attrs.is_empty())
+        })
+        .collect()
+}

@@ -1,0 +1,54 @@
+//! On an error in the declaration: the errors, plus stubs with the same names (the function and
+//! `name::rrule`), so that one mistake does not cascade into unresolved names at every call site.
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::Ident;
+
+use super::{Allow, generated_allows};
+
+/// The errors and the stubs of `item`, when it is a function.
+pub(crate) fn fallback(item: TokenStream, error: &syn::Error) -> TokenStream {
+    let errors = error.to_compile_error();
+    let Ok(f) = syn::parse2::<syn::ItemFn>(item) else {
+        return errors;
+    };
+    if f.sig.receiver().is_some() {
+        return errors;
+    }
+    let mut sig = f.sig.clone();
+    sig.constness = None;
+    sig.asyncness = None;
+    sig.unsafety = None;
+    sig.abi = None;
+    sig.variadic = None;
+    for arg in &mut sig.inputs {
+        if let syn::FnArg::Typed(pt) = arg {
+            *pt.pat = syn::parse_quote!(_);
+        }
+    }
+    let vis = &f.vis;
+    let name = &sig.ident;
+    let attrs = f
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc") || a.path().is_ident("cfg"));
+    let cfgs = f.attrs.iter().filter(|a| a.path().is_ident("cfg"));
+    let mut rr = sig.clone();
+    rr.ident = Ident::new("rrule", Span::call_site());
+    rr.output = syn::parse_quote!(-> !);
+    let allows = generated_allows(Allow::Generated);
+    quote! {
+        #errors
+        #(#attrs)*
+        #allows
+        #vis #sig { loop {} }
+        #(#cfgs)*
+        #[doc(hidden)]
+        #allows
+        #vis mod #name {
+            use super::*;
+            pub #rr { loop {} }
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! Generation: from a [`Rule`] and its [`Analysis`] to code. Nothing here decides anything; each
+//! generated item has its own `make_*` function.
+//!
+//! For `fn f(x: X, k: K) -> Y` with pullback `|dy: DY| -> (DX, DK)` this writes:
+//!
+//! * `fn f(x, k) -> Y`: the primal, without the statements that only feed the pullback
+//!   ([`primal`]);
+//! * `mod f`, holding a pullback struct generic over its capture tuple and one closure type per
+//!   pattern with its constructor, one `Pullback<C>` impl per pattern, the runtime `MaybeZero`
+//!   impl and the `Patterns` impl for the testing kit ([`pullback`]), and
+//!   `pub fn rrule(x, k) -> (Y, impl Pullback<..> + ..)` with its rustdoc ([`entry`], [`docs`]).
+//!
+//! Generated code names the runtime only through the alias `__rt` (`use krate::__private as
+//! __rt;` inside the module) and `::core`.
+
+mod docs;
+mod entry;
+mod fallback;
+mod primal;
+mod pullback;
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, format_ident, quote};
+use syn::{Ident, Type};
+
+use crate::analyse::{Analysis, Pattern};
+use crate::model::{Args, Rule, is_no_tangent};
+use crate::syntax;
+
+pub(crate) use fallback::fallback;
+
+/// The name generated code gives `krate::__private` inside the generated module.
+pub(crate) fn rt() -> syn::Path {
+    syntax::ident("__rt", proc_macro2::Span::call_site()).into()
+}
+
+/// Which generated code an allow list is for.
+#[derive(Clone, Copy)]
+enum Allow {
+    /// The user's function with statements removed: what removing them can cause.
+    Primal,
+    /// Everything in the generated module: the specialised copies of the user's pullback (lints
+    /// there would repeat once per pattern, on code the user did not write) and the plumbing.
+    Generated,
+}
+
+/// The one allow list of each kind of generated code, so users' `deny(warnings)`, clippy
+/// pedantic and `unused_qualifications` stay quiet.
+fn generated_allows(kind: Allow) -> TokenStream {
+    match kind {
+        Allow::Primal => {
+            quote!(#[allow(unused_variables, unused_mut, clippy::needless_pass_by_value)])
+        }
+        Allow::Generated => quote!(#[allow(
+            unused_imports,
+            unused_variables,
+            unused_mut,
+            unused_assignments,
+            unused_parens,
+            unused_braces,
+            unused_qualifications,
+            unreachable_code,
+            non_camel_case_types,
+            missing_docs,
+            clippy::all,
+            clippy::pedantic,
+            clippy::nursery
+        )]),
+    }
+}
+
+/// `(a, b)` for several, `a` for one.
+fn tuple_or_bare(items: &[TokenStream]) -> TokenStream {
+    match items {
+        [one] => one.clone(),
+        _ => quote!((#(#items),*)),
+    }
+}
+
+/// What every generator reads: the rule, its analysis, and the types it keeps using.
+struct Gen<'a> {
+    rule: &'a Rule,
+    analysis: &'a Analysis,
+    rt: syn::Path,
+    /// Declared cotangent types (the closure's parameters).
+    cts: Vec<&'a Type>,
+    /// Declared input-cotangent types (the closure's return).
+    ins: Vec<&'a Type>,
+    no_tangent: Vec<bool>,
+}
+
+impl Gen<'_> {
+    fn zero(&self) -> TokenStream {
+        let rt = &self.rt;
+        quote!(#rt::Zero)
+    }
+
+    /// `Zero` where `zero`, else the declared type: the one rule behind every pattern's types.
+    fn slot(&self, zero: bool, ty: &Type) -> TokenStream {
+        if zero {
+            self.zero()
+        } else {
+            ty.to_token_stream()
+        }
+    }
+
+    /// Whether cotangent `i` is `Zero` in pattern `mask`.
+    fn is_zero(mask: u64, i: usize) -> bool {
+        mask & (1 << i) != 0
+    }
+
+    /// The cotangent types of pattern `mask`, one per output.
+    fn ct_tys(&self, mask: u64) -> Vec<TokenStream> {
+        (self.cts.iter().enumerate())
+            .map(|(i, t)| self.slot(Self::is_zero(mask, i), t))
+            .collect()
+    }
+
+    /// The cotangent type of pattern `mask`.
+    fn ct_ty(&self, mask: u64) -> TokenStream {
+        tuple_or_bare(&self.ct_tys(mask))
+    }
+
+    /// The input-cotangent type pattern `p` returns.
+    fn out_ty(&self, p: &Pattern) -> TokenStream {
+        let items: Vec<TokenStream> = (self.ins.iter().zip(&p.zero_inputs))
+            .map(|(t, z)| self.slot(*z, t))
+            .collect();
+        tuple_or_bare(&items)
+    }
+
+    /// The closure parameters of pattern `p`: `_: Zero` for a zero cotangent, the declared
+    /// `pat: T` otherwise.
+    fn params(&self, p: &Pattern) -> Vec<TokenStream> {
+        let cotangents = &self.rule.closure.cotangents;
+        (cotangents.iter().enumerate())
+            .map(|(i, c)| {
+                if Self::is_zero(p.mask, i) {
+                    let z = self.zero();
+                    quote!(_: #z)
+                } else {
+                    let (pat, ty) = (&c.pat, &c.ty);
+                    quote!(#pat: #ty)
+                }
+            })
+            .collect()
+    }
+
+    /// `MaybeZero<T>` per cotangent: the runtime pattern's cotangent type.
+    fn runtime_ct_ty(&self) -> TokenStream {
+        let rt = &self.rt;
+        let items: Vec<TokenStream> = self
+            .cts
+            .iter()
+            .map(|t| quote!(#rt::MaybeZero<#t>))
+            .collect();
+        tuple_or_bare(&items)
+    }
+
+    /// `MaybeZero<T>` per input (`NoTangent` stays): the runtime pattern's result type.
+    fn runtime_out_ty(&self) -> TokenStream {
+        let rt = &self.rt;
+        let items: Vec<TokenStream> = (self.ins.iter().zip(&self.no_tangent))
+            .map(|(t, nt)| {
+                if *nt {
+                    t.to_token_stream()
+                } else {
+                    quote!(#rt::MaybeZero<#t>)
+                }
+            })
+            .collect();
+        tuple_or_bare(&items)
+    }
+
+    /// The dense cotangent type.
+    fn dense_ty(&self) -> TokenStream {
+        self.ct_ty(0)
+    }
+
+    /// The type parameter and the field of pattern `p`'s closure in the pullback struct.
+    fn closure_names(p: &Pattern) -> (Ident, Ident) {
+        (format_ident!("__F{}", p.mask), format_ident!("f{}", p.mask))
+    }
+}
+
+/// The whole expansion of a rule whose analysis may have blocked some patterns: their errors,
+/// then the code (a blocked pattern's body diverges, so call sites type-check and each error
+/// stands alone).
+pub(crate) fn expand(args: &Args, rule: &Rule, analysis: Analysis) -> TokenStream {
+    let krate = &args.krate;
+    let g = Gen {
+        rule,
+        analysis: &analysis,
+        rt: rt(),
+        cts: rule.closure.cotangents.iter().map(|c| &c.ty).collect(),
+        ins: rule.closure.input_cotangents.iter().collect(),
+        no_tangent: rule
+            .closure
+            .input_cotangents
+            .iter()
+            .map(is_no_tangent)
+            .collect(),
+    };
+    let primal = primal::make_primal(&g);
+    let module = entry::make_module(&g, krate);
+    let errors = analysis.errors.as_ref().map(syn::Error::to_compile_error);
+    quote! {
+        #errors
+        #primal
+        #module
+    }
+}

@@ -1,0 +1,328 @@
+//! The pullback object: a struct holding the capture tuple and one closure per pattern, its
+//! constructor (whose `Fn` bounds let rustc infer every closure's types), one `Pullback<C>` impl
+//! per pattern, the runtime `MaybeZero` impl, and the `Patterns` impl for the testing kit.
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, format_ident, quote};
+use syn::{Block, Ident};
+
+use super::{Gen, tuple_or_bare};
+use crate::analyse::captures;
+use crate::analyse::{Pattern, PatternBody};
+
+/// The generics every pullback item is written with.
+pub(super) struct Shape {
+    /// `<user generics, __C, __F0, ..>`.
+    pub(super) impl_params: TokenStream,
+    /// The user's `where` predicates, comma-terminated.
+    pub(super) user_where: TokenStream,
+    /// `__Pullback<__C, __F0, .., [marker]>`.
+    pub(super) self_ty: TokenStream,
+    /// `__F0: Fn(&__C, ..) -> O`, one per pattern.
+    pub(super) bounds: Vec<TokenStream>,
+    /// The marker type standing for the user's generics; `None` without generics.
+    marker: Option<TokenStream>,
+}
+
+impl Shape {
+    pub(super) fn new(g: &Gen<'_>) -> Shape {
+        let generics = &g.rule.sig.generics;
+        let user_params = generics.params.iter();
+        let user_where = generics
+            .where_clause
+            .iter()
+            .flat_map(|w| w.predicates.iter());
+        let user_where = quote!(#(#user_where,)*);
+        let lifetimes: Vec<_> = generics.lifetimes().map(|l| &l.lifetime).collect();
+        let types: Vec<_> = generics.type_params().map(|t| &t.ident).collect();
+        let consts: Vec<_> = generics.const_params().map(|c| &c.ident).collect();
+        let marker = (!generics.params.is_empty())
+            .then(|| quote!(fn() -> (#(&#lifetimes (),)* #(#types,)* #([(); #consts],)*)));
+        let fs: Vec<Ident> = g
+            .analysis
+            .patterns
+            .iter()
+            .map(|p| Gen::closure_names(p).0)
+            .collect();
+        let self_ty = quote!(__Pullback<__C, #(#fs,)* #marker>);
+        let impl_params = quote!(#(#user_params,)* __C, #(#fs),*);
+        let bounds = g.analysis.patterns.iter().map(|p| fn_bound(g, p)).collect();
+        Shape {
+            impl_params,
+            user_where,
+            self_ty,
+            bounds,
+            marker,
+        }
+    }
+}
+
+/// `__Fmask: Fn(&__C, ..) -> O`.
+fn fn_bound(g: &Gen<'_>, p: &Pattern) -> TokenStream {
+    let (f, _) = Gen::closure_names(p);
+    let args = g.ct_tys(p.mask);
+    let out = g.out_ty(p);
+    quote!(#f: ::core::ops::Fn(&__C, #(#args),*) -> #out)
+}
+
+/// The struct and its constructor.
+pub(super) fn make_struct(g: &Gen<'_>, shape: &Shape) -> TokenStream {
+    let rt = &g.rt;
+    let (fs, fields): (Vec<Ident>, Vec<Ident>) =
+        g.analysis.patterns.iter().map(Gen::closure_names).unzip();
+    let Shape {
+        impl_params,
+        user_where,
+        self_ty,
+        bounds,
+        marker,
+    } = shape;
+    let (marker_param, marker_field, marker_init) = match marker {
+        Some(_) => (
+            quote!(__M),
+            quote!(marker: #rt::PhantomData<__M>,),
+            quote!(marker: #rt::PhantomData),
+        ),
+        None => (TokenStream::new(), TokenStream::new(), TokenStream::new()),
+    };
+    quote! {
+        #[doc(hidden)]
+        pub struct __Pullback<__C, #(#fs,)* #marker_param> {
+            caps: __C,
+            #(#fields: #fs,)*
+            #marker_field
+        }
+
+        #[doc(hidden)]
+        #[inline]
+        pub fn __new<#impl_params>(caps: __C, #(#fields: #fs),*) -> #self_ty
+        where #user_where #(#bounds,)*
+        {
+            __Pullback { caps, #(#fields,)* #marker_init }
+        }
+    }
+}
+
+/// One closure per pattern, for the constructor: `|__caps, dy: DY, _: Zero| -> O { body }`.
+pub(super) fn make_closures(g: &Gen<'_>) -> Vec<TokenStream> {
+    let params = g.rule.closure.params();
+    let caps_id = captures::caps_ident();
+    g.analysis
+        .patterns
+        .iter()
+        .map(|p| {
+            let mut body = body(g, p);
+            captures::rewrite(&params, &mut body, &g.analysis.captures);
+            let ps = g.params(p);
+            let out = g.out_ty(p);
+            quote!(|#caps_id, #(#ps),*| -> #out #body)
+        })
+        .collect()
+}
+
+/// The body a pattern's closure runs.
+pub(super) fn body(g: &Gen<'_>, p: &Pattern) -> Block {
+    match &p.body {
+        PatternBody::Runs(b) => b.clone(),
+        PatternBody::Nothing => {
+            let rt = &g.rt;
+            let items: Vec<TokenStream> = (g.ins.iter())
+                .map(|t| {
+                    g.slot(
+                        !crate::model::is_no_tangent(t),
+                        &syn::parse_quote!(#rt::NoTangent),
+                    )
+                })
+                .collect();
+            let tail = tuple_or_bare(&items);
+            syn::parse_quote!({ #tail })
+        }
+        PatternBody::Blocked => syn::parse_quote!({ loop {} }),
+    }
+}
+
+/// `impl Pullback<C> for __Pullback<..>`, one per pattern: a call of that pattern's closure.
+pub(super) fn make_static_impls(g: &Gen<'_>, shape: &Shape) -> TokenStream {
+    let rt = &g.rt;
+    let k = g.cts.len();
+    let Shape {
+        impl_params,
+        user_where,
+        self_ty,
+        bounds,
+        ..
+    } = shape;
+    let impls = g.analysis.patterns.iter().zip(bounds).map(|(p, bound)| {
+        let (_, field) = Gen::closure_names(p);
+        let c = g.ct_ty(p.mask);
+        let o = g.out_ty(p);
+        let args = if k == 1 {
+            vec![quote!(cotangent)]
+        } else {
+            (0..k)
+                .map(|i| {
+                    let idx = syn::Index::from(i);
+                    quote!(cotangent.#idx)
+                })
+                .collect()
+        };
+        quote! {
+            impl<#impl_params> #rt::Pullback<#c> for #self_ty
+            where #user_where #bound
+            {
+                type Output = #o;
+                #[inline]
+                fn pullback(&self, cotangent: #c) -> #o {
+                    (self.#field)(&self.caps, #(#args),*)
+                }
+            }
+        }
+    });
+    quote!(#(#impls)*)
+}
+
+/// The cotangent variables `__c0, __c1, ..` the runtime impls destructure into.
+fn cotangent_vars(k: usize) -> Vec<Ident> {
+    (0..k).map(|i| format_ident!("__c{}", i)).collect()
+}
+
+/// The runtime form of pattern `p`'s result: its closure called on the `__c` variables (zero ones
+/// as `Zero`), each input cotangent wrapped in `MaybeZero` (`NoTangent` stays). The all-`Zero`
+/// pattern calls nothing.
+fn runtime_call(g: &Gen<'_>, p: &Pattern) -> TokenStream {
+    let rt = &g.rt;
+    let n = g.ins.len();
+    let k = g.cts.len();
+    let all = (1u64 << k) - 1;
+    let called = p.mask != all;
+    let items: Vec<TokenStream> = (0..n)
+        .map(|j| {
+            let field = if n == 1 {
+                quote!(__o)
+            } else {
+                let idx = syn::Index::from(j);
+                quote!(__o.#idx)
+            };
+            if g.no_tangent[j] {
+                if called {
+                    field
+                } else {
+                    quote!(#rt::NoTangent)
+                }
+            } else if p.zero_inputs[j] {
+                quote!(#rt::MaybeZero::Zero)
+            } else {
+                quote!(#rt::MaybeZero::Value(#field))
+            }
+        })
+        .collect();
+    let result = tuple_or_bare(&items);
+    if !called {
+        return result;
+    }
+    let vars = cotangent_vars(k);
+    let args = (0..k).map(|i| {
+        if Gen::is_zero(p.mask, i) {
+            g.zero()
+        } else {
+            vars[i].to_token_stream()
+        }
+    });
+    let (_, field) = Gen::closure_names(p);
+    quote!({
+        let __o = (self.#field)(&self.caps, #(#args),*);
+        #result
+    })
+}
+
+/// `impl Pullback<(MaybeZero<DY>, ..)>`: one `match` over the same closures.
+pub(super) fn make_runtime_impl(g: &Gen<'_>, shape: &Shape) -> TokenStream {
+    let rt = &g.rt;
+    let vars = cotangent_vars(g.cts.len());
+    let arms = g.analysis.patterns.iter().map(|p| {
+        let pats: Vec<TokenStream> = (vars.iter().enumerate())
+            .map(|(i, v)| {
+                if Gen::is_zero(p.mask, i) {
+                    quote!(#rt::MaybeZero::Zero)
+                } else {
+                    quote!(#rt::MaybeZero::Value(#v))
+                }
+            })
+            .collect();
+        let pat = tuple_or_bare(&pats);
+        let body = runtime_call(g, p);
+        quote!(#pat => #body)
+    });
+    let (c, o) = (g.runtime_ct_ty(), g.runtime_out_ty());
+    let Shape {
+        impl_params,
+        user_where,
+        self_ty,
+        bounds,
+        ..
+    } = shape;
+    quote! {
+        impl<#impl_params> #rt::Pullback<#c> for #self_ty
+        where #user_where #(#bounds,)*
+        {
+            type Output = #o;
+            fn pullback(&self, cotangent: #c) -> #o {
+                match cotangent {
+                    #(#arms,)*
+                }
+            }
+        }
+    }
+}
+
+/// `impl Patterns<Dense>`: every pattern reachable from one dense cotangent and a mask.
+pub(super) fn make_patterns_impl(g: &Gen<'_>, shape: &Shape) -> TokenStream {
+    let rt = &g.rt;
+    let vars = cotangent_vars(g.cts.len());
+    let destructure = tuple_or_bare(
+        &vars
+            .iter()
+            .map(ToTokens::to_token_stream)
+            .collect::<Vec<_>>(),
+    );
+    let arms = g.analysis.patterns.iter().map(|p| {
+        let mask = p.mask;
+        let body = runtime_call(g, p);
+        quote!(#mask => #rt::Option::Some(#body))
+    });
+    let to_maybe = vars.iter().enumerate().map(|(i, v)| {
+        let bit = 1u64 << i;
+        quote!(let #v = if zero_mask & #bit != 0 { #rt::MaybeZero::Zero } else { #rt::MaybeZero::Value(#v) };)
+    });
+    let cotangent_names = g.rule.closure.cotangents.iter().map(|c| c.name.as_str());
+    let input_names = g.rule.inputs.iter().map(|i| i.name.as_str());
+    let (dense, rt_c, rt_o) = (g.dense_ty(), g.runtime_ct_ty(), g.runtime_out_ty());
+    let Shape {
+        impl_params,
+        user_where,
+        self_ty,
+        bounds,
+        ..
+    } = shape;
+    quote! {
+        impl<#impl_params> #rt::Patterns<#dense> for #self_ty
+        where #user_where #(#bounds,)*
+        {
+            type Runtime = #rt_o;
+            const COTANGENTS: &'static [&'static str] = &[#(#cotangent_names),*];
+            const INPUTS: &'static [&'static str] = &[#(#input_names),*];
+            fn pullback_static(&self, zero_mask: u64, cotangent: #dense) -> #rt::Option<#rt_o> {
+                let #destructure = cotangent;
+                match zero_mask {
+                    #(#arms,)*
+                    _ => #rt::Option::None,
+                }
+            }
+            fn pullback_runtime(&self, zero_mask: u64, cotangent: #dense) -> #rt_o {
+                let #destructure = cotangent;
+                #(#to_maybe)*
+                <Self as #rt::Pullback<#rt_c>>::pullback(self, #destructure)
+            }
+        }
+    }
+}
