@@ -90,9 +90,7 @@ pub(super) fn value<X: Tangent, Y: Tangent>(
     Ok(())
 }
 
-/// `NoTangent` exactly where the input is not differentiable, and cotangents shaped like the
-/// inputs elsewhere.
-pub(super) fn no_tangent<X, Y, P>(case: &Case<'_, X, Y, P>) -> Result<(), String>
+impl<X, Y, P> Case<'_, X, Y, P>
 where
     X: Tangent,
     Y: Tangent + Clone,
@@ -100,124 +98,116 @@ where
     P::Output: Tangent,
     P::Runtime: RuntimeTangent,
 {
-    if case.xbar_parts.len() != case.x_parts.len() {
-        return Err(format!(
-            "check_rrule: the pullback returns {} cotangent(s) for {} input(s) ({})",
-            case.xbar_parts.len(),
-            case.x_parts.len(),
-            case.in_names.join(", ")
-        ));
-    }
-    for (i, (xp, gp)) in case.x_parts.iter().zip(&case.xbar_parts).enumerate() {
-        let name = case.input_name(i);
-        match (xp.kind, gp.kind) {
-            (PartKind::Discrete(_), PartKind::NoTangent) => {}
-            (PartKind::Discrete(t), _) => {
-                return Err(format!(
-                    "check_rrule: input `{name}` ({t}) is not differentiable, but the pullback returns a cotangent with {} entries for it; return `NoTangent`",
-                    gp.values.len()
-                ));
-            }
-            (_, PartKind::NoTangent) => {
-                return Err(format!(
-                    "check_rrule: input `{name}` is differentiable ({} entries), but the pullback returns `NoTangent` for it",
-                    xp.values.len()
-                ));
-            }
-            _ if xp.values.len() != gp.values.len() => {
-                return Err(format!(
-                    "check_rrule: the cotangent of input `{name}` has {} entries, the input has {}",
-                    gp.values.len(),
-                    xp.values.len()
-                ));
-            }
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-/// Calling the pullback twice with the same cotangent gives the same result.
-pub(super) fn repeat<X, Y, P>(case: &Case<'_, X, Y, P>) -> Result<(), String>
-where
-    X: Tangent,
-    Y: Tangent + Clone,
-    P: Patterns<Y>,
-    P::Output: Tangent,
-    P::Runtime: RuntimeTangent,
-{
-    if case.pb.pullback(case.ybar.clone()).parts() != case.xbar_parts {
-        return Err("check_rrule: a second call of the pullback with the same cotangent gives a different result".to_owned());
-    }
-    Ok(())
-}
-
-/// Every pattern equals the dense pullback fed explicit zeros, and each runtime `MaybeZero`
-/// pattern equals the static pattern it dispatches to.
-pub(super) fn patterns<X, Y, P>(case: &Case<'_, X, Y, P>, report: &mut Report) -> Result<(), String>
-where
-    X: Tangent,
-    Y: Tangent + Clone,
-    P: Patterns<Y>,
-    P::Output: Tangent,
-    P::Runtime: RuntimeTangent,
-{
-    let (pb, ybar, config) = (case.pb, &case.ybar, case.config);
-    let y_parts = ybar.parts();
-    for mask in 0..(1u64 << case.out_names.len()) {
-        let zeroed: Vec<Vec<f64>> = (y_parts.iter().enumerate())
-            .map(|(i, p)| {
-                if mask & (1 << i) != 0 {
-                    vec![0.0; p.values.len()]
-                } else {
-                    p.values.clone()
-                }
-            })
-            .collect();
-        let dense = pb.pullback(ybar.rebuild(&zeroed)).parts();
-        let label = pattern_label(case.out_names, mask);
-        let Some(stat) = pb.pullback_static(mask, ybar.clone()) else {
-            continue;
-        };
-        let stat = stat.runtime_parts();
-        let rt = pb.pullback_runtime(mask, ybar.clone()).runtime_parts();
-        if stat != rt {
+    /// `NoTangent` exactly where the input is not differentiable, and cotangents shaped like the
+    /// inputs elsewhere.
+    pub(super) fn no_tangent(&self) -> Result<(), String> {
+        if self.xbar_parts.len() != self.x_parts.len() {
             return Err(format!(
-                "check_rrule: the runtime MaybeZero pattern {label} differs from the static pattern it must dispatch to"
+                "check_rrule: the pullback returns {} cotangent(s) for {} input(s) ({})",
+                self.xbar_parts.len(),
+                self.x_parts.len(),
+                self.in_names.join(", ")
             ));
         }
-        for (i, (s, d)) in stat.iter().zip(&dense).enumerate() {
-            let name = case.input_name(i);
-            let scale = d.values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-            let tol = config.pattern_rtol * scale.max(f64::MIN_POSITIVE)
-                + if case.f32_inputs { 1e-6 * scale } else { 0.0 };
-            match s {
-                None => {
-                    if let Some((j, v)) = d.values.iter().enumerate().find(|(_, v)| v.abs() > tol) {
-                        return Err(format!(
-                            "check_rrule: pattern {label} returns Zero for input `{name}`, but the dense pullback fed explicit zeros gives {v:e} at element {j}"
-                        ));
-                    }
+        for (i, (xp, gp)) in self.x_parts.iter().zip(&self.xbar_parts).enumerate() {
+            let name = self.input_name(i);
+            match (xp.kind, gp.kind) {
+                (PartKind::Discrete(_), PartKind::NoTangent) => {}
+                (PartKind::Discrete(t), _) => {
+                    return Err(format!(
+                        "check_rrule: input `{name}` ({t}) is not differentiable, but the pullback returns a cotangent with {} entries for it; return `NoTangent`",
+                        gp.values.len()
+                    ));
                 }
-                Some(values) => {
-                    if values.len() != d.values.len() {
-                        return Err(format!(
-                            "check_rrule: pattern {label} returns {} entries for input `{name}`, the dense pullback {}",
-                            values.len(),
-                            d.values.len()
-                        ));
+                (_, PartKind::NoTangent) => {
+                    return Err(format!(
+                        "check_rrule: input `{name}` is differentiable ({} entries), but the pullback returns `NoTangent` for it",
+                        xp.values.len()
+                    ));
+                }
+                _ if xp.values.len() != gp.values.len() => {
+                    return Err(format!(
+                        "check_rrule: the cotangent of input `{name}` has {} entries, the input has {}",
+                        gp.values.len(),
+                        xp.values.len()
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Calling the pullback twice with the same cotangent gives the same result.
+    pub(super) fn repeat(&self) -> Result<(), String> {
+        if self.pb.pullback(self.ybar.clone()).parts() != self.xbar_parts {
+            return Err("check_rrule: a second call of the pullback with the same cotangent gives a different result".to_owned());
+        }
+        Ok(())
+    }
+
+    /// Every pattern equals the dense pullback fed explicit zeros, and each runtime `MaybeZero`
+    /// pattern equals the static pattern it dispatches to.
+    pub(super) fn patterns(&self, report: &mut Report) -> Result<(), String> {
+        let (pb, ybar, config) = (self.pb, &self.ybar, self.config);
+        let y_parts = ybar.parts();
+        for mask in 0..(1u64 << self.out_names.len()) {
+            let zeroed: Vec<Vec<f64>> = (y_parts.iter().enumerate())
+                .map(|(i, p)| {
+                    if mask & (1 << i) != 0 {
+                        vec![0.0; p.values.len()]
+                    } else {
+                        p.values.clone()
                     }
-                    if let Some((j, a, b)) =
-                        first_mismatch(&d.values, values, config.pattern_rtol, tol)
-                    {
-                        return Err(format!(
-                            "check_rrule: pattern {label} differs from the dense pullback fed explicit zeros for input `{name}` at element {j}: {b:e} vs {a:e}"
-                        ));
+                })
+                .collect();
+            let dense = pb.pullback(ybar.rebuild(&zeroed)).parts();
+            let label = pattern_label(self.out_names, mask);
+            let Some(stat) = pb.pullback_static(mask, ybar.clone()) else {
+                continue;
+            };
+            let stat = stat.runtime_parts();
+            let rt = pb.pullback_runtime(mask, ybar.clone()).runtime_parts();
+            if stat != rt {
+                return Err(format!(
+                    "check_rrule: the runtime MaybeZero pattern {label} differs from the static pattern it must dispatch to"
+                ));
+            }
+            for (i, (s, d)) in stat.iter().zip(&dense).enumerate() {
+                let name = self.input_name(i);
+                let scale = d.values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+                let tol = config.pattern_rtol * scale.max(f64::MIN_POSITIVE)
+                    + if self.f32_inputs { 1e-6 * scale } else { 0.0 };
+                match s {
+                    None => {
+                        if let Some((j, v)) =
+                            d.values.iter().enumerate().find(|(_, v)| v.abs() > tol)
+                        {
+                            return Err(format!(
+                                "check_rrule: pattern {label} returns Zero for input `{name}`, but the dense pullback fed explicit zeros gives {v:e} at element {j}"
+                            ));
+                        }
+                    }
+                    Some(values) => {
+                        if values.len() != d.values.len() {
+                            return Err(format!(
+                                "check_rrule: pattern {label} returns {} entries for input `{name}`, the dense pullback {}",
+                                values.len(),
+                                d.values.len()
+                            ));
+                        }
+                        if let Some((j, a, b)) =
+                            first_mismatch(&d.values, values, config.pattern_rtol, tol)
+                        {
+                            return Err(format!(
+                                "check_rrule: pattern {label} differs from the dense pullback fed explicit zeros for input `{name}` at element {j}: {b:e} vs {a:e}"
+                            ));
+                        }
                     }
                 }
             }
+            report.patterns += 1;
         }
-        report.patterns += 1;
+        Ok(())
     }
-    Ok(())
 }

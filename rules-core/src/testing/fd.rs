@@ -12,12 +12,7 @@ pub(super) fn central(f: impl Fn(f64) -> f64, h: f64) -> f64 {
     (-f(2.0 * h) + 8.0 * f(h) - 8.0 * f(-h) + f(-2.0 * h)) / (12.0 * h)
 }
 
-/// Compares each differentiable input's cotangent with finite differences.
-pub(super) fn check<X, Y, P>(
-    case: &Case<'_, X, Y, P>,
-    primal: &impl Fn(&X) -> Y,
-    report: &mut Report,
-) -> Result<(), String>
+impl<X, Y, P> Case<'_, X, Y, P>
 where
     X: Tangent,
     Y: Tangent + Clone,
@@ -25,76 +20,83 @@ where
     P::Output: Tangent,
     P::Runtime: RuntimeTangent,
 {
-    let (rtol, atol) = (case.rtol, case.atol);
-    let ybar_flat: Vec<f64> = case
-        .ybar
-        .parts()
-        .into_iter()
-        .flat_map(|p| p.values)
-        .collect();
-    let loss = |x: &X| -> f64 {
-        let out = primal(x);
-        (out.parts().iter().flat_map(|p| p.values.iter().copied()))
-            .zip(&ybar_flat)
-            .map(|(a, b)| a * b)
-            .sum()
-    };
-    let step = (case.config.step).unwrap_or(if case.f32_inputs { 1e-2 } else { 1e-3 });
-    let total: usize = case.x_parts.iter().map(|p| p.values.len()).sum();
-    let base: Vec<Vec<f64>> = case.x_parts.iter().map(|p| p.values.clone()).collect();
-    let mut rng = case.rng.clone();
-    for (i, xp) in case.x_parts.iter().enumerate() {
-        if !matches!(xp.kind, PartKind::F64 | PartKind::F32) || xp.values.is_empty() {
-            continue;
-        }
-        let name = case.input_name(i);
-        let scale = xp.values.iter().fold(1.0f64, |m, v| m.max(v.abs()));
-        let h = step * scale;
-        let directional = |dir: &[f64]| -> f64 {
-            let at = |t: f64| {
-                let mut parts = base.clone();
-                for (v, d) in parts[i].iter_mut().zip(dir) {
-                    *v += t * d;
-                }
-                loss(&case.inputs.rebuild(&parts))
-            };
-            central(at, h)
+    /// Compares each differentiable input's cotangent with finite differences.
+    pub(super) fn finite_differences(
+        &self,
+        primal: &impl Fn(&X) -> Y,
+        report: &mut Report,
+    ) -> Result<(), String> {
+        let (rtol, atol) = (self.rtol, self.atol);
+        let ybar_flat: Vec<f64> = self
+            .ybar
+            .parts()
+            .into_iter()
+            .flat_map(|p| p.values)
+            .collect();
+        let loss = |x: &X| -> f64 {
+            let out = primal(x);
+            (out.parts().iter().flat_map(|p| p.values.iter().copied()))
+                .zip(&ybar_flat)
+                .map(|(a, b)| a * b)
+                .sum()
         };
-        let g = &case.xbar_parts[i].values;
-        if total <= case.config.elementwise_limit {
-            for j in 0..xp.values.len() {
-                let mut dir = vec![0.0; xp.values.len()];
-                dir[j] = 1.0;
-                let fd = directional(&dir);
-                let ratio = (g[j] - fd).abs() / (atol + rtol * fd.abs().max(g[j].abs()));
-                report.fd_checks += 1;
-                report.worst_fd_ratio = report.worst_fd_ratio.max(ratio);
-                if !within(ratio) {
-                    return Err(format!(
-                        "check_rrule: the cotangent of input `{name}` at element {j} is {:e}, finite differences give {fd:e} (difference {:e}; rtol {rtol:e}, atol {atol:e})",
-                        g[j],
-                        (g[j] - fd).abs()
-                    ));
-                }
+        let step = (self.config.step).unwrap_or(if self.f32_inputs { 1e-2 } else { 1e-3 });
+        let total: usize = self.x_parts.iter().map(|p| p.values.len()).sum();
+        let base: Vec<Vec<f64>> = self.x_parts.iter().map(|p| p.values.clone()).collect();
+        let mut rng = self.rng.clone();
+        for (i, xp) in self.x_parts.iter().enumerate() {
+            if !matches!(xp.kind, PartKind::F64 | PartKind::F32) || xp.values.is_empty() {
+                continue;
             }
-        } else {
-            for d in 0..case.config.directions {
-                let dir: Vec<f64> = xp.values.iter().map(|_| rng.uniform()).collect();
-                let fd = directional(&dir);
-                let ad: f64 = dir.iter().zip(g).map(|(a, b)| a * b).sum();
-                let mag: f64 = dir.iter().zip(g).map(|(a, b)| (a * b).abs()).sum();
-                let ratio = (ad - fd).abs() / (atol + rtol * fd.abs().max(mag));
-                report.fd_checks += 1;
-                report.worst_fd_ratio = report.worst_fd_ratio.max(ratio);
-                if !within(ratio) {
-                    return Err(format!(
-                        "check_rrule: adjoint identity fails for input `{name}` (random direction {d}): ⟨v, Jᵀȳ⟩ = {ad:e}, finite differences ⟨Jv, ȳ⟩ = {fd:e} (rtol {rtol:e}, atol {atol:e})"
-                    ));
+            let name = self.input_name(i);
+            let scale = xp.values.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+            let h = step * scale;
+            let directional = |dir: &[f64]| -> f64 {
+                let at = |t: f64| {
+                    let mut parts = base.clone();
+                    for (v, d) in parts[i].iter_mut().zip(dir) {
+                        *v += t * d;
+                    }
+                    loss(&self.inputs.rebuild(&parts))
+                };
+                central(at, h)
+            };
+            let g = &self.xbar_parts[i].values;
+            if total <= self.config.elementwise_limit {
+                for j in 0..xp.values.len() {
+                    let mut dir = vec![0.0; xp.values.len()];
+                    dir[j] = 1.0;
+                    let fd = directional(&dir);
+                    let ratio = (g[j] - fd).abs() / (atol + rtol * fd.abs().max(g[j].abs()));
+                    report.fd_checks += 1;
+                    report.worst_fd_ratio = report.worst_fd_ratio.max(ratio);
+                    if !within(ratio) {
+                        return Err(format!(
+                            "check_rrule: the cotangent of input `{name}` at element {j} is {:e}, finite differences give {fd:e} (difference {:e}; rtol {rtol:e}, atol {atol:e})",
+                            g[j],
+                            (g[j] - fd).abs()
+                        ));
+                    }
+                }
+            } else {
+                for d in 0..self.config.directions {
+                    let dir: Vec<f64> = xp.values.iter().map(|_| rng.uniform()).collect();
+                    let fd = directional(&dir);
+                    let ad: f64 = dir.iter().zip(g).map(|(a, b)| a * b).sum();
+                    let mag: f64 = dir.iter().zip(g).map(|(a, b)| (a * b).abs()).sum();
+                    let ratio = (ad - fd).abs() / (atol + rtol * fd.abs().max(mag));
+                    report.fd_checks += 1;
+                    report.worst_fd_ratio = report.worst_fd_ratio.max(ratio);
+                    if !within(ratio) {
+                        return Err(format!(
+                            "check_rrule: adjoint identity fails for input `{name}` (random direction {d}): ⟨v, Jᵀȳ⟩ = {ad:e}, finite differences ⟨Jv, ȳ⟩ = {fd:e} (rtol {rtol:e}, atol {atol:e})"
+                        ));
+                    }
                 }
             }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -165,9 +165,9 @@ where
     checks::value(inputs, &y, &y_rule, P::COTANGENTS, config)?;
     let case = checks::Case::new(inputs, &y, &pb, config);
     let mut report = Report::default();
-    checks::no_tangent(&case)?;
-    checks::repeat(&case)?;
-    fd::check(&case, &primal, &mut report)?;
-    checks::patterns(&case, &mut report)?;
+    case.no_tangent()?;
+    case.repeat()?;
+    case.finite_differences(&primal, &mut report)?;
+    case.patterns(&mut report)?;
     Ok(report)
 }

@@ -4,9 +4,10 @@
 
 use std::collections::BTreeMap;
 
+use syn::spanned::Spanned;
 use syn::{BinOp, Block, Expr, Stmt};
 
-use super::writes::{READ_ONLY_METHODS, base_name, plain_name};
+use super::writes::{base_name, is_read_only, plain_name};
 use super::{Blocked, ExprStmt, Reason, State, Val};
 use crate::syntax;
 
@@ -18,9 +19,10 @@ impl State<'_> {
             .unwrap_or(0)
     }
 
-    /// `let mut x = init;`, for an accumulator `x` that starts here.
-    fn start(&mut self, name: String, init: &Expr, d: u64) -> ExprStmt {
-        let id = syntax::ident(&name, proc_macro2::Span::call_site());
+    /// `let mut x = init;`, for an accumulator `x` that starts here; `place` is where the user
+    /// wrote `x`, so that errors about the new binding point there.
+    fn start(&mut self, name: String, place: &Expr, init: &Expr, d: u64) -> ExprStmt {
+        let id = syntax::ident(&name, place.span());
         self.deps.insert(name, d);
         ExprStmt::Let(syn::parse_quote!(let mut #id = #init;))
     }
@@ -44,7 +46,7 @@ impl State<'_> {
             Val::Live(r, d) if self.is_zero(td) => match plain_name(&b.left) {
                 Some(name) => {
                     let init = if sub { self.neg(r) } else { self.owned(r) };
-                    Ok(Some(self.start(name, &init, d)))
+                    Ok(Some(self.start(name, &b.left, &init, d)))
                 }
                 None => Err(self.blocked(e, td, Reason::AddIntoPartOfZero)),
             },
@@ -96,7 +98,7 @@ impl State<'_> {
                 self.deps.insert(name, d);
                 Ok(None)
             }
-            Val::Live(r, d) if self.is_zero(td) => Ok(Some(self.start(name, &r, d))),
+            Val::Live(r, d) if self.is_zero(td) => Ok(Some(self.start(name, &a.left, &r, d))),
             Val::Live(r, d) => {
                 if d != 0 || !self.mentions_zero_filled(&r) {
                     self.zero_filled.remove(&name);
@@ -131,7 +133,12 @@ impl State<'_> {
             let (Some(name), [a, t]) = (plain_name(&m.receiver), [&m.args[0], &m.args[1]]) else {
                 return Err(self.blocked(e, td, Reason::ScaledAddIntoPartOfZero));
             };
-            return Ok(Some(self.start(name, &syn::parse_quote!((#t) * (#a)), d)));
+            return Ok(Some(self.start(
+                name,
+                &m.receiver,
+                &syn::parse_quote!((#t) * (#a)),
+                d,
+            )));
         }
         if let Some(t) = base_name(&m.receiver) {
             self.zero_filled.remove(&t);
@@ -271,7 +278,7 @@ impl State<'_> {
         match e {
             Expr::MethodCall(m) => {
                 let name = m.method.to_string();
-                (READ_ONLY_METHODS.contains(&name.as_str()) || name.ends_with("_mut"))
+                (is_read_only(&name) || name.ends_with("_mut"))
                     && self.mut_iterator(&m.receiver)
                     && m.args.iter().all(|a| self.targets_of(a).is_empty())
             }

@@ -1,6 +1,6 @@
 //! Writes and aliases: which locals a statement may write, whether dropping it would lose a
 //! write, and which locals a `let` makes aliases of others. Conservative by design: a method
-//! outside [`READ_ONLY_METHODS`] is taken to write its receiver.
+//! outside the read-only lists ([`is_read_only`]) is taken to write its receiver.
 
 use std::collections::BTreeSet;
 
@@ -10,10 +10,10 @@ use syn::{BinOp, Block, Expr, Local, Stmt, UnOp};
 use super::{Blocked, Reason, State};
 use crate::syntax;
 
-/// Methods of ndarray, std and rules-core that take `&self` (or `self`) and return a new value or
-/// a view:
-/// calling one does not write its receiver. Any other method is assumed to write it.
-pub(super) const READ_ONLY_METHODS: &[&str] = &[
+/// Read-only methods that return a new value computed from the receiver (not a view or an
+/// iterator into it): calling one does not write the receiver, and what it returns cannot write
+/// it either.
+const FRESH_VALUE_METHODS: &[&str] = &[
     "shape",
     "dim",
     "raw_dim",
@@ -23,13 +23,8 @@ pub(super) const READ_ONLY_METHODS: &[&str] = &[
     "ndim",
     "nrows",
     "ncols",
-    "strides",
-    "t",
-    "view",
-    "reversed_axes",
     "to_owned",
     "clone",
-    "into_owned",
     "dot",
     "sum",
     "sum_axis",
@@ -37,15 +32,6 @@ pub(super) const READ_ONLY_METHODS: &[&str] = &[
     "mean_axis",
     "product",
     "fold",
-    "iter",
-    "indexed_iter",
-    "rows",
-    "columns",
-    "row",
-    "column",
-    "diag",
-    "slice",
-    "index_axis",
     "mapv",
     "map",
     "abs",
@@ -58,13 +44,40 @@ pub(super) const READ_ONLY_METHODS: &[&str] = &[
     "recip",
     "max",
     "min",
+    "norm",
+    "to_vec",
+    "any",
+    "all",
+    "count",
+    // The pullbacks and pushforwards of other rules take `&self`.
+    "pullback",
+    "pullback_for",
+    "pushforward",
+];
+
+/// Read-only methods that return a view, an iterator or a reference into the receiver (or take
+/// it by value): calling one does not write the receiver.
+const VIEW_METHODS: &[&str] = &[
+    "strides",
+    "t",
+    "view",
+    "reversed_axes",
+    "into_owned",
+    "iter",
+    "indexed_iter",
+    "rows",
+    "columns",
+    "row",
+    "column",
+    "diag",
+    "slice",
+    "index_axis",
     "insert_axis",
     "broadcast",
     "as_slice",
     "first",
     "last",
     "get",
-    "norm",
     "into_shape_with_order",
     "to_shape",
     "outer_iter",
@@ -87,16 +100,14 @@ pub(super) const READ_ONLY_METHODS: &[&str] = &[
     "chain",
     "unwrap",
     "expect",
-    "to_vec",
     "as_ref",
-    "any",
-    "all",
-    "count",
-    // The pullbacks and pushforwards of other rules take `&self`.
-    "pullback",
-    "pullback_for",
-    "pushforward",
 ];
+
+/// Whether calling `method` leaves its receiver as it was. Any method not listed is assumed to
+/// write it.
+pub(super) fn is_read_only(method: &str) -> bool {
+    FRESH_VALUE_METHODS.contains(&method) || VIEW_METHODS.contains(&method)
+}
 
 /// What an expression may write.
 #[derive(Default)]
@@ -120,7 +131,7 @@ impl Writes {
     fn expr(&mut self, e: &Expr) {
         match e {
             Expr::MethodCall(m) => {
-                if !READ_ONLY_METHODS.contains(&m.method.to_string().as_str()) {
+                if !is_read_only(&m.method.to_string()) {
                     self.direct.extend(base_name(&m.receiver));
                 }
                 self.expr(&m.receiver);
@@ -335,46 +346,6 @@ pub(super) fn is_compound(op: BinOp) -> bool {
             | BinOp::ShrAssign(_)
     )
 }
-
-/// Read-only methods that return a new value computed from the receiver (not a view or an
-/// iterator into it): what they return cannot write the receiver.
-const FRESH_VALUE_METHODS: &[&str] = &[
-    "shape",
-    "dim",
-    "raw_dim",
-    "len",
-    "len_of",
-    "is_empty",
-    "ndim",
-    "nrows",
-    "ncols",
-    "to_owned",
-    "clone",
-    "dot",
-    "sum",
-    "sum_axis",
-    "mean",
-    "mean_axis",
-    "product",
-    "fold",
-    "mapv",
-    "map",
-    "abs",
-    "sqrt",
-    "exp",
-    "ln",
-    "powi",
-    "powf",
-    "signum",
-    "recip",
-    "max",
-    "min",
-    "norm",
-    "to_vec",
-    "any",
-    "all",
-    "count",
-];
 
 /// `x` for `x`, `x[i]`, `x.f`, `*x`, `x.slice_mut(..)`, `x.iter_mut().zip(..)`: the local a place
 /// expression starts from. A method that returns a fresh value (`x.dot(&y)`) starts no place.
