@@ -40,7 +40,7 @@ impl State<'_> {
                 self.droppable(&b.right, z)?;
                 Ok(None)
             }
-            Val::Live(c, 0) if self.is_zero(td) && !self.mentions_zero_filled(&c) => {
+            Val::Live(c, 0) if self.is_zero(td) && !self.is_zero_valued(&c) => {
                 Err(self.blocked(e, td, Reason::ConstantIntoZero))
             }
             Val::Live(r, d) if self.is_zero(td) => match plain_name(&b.left) {
@@ -52,7 +52,7 @@ impl State<'_> {
             },
             Val::Live(r, d) => {
                 if let Some(t) = base_name(&b.left) {
-                    if !self.mentions_zero_filled(&r) {
+                    if !self.is_zero_valued(&r) {
                         self.zero_filled.remove(&t);
                     }
                     self.deps.insert(t, td | d);
@@ -100,7 +100,9 @@ impl State<'_> {
             }
             Val::Live(r, d) if self.is_zero(td) => Ok(Some(self.start(name, &a.left, &r, d))),
             Val::Live(r, d) => {
-                if d != 0 || !self.mentions_zero_filled(&r) {
+                if d == 0 && self.is_zero_valued(&r) {
+                    self.zero_filled.insert(name.clone());
+                } else {
                     self.zero_filled.remove(&name);
                 }
                 self.deps.insert(name, d);

@@ -145,8 +145,9 @@ struct State<'a> {
     /// alias writes them.
     aliases: BTreeMap<String, BTreeSet<String>>,
     /// Locals that hold zeros of a primal shape (`let mut dx = Array1::zeros(n)`, `0.0`), or a
-    /// value computed from one, and that no kept statement has written since: an accumulator that
-    /// received only zero terms. Adding a zero term to one is not a constant plus zero.
+    /// linear expression of such locals, and that no kept statement has written since other than
+    /// with zeros: an accumulator that received only zero terms. Adding a zero term to one is not
+    /// a constant plus zero, and writing zero terms into one loses nothing.
     zero_filled: BTreeSet<String>,
     /// The zero linear inputs of this run.
     zero: u64,
@@ -218,12 +219,75 @@ impl State<'_> {
         }
     }
 
-    /// Whether `e` mentions a local of [`State::zero_filled`].
-    fn mentions_zero_filled(&self, e: &impl quote::ToTokens) -> bool {
-        !self.zero_filled.is_empty()
-            && syntax::referenced(e)
-                .iter()
-                .any(|n| self.zero_filled.contains(n))
+    /// Whether `e` is zero whatever the pattern: a literal zero or zeros of a shape, or a linear
+    /// expression of [`State::zero_filled`] locals (a product or quotient by primal factors, a
+    /// sum of such terms, `dot`, `sum`, a transpose or a view of them). Not a size read from
+    /// one (`dx.len()`), nor anything passed to a function the engine cannot see into.
+    fn is_zero_valued(&self, e: &Expr) -> bool {
+        const LINEAR_METHODS: &[&str] = &[
+            "dot",
+            "sum",
+            "sum_axis",
+            "t",
+            "view",
+            "clone",
+            "to_owned",
+            "into_owned",
+            "reversed_axes",
+            "slice",
+            "row",
+            "column",
+            "diag",
+            "insert_axis",
+            "into_shape_with_order",
+            "to_shape",
+        ];
+        if is_zero_fill(e) {
+            return true;
+        }
+        if self.zero_filled.is_empty() {
+            return false;
+        }
+        let primal = |x: &Expr| {
+            self.deps_of(x) == 0
+                && !syntax::referenced(x)
+                    .iter()
+                    .any(|n| self.zero_filled.contains(n))
+        };
+        match e {
+            Expr::Path(p) => p
+                .path
+                .get_ident()
+                .is_some_and(|i| self.zero_filled.contains(&i.to_string())),
+            Expr::Paren(p) => self.is_zero_valued(&p.expr),
+            Expr::Reference(r) => self.is_zero_valued(&r.expr),
+            Expr::Cast(c) => self.is_zero_valued(&c.expr),
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => self.is_zero_valued(&u.expr),
+            Expr::Binary(b) => match b.op {
+                BinOp::Add(_) | BinOp::Sub(_) => {
+                    self.is_zero_valued(&b.left) && self.is_zero_valued(&b.right)
+                }
+                BinOp::Mul(_) => {
+                    (self.is_zero_valued(&b.left) && primal(&b.right))
+                        || (primal(&b.left) && self.is_zero_valued(&b.right))
+                }
+                BinOp::Div(_) => self.is_zero_valued(&b.left) && primal(&b.right),
+                _ => false,
+            },
+            Expr::MethodCall(m) if LINEAR_METHODS.contains(&m.method.to_string().as_str()) => {
+                match m.args.iter().position(|a| !primal(a)) {
+                    // `dx.dot(&x)`: linear in the receiver.
+                    None => self.is_zero_valued(&m.receiver),
+                    // `x.dot(&dx)`: linear in the one argument that is not primal.
+                    Some(i) => {
+                        primal(&m.receiver)
+                            && m.args.iter().filter(|a| !primal(a)).count() == 1
+                            && self.is_zero_valued(&m.args[i])
+                    }
+                }
+            }
+            _ => false,
+        }
     }
 
     fn zero_expr(&self) -> Expr {
@@ -309,7 +373,7 @@ impl State<'_> {
             }
         }
         let (Val::Zero(d) | Val::Live(_, d)) = &val;
-        let zero_filled = *d == 0 && (is_zero_fill(&expr) || self.mentions_zero_filled(&expr));
+        let zero_filled = *d == 0 && self.is_zero_valued(&expr);
         for n in bound {
             self.deps.insert(n.clone(), *d);
             if zero_filled {

@@ -49,7 +49,7 @@ impl State<'_> {
                 let sub = matches!(b.op, BinOp::Sub(_));
                 if let (Val::Zero(z), Val::Live(c, 0)) | (Val::Live(c, 0), Val::Zero(z)) = (&l, &r)
                 {
-                    if !self.mentions_zero_filled(c) {
+                    if !self.is_zero_valued(c) {
                         return Err(self.blocked(e, *z, Reason::ConstantPlusZero));
                     }
                 }
