@@ -31,8 +31,9 @@
 //! }
 //! ```
 //!
-//! Declare rules at module level (not inside a function body): the generated `scale` module
-//! imports its parent module's names with `use super::*`.
+//! A rule can be declared wherever a function can, inside function bodies too: `scale::rrule` is
+//! an associated function of a type named `scale` that the attribute generates next to the
+//! function.
 //!
 //! The pieces:
 //! * the tangent algebra: [`Zero`], [`NoTangent`], [`MaybeZero`] (with [`Materialise`] for a
@@ -105,7 +106,9 @@ pub use pullback::{Patterns, Pullback};
 ///   written with their types, and a cotangent type cannot be a bare type parameter;
 /// * `-> Result<T, E>` with the tail `Ok((value, closure))` makes `rrule` fallible (`?` works);
 /// * at most 6 outputs (64 patterns);
-/// * declare rules at module level: the generated module imports its parent with `use super::*`;
+/// * `name::rrule` is an associated function of an empty struct `name` generated next to the
+///   function (the struct lives in the type namespace, the function in the value namespace), so
+///   rules work at module level and inside function bodies alike;
 /// * if the pullback keeps a borrow of an input, name the lifetime: the pullback captures only the
 ///   named generics.
 ///

@@ -174,7 +174,7 @@ fn inputs(cx: &mut Ctxt, sig: &syn::Signature) -> Vec<Input> {
         match arg {
             FnArg::Receiver(r) => cx.error(
                 r,
-                "#[rrule] cannot be used on a method with a `self` receiver: the generated `rrule` lives in a module named after the function. Make it a free function taking the value as an ordinary parameter",
+                "#[rrule] cannot be used on a method with a `self` receiver: the generated `rrule` is an associated function of a type named after the function. Make it a free function taking the value as an ordinary parameter",
             ),
             FnArg::Typed(pt) => {
                 if let Type::ImplTrait(it) = &*pt.ty {

@@ -1,5 +1,5 @@
 //! On an error in the declaration: the errors, plus stubs with the same names (the function and
-//! `name::rrule`), so that one mistake does not cascade into unresolved names at every call site.
+//! `name::rrule`, an associated function of a type in the function's name), so that one mistake does not cascade into unresolved names at every call site.
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
@@ -33,7 +33,11 @@ pub(crate) fn fallback(item: TokenStream, error: &syn::Error) -> TokenStream {
         .attrs
         .iter()
         .filter(|a| a.path().is_ident("doc") || a.path().is_ident("cfg"));
-    let cfgs = f.attrs.iter().filter(|a| a.path().is_ident("cfg"));
+    let cfgs: Vec<_> = f
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .collect();
     let mut rr = sig.clone();
     rr.ident = Ident::new("rrule", Span::call_site());
     rr.output = syn::parse_quote!(-> !);
@@ -46,9 +50,11 @@ pub(crate) fn fallback(item: TokenStream, error: &syn::Error) -> TokenStream {
         #(#cfgs)*
         #[doc(hidden)]
         #allows
-        #vis mod #name {
-            use super::*;
-            pub #rr { loop {} }
+        #vis struct #name {}
+        #(#cfgs)*
+        #allows
+        impl #name {
+            #vis #rr { loop {} }
         }
     }
 }

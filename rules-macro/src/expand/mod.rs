@@ -5,13 +5,14 @@
 //!
 //! * `fn f(x, k) -> Y`: the primal, without the statements that only feed the pullback
 //!   ([`primal`]);
-//! * `mod f`, holding a pullback struct generic over its capture tuple and one closure type per
-//!   pattern with its constructor, one `Pullback<C>` impl per pattern, the runtime `MaybeZero`
-//!   impl and the `Patterns` impl for the testing kit ([`pullback`]), and
-//!   `pub fn rrule(x, k) -> (Y, impl Pullback<..> + ..)` with its rustdoc ([`entry`], [`docs`]).
+//! * `struct f {}`, a type in the function's name whose associated `f::rrule(x, k) -> (Y, impl
+//!   Pullback<..> + ..)` is the entry point ([`entry`], with its rustdoc from [`docs`]);
+//! * inside `const _: () = { .. };`, a pullback struct generic over its capture tuple and one
+//!   closure type per pattern with its constructor, one `Pullback<C>` impl per pattern, the
+//!   runtime `MaybeZero` impl and the `Patterns` impl for the testing kit ([`pullback`]).
 //!
 //! Generated code names the runtime only through the alias `__rt` (`use krate::__private as
-//! __rt;` inside the module) and `::core`.
+//! __rt;` inside the `const` block) and `::core`.
 
 mod docs;
 mod entry;
@@ -61,6 +62,7 @@ fn generated_allows(kind: Allow) -> TokenStream {
             unused_qualifications,
             unreachable_code,
             non_camel_case_types,
+            dead_code,
             missing_docs,
             clippy::all,
             clippy::pedantic,
@@ -202,11 +204,11 @@ pub(crate) fn expand(args: &Args, rule: &Rule, analysis: Analysis) -> TokenStrea
             .collect(),
     };
     let primal = primal::make_primal(&g);
-    let module = entry::make_module(&g, krate);
+    let rule_type = entry::make_rule_type(&g, krate);
     let errors = analysis.errors.as_ref().map(syn::Error::to_compile_error);
     quote! {
         #errors
         #primal
-        #module
+        #rule_type
     }
 }

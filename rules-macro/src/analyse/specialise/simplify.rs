@@ -1,6 +1,7 @@
 //! Expressions where a value is computed: sums and differences with zero terms drop those
 //! terms, and `#[pass_zero]` statements get the value `Zero` in place of zero names.
 
+use syn::visit::{self, Visit};
 use syn::visit_mut::{self, VisitMut};
 use syn::{BinOp, Expr, UnOp};
 
@@ -47,10 +48,19 @@ impl State<'_> {
                 let l = self.simplify(&b.left)?;
                 let r = self.simplify(&b.right)?;
                 let sub = matches!(b.op, BinOp::Sub(_));
+                // A zero term added to a constant: not linear, unless the constant is a zero
+                // accumulator; and a "zero" term that reads a size is not zero at all.
                 if let (Val::Zero(z), Val::Live(c, 0)) | (Val::Live(c, 0), Val::Zero(z)) = (&l, &r)
                 {
                     if !self.is_zero_valued(c) {
                         return Err(self.blocked(e, *z, Reason::ConstantPlusZero));
+                    }
+                }
+                for (side, val) in [(&b.left, &l), (&b.right, &r)] {
+                    if let Val::Zero(z) = val {
+                        if self.reads_size_of_zero(side) {
+                            return Err(self.blocked(e, *z, Reason::ConstantPlusZero));
+                        }
                     }
                 }
                 if let Val::Zero(z) = &l {
@@ -91,6 +101,34 @@ impl State<'_> {
                 }
             }
         }
+    }
+
+    /// Whether `e` reads a size (`len()`, `shape()`, `dim()`, ..) of a value that is zero here:
+    /// such a term depends on the value's shape, not linearly on it, so it is not zero.
+    fn reads_size_of_zero(&self, e: &Expr) -> bool {
+        struct Sizes<'s, 'a> {
+            st: &'s State<'a>,
+            found: bool,
+        }
+        impl<'ast> Visit<'ast> for Sizes<'_, '_> {
+            fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+                const SIZE_METHODS: &[&str] = &[
+                    "len", "len_of", "is_empty", "shape", "dim", "raw_dim", "ndim", "nrows",
+                    "ncols", "strides",
+                ];
+                if SIZE_METHODS.contains(&m.method.to_string().as_str()) {
+                    let d = self.st.deps_of(&m.receiver);
+                    self.found |= d & self.st.zero != 0;
+                }
+                visit::visit_expr_method_call(self, m);
+            }
+        }
+        let mut v = Sizes {
+            st: self,
+            found: false,
+        };
+        v.visit_expr(e);
+        v.found
     }
 
     /// `e` with every zero name replaced by `Zero` (for `#[pass_zero]`), `&name` included; names
