@@ -33,3 +33,86 @@ fn a_rule_inside_a_test_function_sees_local_uses_and_helpers() {
         &Config::default(),
     );
 }
+
+mod borrowed {
+    use ndarray::{Array1, ArrayView1, array};
+    use rules_core::{NoTangent, Pullback, rrule};
+
+    /// Gathers `x[idx[i]]`; the pullback keeps the borrowed indices, with no lifetime named.
+    #[rrule]
+    pub fn gather(x: Array1<f64>, idx: &[usize]) -> Array1<f64> {
+        let n = x.len();
+        let y = idx.iter().map(|&i| x[i]).collect::<Array1<f64>>();
+        (y, move |dy: Array1<f64>| -> (Array1<f64>, NoTangent) {
+            let mut dx = Array1::zeros(n);
+            for (d, &i) in dy.iter().zip(idx) {
+                dx[i] += d;
+            }
+            (dx, NoTangent)
+        })
+    }
+
+    /// `Σ w ∘ x` for a borrowed view with an elided lifetime that the pullback keeps.
+    #[rrule]
+    pub fn weighted_sum(x: ArrayView1<'_, f64>, w: Array1<f64>) -> f64 {
+        let total = x.dot(&w);
+        (total, move |dt: f64| -> (Array1<f64>, Array1<f64>) {
+            (&w * dt, &x * dt)
+        })
+    }
+
+    #[test]
+    fn borrowed_inputs_with_elided_lifetimes_can_be_captured() {
+        let x = array![1.0, 2.0, 3.0];
+        let idx = vec![2, 0, 2];
+        let (y, pb) = gather::rrule(x.clone(), &idx);
+        assert_eq!(y, array![3.0, 1.0, 3.0]);
+        assert_eq!(
+            pb.pullback(array![1.0, 10.0, 100.0]).0,
+            array![10.0, 0.0, 101.0]
+        );
+        let w = array![0.5, -1.0, 2.0];
+        let (t, pb) = weighted_sum::rrule(x.view(), w.clone());
+        assert_eq!(t, 4.5);
+        assert_eq!(pb.pullback(2.0), (&w * 2.0, &x * 2.0));
+    }
+}
+
+mod generic_scalar {
+    use ndarray::{Array1, array};
+    use rules_core::testing::{Config, check_rrule};
+    use rules_core::{MaybeZero, Pullback, Scalar, Zero, rrule};
+
+    /// Σ x², generic over the float type, with a bare `T` output.
+    #[rrule]
+    pub fn sum_sq<T: Scalar>(x: Array1<T>) -> T {
+        let s = x.iter().fold(T::zero(), |a, &v| a + v * v);
+        (s, move |ds: T| -> Array1<T> { x.mapv(|v| (v + v) * ds) })
+    }
+
+    #[test]
+    fn a_generic_scalar_rule_works_at_f32_and_f64() {
+        let x = array![1.0, -2.0, 0.5];
+        check_rrule(
+            |(x,)| sum_sq(x.clone()),
+            |(x,)| sum_sq::rrule(x.clone()),
+            &(x.clone(),),
+            &Config::default(),
+        );
+        let x32 = x.mapv(|v| v as f32);
+        check_rrule(
+            |(x,)| sum_sq(x.clone()),
+            |(x,)| sum_sq::rrule(x.clone()),
+            &(x32.clone(),),
+            &Config::default(),
+        );
+        let (s, pb) = sum_sq::rrule(x32);
+        assert_eq!(s, 5.25f32);
+        assert_eq!(pb.pullback(Zero), Zero);
+        assert_eq!(pb.pullback(MaybeZero::<f32>::Zero), MaybeZero::Zero);
+        assert_eq!(
+            pb.pullback(MaybeZero::Value(1.0f32)),
+            MaybeZero::Value(array![2.0f32, -4.0, 1.0])
+        );
+    }
+}

@@ -315,7 +315,9 @@ fn closure(
                 let name = ident
                     .as_ref()
                     .map_or_else(|| "_".to_owned(), ToString::to_string);
-                check_not_generic_param(cx, &pt.ty, sig);
+                if outputs.len() > 1 {
+                    check_not_generic_param(cx, &pt.ty, sig);
+                }
                 cotangents.push(Cotangent {
                     ident,
                     name,
@@ -438,8 +440,10 @@ fn closure(
     })
 }
 
-/// A cotangent declared as a bare type parameter `T` would make the impls for `T` and `Zero`
-/// overlap; say so at the type rather than let rustc report a conflict in generated code.
+/// In a rule with several outputs, a cotangent declared as a bare type parameter `T` would make
+/// the impls for `T` and `Zero` overlap; say so at the type rather than let rustc report a
+/// conflict in generated code. (With one output, the pattern is picked through
+/// `rules_core::Scalar`, see `expand`.)
 fn check_not_generic_param(cx: &mut Ctxt, ty: &Type, sig: &syn::Signature) {
     let Type::Path(p) = ty else { return };
     let Some(id) = p.path.get_ident() else { return };
@@ -451,7 +455,7 @@ fn check_not_generic_param(cx: &mut Ctxt, ty: &Type, sig: &syn::Signature) {
     if is_param {
         cx.error(
             ty,
-            format!("a cotangent type cannot be the bare type parameter `{id}`: the generated `Pullback<{id}>` and `Pullback<Zero>` would overlap. Use a concrete type (`f64`) or a container (`Array1<{id}>`)"),
+            format!("in a rule with several outputs, a cotangent type cannot be the bare type parameter `{id}`: the generated `Pullback<({id}, ..)>` and `Pullback<(Zero, ..)>` would overlap. Use a concrete type (`f64`) or a container (`Array0<{id}>`); a rule with one output may return a bare `{id}: Scalar`"),
         );
     }
 }

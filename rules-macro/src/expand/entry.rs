@@ -11,7 +11,7 @@ use quote::{ToTokens, quote};
 use syn::{GenericArgument, Path, PathArguments, Type};
 
 use super::pullback::{self, Shape};
-use super::{Allow, Gen, docs, generated_allows};
+use super::{Allow, Gen, docs, generated_allows, lifetimes};
 use crate::syntax;
 
 /// `struct f {}` and `const _: () = { use krate::__private as __rt; .. impl f { fn rrule(..) } };`.
@@ -70,10 +70,11 @@ fn make_rrule(g: &Gen<'_>) -> TokenStream {
         quote!(#rt::Pullback<#c, Output = #o>)
     });
     let (rt_c, rt_o, dense) = (g.runtime_ct_ty(), g.runtime_out_ty(), g.dense_ty());
-    // Precise capturing: the pullback may borrow the named generics, never an elided lifetime, so
-    // `svd::rrule(temporary.view())` outlives the temporary. A pullback that keeps a borrow of an
-    // input must name that lifetime (`fn f<'a>(x: ArrayView1<'a, f64>)`).
-    let generics = &rule.sig.generics;
+    // Precise capturing: the pullback may borrow the named generics and the elided lifetimes of
+    // the parameters it captures, nothing else, so `svd::rrule(temporary.view())` outlives the
+    // temporary.
+    let (sig, _) = lifetimes::name_captured_elided(&rule.sig, &g.analysis.captures);
+    let generics = &sig.generics;
     let lifetimes = generics.lifetimes().map(|l| &l.lifetime);
     let types = generics.type_params().map(|t| &t.ident);
     let consts = generics.const_params().map(|c| &c.ident);
@@ -91,8 +92,14 @@ fn make_rrule(g: &Gen<'_>) -> TokenStream {
         ),
         None => (pair_ty, quote!((__value, __pb))),
     };
-    let (impl_generics, _, where_clause) = generics.split_for_impl();
-    let inputs = &rule.sig.inputs;
+    let (impl_generics, _, _) = generics.split_for_impl();
+    let user_where = generics
+        .where_clause
+        .iter()
+        .flat_map(|w| w.predicates.iter());
+    let scalar = g.scalar_bound();
+    let where_clause = quote!(where #(#user_where,)* #scalar);
+    let inputs = &sig.inputs;
     let forward = &g.analysis.forward;
     let value = &rule.value;
     let caps = g

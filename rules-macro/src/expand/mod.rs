@@ -17,6 +17,7 @@
 mod docs;
 mod entry;
 mod fallback;
+mod lifetimes;
 mod primal;
 mod pullback;
 
@@ -89,9 +90,35 @@ struct Gen<'a> {
     /// Declared input-cotangent types (the closure's return).
     ins: Vec<&'a Type>,
     no_tangent: Vec<bool>,
+    /// `T`, when the rule has one output whose cotangent is the bare type parameter `T`: its
+    /// patterns are then picked through `rules_core::Scalar` in one impl (see `pullback`).
+    scalar: Option<Ident>,
+}
+
+/// `T` if the rule has one output whose cotangent type is its bare type parameter `T`.
+fn scalar_param(rule: &Rule) -> Option<Ident> {
+    let [c] = rule.closure.cotangents.as_slice() else {
+        return None;
+    };
+    let Type::Path(p) = &c.ty else { return None };
+    let id = p.path.get_ident()?;
+    rule.sig
+        .generics
+        .type_params()
+        .any(|t| t.ident == *id)
+        .then(|| id.clone())
 }
 
 impl Gen<'_> {
+    /// The bound every generated item adds for a bare scalar cotangent: `T: Scalar,`.
+    fn scalar_bound(&self) -> TokenStream {
+        let rt = &self.rt;
+        match &self.scalar {
+            Some(t) => quote!(#t: #rt::Scalar,),
+            None => TokenStream::new(),
+        }
+    }
+
     fn zero(&self) -> TokenStream {
         let rt = &self.rt;
         quote!(#rt::Zero)
@@ -202,6 +229,7 @@ pub(crate) fn expand(args: &Args, rule: &Rule, analysis: Analysis) -> TokenStrea
             .iter()
             .map(is_no_tangent)
             .collect(),
+        scalar: scalar_param(rule),
     };
     let primal = primal::make_primal(&g);
     let rule_type = entry::make_rule_type(&g, krate);

@@ -32,7 +32,8 @@ impl Shape {
             .where_clause
             .iter()
             .flat_map(|w| w.predicates.iter());
-        let user_where = quote!(#(#user_where,)*);
+        let scalar = g.scalar_bound();
+        let user_where = quote!(#(#user_where,)* #scalar);
         let lifetimes: Vec<_> = generics.lifetimes().map(|l| &l.lifetime).collect();
         let types: Vec<_> = generics.type_params().map(|t| &t.ident).collect();
         let consts: Vec<_> = generics.const_params().map(|c| &c.ident).collect();
@@ -143,6 +144,9 @@ pub(super) fn body(g: &Gen<'_>, p: &Pattern) -> Block {
 
 /// `impl Pullback<C> for __Pullback<..>`, one per pattern: a call of that pattern's closure.
 pub(super) fn make_static_impls(g: &Gen<'_>, shape: &Shape) -> TokenStream {
+    if let Some(t) = &g.scalar {
+        return make_scalar_impl(g, shape, t);
+    }
     let rt = &g.rt;
     let k = g.cts.len();
     let Shape {
@@ -235,8 +239,46 @@ fn runtime_call(g: &Gen<'_>, p: &Pattern) -> TokenStream {
     })
 }
 
-/// `impl Pullback<(MaybeZero<DY>, ..)>`: one `match` over the same closures.
-pub(super) fn make_runtime_impl(g: &Gen<'_>, shape: &Shape) -> TokenStream {
+/// For one output whose cotangent is a bare `T: Scalar`: one impl for every `S: ScalarSlot<T>`
+/// (`T`, `Zero`, `MaybeZero<T>`), which picks the dense body, the all-`Zero` body or the runtime
+/// dispatch. Separate impls for `T` and `Zero` would overlap in the user's crate.
+fn make_scalar_impl(g: &Gen<'_>, shape: &Shape, t: &Ident) -> TokenStream {
+    let rt = &g.rt;
+    let [dense, zero] = g.analysis.patterns.as_slice() else {
+        return TokenStream::new();
+    };
+    let (d_out, z_out, r_out) = (g.out_ty(dense), g.out_ty(zero), g.runtime_out_ty());
+    let (_, d_field) = Gen::closure_names(dense);
+    let (_, z_field) = Gen::closure_names(zero);
+    let runtime = runtime_match(g);
+    let Shape {
+        impl_params,
+        user_where,
+        self_ty,
+        bounds,
+        ..
+    } = shape;
+    quote! {
+        impl<#impl_params, __S: #rt::ScalarSlot<#t>> #rt::Pullback<__S> for #self_ty
+        where #user_where #(#bounds,)*
+        {
+            type Output = <__S as #rt::ScalarSlot<#t>>::Pick<#d_out, #z_out, #r_out>;
+            #[inline]
+            fn pullback(&self, cotangent: __S) -> Self::Output {
+                #rt::ScalarSlot::<#t>::pick(
+                    cotangent,
+                    |__c| (self.#d_field)(&self.caps, __c),
+                    |__c| (self.#z_field)(&self.caps, __c),
+                    |cotangent| #runtime,
+                )
+            }
+        }
+    }
+}
+
+/// The runtime pattern's body: `match cotangent { .. }` over the `MaybeZero` cotangents, each arm
+/// calling its pattern's closure.
+fn runtime_match(g: &Gen<'_>) -> TokenStream {
     let rt = &g.rt;
     let vars = cotangent_vars(g.cts.len());
     let arms = g.analysis.patterns.iter().map(|p| {
@@ -253,6 +295,21 @@ pub(super) fn make_runtime_impl(g: &Gen<'_>, shape: &Shape) -> TokenStream {
         let body = runtime_call(g, p);
         quote!(#pat => #body)
     });
+    quote! {
+        match cotangent {
+            #(#arms,)*
+        }
+    }
+}
+
+/// `impl Pullback<(MaybeZero<DY>, ..)>`: one `match` over the same closures. (Part of the one
+/// impl of a bare scalar cotangent.)
+pub(super) fn make_runtime_impl(g: &Gen<'_>, shape: &Shape) -> TokenStream {
+    if g.scalar.is_some() {
+        return TokenStream::new();
+    }
+    let rt = &g.rt;
+    let runtime = runtime_match(g);
     let (c, o) = (g.runtime_ct_ty(), g.runtime_out_ty());
     let Shape {
         impl_params,
@@ -267,9 +324,7 @@ pub(super) fn make_runtime_impl(g: &Gen<'_>, shape: &Shape) -> TokenStream {
         {
             type Output = #o;
             fn pullback(&self, cotangent: #c) -> #o {
-                match cotangent {
-                    #(#arms,)*
-                }
+                #runtime
             }
         }
     }

@@ -1,0 +1,112 @@
+//! Generic scalars: the sealed [`Scalar`] trait (`f32`, `f64`), and the dispatch that lets a rule
+//! whose output cotangent is a bare type parameter (`fn sum_sq<T: Scalar>(x: Array1<T>) -> T`)
+//! have the patterns `T`, `Zero` and `MaybeZero<T>`.
+//!
+//! In the user's crate the impls `Pullback<T>` and `Pullback<Zero>` would overlap: rustc cannot
+//! rule out that `Zero` implements `T`'s bounds one day. Here both [`Zero`] and [`Scalar`] are
+//! local and `Scalar` is sealed, so [`ScalarSlot`]'s three impls do not overlap, and `#[rrule]`
+//! writes one `Pullback<S>` impl for every `S: ScalarSlot<T>` that picks the pattern's body.
+
+use crate::{MaybeZero, Zero};
+
+/// The scalar types a generic rule can be instantiated at: `f64` and `f32`. Sealed.
+///
+/// A rule with a bare generic scalar output declares `T: Scalar` (or any bound that implies it);
+/// [`num_traits::Float`] comes with it.
+///
+/// ```
+/// use ndarray::{array, Array1};
+/// use rules_core::{rrule, Pullback, Scalar, Zero};
+///
+/// /// Σ x², for f32 and f64.
+/// #[rrule]
+/// pub fn sum_sq<T: Scalar>(x: Array1<T>) -> T {
+///     let s = x.iter().fold(T::zero(), |a, &v| a + v * v);
+///     (s, move |ds: T| -> Array1<T> { x.mapv(|v| (v + v) * ds) })
+/// }
+///
+/// fn main() {
+///     let (s, pb) = sum_sq::rrule(array![1.0f32, 2.0]);
+///     assert_eq!(s, 5.0);
+///     assert_eq!(pb.pullback(1.0f32), array![2.0f32, 4.0]);
+///     assert_eq!(pb.pullback(Zero), Zero);
+///     let (_, pb) = sum_sq::rrule(array![3.0f64]);
+///     assert_eq!(pb.pullback(0.5f64), array![3.0f64]);
+/// }
+/// ```
+pub trait Scalar:
+    num_traits::Float
+    + ndarray::ScalarOperand
+    + ndarray::LinalgScalar
+    + core::fmt::Debug
+    + core::fmt::Display
+    + Default
+    + Send
+    + Sync
+    + sealed::Sealed
+    + 'static
+{
+}
+
+impl Scalar for f64 {}
+impl Scalar for f32 {}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for f64 {}
+    impl Sealed for f32 {}
+}
+
+/// A cotangent for a bare scalar slot of type `T`: `T` itself, [`Zero`], or [`MaybeZero<T>`].
+/// Used by the code `#[rrule]` generates; not meant to be implemented or called by hand.
+#[doc(hidden)]
+pub trait ScalarSlot<T: Scalar> {
+    /// `D` for `T`, `Z` for `Zero`, `R` for `MaybeZero<T>`.
+    type Pick<D, Z, R>;
+    /// Runs the function for this slot's kind.
+    fn pick<D, Z, R>(
+        self,
+        dense: impl FnOnce(T) -> D,
+        zero: impl FnOnce(Zero) -> Z,
+        runtime: impl FnOnce(MaybeZero<T>) -> R,
+    ) -> Self::Pick<D, Z, R>;
+}
+
+impl<T: Scalar> ScalarSlot<T> for T {
+    type Pick<D, Z, R> = D;
+    #[inline]
+    fn pick<D, Z, R>(
+        self,
+        dense: impl FnOnce(T) -> D,
+        _: impl FnOnce(Zero) -> Z,
+        _: impl FnOnce(MaybeZero<T>) -> R,
+    ) -> D {
+        dense(self)
+    }
+}
+
+impl<T: Scalar> ScalarSlot<T> for Zero {
+    type Pick<D, Z, R> = Z;
+    #[inline]
+    fn pick<D, Z, R>(
+        self,
+        _: impl FnOnce(T) -> D,
+        zero: impl FnOnce(Zero) -> Z,
+        _: impl FnOnce(MaybeZero<T>) -> R,
+    ) -> Z {
+        zero(self)
+    }
+}
+
+impl<T: Scalar> ScalarSlot<T> for MaybeZero<T> {
+    type Pick<D, Z, R> = R;
+    #[inline]
+    fn pick<D, Z, R>(
+        self,
+        _: impl FnOnce(T) -> D,
+        _: impl FnOnce(Zero) -> Z,
+        runtime: impl FnOnce(MaybeZero<T>) -> R,
+    ) -> R {
+        runtime(self)
+    }
+}
