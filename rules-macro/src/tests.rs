@@ -258,7 +258,7 @@ fn arbitrary_tokens_never_panic() {
         "fn f(x: f64) -> f64 { (x, |dy| dy) }",
         "fn f(x: f64) -> () { ((), |dy: ()| -> f64 { 0.0 }) }",
         "fn f() -> f64 { (1.0, |dy: f64| -> () { () }) }",
-        "pub fn f<T>(x: T) -> Vec<T> { (vec![], |dy: T| -> T { dy }) }",
+        "pub fn f<T>(x: T) -> (Vec<T>, T) { ((vec![], x), |dy: T, dz: T| -> T { dy }) }",
         "fn f(x: f64) -> Result<f64, E> { (x, |dy: f64| -> f64 { dy }) }",
         "impl S { fn f(&self) {} }",
         "fn f(x: f64) -> (f64, f64, f64, f64, f64, f64, f64) { ((x,x,x,x,x,x,x), |a: f64, b: f64, c: f64, d: f64, e: f64, f: f64, g: f64| -> f64 { a }) }",
