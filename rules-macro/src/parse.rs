@@ -16,6 +16,9 @@ use crate::model::{Args, BodyStmt, Closure, Cotangent, ForwardStmt, Input, Rule,
 /// The most output cotangents a rule may have: `2^6 = 64` specialised pullbacks.
 pub(crate) const MAX_OUTPUTS: usize = 6;
 
+/// The most inputs a rule may have: one bit each in the engine's sets of results.
+pub(crate) const MAX_INPUTS: usize = 63;
+
 /// Parses `#[rrule(...)]`'s arguments.
 pub(crate) fn args(cx: &mut Ctxt, tokens: TokenStream) -> Args {
     let mut args = Args {
@@ -394,6 +397,13 @@ fn closure(
         cx.error(
             &sig.ident,
             "a rule needs at least one input to differentiate with respect to",
+        );
+        return None;
+    }
+    if inputs.len() > MAX_INPUTS {
+        cx.error(
+            &sig.inputs,
+            format!("a rule takes at most {MAX_INPUTS} inputs; group them into fewer (a struct or an array)"),
         );
         return None;
     }

@@ -169,11 +169,15 @@ fn message(b: &Blocked, names: &[String], mask: u64) -> String {
         .filter(|(i, _)| b.zero & (1 << i) != 0)
         .map(|(_, n)| format!("`{n}`"))
         .collect();
+    let with = if zero.is_empty() {
+        String::new()
+    } else {
+        format!(" with {} zero", zero.join(", "))
+    };
     format!(
-        "#[rrule] cannot specialise this statement for the pattern {}: it {} with {} zero, and it cannot tell what the statement computes then. {}",
+        "#[rrule] cannot specialise this statement for the pattern {}: it {}{with}, and it cannot tell what the statement computes then. {}",
         label(names, mask),
         b.reason.what(WORDS),
-        zero.join(", "),
         b.reason.advice(WORDS),
     )
 }

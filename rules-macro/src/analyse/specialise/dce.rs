@@ -19,17 +19,22 @@ pub(super) fn tidy(stmts: Vec<Stmt>, tail: Option<&Expr>) -> Vec<Stmt> {
 
 /// Removes, in one backward pass, the `let`s that bind names nothing after them reads (unless
 /// their initialiser may have effects, see `writes::has_effects`) and the accumulations
-/// (`x += e`, `x -= e`, `x *= e`, `x /= e`, `x.scaled_add(a, e)`) into a local nothing after them
-/// reads that no `let` made an alias and whose terms write nothing.
+/// (`x += e`, `x -= e`, `x *= e`, `x /= e`, `x.scaled_add(a, e)`) whose terms write nothing into
+/// a local nothing after them reads, bound by a plain `let x = ..` to a fresh value (not a
+/// parameter, not a view, not a `ref` binding), so that nothing else can reach its storage.
 pub(crate) fn dead_lets(stmts: Vec<Stmt>, tail: Option<&Expr>) -> Vec<Stmt> {
-    let aliases: BTreeSet<String> = stmts
+    // The locals an accumulation into may be dropped: bound by a plain `let x = fresh value`,
+    // so nothing else can reach their storage.
+    let fresh: BTreeSet<String> = stmts
         .iter()
         .filter_map(|s| match s {
             Stmt::Local(l) => l.init.as_ref().map(|i| (l, i)),
             _ => None,
         })
-        .filter(|(_, i)| writes::creates_alias(&i.expr))
-        .flat_map(|(l, _)| syntax::pat_names(&l.pat))
+        .filter(|(l, i)| {
+            i.diverge.is_none() && writes::is_fresh(&i.expr) && plain_binding(&l.pat).is_some()
+        })
+        .filter_map(|(l, _)| plain_binding(&l.pat))
         .collect();
     let mut needed: BTreeSet<String> = tail.map(syntax::referenced).unwrap_or_default();
     let mut out = Vec::with_capacity(stmts.len());
@@ -52,7 +57,7 @@ pub(crate) fn dead_lets(stmts: Vec<Stmt>, tail: Option<&Expr>) -> Vec<Stmt> {
             }
             Stmt::Expr(e, _) => {
                 if let Some(target) = accumulation_target(e) {
-                    if !needed.contains(&target) && !aliases.contains(&target) {
+                    if !needed.contains(&target) && fresh.contains(&target) {
                         continue;
                     }
                 }
@@ -102,8 +107,16 @@ fn drop_needless_mut(mut stmts: Vec<Stmt>, tail: Option<&Expr>) -> Vec<Stmt> {
             name: &name,
             found: false,
         };
-        stmts[i + 1..].iter().for_each(|s| uses.visit_stmt(s));
-        tail.iter().for_each(|t| uses.visit_expr(t));
+        for s in &stmts[i + 1..] {
+            uses.visit_stmt(s);
+            // `if let Some(ref mut v) = x`, `let ref mut r = x`: a mutable borrow by pattern.
+            uses.found |= writes::contains_ref_mut(s) && syntax::referenced(s).contains(&name);
+        }
+        if let Some(t) = tail {
+            uses.visit_expr(t);
+            let t = Stmt::Expr(t.clone(), None);
+            uses.found |= writes::contains_ref_mut(&t) && syntax::referenced(&t).contains(&name);
+        }
         if uses.found {
             continue;
         }
@@ -112,6 +125,15 @@ fn drop_needless_mut(mut stmts: Vec<Stmt>, tail: Option<&Expr>) -> Vec<Stmt> {
         }
     }
     stmts
+}
+
+/// `x` of `let x` or `let mut x` (typed or not), not `ref`.
+fn plain_binding(pat: &Pat) -> Option<String> {
+    match pat {
+        Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => Some(p.ident.to_string()),
+        Pat::Type(t) => plain_binding(&t.pat),
+        _ => None,
+    }
 }
 
 /// `x` of `let mut x` (typed or not).

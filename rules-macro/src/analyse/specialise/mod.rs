@@ -21,10 +21,14 @@
 //!   are zero (`accumulate`);
 //! * a statement whose linear inputs are all zero is dropped, provided it writes nothing: a write
 //!   into a local that is not zero (through a method outside a short read-only list, a `&mut`
-//!   borrow, an alias made by `let r = &mut x` or a closure, or a macro) or into a value that is
-//!   zero (other than by `+=`/`-=`) is rejected instead (`writes`);
+//!   borrow, an alias made by `let r = &mut x`, `ref mut` or a closure, or a macro) or into a
+//!   value that is zero (other than by `+=`/`-=`) is rejected instead (`writes`). The exception
+//!   is a local filled with zeros (`Array1::zeros(n)`, `0.0`, or a linear expression of such
+//!   locals) that no kept statement has written since: a call or assignment whose every
+//!   cotangent-dependent operand is zero writes zeros into it, and is dropped;
 //! * a statement that may leave the closure early and depends on a zero input is rejected, as is
-//!   a zero term added to a term that depends on no linear input (a size read from a cotangent);
+//!   a zero term added to a term that depends on no linear input unless that term is zero-filled,
+//!   and a "zero" term that reads a size of a zero input (`dy.len()`), which is not zero;
 //! * each zero result in the tail becomes the value `Zero`, each unwanted one `Skip`;
 //! * finally `let`s and accumulations into locals that nothing kept reads are removed, `mut` that
 //!   nothing mutates any more is dropped, and so are the `let x = x;` rebinds that simplifying
@@ -88,7 +92,8 @@ pub(crate) enum Fate {
     Computed,
     /// Statically zero: the value `Zero`.
     Zero,
-    /// Not wanted: the value `Skip`, and nothing that only fed it runs.
+    /// Not wanted: the value `Skip`. When the tail is a tuple literal, nothing that only fed it
+    /// runs; a tail computed as a whole is still computed, and the wanted elements taken out.
     Skipped,
 }
 
@@ -154,13 +159,20 @@ struct State<'a> {
     rt: &'a Path,
 }
 
-/// Whether `e` is a literal zero or zeros of a shape: `0`, `0.0`, `T::zero()`, `zeros(..)` under
-/// any path (`Array1::zeros(n)`, `Array2::<f64>::zeros((m, n))`), `zeros_like(..)`, or
-/// `from_elem(shape, 0.0)`.
+/// `e` without the parentheses around it.
+fn unparen(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => unparen(&p.expr),
+        other => other,
+    }
+}
+
+/// Whether `e` is a float zero or zeros of a shape: `0.0`, `T::zero()`, `zeros(..)` under any
+/// path (`Array1::zeros(n)`, `Array2::<f64>::zeros((m, n))`), `zeros_like(..)`, or
+/// `from_elem(shape, 0.0)`. Not an integer `0`: that is an index or a count, not an accumulator.
 fn is_zero_fill(e: &Expr) -> bool {
     let zero_lit = |e: &Expr| match e {
         Expr::Lit(l) => match &l.lit {
-            syn::Lit::Int(i) => i.base10_digits() == "0",
             syn::Lit::Float(f) => f.base10_digits().parse::<f64>().is_ok_and(|v| v == 0.0),
             _ => false,
         },
@@ -274,17 +286,18 @@ impl State<'_> {
                 BinOp::Div(_) => self.is_zero_valued(&b.left) && primal(&b.right),
                 _ => false,
             },
-            Expr::MethodCall(m) if LINEAR_METHODS.contains(&m.method.to_string().as_str()) => {
-                match m.args.iter().position(|a| !primal(a)) {
-                    // `dx.dot(&x)`: linear in the receiver.
-                    None => self.is_zero_valued(&m.receiver),
-                    // `x.dot(&dx)`: linear in the one argument that is not primal.
-                    Some(i) => {
-                        primal(&m.receiver)
-                            && m.args.iter().filter(|a| !primal(a)).count() == 1
-                            && self.is_zero_valued(&m.args[i])
-                    }
-                }
+            // `dx.dot(&x)`, `dx.t()`, `dx.sum_axis(Axis(0))`: linear in the receiver, the
+            // arguments primal.
+            Expr::MethodCall(m)
+                if LINEAR_METHODS.contains(&m.method.to_string().as_str())
+                    && m.args.iter().all(primal)
+                    && self.is_zero_valued(&m.receiver) =>
+            {
+                true
+            }
+            // `x.dot(&dx)`: linear in its one argument.
+            Expr::MethodCall(m) if m.method == "dot" && m.args.len() == 1 => {
+                primal(&m.receiver) && self.is_zero_valued(&m.args[0])
             }
             _ => false,
         }
@@ -359,7 +372,7 @@ impl State<'_> {
         };
         // What the initialiser writes, and what the new names alias.
         self.effects(&expr, d_all, matches!(val, Val::Live(..)))?;
-        if writes::creates_alias(&expr) {
+        if writes::creates_alias(&expr) || writes::binds_ref_mut(&local.pat) {
             let refs: BTreeSet<String> = syntax::referenced(&*expr)
                 .into_iter()
                 .filter(|r| self.deps.contains_key(r))
@@ -475,13 +488,18 @@ impl State<'_> {
         wanted: u64,
     ) -> Result<(Option<Expr>, Vec<Fate>), Blocked> {
         let want = |j: usize| wanted & (1 << j) != 0;
+        let tail = unparen(tail);
         if n > 1 {
             if let Expr::Tuple(t) = tail {
                 let mut t = t.clone();
                 let mut fates = Vec::with_capacity(n);
                 for (j, el) in t.elems.iter_mut().enumerate() {
                     if !want(j) {
-                        self.droppable(el, 0)?;
+                        let d = self.deps_of(&*el);
+                        if syntax::leaves_early(&*el) {
+                            return Err(self.blocked(&*el, d, Reason::EarlyExit));
+                        }
+                        self.droppable(el, d)?;
                         *el = self.skip_expr();
                         fates.push(Fate::Skipped);
                         continue;

@@ -122,6 +122,24 @@ fn undecidable_statements_are_rejected_with_their_reason() {
     };
     let lost = |t: &str| Reason::LostWrite(t.to_owned());
     let cases = [
+        // A non-linear write into a zero-filled accumulator, made linear again later.
+        (
+            "affine-assign",
+            "let mut g = Array1::<f64>::zeros(3); g.assign(&(&x + &dy)); g -= &x; g + &dz",
+            Reason::ConstantPlusZero,
+        ),
+        // A zero-filled local read at an index that is an integer zero, then overwritten.
+        (
+            "index-zero",
+            "let i = 0; let mut g = x.slice(s![i..]).to_owned(); g.assign(&dy); g + &dz",
+            lost("g"),
+        ),
+        // A write through an iterator adaptor that hands out the receiver's elements.
+        (
+            "adaptor",
+            "let mut g = x.clone(); copy_into(&mut g.iter_mut().map(|v| v), &dy); g + &dz",
+            lost("g"),
+        ),
         // A size read from a cotangent, then used as a number.
         (
             "size",
@@ -253,7 +271,7 @@ fn zero_filled_accumulators_are_not_constants() {
     for write in [
         "dx.slice_mut(s![..2]).fill(dy);",
         "let _ = add_into(&mut dx, dy);",
-        "for (i, v) in [dy].iter().enumerate() { dx[i] = *v; }",
+        "dx[0] = dy * 3.0;",
     ] {
         let r = rule(&format!(
             "fn head(x: Array1<f64>) -> (f64, f64) {{ ((x.sum(), 1.0), move |dy: f64, dt: f64| -> Array1<f64> {{ \
@@ -359,6 +377,32 @@ fn methods_write_their_receiver_not_a_fresh_value() {
         "fn f(x: Array1<f64>) -> Array1<f64> { (x.clone(), move |dy: Array1<f64>| -> Array1<f64> { let mut g = x.to_owned(); g.slice_mut(s![..1]).assign(&dy); g }) }",
     );
     assert_eq!(rejection(&view), Some(Reason::LostWrite("g".to_owned())));
+}
+
+/// What only a view or a `ref mut` binding reaches is never dropped as dead, and `mut` stays where
+/// a pattern borrows mutably.
+#[test]
+fn writes_through_views_and_ref_bindings_are_kept() {
+    let r = rule(
+        "fn f(x: Array1<f64>) -> (Array1<f64>, Array1<f64>) { let n = 2; ((x.clone(), x.clone()), move |dy: Array1<f64>, dz: Array1<f64>| -> Array1<f64> { \
+         let mut dx = Array1::<f64>::zeros(n + n); let v = dx.view_mut(); let (mut top, mut bottom) = v.split_at(Axis(0), n); \
+         top += &dy; bottom += &dz; dx }) }",
+    );
+    let dense = kept(&r, 0);
+    assert!(
+        dense.contains("top += & dy") && dense.contains("bottom += & dz"),
+        "{dense}"
+    );
+    let r = rule(
+        "fn f(x: Array1<f64>) -> Array1<f64> { (x.clone(), move |dy: Array1<f64>| -> Array1<f64> { \
+         let mut opt = Some(dy.to_owned()); if let Some(ref mut v) = opt { v.mapv_inplace(|e| e * 2.0); } opt.unwrap() }) }",
+    );
+    assert!(kept(&r, 0).contains("let mut opt"), "{}", kept(&r, 0));
+    // A tail in parentheses is still a tuple of results.
+    let r = rule(
+        "fn f(x: f64, y: f64) -> (f64, f64) { ((x, y), move |a: f64, b: f64| -> (f64, f64) { ((a * 2.0, b)) }) }",
+    );
+    assert_eq!(rejection(&r), None);
 }
 
 #[test]

@@ -24,16 +24,13 @@ const FRESH_VALUE_METHODS: &[&str] = &[
     "nrows",
     "ncols",
     "to_owned",
-    "clone",
     "dot",
     "sum",
     "sum_axis",
     "mean",
     "mean_axis",
     "product",
-    "fold",
     "mapv",
-    "map",
     "abs",
     "sqrt",
     "exp",
@@ -42,8 +39,6 @@ const FRESH_VALUE_METHODS: &[&str] = &[
     "powf",
     "signum",
     "recip",
-    "max",
-    "min",
     "norm",
     "to_vec",
     "any",
@@ -55,9 +50,15 @@ const FRESH_VALUE_METHODS: &[&str] = &[
     "pushforward",
 ];
 
-/// Read-only methods that return a view, an iterator or a reference into the receiver (or take
-/// it by value): calling one does not write the receiver.
+/// Read-only methods that return, or may return, a view, an iterator, a reference or a handle
+/// into the receiver (or take it by value): calling one does not write the receiver, but what it
+/// returns may.
 const VIEW_METHODS: &[&str] = &[
+    "clone",
+    "map",
+    "min",
+    "max",
+    "fold",
     "strides",
     "t",
     "view",
@@ -292,9 +293,9 @@ impl State<'_> {
                 Some(&td) if self.is_zero(td) => {
                     return Err(self.blocked(e, td, Reason::WriteIntoZero));
                 }
-                // A zero-filled accumulator still holds zeros after a write of terms that are
-                // zero here (the body is linear in them): nothing is lost by dropping it.
-                _ if !kept && self.zero_filled.contains(&t) && self.is_zero(d) => {}
+                // A zero-filled accumulator still holds zeros after a write of values that are
+                // zero here: nothing is lost by dropping it.
+                _ if !kept && self.zero_filled.contains(&t) && self.writes_only_zeros(e)? => {}
                 // Dropping a statement that writes would lose the write.
                 _ if !kept => return Err(self.blocked(e, d, Reason::LostWrite(t))),
                 Some(_) => {
@@ -310,6 +311,32 @@ impl State<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Whether `e` is a call or an assignment whose every operand that depends on a linear input
+    /// is zero here (`dx.slice_mut(..).fill(dy)`, `add_into(&mut dx, &dy)`, `dx[i] = dy[i]`):
+    /// what it writes is then zero, by linearity. An operand that simplifies to a constant plus
+    /// zero terms (`&x + &dy`) is rejected as such; loops, macros and anything else are `false`.
+    fn writes_only_zeros(&self, e: &Expr) -> Result<bool, Blocked> {
+        let operands: Vec<&Expr> = match e {
+            Expr::MethodCall(m) => m.args.iter().collect(),
+            Expr::Call(c) => c.args.iter().collect(),
+            Expr::Assign(a) => vec![&*a.right],
+            _ => return Ok(false),
+        };
+        for op in operands {
+            if self.deps_of(op) == 0 {
+                // The written place itself (`&mut dx`) or a primal operand.
+                if matches!(op, Expr::Reference(r) if r.mutability.is_some()) {
+                    continue;
+                }
+                return Ok(false);
+            }
+            if !matches!(self.simplify(op)?, super::Val::Zero(_)) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// Before a subexpression is dropped: it must not write anything.
@@ -419,6 +446,58 @@ impl<'ast> Visit<'ast> for MutAccess {
     }
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
         self.found |= syntax::tokens_may_write(m.tokens.clone());
+    }
+}
+
+/// Finds patterns that bind by mutable reference (`ref mut r`).
+#[derive(Default)]
+struct RefMut(bool);
+
+impl<'ast> Visit<'ast> for RefMut {
+    fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+        self.0 |= p.by_ref.is_some() && p.mutability.is_some();
+        visit::visit_pat_ident(self, p);
+    }
+}
+
+/// Whether a pattern binds by mutable reference (`ref mut r`): its names are then aliases of the
+/// place it matches.
+pub(super) fn binds_ref_mut(pat: &syn::Pat) -> bool {
+    let mut v = RefMut::default();
+    v.visit_pat(pat);
+    v.0
+}
+
+/// Whether a statement contains a pattern that binds by mutable reference anywhere.
+pub(super) fn contains_ref_mut(stmt: &Stmt) -> bool {
+    let mut v = RefMut::default();
+    v.visit_stmt(stmt);
+    v.0
+}
+
+/// Whether `e` builds a new value that shares no storage with any local: arithmetic on values,
+/// a method of [`FRESH_VALUE_METHODS`], a constructor (`zeros`, `from_elem`, `ones`, `new`, ..),
+/// a literal or a pure macro. A local bound to one can only be written through its own name.
+pub(super) fn is_fresh(e: &Expr) -> bool {
+    match e {
+        Expr::Lit(_) => true,
+        Expr::Paren(p) => is_fresh(&p.expr),
+        Expr::Binary(b) => matches!(
+            b.op,
+            BinOp::Add(_) | BinOp::Sub(_) | BinOp::Mul(_) | BinOp::Div(_)
+        ),
+        Expr::Unary(u) => matches!(u.op, UnOp::Neg(_)),
+        Expr::MethodCall(m) => FRESH_VALUE_METHODS.contains(&m.method.to_string().as_str()),
+        Expr::Call(c) => {
+            matches!(&*c.func, Expr::Path(p) if p.path.segments.last().is_some_and(|s| {
+                matches!(
+                    s.ident.to_string().as_str(),
+                    "zeros" | "ones" | "from_elem" | "zeros_like" | "from_vec" | "from_shape_vec" | "from_diag" | "eye" | "new" | "default" | "owned"
+                )
+            }))
+        }
+        Expr::Macro(m) => is_pure_macro(&m.mac),
+        _ => false,
     }
 }
 
