@@ -116,3 +116,37 @@ mod generic_scalar {
         );
     }
 }
+
+mod nameable {
+    use ndarray::{Array1, array};
+    use rules_core::testing::{Config, check_rrule};
+    use rules_core::{Pullback, Zero, rrule};
+
+    /// `y = k·x`.
+    #[rrule]
+    pub fn scale(x: Array1<f64>, k: f64) -> Array1<f64> {
+        let y = &x * k;
+        (y, move |dy: Array1<f64>| -> (Array1<f64>, f64) {
+            (&dy * k, dy.dot(&x))
+        })
+    }
+
+    /// A wrapper that forwards to the rule names its pullback with the generated trait.
+    pub fn doubled(x: Array1<f64>) -> (Array1<f64>, impl ScalePullback) {
+        scale::rrule(x, 2.0)
+    }
+
+    #[test]
+    fn a_wrapper_returns_the_named_pullback_with_every_pattern() {
+        let (y, pb) = doubled(array![1.0, 2.0]);
+        assert_eq!(y, array![2.0, 4.0]);
+        assert_eq!(pb.pullback(array![1.0, 1.0]), (array![2.0, 2.0], 3.0));
+        assert_eq!(pb.pullback(Zero), (Zero, Zero));
+        check_rrule(
+            |(x, k)| scale(x.clone(), *k),
+            |(x, _)| doubled(x.clone()),
+            &(array![0.5, -1.0], 2.0),
+            &Config::default(),
+        );
+    }
+}

@@ -4,7 +4,8 @@
 //! * [`svdvals()`]: the singular values, with the pullback `U·diag(s̄)·Vt`.
 //!
 //! Both are declared with `#[rrule]`, so `svd::rrule(a)` and `svdvals::rrule(a)` return the value
-//! with its pullback. The element type is `f64` or `f32` (see [`Real`]).
+//! with its pullback, whose type is named by [`SvdPullback`] and [`SvdvalsPullback`]. The
+//! element type is `f64` or `f32` (see [`Real`]).
 //!
 //! Layout: one folder per rule family (`svd/`), and the helpers every rule shares, named by what
 //! they are: `matmul` (products of views, `U·C·Vᵀ` with a dense or diagonal core), `tolerance`
@@ -17,7 +18,7 @@ mod matmul;
 mod svd_rule;
 mod tolerance;
 
-pub use svd_rule::{svd, svdvals};
+pub use svd_rule::{SvdPullback, SvdvalsPullback, svd, svdvals};
 
 /// The element types the linear-algebra rules accept: `f64` and `f32`.
 ///

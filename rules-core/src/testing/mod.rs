@@ -108,7 +108,9 @@ impl Default for Config {
 /// the kit can perturb owned copies of them even when the rule takes views.
 ///
 /// # Panics
-/// When a check fails; the message names the check, the input or output and the element.
+/// When a check fails; the message names the check, the input or output and the element. The
+/// panic is reported at the caller's line.
+#[track_caller]
 pub fn check_rrule<X, Y, P>(
     primal: impl Fn(&X) -> Y,
     rrule: impl Fn(&X) -> (Y, P),

@@ -233,10 +233,12 @@ pub(crate) fn expand(args: &Args, rule: &Rule, analysis: Analysis) -> TokenStrea
     };
     let primal = primal::make_primal(&g);
     let rule_type = entry::make_rule_type(&g, krate);
+    let pullback_trait = entry::make_pullback_trait(&g, krate);
     let errors = analysis.errors.as_ref().map(syn::Error::to_compile_error);
     quote! {
         #errors
         #primal
         #rule_type
+        #pullback_trait
     }
 }
