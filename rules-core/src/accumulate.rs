@@ -93,6 +93,13 @@ impl<S: RawData, D> Accumulate<ArrayBase<S, D>> for Zero {
     }
 }
 
+impl Accumulate<crate::NoTangent> for crate::NoTangent {
+    type Output = crate::NoTangent;
+    fn accumulate(self, _: crate::NoTangent) -> crate::NoTangent {
+        crate::NoTangent
+    }
+}
+
 impl Accumulate<Zero> for Zero {
     type Output = Zero;
     fn accumulate(self, _: Zero) -> Zero {

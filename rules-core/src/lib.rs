@@ -48,6 +48,7 @@
 extern crate self as rules_core;
 
 mod accumulate;
+mod differentiable;
 pub mod linalg;
 mod pullback;
 mod scalar;
@@ -55,7 +56,10 @@ mod tangent;
 pub mod testing;
 
 pub use accumulate::{Accumulate, accumulate, accumulate_into};
+pub use differentiable::Differentiable;
 pub use pullback::{Patterns, Pullback};
+/// Derives [`Differentiable`](trait@Differentiable) for a struct: see the trait.
+pub use rules_macro::Differentiable;
 /// Declares a differentiation rule: one function whose body computes the value and ends with
 /// `(value, pullback_closure)`.
 ///

@@ -323,6 +323,33 @@ impl<T: Neg<Output = T>> Neg for MaybeZero<T> {
     }
 }
 
+/// `NoTangent` is its own sum, difference and negation, so that the tangent of a struct with a
+/// field that is not differentiated (but not marked `#[no_tangent]`) still adds up.
+impl Add for NoTangent {
+    type Output = NoTangent;
+    fn add(self, _: NoTangent) -> NoTangent {
+        NoTangent
+    }
+}
+
+impl Sub for NoTangent {
+    type Output = NoTangent;
+    fn sub(self, _: NoTangent) -> NoTangent {
+        NoTangent
+    }
+}
+
+impl Neg for NoTangent {
+    type Output = NoTangent;
+    fn neg(self) -> NoTangent {
+        NoTangent
+    }
+}
+
+impl AddAssign<&NoTangent> for NoTangent {
+    fn add_assign(&mut self, _: &NoTangent) {}
+}
+
 impl Neg for Zero {
     type Output = Zero;
     fn neg(self) -> Zero {

@@ -1,5 +1,6 @@
-//! The `#[rrule]` attribute. Use it through `rules_core::rrule`, whose documentation describes the
-//! contract; this crate is an implementation detail of `rules-core`.
+//! The `#[rrule]` attribute and `#[derive(Differentiable)]` (in `differentiable.rs`). Use them
+//! through `rules_core`, whose documentation describes the contract; this crate is an
+//! implementation detail of `rules-core`.
 //!
 //! The pipeline, one stage per module, driven by `rrule.rs`:
 //!
@@ -12,6 +13,7 @@
 //! patterns and raw tokens every stage uses.
 
 mod analyse;
+mod differentiable;
 mod errors;
 mod expand;
 mod model;
@@ -23,6 +25,12 @@ mod syntax;
 mod tests;
 
 use proc_macro::TokenStream;
+
+/// Derives `rules_core::Differentiable` for a struct; see that trait.
+#[proc_macro_derive(Differentiable, attributes(no_tangent))]
+pub fn derive_differentiable(input: TokenStream) -> TokenStream {
+    differentiable::derive(input.into()).into()
+}
 
 /// Declares a differentiation rule; see `rules_core::rrule` for the contract.
 #[proc_macro_attribute]

@@ -4,10 +4,10 @@
 
 use super::report::{first_mismatch, pattern_label};
 use super::{Config, Part, PartKind, Report, Rng, RuntimeTangent, Tangent};
-use crate::Patterns;
+use crate::{Differentiable, Patterns};
 
 /// One rule at one point: what every check reads.
-pub(super) struct Case<'a, X, Y, P> {
+pub(super) struct Case<'a, X, C, P> {
     pub(super) inputs: &'a X,
     pub(super) pb: &'a P,
     pub(super) config: &'a Config,
@@ -20,25 +20,30 @@ pub(super) struct Case<'a, X, Y, P> {
     pub(super) atol: f64,
     pub(super) f32_inputs: bool,
     /// The random cotangent every check uses, and the dense pullback's result for it.
-    pub(super) ybar: Y,
+    pub(super) ybar: C,
     pub(super) xbar_parts: Vec<Part>,
     /// The generator, after drawing `ybar` (the finite differences draw their directions from it).
     pub(super) rng: Rng,
 }
 
-impl<'a, X, Y, P> Case<'a, X, Y, P>
+impl<'a, X, C, P> Case<'a, X, C, P>
 where
     X: Tangent,
-    Y: Tangent + Clone,
-    P: Patterns<Y>,
+    C: Tangent + Clone,
+    P: Patterns<C>,
     P::Output: Tangent,
     P::Runtime: RuntimeTangent,
 {
-    pub(super) fn new(inputs: &'a X, y: &Y, pb: &'a P, config: &'a Config) -> Self {
+    pub(super) fn new<Y: Differentiable<Tangent = C>>(
+        inputs: &'a X,
+        y: &Y,
+        pb: &'a P,
+        config: &'a Config,
+    ) -> Self {
         let x_parts = inputs.parts();
         let (rtol, atol, f32_inputs) = tolerances(&x_parts, config);
         let mut rng = Rng::new(config.seed);
-        let ybar = rng.random_like(y);
+        let ybar = rng.random_like(&y.zero_tangent());
         let xbar_parts = pb.pullback(ybar.clone()).parts();
         Case {
             inputs,
@@ -90,11 +95,11 @@ pub(super) fn value<X: Tangent, Y: Tangent>(
     Ok(())
 }
 
-impl<X, Y, P> Case<'_, X, Y, P>
+impl<X, C, P> Case<'_, X, C, P>
 where
     X: Tangent,
-    Y: Tangent + Clone,
-    P: Patterns<Y>,
+    C: Tangent + Clone,
+    P: Patterns<C>,
     P::Output: Tangent,
     P::Runtime: RuntimeTangent,
 {

@@ -52,11 +52,13 @@ mod report;
 mod rng;
 mod tangent;
 
-use crate::Patterns;
+use crate::{Differentiable, Patterns};
 
 pub use report::Report;
 pub use rng::Rng;
-pub use tangent::{Part, PartKind, RuntimeTangent, Tangent};
+pub use tangent::{Elem, Part, PartKind, RuntimeTangent, Tangent};
+#[doc(hidden)]
+pub use tangent::{merge_parts, rebuild_field};
 
 /// Tolerances and sizes of the checks. `Config::default()` follows ChainRulesTestUtils: relative and
 /// absolute tolerance `1e-9` for `f64`, looser for `f32` (chosen automatically from the inputs).
@@ -78,6 +80,9 @@ pub struct Config {
     pub pattern_rtol: f64,
     /// Finite-difference step, relative to each input's largest magnitude (at least 1).
     pub step: Option<f64>,
+    /// How many of its own error estimates a finite difference may be off by (the estimate is
+    /// the difference between the stencils with steps `h` and `2h`); `0` turns it off.
+    pub fd_error_weight: f64,
     /// Check entry by entry when the inputs have at most this many entries in all.
     pub elementwise_limit: usize,
     /// Random directions per input for the adjoint identity, on larger inputs.
@@ -94,6 +99,7 @@ impl Default for Config {
             f32_tol: 2e-3,
             pattern_rtol: 1e-12,
             step: None,
+            fd_error_weight: 1.0,
             elementwise_limit: 64,
             directions: 3,
             seed: 0x5EED_2026,
@@ -119,8 +125,9 @@ pub fn check_rrule<X, Y, P>(
 ) -> Report
 where
     X: Tangent,
-    Y: Tangent + Clone,
-    P: Patterns<Y>,
+    Y: Tangent + Differentiable,
+    Y::Tangent: Tangent + Clone,
+    P: Patterns<Y::Tangent>,
     P::Output: Tangent,
     P::Runtime: RuntimeTangent,
 {
@@ -157,8 +164,9 @@ pub fn test_rrule<X, Y, P>(
 ) -> Result<Report, String>
 where
     X: Tangent,
-    Y: Tangent + Clone,
-    P: Patterns<Y>,
+    Y: Tangent + Differentiable,
+    Y::Tangent: Tangent + Clone,
+    P: Patterns<Y::Tangent>,
     P::Output: Tangent,
     P::Runtime: RuntimeTangent,
 {

@@ -41,8 +41,9 @@ pub enum PartKind {
 }
 
 /// Values the kit can flatten, perturb and rebuild: `f32`, `f64`, owned ndarray arrays of them,
-/// non-differentiable scalars (`usize`, `bool`, ...), `NoTangent`, and tuples of these (one
-/// [`Part`] per element).
+/// values that are not differentiated (integers, `bool`, `char`, `String`, `&str`, `Vec`s and
+/// slices of them), `NoTangent`, structs with `#[derive(Differentiable)]` and their tangents (one
+/// part each), and tuples of these (the parts of each element, in order).
 ///
 /// ```
 /// use ndarray::array;
@@ -54,7 +55,7 @@ pub enum PartKind {
 /// assert_eq!(y.1, 1.0);
 /// ```
 pub trait Tangent: Sized {
-    /// The parts: one per tuple element, one for anything else.
+    /// The parts: one for a leaf or a struct, the elements' parts for a tuple.
     fn parts(&self) -> Vec<Part>;
     /// A value shaped like `self` with the entries of `parts` (one entry list per part).
     fn rebuild(&self, parts: &[Vec<f64>]) -> Self;
@@ -74,43 +75,45 @@ pub trait RuntimeTangent {
     fn runtime_parts(&self) -> Vec<Option<Vec<f64>>>;
 }
 
-/// Leaf values: the single-part building blocks of [`Tangent`].
-trait Leaf: Sized {
-    fn leaf(&self) -> Part;
-    fn with_values(&self, values: &[f64]) -> Self;
+/// The one part of a leaf value: its entries and kind.
+fn leaf(values: Vec<f64>, kind: PartKind) -> Vec<Part> {
+    vec![Part { values, kind }]
 }
 
-impl Leaf for f64 {
-    fn leaf(&self) -> Part {
-        Part {
-            values: vec![*self],
-            kind: PartKind::F64,
-        }
+/// The entries of the first part (a leaf's only one), or none.
+fn first(parts: &[Vec<f64>]) -> &[f64] {
+    parts.first().map_or(&[][..], Vec::as_slice)
+}
+
+impl Tangent for f64 {
+    fn parts(&self) -> Vec<Part> {
+        leaf(vec![*self], PartKind::F64)
     }
-    fn with_values(&self, v: &[f64]) -> Self {
-        v.first().copied().unwrap_or(*self)
+    fn rebuild(&self, parts: &[Vec<f64>]) -> Self {
+        first(parts).first().copied().unwrap_or(*self)
     }
 }
 
-impl Leaf for f32 {
-    fn leaf(&self) -> Part {
-        Part {
-            values: vec![f64::from(*self)],
-            kind: PartKind::F32,
-        }
+impl Tangent for f32 {
+    fn parts(&self) -> Vec<Part> {
+        leaf(vec![f64::from(*self)], PartKind::F32)
     }
     #[allow(clippy::cast_possible_truncation)]
-    fn with_values(&self, v: &[f64]) -> Self {
-        v.first().map_or(*self, |&x| x as f32)
+    fn rebuild(&self, parts: &[Vec<f64>]) -> Self {
+        first(parts).first().map_or(*self, |&x| x as f32)
     }
 }
 
-/// Element types of arrays the kit handles.
-trait Elem: Copy {
+/// Element types of arrays the kit handles: `f64` and `f32`.
+pub trait Elem: Copy + crate::scalar::Scalar {
+    /// The kind of part an array of this element makes.
     const KIND: PartKind;
+    /// As `f64`.
     fn to_f64(self) -> f64;
+    /// From `f64` (rounded for `f32`).
     fn from_f64(x: f64) -> Self;
 }
+
 impl Elem for f64 {
     const KIND: PartKind = PartKind::F64;
     fn to_f64(self) -> f64 {
@@ -120,6 +123,7 @@ impl Elem for f64 {
         x
     }
 }
+
 impl Elem for f32 {
     const KIND: PartKind = PartKind::F32;
     fn to_f64(self) -> f64 {
@@ -131,86 +135,75 @@ impl Elem for f32 {
     }
 }
 
-#[allow(private_bounds)]
-impl<A: Elem, D: Dimension> Leaf for ArrayBase<OwnedRepr<A>, D> {
-    fn leaf(&self) -> Part {
-        Part {
-            values: self.iter().map(|x| x.to_f64()).collect(),
-            kind: A::KIND,
-        }
+impl<A: Elem, D: Dimension> Tangent for ArrayBase<OwnedRepr<A>, D> {
+    fn parts(&self) -> Vec<Part> {
+        leaf(self.iter().map(|&x| Elem::to_f64(x)).collect(), A::KIND)
     }
-    fn with_values(&self, v: &[f64]) -> Self {
+    fn rebuild(&self, parts: &[Vec<f64>]) -> Self {
         let mut out = self.clone();
-        for (o, x) in out.iter_mut().zip(v) {
-            *o = A::from_f64(*x);
+        for (o, x) in out.iter_mut().zip(first(parts)) {
+            *o = <A as Elem>::from_f64(*x);
         }
         out
     }
 }
 
-impl Leaf for NoTangent {
-    fn leaf(&self) -> Part {
-        Part {
-            values: Vec::new(),
-            kind: PartKind::NoTangent,
-        }
+impl Tangent for NoTangent {
+    fn parts(&self) -> Vec<Part> {
+        leaf(Vec::new(), PartKind::NoTangent)
     }
-    fn with_values(&self, _: &[f64]) -> Self {
+    fn rebuild(&self, _: &[Vec<f64>]) -> Self {
         NoTangent
     }
 }
 
+/// Values that are not differentiated: passed through unchanged.
 macro_rules! discrete {
     ($($t:ty),*) => {$(
-        impl Leaf for $t {
-            fn leaf(&self) -> Part {
-                Part { values: Vec::new(), kind: PartKind::Discrete(stringify!($t)) }
-            }
-            fn with_values(&self, _: &[f64]) -> Self {
-                *self
-            }
-        }
         impl Tangent for $t {
             fn parts(&self) -> Vec<Part> {
-                vec![self.leaf()]
+                leaf(Vec::new(), PartKind::Discrete(stringify!($t)))
             }
             fn rebuild(&self, _: &[Vec<f64>]) -> Self {
-                *self
+                self.clone()
             }
         }
-    )*};
-}
-discrete!(usize, u32, u64, i32, i64, isize, bool);
-
-macro_rules! leaf_tangent {
-    ($($t:ty),*) => {$(
-        impl Tangent for $t {
+        impl Tangent for Vec<$t> {
             fn parts(&self) -> Vec<Part> {
-                vec![self.leaf()]
+                leaf(Vec::new(), PartKind::Discrete(concat!("Vec<", stringify!($t), ">")))
             }
-            fn rebuild(&self, parts: &[Vec<f64>]) -> Self {
-                self.with_values(parts.first().map_or(&[][..], Vec::as_slice))
+            fn rebuild(&self, _: &[Vec<f64>]) -> Self {
+                self.clone()
+            }
+        }
+        impl Tangent for &[$t] {
+            fn parts(&self) -> Vec<Part> {
+                leaf(Vec::new(), PartKind::Discrete(concat!("&[", stringify!($t), "]")))
+            }
+            fn rebuild(&self, _: &[Vec<f64>]) -> Self {
+                self
             }
         }
     )*};
 }
-leaf_tangent!(f64, f32, NoTangent);
+discrete!(
+    usize, u8, u16, u32, u64, isize, i8, i16, i32, i64, bool, char, String
+);
 
-#[allow(private_bounds)]
-impl<A: Elem, D: Dimension> Tangent for ArrayBase<OwnedRepr<A>, D> {
+impl Tangent for &str {
     fn parts(&self) -> Vec<Part> {
-        vec![self.leaf()]
+        leaf(Vec::new(), PartKind::Discrete("&str"))
     }
-    fn rebuild(&self, parts: &[Vec<f64>]) -> Self {
-        self.with_values(parts.first().map_or(&[][..], Vec::as_slice))
+    fn rebuild(&self, _: &[Vec<f64>]) -> Self {
+        self
     }
 }
 
-impl<T: Leaf> RuntimeTangent for MaybeZero<T> {
+impl<T: Tangent> RuntimeTangent for MaybeZero<T> {
     fn runtime_parts(&self) -> Vec<Option<Vec<f64>>> {
         vec![match self {
             MaybeZero::Zero => None,
-            MaybeZero::Value(v) => Some(v.leaf().values),
+            MaybeZero::Value(v) => Some(v.parts().into_iter().flat_map(|p| p.values).collect()),
         }]
     }
 }
@@ -221,15 +214,54 @@ impl RuntimeTangent for NoTangent {
     }
 }
 
+/// The parts of a struct's fields as one part: their entries in order, of the first
+/// floating-point kind among them (`NoTangent` when none has one). Used by the code
+/// `#[derive(Differentiable)]` generates.
+#[doc(hidden)]
+#[must_use]
+pub fn merge_parts(fields: Vec<Vec<Part>>) -> Vec<Part> {
+    let parts: Vec<Part> = fields.into_iter().flatten().collect();
+    let kind = (parts.iter())
+        .map(|p| p.kind)
+        .find(|k| matches!(k, PartKind::F64 | PartKind::F32))
+        .unwrap_or(PartKind::NoTangent);
+    let values = parts.into_iter().flat_map(|p| p.values).collect();
+    vec![Part { values, kind }]
+}
+
+/// `field` rebuilt from `values[*at..]`, advancing `at` past its entries. Used by the code
+/// `#[derive(Differentiable)]` generates.
+#[doc(hidden)]
+pub fn rebuild_field<T: Tangent>(field: &T, values: &[f64], at: &mut usize) -> T {
+    let parts = field.parts();
+    let mut taken = Vec::with_capacity(parts.len());
+    for p in &parts {
+        let end = (*at + p.values.len()).min(values.len());
+        taken.push(values.get(*at..end).unwrap_or(&[]).to_vec());
+        *at = end;
+    }
+    field.rebuild(&taken)
+}
+
 macro_rules! tuples {
     ($( ($($n:tt $t:ident),+) )*) => {$(
-        #[allow(private_bounds)]
-        impl<$($t: Leaf),+> Tangent for ($($t,)+) {
+        /// Each element contributes its parts, in order.
+        impl<$($t: Tangent),+> Tangent for ($($t,)+) {
             fn parts(&self) -> Vec<Part> {
-                vec![$(self.$n.leaf()),+]
+                let mut v = Vec::new();
+                $(v.extend(self.$n.parts());)+
+                v
             }
+            #[allow(unused_assignments)]
             fn rebuild(&self, parts: &[Vec<f64>]) -> Self {
-                ($(self.$n.with_values(parts.get($n).map_or(&[][..], Vec::as_slice)),)+)
+                let mut at = 0usize;
+                ($({
+                    let n = self.$n.parts().len();
+                    let end = (at + n).min(parts.len());
+                    let r = self.$n.rebuild(parts.get(at..end).unwrap_or(&[]));
+                    at = end;
+                    r
+                },)+)
             }
         }
         impl<$($t: RuntimeTangent),+> RuntimeTangent for ($($t,)+) {

@@ -208,6 +208,14 @@ impl Writes {
                 let params: Vec<String> = c.inputs.iter().flat_map(syntax::pat_names).collect();
                 self.merge(inner, &params);
             }
+            // `S { a: e, ..base }`: what the field values and the base write.
+            Expr::Struct(st) => {
+                st.fields.iter().for_each(|f| self.expr(&f.expr));
+                if let Some(rest) = &st.rest {
+                    self.expr(rest);
+                }
+            }
+            Expr::Repeat(r) => self.expr(&r.expr),
             Expr::Path(_) | Expr::Lit(_) | Expr::Field(_) | Expr::Index(_) => {}
             // A constructor such as `s![..k]` or `vec![a, b]` writes nothing unless it borrows
             // mutably; any other macro may write every name it mentions.

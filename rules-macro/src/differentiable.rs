@@ -1,0 +1,385 @@
+//! `#[derive(Differentiable)]`: structural tangents. For a struct `Name` it generates
+//! `NameTangent` (one field per field not marked `#[no_tangent]`, with that field's tangent type
+//! and visibility), `impl Differentiable for Name`, the tangent's `Clone`, `Debug`, `PartialEq`,
+//! its arithmetic with itself and with `Zero` (`+`, `-`, `+=`, negation, accumulation), and what
+//! the testing kit needs to flatten both.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields, Ident, Index, Member, Type};
+
+/// The whole derive: the generated items, or the errors.
+pub(crate) fn derive(input: TokenStream) -> TokenStream {
+    match syn::parse2::<DeriveInput>(input).and_then(|i| expand(&i)) {
+        Ok(ts) => ts,
+        Err(e) => e.to_compile_error(),
+    }
+}
+
+/// A field of the struct and what the tangent does with it.
+struct Field {
+    member: Member,
+    vis: syn::Visibility,
+    ty: Type,
+    /// `#[no_tangent]`: left out of the tangent.
+    skip: bool,
+}
+
+fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
+    let fields = match &input.data {
+        Data::Struct(s) => &s.fields,
+        Data::Enum(e) => {
+            return Err(syn::Error::new(
+                e.enum_token.span,
+                "`Differentiable` can be derived for structs only: an enum's tangent would depend on the variant. Implement `Differentiable` by hand, or differentiate a struct per variant",
+            ));
+        }
+        Data::Union(u) => {
+            return Err(syn::Error::new(
+                u.union_token.span,
+                "`Differentiable` can be derived for structs only, not for unions",
+            ));
+        }
+    };
+    let mut errors: Option<syn::Error> = None;
+    let mut push = |e: syn::Error| match &mut errors {
+        Some(all) => all.combine(e),
+        None => errors = Some(e),
+    };
+    let named = matches!(fields, Fields::Named(_));
+    let mut list = Vec::new();
+    for (i, f) in fields.iter().enumerate() {
+        let mut skip = false;
+        for a in &f.attrs {
+            if a.path().is_ident("no_tangent") {
+                if let Err(e) = a.meta.require_path_only() {
+                    push(syn::Error::new(
+                        e.span(),
+                        "`#[no_tangent]` takes no arguments",
+                    ));
+                }
+                skip = true;
+            }
+        }
+        let member = match &f.ident {
+            Some(id) => Member::Named(id.clone()),
+            None => Member::Unnamed(Index::from(i)),
+        };
+        list.push(Field {
+            member,
+            vis: f.vis.clone(),
+            ty: f.ty.clone(),
+            skip,
+        });
+    }
+    if let Fields::Unit = fields {
+        push(syn::Error::new(
+            input.ident.span(),
+            "`Differentiable` needs fields to differentiate: a unit struct has none (its tangent would be `NoTangent`)",
+        ));
+    }
+    if let Some(e) = errors {
+        return Err(e);
+    }
+    Ok(generate(input, &list, named))
+}
+
+fn generate(input: &DeriveInput, fields: &[Field], named: bool) -> TokenStream {
+    let krate = quote!(::rules_core);
+    let name = &input.ident;
+    let vis = &input.vis;
+    let tangent = format_ident!("{}Tangent", name, span = name.span());
+    let (impl_g, ty_g, where_c) = input.generics.split_for_impl();
+    let user_where: Vec<&syn::WherePredicate> =
+        where_c.iter().flat_map(|w| w.predicates.iter()).collect();
+    let diff: Vec<&Field> = fields.iter().filter(|f| !f.skip).collect();
+    // The impls ask for every field type to be `Differentiable`, quantified over a lifetime so
+    // that a field type which is not makes them unusable rather than each an error: the one
+    // error is then the tangent struct's field, at the user's field type. (A plain bound on a
+    // generic field type would also keep rustc from normalising its tangent type.)
+    let params: Vec<String> = input
+        .generics
+        .type_params()
+        .map(|t| t.ident.to_string())
+        .collect();
+    let generic = |ty: &Type| {
+        crate::syntax::referenced(ty)
+            .iter()
+            .any(|n| params.contains(n))
+    };
+    let field_bounds: Vec<TokenStream> = diff
+        .iter()
+        .filter(|f| !generic(&f.ty))
+        .map(|f| {
+            let ty = &f.ty;
+            quote!(for<'__d> #ty: #krate::Differentiable)
+        })
+        .collect();
+    let tan_ty = |f: &Field| {
+        let ty = &f.ty;
+        quote_spanned!(ty.span()=> <#ty as #krate::Differentiable>::Tangent)
+    };
+    let tan_tys: Vec<TokenStream> = diff.iter().map(|f| tan_ty(f)).collect();
+    let members: Vec<&Member> = diff.iter().map(|f| &f.member).collect();
+    let where_all = quote!(where #(#user_where,)* #(#field_bounds,)*);
+
+    // The tangent struct (with a marker for type parameters no tangent field mentions).
+    let used: std::collections::BTreeSet<String> = crate::syntax::referenced(&quote!(#(#tan_tys)*))
+        .into_iter()
+        .collect();
+    let unused: Vec<&Ident> = input
+        .generics
+        .type_params()
+        .map(|t| &t.ident)
+        .filter(|t| !used.contains(&t.to_string()))
+        .collect();
+    let marker_ty = quote!(::core::marker::PhantomData<fn() -> (#(#unused,)*)>);
+    let has_marker = !unused.is_empty();
+    let def_fields = diff.iter().map(|f| {
+        let (v, t) = (&f.vis, tan_ty(f));
+        match &f.member {
+            Member::Named(id) => quote!(#v #id: #t),
+            Member::Unnamed(_) => quote!(#v #t),
+        }
+    });
+    let marker_field = if has_marker {
+        if named {
+            quote!(#[doc(hidden)] pub __marker: #marker_ty,)
+        } else {
+            quote!(#[doc(hidden)] pub #marker_ty,)
+        }
+    } else {
+        TokenStream::new()
+    };
+    let generic_params = &input.generics.params;
+    let doc = format!(
+        " The tangent (and cotangent) of [`{name}`]: one field per differentiated field, each with that field's tangent type. Generated by `#[derive(Differentiable)]`."
+    );
+    let def = if named {
+        quote!(#vis struct #tangent<#generic_params> #where_all { #(#def_fields,)* #marker_field })
+    } else {
+        quote!(#vis struct #tangent<#generic_params> (#(#def_fields,)* #marker_field) #where_all;)
+    };
+
+    // `Self { a: f(a), .. }` built from one expression per differentiated field.
+    let build = |per_field: &dyn Fn(&Member) -> TokenStream| -> TokenStream {
+        let inits = members.iter().map(|m| {
+            let e = per_field(m);
+            quote!(#m: #e)
+        });
+        let marker = if has_marker {
+            let m = if named {
+                quote!(__marker)
+            } else {
+                let i = Index::from(members.len());
+                quote!(#i)
+            };
+            quote!(#m: ::core::marker::PhantomData,)
+        } else {
+            TokenStream::new()
+        };
+        quote!(#tangent { #(#inits,)* #marker })
+    };
+    let zero_tangent = build(&|m| quote!(#krate::Differentiable::zero_tangent(&self.#m)));
+    let binop = |op: TokenStream| build(&|m| quote!(self.#m #op rhs.#m));
+    let add = binop(quote!(+));
+    let sub = binop(quote!(-));
+    let neg = build(&|m| quote!(-self.#m));
+    let acc = build(&|m| quote!(#krate::accumulate(self.#m, rhs.#m)));
+    let clone = build(&|m| quote!(::core::clone::Clone::clone(&self.#m)));
+    let eq = if members.is_empty() {
+        quote!(true)
+    } else {
+        quote!(#(self.#members == other.#members)&&*)
+    };
+    let debug_name = tangent.to_string();
+    let debug = if named {
+        let names = members.iter().map(|m| quote!(#m).to_string());
+        quote!(f.debug_struct(#debug_name)#(.field(#names, &self.#members))*.finish())
+    } else {
+        quote!(f.debug_tuple(#debug_name)#(.field(&self.#members))*.finish())
+    };
+
+    // The testing kit: the primal flattens its differentiated fields, the tangent all of its.
+    let testing = quote!(#krate::testing);
+    let primal_rebuild = fields.iter().map(|f| {
+        let m = &f.member;
+        if f.skip {
+            quote!(#m: ::core::clone::Clone::clone(&self.#m))
+        } else {
+            quote!(#m: #testing::rebuild_field(&self.#m, __values, &mut __at))
+        }
+    });
+    let skipped_clone = fields.iter().filter(|f| f.skip).map(|f| {
+        let ty = &f.ty;
+        quote!(#ty: ::core::clone::Clone)
+    });
+    let skipped_clone: Vec<TokenStream> = skipped_clone.collect();
+    let diff_tys: Vec<&Type> = diff.iter().map(|f| &f.ty).collect();
+    let tangent_rebuild =
+        build(&|m| quote!(#testing::rebuild_field(&self.#m, __values, &mut __at)));
+    let allows = quote!(#[allow(clippy::all, clippy::pedantic, clippy::nursery, unused_qualifications, non_camel_case_types)]);
+
+    quote! {
+        #[doc = #doc]
+        #allows
+        #def
+
+        #allows
+        #[automatically_derived]
+        impl #impl_g #krate::Differentiable for #name #ty_g #where_all {
+            type Tangent = #tangent #ty_g;
+            fn zero_tangent(&self) -> Self::Tangent {
+                #zero_tangent
+            }
+        }
+
+        #allows
+        #[automatically_derived]
+        impl #impl_g ::core::clone::Clone for #tangent #ty_g #where_all #(#tan_tys: ::core::clone::Clone,)* {
+            fn clone(&self) -> Self {
+                #clone
+            }
+        }
+
+        #allows
+        #[automatically_derived]
+        impl #impl_g ::core::fmt::Debug for #tangent #ty_g #where_all #(#tan_tys: ::core::fmt::Debug,)* {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                #debug
+            }
+        }
+
+        #allows
+        #[automatically_derived]
+        impl #impl_g ::core::cmp::PartialEq for #tangent #ty_g #where_all #(#tan_tys: ::core::cmp::PartialEq,)* {
+            fn eq(&self, other: &Self) -> bool {
+                #eq
+            }
+        }
+
+        #allows
+        impl #impl_g ::core::ops::Add for #tangent #ty_g #where_all #(#tan_tys: ::core::ops::Add<Output = #tan_tys>,)* {
+            type Output = Self;
+            fn add(self, rhs: Self) -> Self {
+                #add
+            }
+        }
+
+        #allows
+        impl #impl_g ::core::ops::Sub for #tangent #ty_g #where_all #(#tan_tys: ::core::ops::Sub<Output = #tan_tys>,)* {
+            type Output = Self;
+            fn sub(self, rhs: Self) -> Self {
+                #sub
+            }
+        }
+
+        #allows
+        impl #impl_g ::core::ops::Neg for #tangent #ty_g #where_all #(#tan_tys: ::core::ops::Neg<Output = #tan_tys>,)* {
+            type Output = Self;
+            fn neg(self) -> Self {
+                #neg
+            }
+        }
+
+        #allows
+        impl #impl_g ::core::ops::AddAssign<&Self> for #tangent #ty_g #where_all #(#tan_tys: for<'__r> ::core::ops::AddAssign<&'__r #tan_tys>,)* {
+            fn add_assign(&mut self, rhs: &Self) {
+                #(self.#members += &rhs.#members;)*
+            }
+        }
+
+        #allows
+        impl #impl_g ::core::ops::AddAssign for #tangent #ty_g #where_all #(#tan_tys: for<'__r> ::core::ops::AddAssign<&'__r #tan_tys>,)* {
+            fn add_assign(&mut self, rhs: Self) {
+                *self += &rhs;
+            }
+        }
+
+        #allows
+        impl #impl_g #krate::Accumulate<#tangent #ty_g> for #tangent #ty_g #where_all #(#tan_tys: #krate::Accumulate<#tan_tys, Output = #tan_tys>,)* {
+            type Output = Self;
+            fn accumulate(self, rhs: Self) -> Self {
+                #acc
+            }
+        }
+
+        #allows
+        impl #impl_g #krate::Accumulate<#krate::Zero> for #tangent #ty_g #where_all {
+            type Output = Self;
+            fn accumulate(self, _: #krate::Zero) -> Self {
+                self
+            }
+        }
+
+        #allows
+        impl #impl_g #krate::Accumulate<#tangent #ty_g> for #krate::Zero #where_all {
+            type Output = #tangent #ty_g;
+            fn accumulate(self, rhs: #tangent #ty_g) -> #tangent #ty_g {
+                rhs
+            }
+        }
+
+        #allows
+        impl #impl_g ::core::ops::Add<#krate::Zero> for #tangent #ty_g #where_all {
+            type Output = Self;
+            fn add(self, _: #krate::Zero) -> Self {
+                self
+            }
+        }
+
+        #allows
+        impl #impl_g ::core::ops::Add<#tangent #ty_g> for #krate::Zero #where_all {
+            type Output = #tangent #ty_g;
+            fn add(self, rhs: #tangent #ty_g) -> #tangent #ty_g {
+                rhs
+            }
+        }
+
+        #allows
+        impl #impl_g ::core::ops::Sub<#krate::Zero> for #tangent #ty_g #where_all {
+            type Output = Self;
+            fn sub(self, _: #krate::Zero) -> Self {
+                self
+            }
+        }
+
+        #allows
+        impl #impl_g ::core::ops::AddAssign<#krate::Zero> for #tangent #ty_g #where_all {
+            fn add_assign(&mut self, _: #krate::Zero) {}
+        }
+
+        #allows
+        impl #impl_g ::core::convert::From<#tangent #ty_g> for #krate::MaybeZero<#tangent #ty_g> #where_all {
+            fn from(t: #tangent #ty_g) -> Self {
+                #krate::MaybeZero::Value(t)
+            }
+        }
+
+        #allows
+        impl #impl_g #testing::Tangent for #name #ty_g #where_all #(#diff_tys: #testing::Tangent,)* #(#skipped_clone,)* {
+            fn parts(&self) -> ::std::vec::Vec<#testing::Part> {
+                #testing::merge_parts(::std::vec![#(#testing::Tangent::parts(&self.#members)),*])
+            }
+            fn rebuild(&self, parts: &[::std::vec::Vec<f64>]) -> Self {
+                let __values = parts.first().map_or(&[][..], ::std::vec::Vec::as_slice);
+                let mut __at = 0usize;
+                #name { #(#primal_rebuild,)* }
+            }
+        }
+
+        #allows
+        impl #impl_g #testing::Tangent for #tangent #ty_g #where_all #(#tan_tys: #testing::Tangent,)* {
+            fn parts(&self) -> ::std::vec::Vec<#testing::Part> {
+                #testing::merge_parts(::std::vec![#(#testing::Tangent::parts(&self.#members)),*])
+            }
+            fn rebuild(&self, parts: &[::std::vec::Vec<f64>]) -> Self {
+                let __values = parts.first().map_or(&[][..], ::std::vec::Vec::as_slice);
+                let mut __at = 0usize;
+                #tangent_rebuild
+            }
+        }
+    }
+}
