@@ -36,6 +36,7 @@ fn a_rule_inside_a_test_function_sees_local_uses_and_helpers() {
 
 mod borrowed {
     use ndarray::{Array1, ArrayView1, array};
+    use rules_core::testing::{Config, check_rrule};
     use rules_core::{NoTangent, Pullback, rrule};
 
     /// Gathers `x[idx[i]]`; the pullback keeps the borrowed indices, with no lifetime named.
@@ -71,6 +72,14 @@ mod borrowed {
             pb.pullback(array![1.0, 10.0, 100.0]).0,
             array![10.0, 0.0, 101.0]
         );
+        // The kit takes the borrowed, non-differentiable input as it is.
+        let r = check_rrule(
+            |(x, idx)| gather(x.clone(), idx),
+            |(x, idx)| gather::rrule(x.clone(), idx),
+            &(x.clone(), idx.as_slice()),
+            &Config::default(),
+        );
+        assert_eq!(r.fd_checks, 3);
         let w = array![0.5, -1.0, 2.0];
         let (t, pb) = weighted_sum::rrule(x.view(), w.clone());
         assert_eq!(t, 4.5);
@@ -154,7 +163,9 @@ mod nameable {
 mod structs {
     use ndarray::{Array1, Array2, array};
     use rules_core::testing::{Config, check_rrule, test_rrule};
-    use rules_core::{Differentiable, MaybeZero, NoTangent, Pullback, Zero, accumulate, rrule};
+    use rules_core::{
+        Differentiable, MaybeZero, NoTangent, Pullback, Zero, accumulate, rrule, rrules,
+    };
 
     /// A dense layer's parameters; `name` is not differentiated.
     #[derive(Clone, Debug, Differentiable)]
@@ -195,6 +206,49 @@ mod structs {
         )
     }
 
+    #[rrules]
+    impl Dense {
+        /// The same rule as [`dense`], as a method: `self`'s cotangent comes first. The pullback
+        /// keeps a copy of `W`, not `self`, so it does not borrow the layer.
+        #[rrule]
+        pub fn forward(&self, x: Array2<f64>) -> Array2<f64> {
+            let y = x.dot(&self.w) + &self.b;
+            let w = self.w.clone();
+            (y, move |dy: Array2<f64>| -> (DenseTangent, Array2<f64>) {
+                let dw = x.t().dot(&dy);
+                let db = dy.sum_axis(ndarray::Axis(0));
+                let dx = dy.dot(&w.t());
+                (DenseTangent { w: dw, b: db }, dx)
+            })
+        }
+
+        /// The same again, with a pullback that borrows `self` (the receiver's lifetime is then
+        /// captured, without being named).
+        #[rrule]
+        pub fn forward_borrowing(&self, x: Array2<f64>) -> Array2<f64> {
+            let y = x.dot(&self.w) + &self.b;
+            (y, move |dy: Array2<f64>| -> (DenseTangent, Array2<f64>) {
+                let dw = x.t().dot(&dy);
+                let db = dy.sum_axis(ndarray::Axis(0));
+                let dx = dy.dot(&self.w.t());
+                (DenseTangent { w: dw, b: db }, dx)
+            })
+        }
+
+        /// An ordinary method next to the rule is left alone.
+        pub fn width(&self) -> usize {
+            self.b.len()
+        }
+    }
+
+    /// A wrapper that forwards to the method rule names its pullback with the generated trait.
+    pub fn forward_borrowed(
+        layer: &Dense,
+        x: Array2<f64>,
+    ) -> (Array2<f64>, impl DenseForwardBorrowingPullback + '_) {
+        layer.forward_borrowing_rrule(x)
+    }
+
     /// A generic struct: its tangent is generic too.
     #[derive(Differentiable)]
     pub struct Affine<T: rules_core::Scalar> {
@@ -202,6 +256,27 @@ mod structs {
         pub shift: T,
         #[no_tangent]
         pub id: usize,
+    }
+
+    #[rrules]
+    impl<T: rules_core::Scalar> Affine<T> {
+        /// `a·x + shift`, generic over the float type.
+        #[rrule]
+        pub fn apply(&self, x: Array1<T>) -> Array1<T> {
+            let y = &x * &self.a + self.shift;
+            (y, move |dy: Array1<T>| -> (AffineTangent<T>, Array1<T>) {
+                let da = &dy * &x;
+                let dshift = dy.sum();
+                let dx = &dy * &self.a;
+                (
+                    AffineTangent {
+                        a: da,
+                        shift: dshift,
+                    },
+                    dx,
+                )
+            })
+        }
     }
 
     fn layer() -> Dense {
@@ -226,6 +301,28 @@ mod structs {
             |(l, x)| dense_sq(l, x.clone()),
             |(l, x)| dense_sq::rrule(l, x.clone()),
             &(layer(), x),
+            &Config::default(),
+        );
+    }
+
+    #[test]
+    fn a_method_rule_matches_the_free_function_rule() {
+        let (l, x) = (layer(), array![[1.0, 2.0], [-0.5, 0.75]]);
+        let (y_m, pb_m) = l.forward_rrule(x.clone());
+        let (y_f, pb_f) = dense::rrule(l.clone(), x.clone());
+        assert_eq!(y_m, y_f);
+        assert_eq!(l.forward(x.clone()), y_f);
+        let dy = array![[1.0, -2.0, 0.5], [0.25, 1.0, -1.0]];
+        assert_eq!(pb_m.pullback(dy.clone()), pb_f.pullback(dy.clone()));
+        assert_eq!(pb_m.pullback(Zero), (Zero, Zero));
+        assert_eq!(l.width(), 3);
+        let (_, pb) = forward_borrowed(&l, x.clone());
+        assert_eq!(pb.pullback(dy.clone()), pb_f.pullback(dy));
+        drop((pb, pb_m));
+        check_rrule(
+            |(l, x)| l.forward(x.clone()),
+            |(l, x)| l.forward_rrule(x.clone()),
+            &(l, x),
             &Config::default(),
         );
     }
@@ -283,6 +380,13 @@ mod structs {
         };
         let gt: AffineTangent<f32> = g.zero_tangent();
         assert_eq!((gt.a, gt.shift), (array![0.0f32, 0.0], 0.0));
+        let (y, pb) = g.apply_rrule(array![1.0f32, -1.0]);
+        assert_eq!(y, array![4.0f32, 1.0]);
+        let (dg, dx) = pb.pullback(array![1.0f32, 1.0]);
+        assert_eq!(
+            (dg.a, dg.shift, dx),
+            (array![1.0f32, -1.0], 2.0, array![1.0f32, 2.0])
+        );
         // A pullback whose cotangent is a struct tangent: the Zero pattern still runs nothing.
         let (_, pb) = dense::rrule(l, array![[1.0, 2.0]]);
         let (dl, dx): (Zero, Zero) = pb.pullback(Zero);

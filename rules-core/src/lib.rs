@@ -129,6 +129,52 @@ pub use rules_macro::Differentiable;
 /// write it could lose) is a compile error at that statement; the README lists the rules.
 #[doc(inline)]
 pub use rules_macro::rrule;
+/// Makes the methods marked `#[rrule]` of an inherent impl block rules.
+///
+/// For a method `fn forward(&self, x) -> Y` marked `#[rrule]`, the impl gets `forward` (the
+/// plain method) and `forward_rrule(&self, x) -> (Y, impl DenseForwardPullback)`; the
+/// pullback's closure returns `self`'s cotangent first (the type's tangent, from
+/// [`derive(Differentiable)`](macro@Differentiable)), then one per other input. The trait named
+/// after the type and the method (`DenseForwardPullback`) follows the impl. A rule cannot take
+/// `&mut self`.
+///
+/// ```
+/// use ndarray::{array, Array1, Array2, Axis};
+/// use rules_core::{rrules, Differentiable, Pullback, Zero};
+///
+/// #[derive(Clone, Differentiable)]
+/// pub struct Dense {
+///     pub w: Array2<f64>,
+///     pub b: Array1<f64>,
+/// }
+///
+/// #[rrules]
+/// impl Dense {
+///     /// `x·W + b`.
+///     #[rrule]
+///     pub fn forward(&self, x: Array2<f64>) -> Array2<f64> {
+///         let y = x.dot(&self.w) + &self.b;
+///         (y, move |dy: Array2<f64>| -> (DenseTangent, Array2<f64>) {
+///             let dw = x.t().dot(&dy);
+///             let db = dy.sum_axis(Axis(0));
+///             let dx = dy.dot(&self.w.t());
+///             (DenseTangent { w: dw, b: db }, dx)
+///         })
+///     }
+/// }
+///
+/// fn main() {
+///     let layer = Dense { w: array![[1.0, 2.0], [3.0, 4.0]], b: array![0.5, -0.5] };
+///     let (y, pb) = layer.forward_rrule(array![[1.0, 1.0]]);
+///     assert_eq!(y, layer.forward(array![[1.0, 1.0]]));
+///     let (dlayer, dx) = pb.pullback(array![[1.0, 0.0]]);
+///     assert_eq!(dlayer.b, array![1.0, 0.0]);
+///     assert_eq!(dx, array![[1.0, 3.0]]);
+///     assert_eq!(pb.pullback(Zero), (Zero, Zero));
+/// }
+/// ```
+#[doc(inline)]
+pub use rules_macro::rrules;
 pub use scalar::Scalar;
 pub use tangent::{Materialise, MaybeZero, NoTangent, Zero};
 

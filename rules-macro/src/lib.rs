@@ -19,12 +19,19 @@ mod expand;
 mod model;
 mod parse;
 mod rrule;
+mod rrules;
 mod syntax;
 
 #[cfg(test)]
 mod tests;
 
 use proc_macro::TokenStream;
+
+/// Makes the methods marked `#[rrule]` of an inherent impl block rules; see `rules_core::rrules`.
+#[proc_macro_attribute]
+pub fn rrules(args: TokenStream, item: TokenStream) -> TokenStream {
+    rrules::rrules(args.into(), item.into()).into()
+}
 
 /// Derives `rules_core::Differentiable` for a struct; see that trait.
 #[proc_macro_derive(Differentiable, attributes(no_tangent))]

@@ -29,6 +29,17 @@ pub(crate) struct Rule {
     /// The value half of the tail.
     pub(crate) value: Expr,
     pub(crate) closure: Closure,
+    /// `Some` for a method of an impl block under `#[rrules]`.
+    pub(crate) method: Option<Method>,
+}
+
+/// What `#[rrules]` knows of the impl block a method rule sits in.
+#[derive(Clone)]
+pub(crate) struct Method {
+    /// The impl's self type, which replaces `Self` in items generated outside the method.
+    pub(crate) self_ty: Type,
+    /// The impl's generics, declared again on those items.
+    pub(crate) impl_generics: syn::Generics,
 }
 
 /// A parameter of the rule.

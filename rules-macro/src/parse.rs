@@ -11,7 +11,7 @@ use syn::{
 };
 
 use crate::errors::Ctxt;
-use crate::model::{Args, BodyStmt, Closure, Cotangent, ForwardStmt, Input, Rule, Side};
+use crate::model::{Args, BodyStmt, Closure, Cotangent, ForwardStmt, Input, Method, Rule, Side};
 
 /// The most output cotangents a rule may have: `2^6 = 64` specialised pullbacks.
 pub(crate) const MAX_OUTPUTS: usize = 6;
@@ -72,10 +72,15 @@ pub(crate) fn rule(cx: &mut Ctxt, item: TokenStream) -> Option<Rule> {
         );
         return None;
     };
-    rule_fn(cx, f)
+    rule_fn(cx, f, None)
 }
 
-fn rule_fn(cx: &mut Ctxt, f: ItemFn) -> Option<Rule> {
+/// Parses a method of an impl block under `#[rrules]`.
+pub(crate) fn method_rule(cx: &mut Ctxt, f: ItemFn, method: Method) -> Option<Rule> {
+    rule_fn(cx, f, Some(method))
+}
+
+fn rule_fn(cx: &mut Ctxt, f: ItemFn, method: Option<Method>) -> Option<Rule> {
     let ItemFn {
         attrs,
         vis,
@@ -83,7 +88,7 @@ fn rule_fn(cx: &mut Ctxt, f: ItemFn) -> Option<Rule> {
         block,
     } = f;
     check_signature(cx, &sig);
-    let inputs = inputs(cx, &sig);
+    let inputs = inputs(cx, &sig, method.is_some());
 
     let (value_ty, outputs, result_ty) = match &sig.output {
         ReturnType::Default => {
@@ -143,6 +148,7 @@ fn rule_fn(cx: &mut Ctxt, f: ItemFn) -> Option<Rule> {
         forward,
         value: value.clone(),
         closure,
+        method,
     })
 }
 
@@ -171,14 +177,22 @@ fn check_signature(cx: &mut Ctxt, sig: &syn::Signature) {
     }
 }
 
-fn inputs(cx: &mut Ctxt, sig: &syn::Signature) -> Vec<Input> {
+fn inputs(cx: &mut Ctxt, sig: &syn::Signature, in_impl: bool) -> Vec<Input> {
     let mut out = Vec::new();
     for arg in &sig.inputs {
         match arg {
-            FnArg::Receiver(r) => cx.error(
+            FnArg::Receiver(r) if !in_impl => cx.error(
                 r,
-                "#[rrule] cannot be used on a method with a `self` receiver: the generated `rrule` is an associated function of a type named after the function. Make it a free function taking the value as an ordinary parameter",
+                "#[rrule] on a method needs `#[rrules]` on its impl block (`#[rrules] impl Type { #[rrule] fn .. }`): an attribute on a method cannot see the impl's type and generics",
             ),
+            FnArg::Receiver(r) if r.reference.is_some() && r.mutability.is_some() => cx.error(
+                r,
+                "a rule cannot mutate its receiver: take `&self` or `self`, and return what changes",
+            ),
+            FnArg::Receiver(_) => out.push(Input {
+                name: "self".to_owned(),
+                pat: syn::parse_quote!(self),
+            }),
             FnArg::Typed(pt) => {
                 if let Type::ImplTrait(it) = &*pt.ty {
                     cx.error(it, "`impl Trait` parameters are not supported by #[rrule]: use a named type parameter (`fn f<T: Trait>(x: T)`)");

@@ -19,6 +19,18 @@ pub(super) fn name_captured_elided(
     let mut sig = sig.clone();
     let mut namer = Namer { fresh: Vec::new() };
     for arg in &mut sig.inputs {
+        if let FnArg::Receiver(r) = arg {
+            if captured.iter().any(|c| c == "self") {
+                if let Some((_, lifetime @ None)) = &mut r.reference {
+                    let l = namer.next();
+                    *lifetime = Some(l.clone());
+                    if let Type::Reference(t) = &mut *r.ty {
+                        t.lifetime = Some(l);
+                    }
+                }
+            }
+            continue;
+        }
         let FnArg::Typed(pt) = arg else { continue };
         let carried = syntax::pat_names(&pt.pat)
             .iter()

@@ -29,6 +29,7 @@ use crate::analyse::{Analysis, Pattern};
 use crate::model::{Args, Rule, is_no_tangent};
 use crate::syntax;
 
+pub(crate) use entry::rrule_method_name;
 pub(crate) use fallback::fallback;
 
 /// The name generated code gives `krate::__private` inside the generated module.
@@ -85,28 +86,84 @@ struct Gen<'a> {
     rule: &'a Rule,
     analysis: &'a Analysis,
     rt: syn::Path,
-    /// Declared cotangent types (the closure's parameters).
-    cts: Vec<&'a Type>,
-    /// Declared input-cotangent types (the closure's return).
-    ins: Vec<&'a Type>,
+    /// Declared cotangent types (the closure's parameters), `Self` replaced by the impl's type.
+    cts: Vec<Type>,
+    /// Declared input-cotangent types (the closure's return), `Self` replaced likewise.
+    ins: Vec<Type>,
+    /// Every generic parameter in scope: the function's, and for a method its impl's first.
+    generics: syn::Generics,
     no_tangent: Vec<bool>,
     /// `T`, when the rule has one output whose cotangent is the bare type parameter `T`: its
     /// patterns are then picked through `rules_core::Scalar` in one impl (see `pullback`).
     scalar: Option<Ident>,
 }
 
-/// `T` if the rule has one output whose cotangent type is its bare type parameter `T`.
-fn scalar_param(rule: &Rule) -> Option<Ident> {
+/// `T` if the rule has one output whose cotangent type is a bare type parameter `T` in scope.
+fn scalar_param(rule: &Rule, generics: &syn::Generics) -> Option<Ident> {
     let [c] = rule.closure.cotangents.as_slice() else {
         return None;
     };
     let Type::Path(p) = &c.ty else { return None };
     let id = p.path.get_ident()?;
-    rule.sig
-        .generics
+    generics
         .type_params()
         .any(|t| t.ident == *id)
         .then(|| id.clone())
+}
+
+/// The generics in scope: for a method, its impl's, then its own.
+fn generics_in_scope(rule: &Rule) -> syn::Generics {
+    let Some(m) = &rule.method else {
+        return rule.sig.generics.clone();
+    };
+    let mut g = m.impl_generics.clone();
+    g.params.extend(rule.sig.generics.params.iter().cloned());
+    if let Some(w) = &rule.sig.generics.where_clause {
+        g.make_where_clause()
+            .predicates
+            .extend(w.predicates.iter().cloned());
+    }
+    g
+}
+
+/// `tokens` with the keyword `Self` replaced by the impl's type, for items generated outside the
+/// impl (where `Self` means nothing).
+fn without_self(rule: &Rule, tokens: &impl ToTokens) -> TokenStream {
+    let tokens = tokens.to_token_stream();
+    let Some(m) = &rule.method else {
+        return tokens;
+    };
+    let self_ty = &m.self_ty;
+    syntax::rewrite(tokens, &mut |at| match at.tree() {
+        proc_macro2::TokenTree::Ident(id) if id == "Self" => Some(quote!(#self_ty)),
+        _ => None,
+    })
+}
+
+/// [`without_self`] of a type.
+fn type_without_self(rule: &Rule, ty: &Type) -> Type {
+    syn::parse2(without_self(rule, ty)).unwrap_or_else(|_| ty.clone())
+}
+
+impl<'a> Gen<'a> {
+    fn new(rule: &'a Rule, analysis: &'a Analysis) -> Self {
+        let generics = generics_in_scope(rule);
+        let cotangents = rule.closure.cotangents.iter();
+        Gen {
+            rule,
+            analysis,
+            rt: rt(),
+            cts: cotangents.map(|c| type_without_self(rule, &c.ty)).collect(),
+            ins: (rule.closure.input_cotangents.iter())
+                .map(|t| type_without_self(rule, t))
+                .collect(),
+            no_tangent: (rule.closure.input_cotangents.iter())
+                .map(is_no_tangent)
+                .collect(),
+            scalar: scalar_param(rule, &generics),
+            generics,
+        }
+    }
 }
 
 impl Gen<'_> {
@@ -212,25 +269,38 @@ impl Gen<'_> {
     }
 }
 
+/// A method rule under `#[rrules]`: the items for the impl block (the primal method and
+/// `name_rrule`) and the items after it (the pullback trait, and the errors of statements that
+/// could not be specialised).
+pub(crate) fn expand_method(
+    args: &Args,
+    rule: &Rule,
+    analysis: &Analysis,
+) -> (TokenStream, TokenStream) {
+    let krate = &args.krate;
+    let g = Gen::new(rule, analysis);
+    let primal = primal::make_primal(&g);
+    let method = entry::make_method(&g, krate);
+    let pullback_trait = entry::make_pullback_trait(&g, krate);
+    let errors = analysis.errors.as_ref().map(syn::Error::to_compile_error);
+    (
+        quote! {
+            #primal
+            #method
+        },
+        quote! {
+            #errors
+            #pullback_trait
+        },
+    )
+}
+
 /// The whole expansion of a rule whose analysis may have blocked some patterns: their errors,
 /// then the code (a blocked pattern's body diverges, so call sites type-check and each error
 /// stands alone).
 pub(crate) fn expand(args: &Args, rule: &Rule, analysis: Analysis) -> TokenStream {
     let krate = &args.krate;
-    let g = Gen {
-        rule,
-        analysis: &analysis,
-        rt: rt(),
-        cts: rule.closure.cotangents.iter().map(|c| &c.ty).collect(),
-        ins: rule.closure.input_cotangents.iter().collect(),
-        no_tangent: rule
-            .closure
-            .input_cotangents
-            .iter()
-            .map(is_no_tangent)
-            .collect(),
-        scalar: scalar_param(rule),
-    };
+    let g = Gen::new(rule, &analysis);
     let primal = primal::make_primal(&g);
     let rule_type = entry::make_rule_type(&g, krate);
     let pullback_trait = entry::make_pullback_trait(&g, krate);

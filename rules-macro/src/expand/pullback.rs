@@ -26,14 +26,15 @@ pub(super) struct Shape {
 
 impl Shape {
     pub(super) fn new(g: &Gen<'_>) -> Shape {
-        let generics = &g.rule.sig.generics;
+        let generics = &g.generics;
         let user_params = generics.params.iter();
         let user_where = generics
             .where_clause
             .iter()
             .flat_map(|w| w.predicates.iter());
         let scalar = g.scalar_bound();
-        let user_where = quote!(#(#user_where,)* #scalar);
+        // A method's bounds may say `Self`, which means nothing in these items.
+        let user_where = super::without_self(g.rule, &quote!(#(#user_where,)* #scalar));
         let lifetimes: Vec<_> = generics.lifetimes().map(|l| &l.lifetime).collect();
         let types: Vec<_> = generics.type_params().map(|t| &t.ident).collect();
         let consts: Vec<_> = generics.const_params().map(|c| &c.ident).collect();
@@ -46,7 +47,7 @@ impl Shape {
             .map(|p| Gen::closure_names(p).0)
             .collect();
         let self_ty = quote!(__Pullback<__C, #(#fs,)* #marker>);
-        let impl_params = quote!(#(#user_params,)* __C, #(#fs),*);
+        let impl_params = super::without_self(g.rule, &quote!(#(#user_params,)* __C, #(#fs),*));
         let bounds = g.analysis.patterns.iter().map(|p| fn_bound(g, p)).collect();
         Shape {
             impl_params,
