@@ -394,3 +394,37 @@ mod structs {
         let _ = NoTangent;
     }
 }
+
+mod outputs {
+    use ndarray::{Array1, array};
+    use rules_core::testing::{Config, check_rrule};
+    use rules_core::{NoTangent, rrule};
+
+    /// The largest entry and where it is: the index is an output that is not differentiated.
+    #[rrule]
+    pub fn max_at(x: Array1<f64>) -> (usize, f64) {
+        let (i, m) = x
+            .iter()
+            .enumerate()
+            .fold((0, f64::NEG_INFINITY), |(bi, bm), (i, &v)| {
+                if v > bm { (i, v) } else { (bi, bm) }
+            });
+        let n = x.len();
+        ((i, m), move |_di: NoTangent, dm: f64| -> Array1<f64> {
+            let mut dx = Array1::zeros(n);
+            dx[i] += dm;
+            dx
+        })
+    }
+
+    #[test]
+    fn an_output_that_is_not_differentiated_goes_through_the_kit() {
+        let r = check_rrule(
+            |(x,)| max_at(x.clone()),
+            |(x,)| max_at::rrule(x.clone()),
+            &(array![0.5, 3.0, -1.0],),
+            &Config::default(),
+        );
+        assert_eq!(r.patterns, 4);
+    }
+}
