@@ -428,3 +428,62 @@ mod outputs {
         assert_eq!(r.patterns, 4);
     }
 }
+
+mod derive_shapes {
+    use ndarray::{Array1, ArrayView1, array};
+    use rules_core::{Differentiable, Pullback, Scalar, Zero, rrules};
+
+    /// A tuple struct with a field left out before a differentiated one.
+    #[derive(Clone, Differentiable)]
+    pub struct Named(#[no_tangent] pub String, pub Array1<f64>);
+
+    /// A lifetime only a field left out uses.
+    #[derive(Differentiable)]
+    pub struct Batch<'a> {
+        pub x: Array1<f64>,
+        #[no_tangent]
+        pub labels: &'a [usize],
+    }
+
+    /// A generic impl with a method generic over a lifetime.
+    pub struct Weights<T: Scalar> {
+        pub w: Array1<T>,
+    }
+
+    #[rrules]
+    impl<T: Scalar> Weights<T> {
+        /// `Σ w ∘ x` for a borrowed `x`.
+        #[rrule]
+        pub fn weigh<'a>(&self, x: ArrayView1<'a, T>) -> T {
+            let w = self.w.clone();
+            let total = x.dot(&w);
+            (total, move |dt: T| -> (Array1<T>, Array1<T>) {
+                (x.mapv(|v| v * dt), w.mapv(|v| v * dt))
+            })
+        }
+    }
+
+    #[test]
+    fn tuple_structs_lifetimes_and_generic_methods_derive_and_expand() {
+        let n = Named("a".to_owned(), array![1.0, 2.0]);
+        let t: NamedTangent = n.zero_tangent();
+        assert_eq!(t.0, array![0.0, 0.0]);
+        let labels = [1usize, 2];
+        let b = Batch {
+            x: array![3.0],
+            labels: &labels,
+        };
+        let bt: BatchTangent<'_> = b.zero_tangent();
+        assert_eq!(bt.x, array![0.0]);
+        assert_eq!(Zero - t.clone(), -t);
+        let ws = Weights {
+            w: array![2.0f64, -1.0],
+        };
+        let x = array![1.0f64, 3.0];
+        let (total, pb) = ws.weigh_rrule(x.view());
+        assert_eq!(total, -1.0);
+        let (dw, dx) = pb.pullback(2.0);
+        assert_eq!((dw, dx), (array![2.0, 6.0], array![4.0, -2.0]));
+        assert_eq!(pb.pullback(Zero), (Zero, Zero));
+    }
+}

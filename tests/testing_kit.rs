@@ -279,3 +279,96 @@ fn check_rrule_panics_with_the_message() {
         &Config::default(),
     );
 }
+
+/// Near a pole the finite differences estimate a large error of their own; that is a failure to
+/// check, never a licence for a wrong derivative to pass.
+#[rrule]
+pub fn reciprocal_plus(x: f64) -> f64 {
+    // Planted: the derivative of 1/x + x is −1/x² + 1; the `+ 1` is missing.
+    (1.0 / x + x, move |dy: f64| -> f64 { -dy / (x * x) })
+}
+
+/// A kink within a few steps of the input, with a wrong slope on one side.
+#[rrule]
+pub fn kinked(x: f64) -> f64 {
+    (x.abs(), move |dy: f64| -> f64 { 1.5 * dy })
+}
+
+#[test]
+fn a_wrong_derivative_near_a_pole_or_a_kink_fails() {
+    let err = test_rrule(
+        |(x,)| reciprocal_plus(*x),
+        |(x,)| reciprocal_plus::rrule(*x),
+        &(0.01,),
+        &Config::default(),
+    )
+    .unwrap_err();
+    assert!(err.contains("input `x`"), "{err}");
+    let err = test_rrule(
+        |(x,)| kinked(*x),
+        |(x,)| kinked::rrule(*x),
+        &(0.001,),
+        &Config::default(),
+    )
+    .unwrap_err();
+    assert!(err.contains("input `x`"), "{err}");
+}
+
+/// A hand-written pullback whose `PullbackFor` body disagrees with its dense pullback.
+struct WrongSelection;
+
+impl Pullback<f64> for WrongSelection {
+    type Output = (f64, f64);
+    fn pullback(&self, d: f64) -> (f64, f64) {
+        (2.0 * d, 3.0 * d)
+    }
+}
+
+impl Patterns<f64> for WrongSelection {
+    type Runtime = (MaybeZero<f64>, MaybeZero<f64>);
+    const COTANGENTS: &'static [&'static str] = &["d"];
+    const INPUTS: &'static [&'static str] = &["a", "b"];
+    fn pullback_static(&self, mask: u64, d: f64) -> Option<Self::Runtime> {
+        Some(match mask {
+            0 => (MaybeZero::Value(2.0 * d), MaybeZero::Value(3.0 * d)),
+            _ => (MaybeZero::Zero, MaybeZero::Zero),
+        })
+    }
+    fn pullback_runtime(&self, mask: u64, d: f64) -> Self::Runtime {
+        self.pullback_static(mask, d).unwrap_or_default()
+    }
+    fn pullback_for_static(&self, wanted: u64, mask: u64, d: f64) -> Option<Self::Runtime> {
+        let d = if mask == 0 { d } else { 0.0 };
+        let pick = |j: u64, v: f64| {
+            if wanted & (1 << j) != 0 && mask == 0 {
+                MaybeZero::Value(v)
+            } else {
+                MaybeZero::Zero
+            }
+        };
+        // Planted: with `a` skipped, `b` comes out as 4·d instead of 3·d.
+        let b = if wanted == 0b10 { 4.0 * d } else { 3.0 * d };
+        Some((pick(0, 2.0 * d), pick(1, b)))
+    }
+    fn pullback_for_runtime(&self, wanted: u64, mask: u64, d: f64) -> Option<Self::Runtime> {
+        self.pullback_for_static(wanted, mask, d)
+    }
+}
+
+#[test]
+fn a_pullback_for_body_that_differs_from_the_dense_pullback_is_caught() {
+    let f = |x: &(f64, f64)| 2.0 * x.0 + 3.0 * x.1;
+    fails(
+        test_rrule(
+            f,
+            |x| (f(x), WrongSelection),
+            &(1.0, 2.0),
+            &Config::default(),
+        ),
+        &[
+            "pullback_for (Skip a, Need b) with (d)",
+            "input `b`",
+            "explicit zeros",
+        ],
+    );
+}

@@ -16,6 +16,11 @@ use crate::NoTangent;
 /// * tuples: the tuple of tangents;
 /// * a struct with `#[derive(Differentiable)]`: the generated `<Name>Tangent`.
 ///
+/// The derive also implements the testing kit's `Tangent` for the struct and its tangent, so
+/// that `check_rrule` can perturb it: fields marked `#[no_tangent]` are then copied with
+/// `Clone`, and must be `Clone` (a field that is not, such as a `Box<dyn Fn ..>`, makes the
+/// derive fail with that bound).
+///
 /// ```
 /// use ndarray::{array, Array1, Array2};
 /// use rules_core::Differentiable;

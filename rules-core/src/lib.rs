@@ -57,7 +57,7 @@ pub mod testing;
 
 pub use accumulate::{Accumulate, accumulate, accumulate_into};
 pub use differentiable::Differentiable;
-pub use pullback::{Patterns, Pullback};
+pub use pullback::{Need, PULLBACK_FOR_LIMIT, Patterns, Pullback, PullbackFor, Skip};
 /// Derives [`Differentiable`](trait@Differentiable) for a struct: see the trait.
 pub use rules_macro::Differentiable;
 /// Declares a differentiation rule: one function whose body computes the value and ends with
@@ -116,8 +116,9 @@ pub use rules_macro::Differentiable;
 /// * `name::rrule` is an associated function of an empty struct `name` generated next to the
 ///   function (the struct lives in the type namespace, the function in the value namespace), so
 ///   rules work at module level and inside function bodies alike;
-/// * if the pullback keeps a borrow of an input, name the lifetime: the pullback captures only the
-///   named generics.
+/// * the pullback captures the generics in scope and the elided lifetimes (`&T`, `'_`) of the
+///   parameters it captures itself, nothing else; a lifetime hidden in a path
+///   (`ArrayView1<f64>`) must be written `'_` or named if the pullback keeps that parameter.
 ///
 /// Statement markers, removed by the attribute: `#[pass_zero]` on a pullback statement passes
 /// `Zero` for its zero cotangents (the callee must accept it, e.g. through
@@ -182,7 +183,9 @@ pub use tangent::{Materialise, MaybeZero, NoTangent, Zero};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::scalar::ScalarSlot;
-    pub use crate::{MaybeZero, NoTangent, Patterns, Pullback, Scalar, Zero};
+    pub use crate::{
+        MaybeZero, Need, NoTangent, Patterns, Pullback, PullbackFor, Scalar, Skip, Zero,
+    };
     pub use core::marker::PhantomData;
     pub use core::option::Option;
 

@@ -87,4 +87,92 @@ pub trait Patterns<C>: Pullback<C> {
     /// Runs the runtime pattern, with the cotangents whose bit is set passed as
     /// [`MaybeZero::Zero`](crate::MaybeZero::Zero) and the others as `MaybeZero::Value`.
     fn pullback_runtime(&self, zero_mask: u64, cotangent: C) -> Self::Runtime;
+    /// Runs the [`PullbackFor`] body for the inputs whose bit is set in `wanted` and the
+    /// cotangents whose bit is set in `zero_mask` zero; skipped inputs come back as
+    /// [`MaybeZero::Zero`](crate::MaybeZero::Zero). `None` when the rule has no `PullbackFor`
+    /// (too many inputs and outputs) or a mask is out of range.
+    fn pullback_for_static(
+        &self,
+        wanted: u64,
+        zero_mask: u64,
+        cotangent: C,
+    ) -> Option<Self::Runtime> {
+        let _ = (wanted, zero_mask, cotangent);
+        None
+    }
+    /// Runs the runtime [`PullbackFor`] with `wanted` as `[bool; N]` and the cotangents whose bit
+    /// is set in `zero_mask` passed as `MaybeZero::Zero`; `None` as for
+    /// [`Patterns::pullback_for_static`].
+    fn pullback_for_runtime(
+        &self,
+        wanted: u64,
+        zero_mask: u64,
+        cotangent: C,
+    ) -> Option<Self::Runtime> {
+        let _ = (wanted, zero_mask, cotangent);
+        None
+    }
 }
+
+/// In [`PullbackFor`]'s selection: compute this input's cotangent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Need;
+
+/// In [`PullbackFor`]'s selection: do not compute this input's cotangent. It comes back as the
+/// value `Skip`, and every statement that only fed it is not run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Skip;
+
+/// A pullback that computes only the input cotangents it is asked for, like PyTorch's
+/// `needs_input_grad` or JAX's `symbolic_zeros`, decided at compile time.
+///
+/// `#[rrule]` implements `PullbackFor<W, C>` for every pattern `C` of its [`Pullback`] impls and
+/// every selection `W`: one [`Need`] or [`Skip`] per input (`NoTangent` inputs included; a bare
+/// marker for a rule with one input). Each is a separately compiled body in which the statements
+/// that only feed skipped cotangents are removed, for every `Zero` pattern of the cotangent. The
+/// runtime form takes `[bool; N]` (`true` = needed) and `MaybeZero` cotangents, and returns
+/// `MaybeZero`s, `Zero` where skipped. Rules whose inputs and outputs together number more than
+/// [`PULLBACK_FOR_LIMIT`] do not implement it (the bodies would number `2^(outputs + inputs)`).
+///
+/// ```
+/// use ndarray::{array, Array1, Array2, Axis};
+/// use rules_core::{rrule, Need, PullbackFor, Skip, Zero};
+///
+/// /// `x·W + b`.
+/// #[rrule]
+/// pub fn affine(x: Array2<f64>, w: Array2<f64>, b: Array1<f64>) -> Array2<f64> {
+///     let y = x.dot(&w) + &b;
+///     (y, move |dy: Array2<f64>| -> (Array2<f64>, Array2<f64>, Array1<f64>) {
+///         let dx = dy.dot(&w.t());
+///         let dw = x.t().dot(&dy);
+///         let db = dy.sum_axis(Axis(0));
+///         (dx, dw, db)
+///     })
+/// }
+///
+/// fn main() {
+///     let (_, pb) = affine::rrule(array![[1.0, 2.0]], array![[1.0], [1.0]], array![0.5]);
+///     // Only the weights' gradient: `dx` and `db` are never computed.
+///     let (dx, dw, db) = pb.pullback_for((Skip, Need, Skip), array![[1.0]]);
+///     assert_eq!((dx, db), (Skip, Skip));
+///     assert_eq!(dw, array![[1.0], [2.0]]);
+///     // Decided at run time: `MaybeZero`s, `Zero` where skipped.
+///     let (dx, dw, _) = pb.pullback_for([true, false, false], rules_core::MaybeZero::Value(array![[1.0]]));
+///     assert!(dw.is_zero() && !dx.is_zero());
+///     let _ = (Zero,);
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "this pullback has no `pullback_for` with the selection `{W}` and the cotangent `{C}`",
+    note = "give one `Need` or `Skip` per input of the rule, in order (a bare marker for a rule with one input), or `[bool; N]` with `MaybeZero` cotangents; rules with more than `PULLBACK_FOR_LIMIT` inputs and outputs together have none"
+)]
+pub trait PullbackFor<W, C> {
+    /// The selected input cotangents: `Skip` where not needed.
+    type Output;
+    /// Maps output cotangents to the needed input cotangents.
+    fn pullback_for(&self, wanted: W, cotangent: C) -> Self::Output;
+}
+
+/// The most inputs and outputs together for which `#[rrule]` implements [`PullbackFor`]
+/// (`2^5 = 32` bodies, each a closure type of the pullback object).
+pub const PULLBACK_FOR_LIMIT: usize = 5;

@@ -122,21 +122,39 @@ fn generate(input: &DeriveInput, fields: &[Field], named: bool) -> TokenStream {
         quote_spanned!(ty.span()=> <#ty as #krate::Differentiable>::Tangent)
     };
     let tan_tys: Vec<TokenStream> = diff.iter().map(|f| tan_ty(f)).collect();
-    let members: Vec<&Member> = diff.iter().map(|f| &f.member).collect();
+    // The tangent's members: the field names, or for a tuple struct the positions among the
+    // differentiated fields (`struct P(#[no_tangent] String, Array1<f64>)` → `PTangent(..).0`).
+    let members: Vec<Member> = (diff.iter().enumerate())
+        .map(|(i, f)| match &f.member {
+            Member::Named(id) => Member::Named(id.clone()),
+            Member::Unnamed(_) => Member::Unnamed(Index::from(i)),
+        })
+        .collect();
+    // The same fields in the primal struct.
+    let primal_members: Vec<&Member> = diff.iter().map(|f| &f.member).collect();
     let where_all = quote!(where #(#user_where,)* #(#field_bounds,)*);
 
     // The tangent struct (with a marker for type parameters no tangent field mentions).
     let used: std::collections::BTreeSet<String> = crate::syntax::referenced(&quote!(#(#tan_tys)*))
         .into_iter()
         .collect();
+    let used_lifetimes = quote!(#(#tan_tys)*).to_string();
     let unused: Vec<&Ident> = input
         .generics
         .type_params()
         .map(|t| &t.ident)
         .filter(|t| !used.contains(&t.to_string()))
         .collect();
-    let marker_ty = quote!(::core::marker::PhantomData<fn() -> (#(#unused,)*)>);
-    let has_marker = !unused.is_empty();
+    // Lifetimes only the fields left out use (`#[no_tangent] labels: &'a [usize]`).
+    let unused_lifetimes: Vec<&syn::Lifetime> = input
+        .generics
+        .lifetimes()
+        .map(|l| &l.lifetime)
+        .filter(|l| !used_lifetimes.contains(&l.to_string()))
+        .collect();
+    let marker_ty =
+        quote!(::core::marker::PhantomData<fn() -> (#(#unused,)* #(&#unused_lifetimes (),)*)>);
+    let has_marker = !unused.is_empty() || !unused_lifetimes.is_empty();
     let def_fields = diff.iter().map(|f| {
         let (v, t) = (&f.vis, tan_ty(f));
         match &f.member {
@@ -182,7 +200,18 @@ fn generate(input: &DeriveInput, fields: &[Field], named: bool) -> TokenStream {
         };
         quote!(#tangent { #(#inits,)* #marker })
     };
-    let zero_tangent = build(&|m| quote!(#krate::Differentiable::zero_tangent(&self.#m)));
+    let zero_tangent = {
+        let primal_of = |m: &Member| -> Member {
+            let i = members.iter().position(|x| x == m).unwrap_or(0);
+            primal_members
+                .get(i)
+                .map_or_else(|| m.clone(), |p| (*p).clone())
+        };
+        build(&|m| {
+            let p = primal_of(m);
+            quote!(#krate::Differentiable::zero_tangent(&self.#p))
+        })
+    };
     let binop = |op: TokenStream| build(&|m| quote!(self.#m #op rhs.#m));
     let add = binop(quote!(+));
     let sub = binop(quote!(-));
@@ -352,6 +381,19 @@ fn generate(input: &DeriveInput, fields: &[Field], named: bool) -> TokenStream {
         }
 
         #allows
+        impl #impl_g ::core::ops::SubAssign<#krate::Zero> for #tangent #ty_g #where_all {
+            fn sub_assign(&mut self, _: #krate::Zero) {}
+        }
+
+        #allows
+        impl #impl_g ::core::ops::Sub<#tangent #ty_g> for #krate::Zero #where_all #(#tan_tys: ::core::ops::Neg<Output = #tan_tys>,)* {
+            type Output = #tangent #ty_g;
+            fn sub(self, rhs: #tangent #ty_g) -> #tangent #ty_g {
+                -rhs
+            }
+        }
+
+        #allows
         impl #impl_g ::core::convert::From<#tangent #ty_g> for #krate::MaybeZero<#tangent #ty_g> #where_all {
             fn from(t: #tangent #ty_g) -> Self {
                 #krate::MaybeZero::Value(t)
@@ -361,7 +403,7 @@ fn generate(input: &DeriveInput, fields: &[Field], named: bool) -> TokenStream {
         #allows
         impl #impl_g #testing::Tangent for #name #ty_g #where_all #(#diff_tys: #testing::Tangent,)* #(#skipped_clone,)* {
             fn parts(&self) -> ::std::vec::Vec<#testing::Part> {
-                #testing::merge_parts(::std::vec![#(#testing::Tangent::parts(&self.#members)),*])
+                #testing::merge_parts(::std::vec![#(#testing::Tangent::parts(&self.#primal_members)),*])
             }
             fn rebuild(&self, parts: &[::std::vec::Vec<f64>]) -> Self {
                 let __values = parts.first().map_or(&[][..], ::std::vec::Vec::as_slice);

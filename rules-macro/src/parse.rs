@@ -134,7 +134,8 @@ fn rule_fn(cx: &mut Ctxt, f: ItemFn, method: Option<Method>) -> Option<Rule> {
         .map(|stmt| forward_stmt(cx, stmt))
         .collect();
     let (value, closure_expr) = tail_parts(cx, tail, result_ty.is_some(), &sig)?;
-    let closure = closure(cx, closure_expr, &outputs, &inputs, &sig)?;
+    let impl_generics = method.as_ref().map(|m| &m.impl_generics);
+    let closure = closure(cx, closure_expr, &outputs, &inputs, &sig, impl_generics)?;
     if !cx.is_ok() {
         return None;
     }
@@ -311,6 +312,7 @@ fn closure(
     outputs: &[Type],
     inputs: &[Input],
     sig: &syn::Signature,
+    impl_generics: Option<&syn::Generics>,
 ) -> Option<Closure> {
     if let Some(t) = &c.asyncness {
         cx.error(t, "the pullback closure cannot be `async`");
@@ -333,7 +335,7 @@ fn closure(
                     .as_ref()
                     .map_or_else(|| "_".to_owned(), ToString::to_string);
                 if outputs.len() > 1 {
-                    check_not_generic_param(cx, &pt.ty, sig);
+                    check_not_generic_param(cx, &pt.ty, sig, impl_generics);
                 }
                 cotangents.push(Cotangent {
                     ident,
@@ -468,13 +470,16 @@ fn closure(
 /// the impls for `T` and `Zero` overlap; say so at the type rather than let rustc report a
 /// conflict in generated code. (With one output, the pattern is picked through
 /// `rules_core::Scalar`, see `expand`.)
-fn check_not_generic_param(cx: &mut Ctxt, ty: &Type, sig: &syn::Signature) {
+fn check_not_generic_param(
+    cx: &mut Ctxt,
+    ty: &Type,
+    sig: &syn::Signature,
+    impl_generics: Option<&syn::Generics>,
+) {
     let Type::Path(p) = ty else { return };
     let Some(id) = p.path.get_ident() else { return };
-    let is_param = sig
-        .generics
-        .params
-        .iter()
+    let is_param = (sig.generics.params.iter())
+        .chain(impl_generics.into_iter().flat_map(|g| g.params.iter()))
         .any(|g| matches!(g, GenericParam::Type(t) if t.ident == *id));
     if is_param {
         cx.error(

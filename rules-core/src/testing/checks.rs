@@ -215,4 +215,100 @@ where
         }
         Ok(())
     }
+
+    /// Every `PullbackFor` body (each selection of wanted inputs, each pattern of zeros) equals
+    /// the dense pullback fed explicit zeros on the wanted inputs and returns zero for the
+    /// skipped ones; the runtime `[bool; N]` form equals the static one. Rules without
+    /// `PullbackFor` (beyond `PULLBACK_FOR_LIMIT`) have nothing to check here.
+    pub(super) fn selections(&self, report: &mut Report) -> Result<(), String> {
+        let (pb, ybar, config) = (self.pb, &self.ybar, self.config);
+        let y_parts = ybar.parts();
+        let n = self.in_names.len();
+        if pb.pullback_for_static(0, 0, ybar.clone()).is_none() {
+            return Ok(());
+        }
+        for mask in 0..(1u64 << self.out_names.len()) {
+            let zeroed: Vec<Vec<f64>> = (y_parts.iter().enumerate())
+                .map(|(i, p)| {
+                    if mask & (1 << i) != 0 {
+                        vec![0.0; p.values.len()]
+                    } else {
+                        p.values.clone()
+                    }
+                })
+                .collect();
+            let dense = pb.pullback(ybar.rebuild(&zeroed)).parts();
+            for wanted in 0..(1u64 << n) {
+                let label = format!(
+                    "pullback_for {} with {}",
+                    selection_label(self.in_names, wanted),
+                    pattern_label(self.out_names, mask)
+                );
+                let (Some(stat), Some(run)) = (
+                    pb.pullback_for_static(wanted, mask, ybar.clone()),
+                    pb.pullback_for_runtime(wanted, mask, ybar.clone()),
+                ) else {
+                    return Err(format!("check_rrule: {label} is missing"));
+                };
+                let (stat, run) = (stat.runtime_parts(), run.runtime_parts());
+                if stat != run {
+                    return Err(format!(
+                        "check_rrule: the runtime {label} differs from the static one it must dispatch to"
+                    ));
+                }
+                for (j, (s, d)) in stat.iter().zip(&dense).enumerate() {
+                    let name = self.input_name(j);
+                    let skipped = wanted & (1 << j) == 0;
+                    match s {
+                        // Skipped or zero: nothing to compare, but a skipped input must be
+                        // zero (or `NoTangent`, whose runtime form is an empty value).
+                        None => {}
+                        Some(v) if skipped && !v.is_empty() => {
+                            return Err(format!(
+                                "check_rrule: {label} computes the skipped input `{name}`"
+                            ));
+                        }
+                        Some(_) if skipped => {}
+                        Some(values) => {
+                            let scale = d.values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+                            let tol = config.pattern_rtol * scale.max(f64::MIN_POSITIVE)
+                                + if self.f32_inputs { 1e-6 * scale } else { 0.0 };
+                            if let Some((e, a, b)) =
+                                first_mismatch(&d.values, values, config.pattern_rtol, tol)
+                            {
+                                return Err(format!(
+                                    "check_rrule: {label} differs from the dense pullback fed explicit zeros for input `{name}` at element {e}: {b:e} vs {a:e}"
+                                ));
+                            }
+                        }
+                    }
+                    if s.is_none() && !skipped {
+                        if let Some((e, v)) = (d.values.iter().enumerate())
+                            .find(|(_, v)| v.abs() > config.pattern_rtol)
+                        {
+                            return Err(format!(
+                                "check_rrule: {label} returns Zero for input `{name}`, but the dense pullback fed explicit zeros gives {v:e} at element {e}"
+                            ));
+                        }
+                    }
+                }
+                report.selections += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `(Need, Skip, Need)`: a selection written out with the inputs' names.
+fn selection_label(names: &[&str], wanted: u64) -> String {
+    let parts: Vec<String> = (names.iter().enumerate())
+        .map(|(j, n)| {
+            if wanted & (1 << j) != 0 {
+                format!("Need {n}")
+            } else {
+                format!("Skip {n}")
+            }
+        })
+        .collect();
+    format!("({})", parts.join(", "))
 }

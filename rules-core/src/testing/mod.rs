@@ -15,14 +15,19 @@
 //! Failures panic with a message that names the check, the input or output, the element, and
 //! both values. [`test_rrule`] returns the same as a `Result` instead.
 //!
-//! Cotangents are random (seeded, so failures reproduce) and shaped like the outputs: the kit
-//! supports rules whose cotangent types are their output types, which holds for `f32`, `f64`,
-//! ndarray arrays of any dimension, and tuples of them.
+//! Cotangents are random (seeded, so failures reproduce) and shaped like the outputs' tangents
+//! ([`Differentiable`](trait@crate::Differentiable)): `f32`, `f64`, arrays of any dimension,
+//! derived structs, values that are not differentiated (`NoTangent`), and tuples of these. Inputs
+//! may also be borrowed or not differentiated (`&[usize]`, `Vec<usize>`, `&str`): they are passed
+//! through as they are. `check_rrule` also runs every `PullbackFor` body against the dense
+//! pullback.
 //!
-//! Limits: the inputs are passed as one owned tuple, so a rule that takes views is checked through
-//! `|(a,)| f::rrule(a.view())`; but a rule whose *pullback keeps* a borrow of its input cannot be
-//! checked this way (its pullback type depends on the borrow). Check such a rule through a wrapper
-//! that takes owned inputs. The pattern check runs at one point with one random cotangent.
+//! Limits: the inputs are passed as one tuple the kit owns, so a rule that takes views is
+//! checked through `|(a,)| f::rrule(a.view())`; a rule whose *pullback keeps* a view made from
+//! that tuple cannot be checked this way (its pullback type would borrow the kit's copy): keep an
+//! owned copy in the rule, or check a wrapper. A borrowed input stored in the tuple itself
+//! (`&(x, idx.as_slice())`) is fine. The pattern check runs at one point with one random
+//! cotangent.
 //!
 //! # Example: a rule of your own, checked in five lines
 //!
@@ -81,7 +86,7 @@ pub struct Config {
     /// Finite-difference step, relative to each input's largest magnitude (at least 1).
     pub step: Option<f64>,
     /// How many of its own error estimates a finite difference may be off by (the estimate is
-    /// the difference between the stencils with steps `h` and `2h`); `0` turns it off.
+    /// the difference between the stencils with steps `h` and `h/2`); `0` turns it off.
     pub fd_error_weight: f64,
     /// Check entry by entry when the inputs have at most this many entries in all.
     pub elementwise_limit: usize,
@@ -179,5 +184,6 @@ where
     case.repeat()?;
     case.finite_differences(&primal, &mut report)?;
     case.patterns(&mut report)?;
+    case.selections(&mut report)?;
     Ok(report)
 }

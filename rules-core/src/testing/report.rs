@@ -19,10 +19,15 @@ use core::fmt::Write as _;
 pub struct Report {
     /// Finite-difference comparisons made.
     pub fd_checks: usize,
-    /// Largest `|ad − fd| / (atol + rtol·scale)` seen (below 1 means within tolerance).
+    /// Largest `|ad − fd| / (atol + rtol·scale + c·estimate)` seen (below 1 means within
+    /// tolerance; `estimate` is the finite difference's own error estimate).
     pub worst_fd_ratio: f64,
+    /// Largest error estimate of a finite difference, relative to the derivative.
+    pub largest_fd_error: f64,
     /// Patterns compared with the dense pullback.
     pub patterns: usize,
+    /// `PullbackFor` bodies (selections of wanted inputs × patterns) compared with it.
+    pub selections: usize,
 }
 
 /// `ratio ≤ 1`, false for NaN (a NaN cotangent or difference is a failure).

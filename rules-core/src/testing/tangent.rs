@@ -1,7 +1,7 @@
 //! Flattening: the values the kit can perturb and compare, seen as lists of `f64` (one [`Part`]
 //! per input, output or cotangent), and rebuilt from such lists.
 
-use ndarray::{ArrayBase, Dimension, OwnedRepr};
+use ndarray::{ArrayBase, DataMut, DataOwned, Dimension, RawDataClone};
 
 use crate::{MaybeZero, NoTangent};
 
@@ -135,7 +135,13 @@ impl Elem for f32 {
     }
 }
 
-impl<A: Elem, D: Dimension> Tangent for ArrayBase<OwnedRepr<A>, D> {
+/// Owned arrays and shared ones (`ArcArray`): anything that owns its elements.
+impl<A, S, D> Tangent for ArrayBase<S, D>
+where
+    A: Elem,
+    S: DataOwned<Elem = A> + DataMut + RawDataClone,
+    D: Dimension,
+{
     fn parts(&self) -> Vec<Part> {
         leaf(self.iter().map(|&x| Elem::to_f64(x)).collect(), A::KIND)
     }

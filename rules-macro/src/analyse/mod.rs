@@ -10,6 +10,10 @@ use syn::{Block, Path, Stmt};
 use crate::errors::Ctxt;
 use crate::model::{Rule, Side, is_no_tangent};
 use crate::syntax;
+
+/// The most inputs and outputs together for which `PullbackFor` is generated: `2^5` bodies.
+/// (`rules_core::PULLBACK_FOR_LIMIT` says the same to users.)
+pub(crate) const PULLBACK_FOR_LIMIT: usize = 5;
 use specialise::{Blocked, Body, Fate, Spec, Words};
 
 /// How `#[rrule]`'s messages name what it specialises.
@@ -24,6 +28,11 @@ pub(crate) struct Analysis {
     pub(crate) captures: Vec<String>,
     /// One per pattern, in mask order: mask `0` is dense, the last is all `Zero`.
     pub(crate) patterns: Vec<Pattern>,
+    /// For `PullbackFor`: one per selection of wanted inputs other than all of them and per
+    /// pattern, in that order; empty beyond the limit.
+    pub(crate) selections: Vec<Pattern>,
+    /// Whether `PullbackFor` is generated (inputs and outputs within the limit).
+    pub(crate) pullback_for: bool,
     /// The primal's statements: the forward without `#[rrule_only]` statements and without
     /// what only the pullback reads.
     pub(crate) primal: Vec<Stmt>,
@@ -33,10 +42,14 @@ pub(crate) struct Analysis {
     pub(crate) errors: Option<syn::Error>,
 }
 
-/// One pattern of `Zero` cotangents.
+/// One pattern of `Zero` cotangents, for one selection of wanted inputs.
 pub(crate) struct Pattern {
     /// Bit `i` set: cotangent `i` is `Zero`.
     pub(crate) mask: u64,
+    /// Bit `j` set: input `j`'s cotangent is computed.
+    pub(crate) wanted: u64,
+    /// Per input: `true` if its cotangent comes back as `Skip`.
+    pub(crate) skipped: Vec<bool>,
     /// What the pattern's body does.
     pub(crate) body: PatternBody,
     /// Per input: `true` if its cotangent comes back as `Zero`.
@@ -74,41 +87,65 @@ pub(crate) fn analyse(rule: &Rule, rt: &Path) -> Analysis {
     let mut errors = Ctxt::default();
     // A statement blocked in several patterns is reported once, for the first.
     let mut reported: Vec<String> = Vec::new();
-    let mut patterns = Vec::with_capacity(1 << k);
-    for mask in 0..=all {
-        let result = specialise::specialise(&body, Spec { zero: mask, wanted }, rt);
-        let pattern = match result {
+    // `report` is false for the `PullbackFor` selections: a statement only they cannot decide
+    // falls back to the full pattern (below) rather than failing a rule that never asked.
+    let mut run = |zero: u64, wanted: u64, report_errors: bool| -> Pattern {
+        let result = specialise::specialise(&body, Spec { zero, wanted }, rt);
+        let skipped: Vec<bool> = (0..n_inputs).map(|j| wanted & (1 << j) == 0).collect();
+        match result {
             // The all-`Zero` pattern runs nothing whatever the analysis found; its errors are
             // reported like any pattern's.
-            _ if mask == all => {
-                if let Err(b) = &result {
-                    report(&mut errors, &mut reported, b, &labels, mask);
+            _ if zero == all => {
+                if let (Err(b), true) = (&result, report_errors) {
+                    report(&mut errors, &mut reported, b, &labels, zero);
                 }
                 Pattern {
-                    mask,
+                    mask: zero,
+                    wanted,
                     body: PatternBody::Nothing,
-                    zero_inputs: closure
-                        .input_cotangents
-                        .iter()
-                        .map(|t| !is_no_tangent(t))
+                    zero_inputs: (closure.input_cotangents.iter())
+                        .zip(&skipped)
+                        .map(|(t, s)| !s && !is_no_tangent(t))
                         .collect(),
+                    skipped,
                 }
             }
             Err(b) => {
-                report(&mut errors, &mut reported, &b, &labels, mask);
+                if report_errors {
+                    report(&mut errors, &mut reported, &b, &labels, zero);
+                }
                 Pattern {
-                    mask,
+                    mask: zero,
+                    wanted,
                     body: PatternBody::Blocked,
                     zero_inputs: vec![false; n_inputs],
+                    skipped,
                 }
             }
             Ok(s) => Pattern {
-                mask,
+                mask: zero,
+                wanted,
                 body: PatternBody::Runs(s.body),
                 zero_inputs: s.results.iter().map(|f| *f == Fate::Zero).collect(),
+                skipped,
             },
-        };
-        patterns.push(pattern);
+        }
+    };
+    let patterns: Vec<Pattern> = (0..=all).map(|z| run(z, wanted, true)).collect();
+    // `PullbackFor`: every selection of wanted inputs but "all", for every zero pattern, when
+    // their number stays within the limit.
+    let mut selections: Vec<Pattern> = if k + n_inputs <= PULLBACK_FOR_LIMIT {
+        (0..wanted)
+            .flat_map(|w| (0..=all).map(move |z| (z, w)))
+            .map(|(z, w)| run(z, w, false))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    for sel in &mut selections {
+        if let (PatternBody::Blocked, Some(full)) = (&sel.body, patterns.get(sel.mask as usize)) {
+            *sel = fall_back(full, &sel.skipped, rt);
+        }
     }
 
     let mut candidates: Vec<String> = rule
@@ -133,9 +170,52 @@ pub(crate) fn analyse(rule: &Rule, rt: &Path) -> Analysis {
     Analysis {
         captures,
         patterns,
+        selections,
+        pullback_for: k + n_inputs <= PULLBACK_FOR_LIMIT,
         primal: specialise::dead_lets(side(Side::Primal), Some(&rule.value)),
         forward: side(Side::Rrule),
         errors: errors.finish().err(),
+    }
+}
+
+/// A selection whose own specialisation was blocked: the full pattern's body, with the skipped
+/// results taken out as `Skip` (it computes them, but returns the same as the dense body).
+fn fall_back(full: &Pattern, skipped: &[bool], rt: &Path) -> Pattern {
+    let wanted = (skipped.iter().enumerate())
+        .filter(|(_, s)| !**s)
+        .fold(0, |w, (j, _)| w | 1 << j);
+    let body = match &full.body {
+        PatternBody::Runs(b) => {
+            let t = syntax::ident("__all", proc_macro2::Span::mixed_site());
+            let elems: Vec<syn::Expr> = (0..skipped.len())
+                .map(|j| {
+                    if skipped[j] {
+                        syn::parse_quote!(#rt::Skip)
+                    } else if skipped.len() == 1 {
+                        syn::parse_quote!(#t)
+                    } else {
+                        let idx = syn::Index::from(j);
+                        syn::parse_quote!(#t.#idx)
+                    }
+                })
+                .collect();
+            let tail: syn::Expr = match elems.as_slice() {
+                [one] => one.clone(),
+                _ => syn::parse_quote!((#(#elems),*)),
+            };
+            PatternBody::Runs(syn::parse_quote!({ let #t = #b; #tail }))
+        }
+        PatternBody::Nothing => PatternBody::Nothing,
+        PatternBody::Blocked => PatternBody::Blocked,
+    };
+    Pattern {
+        mask: full.mask,
+        wanted,
+        body,
+        zero_inputs: (full.zero_inputs.iter().zip(skipped))
+            .map(|(z, s)| *z && !s)
+            .collect(),
+        skipped: skipped.to_vec(),
     }
 }
 

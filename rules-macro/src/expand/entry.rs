@@ -33,8 +33,10 @@ pub(super) fn make_rule_type(g: &Gen<'_>, krate: &Path) -> TokenStream {
     let statics = pullback::make_static_impls(g, &shape);
     let runtime = pullback::make_runtime_impl(g, &shape);
     let patterns = pullback::make_patterns_impl(g, &shape);
+    let selections = super::pullback_for::make_impls(g, &shape);
     let entry = make_rrule(
         g,
+        krate,
         &syn::Ident::new("rrule", proc_macro2::Span::call_site()),
         &TokenStream::new(),
     );
@@ -53,6 +55,7 @@ pub(super) fn make_rule_type(g: &Gen<'_>, krate: &Path) -> TokenStream {
             #statics
             #runtime
             #patterns
+            #selections
 
             impl #name {
                 #entry
@@ -93,6 +96,29 @@ fn pullback_bounds(g: &Gen<'_>) -> Vec<TokenStream> {
         .collect();
     bounds.push(quote!(#rt::Pullback<#rt_c, Output = #rt_o>));
     bounds.push(quote!(#rt::Patterns<#dense, Output = #dense_out, Runtime = #rt_o>));
+    if g.analysis.pullback_for {
+        if g.scalar.is_some() {
+            // One impl per selection covers `T`, `Zero` and `MaybeZero<T>`.
+            for w in g.selection_masks() {
+                let (Some(d), Some(z)) = (g.pattern_for(0, w), g.pattern_for(1, w)) else {
+                    continue;
+                };
+                let sel = g.selection_ty(d);
+                let (ct, d_out, z_out) = (&g.cts[0], g.out_ty(d), g.out_ty(z));
+                let zero = g.zero();
+                bounds.push(quote!(#rt::PullbackFor<#sel, #ct, Output = #d_out>));
+                bounds.push(quote!(#rt::PullbackFor<#sel, #zero, Output = #z_out>));
+                bounds.push(quote!(#rt::PullbackFor<#sel, #rt_c, Output = #rt_o>));
+            }
+        } else {
+            for p in g.all_patterns() {
+                let (sel, c, o) = (g.selection_ty(p), g.ct_ty(p.mask), g.out_ty(p));
+                bounds.push(quote!(#rt::PullbackFor<#sel, #c, Output = #o>));
+            }
+        }
+        let n = g.ins.len();
+        bounds.push(quote!(#rt::PullbackFor<[bool; #n], #rt_c, Output = #rt_o>));
+    }
     bounds
 }
 
@@ -198,7 +224,12 @@ fn replace_alias(tokens: TokenStream, rt: &syn::Path, krate: &Path) -> TokenStre
 /// `fn rrule(x, k) -> (Y, impl ScalePullback<..> + use<..>)`, or `Result<(Y, impl ..), E>`,
 /// with the function's visibility: for a method, `fn forward_rrule(&self, x)`, with `items` (the
 /// pullback's struct and impls) declared inside its body.
-pub(super) fn make_rrule(g: &Gen<'_>, name: &syn::Ident, items: &TokenStream) -> TokenStream {
+pub(super) fn make_rrule(
+    g: &Gen<'_>,
+    krate: &Path,
+    name: &syn::Ident,
+    items: &TokenStream,
+) -> TokenStream {
     let rule = g.rule;
     // Precise capturing: the pullback may borrow the generics in scope and the elided lifetimes
     // of the parameters it captures, nothing else, so `svd::rrule(temporary.view())` outlives
@@ -234,7 +265,8 @@ pub(super) fn make_rrule(g: &Gen<'_>, name: &syn::Ident, items: &TokenStream) ->
         .where_clause
         .iter()
         .flat_map(|w| w.predicates.iter());
-    let scalar = g.scalar_bound();
+    // The signature is outside a method's body, where the alias is declared: full paths.
+    let scalar = replace_alias(g.scalar_bound(), &g.rt, krate);
     let where_clause = quote!(where #(#user_where,)* #scalar);
     let inputs = &sig.inputs;
     let forward = &g.analysis.forward;
@@ -268,6 +300,7 @@ pub(super) fn make_method(g: &Gen<'_>, krate: &Path) -> TokenStream {
     let statics = pullback::make_static_impls(g, &shape);
     let runtime = pullback::make_runtime_impl(g, &shape);
     let patterns = pullback::make_patterns_impl(g, &shape);
+    let selections = super::pullback_for::make_impls(g, &shape);
     let allows = generated_allows(Allow::Generated);
     let items = quote! {
         use #krate::__private as #rt;
@@ -275,8 +308,9 @@ pub(super) fn make_method(g: &Gen<'_>, krate: &Path) -> TokenStream {
         #statics
         #runtime
         #patterns
+        #selections
     };
-    let entry = make_rrule(g, &rrule_method_name(&g.rule.sig.ident), &items);
+    let entry = make_rrule(g, krate, &rrule_method_name(&g.rule.sig.ident), &items);
     quote! {
         #allows
         #entry

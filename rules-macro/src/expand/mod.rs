@@ -20,6 +20,7 @@ mod fallback;
 mod lifetimes;
 mod primal;
 mod pullback;
+mod pullback_for;
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
@@ -117,7 +118,15 @@ fn generics_in_scope(rule: &Rule) -> syn::Generics {
         return rule.sig.generics.clone();
     };
     let mut g = m.impl_generics.clone();
-    g.params.extend(rule.sig.generics.params.iter().cloned());
+    // Lifetimes first, as Rust requires: the impl's, the method's, then the rest in order.
+    let all: Vec<syn::GenericParam> = (m.impl_generics.params.iter())
+        .chain(rule.sig.generics.params.iter())
+        .cloned()
+        .collect();
+    let (lifetimes, others): (Vec<_>, Vec<_>) = all
+        .into_iter()
+        .partition(|p| matches!(p, syn::GenericParam::Lifetime(_)));
+    g.params = lifetimes.into_iter().chain(others).collect();
     if let Some(w) = &rule.sig.generics.where_clause {
         g.make_where_clause()
             .predicates
@@ -207,12 +216,53 @@ impl Gen<'_> {
         tuple_or_bare(&self.ct_tys(mask))
     }
 
-    /// The input-cotangent type pattern `p` returns.
+    /// The input-cotangent type pattern `p` returns: `Skip` where not wanted, `Zero` where zero.
     fn out_ty(&self, p: &Pattern) -> TokenStream {
-        let items: Vec<TokenStream> = (self.ins.iter().zip(&p.zero_inputs))
-            .map(|(t, z)| self.slot(*z, t))
+        let rt = &self.rt;
+        let items: Vec<TokenStream> = (self.ins.iter().zip(&p.zero_inputs).zip(&p.skipped))
+            .map(|((t, z), s)| {
+                if *s {
+                    quote!(#rt::Skip)
+                } else {
+                    self.slot(*z, t)
+                }
+            })
             .collect();
         tuple_or_bare(&items)
+    }
+
+    /// The selection type of pattern `p`: `Need` or `Skip` per input, bare for one input.
+    fn selection_ty(&self, p: &Pattern) -> TokenStream {
+        let rt = &self.rt;
+        let items: Vec<TokenStream> = (p.skipped.iter())
+            .map(|s| {
+                if *s {
+                    quote!(#rt::Skip)
+                } else {
+                    quote!(#rt::Need)
+                }
+            })
+            .collect();
+        tuple_or_bare(&items)
+    }
+
+    /// Every body: the `Pullback` patterns, then the `PullbackFor` selections.
+    fn all_patterns(&self) -> impl Iterator<Item = &Pattern> {
+        self.analysis
+            .patterns
+            .iter()
+            .chain(&self.analysis.selections)
+    }
+
+    /// The body for zero mask `zero` and selection `wanted` (all wanted: a `Pullback` pattern).
+    fn pattern_for(&self, zero: u64, wanted: u64) -> Option<&Pattern> {
+        self.all_patterns()
+            .find(|p| p.mask == zero && p.wanted == wanted)
+    }
+
+    /// Every selection mask, all wanted included.
+    fn selection_masks(&self) -> std::ops::RangeInclusive<u64> {
+        0..=((1u64 << self.ins.len()) - 1)
     }
 
     /// The closure parameters of pattern `p`: `_: Zero` for a zero cotangent, the declared
@@ -265,7 +315,14 @@ impl Gen<'_> {
 
     /// The type parameter and the field of pattern `p`'s closure in the pullback struct.
     fn closure_names(p: &Pattern) -> (Ident, Ident) {
-        (format_ident!("__F{}", p.mask), format_ident!("f{}", p.mask))
+        if p.skipped.iter().any(|s| *s) {
+            (
+                format_ident!("__F{}w{}", p.mask, p.wanted),
+                format_ident!("f{}w{}", p.mask, p.wanted),
+            )
+        } else {
+            (format_ident!("__F{}", p.mask), format_ident!("f{}", p.mask))
+        }
     }
 }
 

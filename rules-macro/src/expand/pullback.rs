@@ -40,15 +40,10 @@ impl Shape {
         let consts: Vec<_> = generics.const_params().map(|c| &c.ident).collect();
         let marker = (!generics.params.is_empty())
             .then(|| quote!(fn() -> (#(&#lifetimes (),)* #(#types,)* #([(); #consts],)*)));
-        let fs: Vec<Ident> = g
-            .analysis
-            .patterns
-            .iter()
-            .map(|p| Gen::closure_names(p).0)
-            .collect();
+        let fs: Vec<Ident> = g.all_patterns().map(|p| Gen::closure_names(p).0).collect();
         let self_ty = quote!(__Pullback<__C, #(#fs,)* #marker>);
         let impl_params = super::without_self(g.rule, &quote!(#(#user_params,)* __C, #(#fs),*));
-        let bounds = g.analysis.patterns.iter().map(|p| fn_bound(g, p)).collect();
+        let bounds = g.all_patterns().map(|p| fn_bound(g, p)).collect();
         Shape {
             impl_params,
             user_where,
@@ -70,8 +65,7 @@ fn fn_bound(g: &Gen<'_>, p: &Pattern) -> TokenStream {
 /// The struct and its constructor.
 pub(super) fn make_struct(g: &Gen<'_>, shape: &Shape) -> TokenStream {
     let rt = &g.rt;
-    let (fs, fields): (Vec<Ident>, Vec<Ident>) =
-        g.analysis.patterns.iter().map(Gen::closure_names).unzip();
+    let (fs, fields): (Vec<Ident>, Vec<Ident>) = g.all_patterns().map(Gen::closure_names).unzip();
     let Shape {
         impl_params,
         user_where,
@@ -109,9 +103,7 @@ pub(super) fn make_struct(g: &Gen<'_>, shape: &Shape) -> TokenStream {
 pub(super) fn make_closures(g: &Gen<'_>) -> Vec<TokenStream> {
     let params = g.rule.closure.params();
     let caps_id = captures::caps_ident();
-    g.analysis
-        .patterns
-        .iter()
+    g.all_patterns()
         .map(|p| {
             let mut body = body(g, p);
             captures::rewrite(&params, &mut body, &g.analysis.captures);
@@ -128,12 +120,15 @@ pub(super) fn body(g: &Gen<'_>, p: &Pattern) -> Block {
         PatternBody::Runs(b) => b.clone(),
         PatternBody::Nothing => {
             let rt = &g.rt;
-            let items: Vec<TokenStream> = (g.ins.iter())
-                .map(|t| {
-                    g.slot(
-                        !crate::model::is_no_tangent(t),
-                        &syn::parse_quote!(#rt::NoTangent),
-                    )
+            let items: Vec<TokenStream> = (g.ins.iter().zip(&p.skipped))
+                .map(|(t, s)| {
+                    if *s {
+                        quote!(#rt::Skip)
+                    } else if crate::model::is_no_tangent(t) {
+                        quote!(#rt::NoTangent)
+                    } else {
+                        g.zero()
+                    }
                 })
                 .collect();
             let tail = tuple_or_bare(&items);
@@ -187,14 +182,14 @@ pub(super) fn make_static_impls(g: &Gen<'_>, shape: &Shape) -> TokenStream {
 }
 
 /// The cotangent variables `__c0, __c1, ..` the runtime impls destructure into.
-fn cotangent_vars(k: usize) -> Vec<Ident> {
+pub(super) fn cotangent_vars(k: usize) -> Vec<Ident> {
     (0..k).map(|i| format_ident!("__c{}", i)).collect()
 }
 
 /// The runtime form of pattern `p`'s result: its closure called on the `__c` variables (zero ones
 /// as `Zero`), each input cotangent wrapped in `MaybeZero` (`NoTangent` stays). The all-`Zero`
 /// pattern calls nothing.
-fn runtime_call(g: &Gen<'_>, p: &Pattern) -> TokenStream {
+pub(super) fn runtime_call(g: &Gen<'_>, p: &Pattern) -> TokenStream {
     let rt = &g.rt;
     let n = g.ins.len();
     let k = g.cts.len();
@@ -209,12 +204,12 @@ fn runtime_call(g: &Gen<'_>, p: &Pattern) -> TokenStream {
                 quote!(__o.#idx)
             };
             if g.no_tangent[j] {
-                if called {
+                if called && !p.skipped[j] {
                     field
                 } else {
                     quote!(#rt::NoTangent)
                 }
-            } else if p.zero_inputs[j] {
+            } else if p.zero_inputs[j] || p.skipped[j] {
                 quote!(#rt::MaybeZero::Zero)
             } else {
                 quote!(#rt::MaybeZero::Value(#field))
@@ -353,6 +348,7 @@ pub(super) fn make_patterns_impl(g: &Gen<'_>, shape: &Shape) -> TokenStream {
     let cotangent_names = g.rule.closure.cotangents.iter().map(|c| c.name.as_str());
     let input_names = g.rule.inputs.iter().map(|i| i.name.as_str());
     let (dense, rt_c, rt_o) = (g.dense_ty(), g.runtime_ct_ty(), g.runtime_out_ty());
+    let for_methods = super::pullback_for::patterns_methods(g);
     let Shape {
         impl_params,
         user_where,
@@ -379,6 +375,7 @@ pub(super) fn make_patterns_impl(g: &Gen<'_>, shape: &Shape) -> TokenStream {
                 #(#to_maybe)*
                 <Self as #rt::Pullback<#rt_c>>::pullback(self, #destructure)
             }
+            #for_methods
         }
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use syn::visit::{self, Visit};
-use syn::{BinOp, Expr, Pat, Stmt};
+use syn::{Expr, Pat, Stmt};
 
 use super::writes::{self, Writes, base_name};
 use crate::syntax;
@@ -56,8 +56,11 @@ pub(crate) fn dead_lets(stmts: Vec<Stmt>, tail: Option<&Expr>) -> Vec<Stmt> {
                 }
             }
             Stmt::Expr(e, _) => {
-                if let Some(target) = accumulation_target(e) {
-                    if !needed.contains(&target) && fresh.contains(&target) {
+                if let Some(targets) = write_only_targets(e) {
+                    if targets
+                        .iter()
+                        .all(|t| !needed.contains(t) && fresh.contains(t))
+                    {
                         continue;
                     }
                 }
@@ -71,28 +74,23 @@ pub(crate) fn dead_lets(stmts: Vec<Stmt>, tail: Option<&Expr>) -> Vec<Stmt> {
     out
 }
 
-/// The local `e` accumulates into, if `e` is an accumulation whose terms write nothing.
-fn accumulation_target(e: &Expr) -> Option<String> {
-    let (place, terms): (&Expr, Vec<&Expr>) = match e {
-        Expr::Binary(b)
-            if matches!(
-                b.op,
-                BinOp::AddAssign(_)
-                    | BinOp::SubAssign(_)
-                    | BinOp::MulAssign(_)
-                    | BinOp::DivAssign(_)
-            ) =>
-        {
-            (&b.left, vec![&*b.right])
-        }
-        Expr::MethodCall(m) if m.method == "scaled_add" => (&m.receiver, m.args.iter().collect()),
-        _ => return None,
+/// The locals `e` writes, if writing them is all it does: an accumulation (`x += t`,
+/// `x.scaled_add(a, t)`), an assignment into `x` or its elements, or a loop, `if` or block of
+/// such statements (`for (d, w) in dx.iter_mut().zip(..) { *d += w; }`), with no call by value of
+/// a local, no early exit and no macro other than the pure constructors. `None` otherwise.
+fn write_only_targets(e: &Expr) -> Option<BTreeSet<String>> {
+    let w = Writes::of(e);
+    let quiet = w.passed.is_empty()
+        && !w.direct.is_empty()
+        && !syntax::leaves_early(e)
+        && !writes::calls_impure_macro(e);
+    let shaped = match e {
+        Expr::Binary(b) => writes::is_compound(b.op),
+        Expr::MethodCall(m) => m.method == "scaled_add",
+        Expr::Assign(_) | Expr::ForLoop(_) | Expr::If(_) | Expr::Block(_) | Expr::While(_) => true,
+        _ => false,
     };
-    let quiet = |t: &Expr| {
-        let w = Writes::of(t);
-        w.direct.is_empty() && w.passed.is_empty() && !syntax::leaves_early(t)
-    };
-    (terms.into_iter().all(quiet) && quiet(place)).then(|| base_name(place))?
+    (quiet && shaped).then_some(w.direct)
 }
 
 /// Drops `mut` from `let mut x` when nothing after it may mutate `x`: every later mention of `x`

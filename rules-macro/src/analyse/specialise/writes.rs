@@ -426,6 +426,19 @@ fn is_pure_macro(m: &syn::Macro) -> bool {
         && !syntax::tokens_may_write(m.tokens.clone())
 }
 
+/// Whether `e` invokes a macro other than the pure constructors anywhere.
+pub(super) fn calls_impure_macro(e: &Expr) -> bool {
+    struct Impure(bool);
+    impl<'ast> Visit<'ast> for Impure {
+        fn visit_macro(&mut self, m: &'ast syn::Macro) {
+            self.0 |= !is_pure_macro(m);
+        }
+    }
+    let mut v = Impure(false);
+    v.visit_expr(e);
+    v.0
+}
+
 /// Finds, in a syntax tree, what can hand out mutable access: `&mut` borrows, `..._mut(..)`
 /// calls, and macros whose arguments contain either.
 #[derive(Default)]

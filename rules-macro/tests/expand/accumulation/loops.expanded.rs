@@ -45,32 +45,196 @@ pub struct tile {}
 const _: () = {
     use ::rules_core::__private as __rt;
     #[doc(hidden)]
-    pub struct __Pullback<__C, __F0, __F1, __F2, __F3> {
+    pub struct __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    > {
         caps: __C,
         f0: __F0,
         f1: __F1,
         f2: __F2,
         f3: __F3,
+        f0w0: __F0w0,
+        f1w0: __F1w0,
+        f2w0: __F2w0,
+        f3w0: __F3w0,
+        f0w1: __F0w1,
+        f1w1: __F1w1,
+        f2w1: __F2w1,
+        f3w1: __F3w1,
+        f0w2: __F0w2,
+        f1w2: __F1w2,
+        f2w2: __F2w2,
+        f3w2: __F3w2,
     }
     #[doc(hidden)]
     #[inline]
-    pub fn __new<__C, __F0, __F1, __F2, __F3>(
+    pub fn __new<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >(
         caps: __C,
         f0: __F0,
         f1: __F1,
         f2: __F2,
         f3: __F3,
-    ) -> __Pullback<__C, __F0, __F1, __F2, __F3>
+        f0w0: __F0w0,
+        f1w0: __F1w0,
+        f2w0: __F2w0,
+        f3w0: __F3w0,
+        f0w1: __F0w1,
+        f1w1: __F1w1,
+        f2w1: __F2w1,
+        f3w1: __F3w1,
+        f0w2: __F0w2,
+        f1w2: __F1w2,
+        f2w2: __F2w2,
+        f3w2: __F3w2,
+    ) -> __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
     where
         __F0: ::core::ops::Fn(&__C, Array1<f64>, f64) -> (Array1<f64>, NoTangent),
         __F1: ::core::ops::Fn(&__C, __rt::Zero, f64) -> (Array1<f64>, NoTangent),
         __F2: ::core::ops::Fn(&__C, Array1<f64>, __rt::Zero) -> (Array1<f64>, NoTangent),
         __F3: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero) -> (__rt::Zero, NoTangent),
+        __F0w0: ::core::ops::Fn(&__C, Array1<f64>, f64) -> (__rt::Skip, __rt::Skip),
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero, f64) -> (__rt::Skip, __rt::Skip),
+        __F2w0: ::core::ops::Fn(
+            &__C,
+            Array1<f64>,
+            __rt::Zero,
+        ) -> (__rt::Skip, __rt::Skip),
+        __F3w0: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            __rt::Zero,
+        ) -> (__rt::Skip, __rt::Skip),
+        __F0w1: ::core::ops::Fn(&__C, Array1<f64>, f64) -> (Array1<f64>, __rt::Skip),
+        __F1w1: ::core::ops::Fn(&__C, __rt::Zero, f64) -> (Array1<f64>, __rt::Skip),
+        __F2w1: ::core::ops::Fn(
+            &__C,
+            Array1<f64>,
+            __rt::Zero,
+        ) -> (Array1<f64>, __rt::Skip),
+        __F3w1: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            __rt::Zero,
+        ) -> (__rt::Zero, __rt::Skip),
+        __F0w2: ::core::ops::Fn(&__C, Array1<f64>, f64) -> (__rt::Skip, NoTangent),
+        __F1w2: ::core::ops::Fn(&__C, __rt::Zero, f64) -> (__rt::Skip, NoTangent),
+        __F2w2: ::core::ops::Fn(
+            &__C,
+            Array1<f64>,
+            __rt::Zero,
+        ) -> (__rt::Skip, NoTangent),
+        __F3w2: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero) -> (__rt::Skip, NoTangent),
     {
-        __Pullback { caps, f0, f1, f2, f3 }
+        __Pullback {
+            caps,
+            f0,
+            f1,
+            f2,
+            f3,
+            f0w0,
+            f1w0,
+            f2w0,
+            f3w0,
+            f0w1,
+            f1w1,
+            f2w1,
+            f3w1,
+            f0w2,
+            f1w2,
+            f2w2,
+            f3w2,
+        }
     }
-    impl<__C, __F0, __F1, __F2, __F3> __rt::Pullback<(Array1<f64>, f64)>
-    for __Pullback<__C, __F0, __F1, __F2, __F3>
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    > __rt::Pullback<(Array1<f64>, f64)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
     where
         __F0: ::core::ops::Fn(&__C, Array1<f64>, f64) -> (Array1<f64>, NoTangent),
     {
@@ -80,8 +244,44 @@ const _: () = {
             (self.f0)(&self.caps, cotangent.0, cotangent.1)
         }
     }
-    impl<__C, __F0, __F1, __F2, __F3> __rt::Pullback<(__rt::Zero, f64)>
-    for __Pullback<__C, __F0, __F1, __F2, __F3>
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    > __rt::Pullback<(__rt::Zero, f64)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
     where
         __F1: ::core::ops::Fn(&__C, __rt::Zero, f64) -> (Array1<f64>, NoTangent),
     {
@@ -91,8 +291,44 @@ const _: () = {
             (self.f1)(&self.caps, cotangent.0, cotangent.1)
         }
     }
-    impl<__C, __F0, __F1, __F2, __F3> __rt::Pullback<(Array1<f64>, __rt::Zero)>
-    for __Pullback<__C, __F0, __F1, __F2, __F3>
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    > __rt::Pullback<(Array1<f64>, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
     where
         __F2: ::core::ops::Fn(&__C, Array1<f64>, __rt::Zero) -> (Array1<f64>, NoTangent),
     {
@@ -105,8 +341,44 @@ const _: () = {
             (self.f2)(&self.caps, cotangent.0, cotangent.1)
         }
     }
-    impl<__C, __F0, __F1, __F2, __F3> __rt::Pullback<(__rt::Zero, __rt::Zero)>
-    for __Pullback<__C, __F0, __F1, __F2, __F3>
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    > __rt::Pullback<(__rt::Zero, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
     where
         __F3: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero) -> (__rt::Zero, NoTangent),
     {
@@ -125,13 +397,75 @@ const _: () = {
         __F1,
         __F2,
         __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
     > __rt::Pullback<(__rt::MaybeZero<Array1<f64>>, __rt::MaybeZero<f64>)>
-    for __Pullback<__C, __F0, __F1, __F2, __F3>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
     where
         __F0: ::core::ops::Fn(&__C, Array1<f64>, f64) -> (Array1<f64>, NoTangent),
         __F1: ::core::ops::Fn(&__C, __rt::Zero, f64) -> (Array1<f64>, NoTangent),
         __F2: ::core::ops::Fn(&__C, Array1<f64>, __rt::Zero) -> (Array1<f64>, NoTangent),
         __F3: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero) -> (__rt::Zero, NoTangent),
+        __F0w0: ::core::ops::Fn(&__C, Array1<f64>, f64) -> (__rt::Skip, __rt::Skip),
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero, f64) -> (__rt::Skip, __rt::Skip),
+        __F2w0: ::core::ops::Fn(
+            &__C,
+            Array1<f64>,
+            __rt::Zero,
+        ) -> (__rt::Skip, __rt::Skip),
+        __F3w0: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            __rt::Zero,
+        ) -> (__rt::Skip, __rt::Skip),
+        __F0w1: ::core::ops::Fn(&__C, Array1<f64>, f64) -> (Array1<f64>, __rt::Skip),
+        __F1w1: ::core::ops::Fn(&__C, __rt::Zero, f64) -> (Array1<f64>, __rt::Skip),
+        __F2w1: ::core::ops::Fn(
+            &__C,
+            Array1<f64>,
+            __rt::Zero,
+        ) -> (Array1<f64>, __rt::Skip),
+        __F3w1: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            __rt::Zero,
+        ) -> (__rt::Zero, __rt::Skip),
+        __F0w2: ::core::ops::Fn(&__C, Array1<f64>, f64) -> (__rt::Skip, NoTangent),
+        __F1w2: ::core::ops::Fn(&__C, __rt::Zero, f64) -> (__rt::Skip, NoTangent),
+        __F2w2: ::core::ops::Fn(
+            &__C,
+            Array1<f64>,
+            __rt::Zero,
+        ) -> (__rt::Skip, NoTangent),
+        __F3w2: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero) -> (__rt::Skip, NoTangent),
     {
         type Output = (__rt::MaybeZero<Array1<f64>>, NoTangent);
         fn pullback(
@@ -157,13 +491,81 @@ const _: () = {
             }
         }
     }
-    impl<__C, __F0, __F1, __F2, __F3> __rt::Patterns<(Array1<f64>, f64)>
-    for __Pullback<__C, __F0, __F1, __F2, __F3>
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    > __rt::Patterns<(Array1<f64>, f64)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
     where
         __F0: ::core::ops::Fn(&__C, Array1<f64>, f64) -> (Array1<f64>, NoTangent),
         __F1: ::core::ops::Fn(&__C, __rt::Zero, f64) -> (Array1<f64>, NoTangent),
         __F2: ::core::ops::Fn(&__C, Array1<f64>, __rt::Zero) -> (Array1<f64>, NoTangent),
         __F3: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero) -> (__rt::Zero, NoTangent),
+        __F0w0: ::core::ops::Fn(&__C, Array1<f64>, f64) -> (__rt::Skip, __rt::Skip),
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero, f64) -> (__rt::Skip, __rt::Skip),
+        __F2w0: ::core::ops::Fn(
+            &__C,
+            Array1<f64>,
+            __rt::Zero,
+        ) -> (__rt::Skip, __rt::Skip),
+        __F3w0: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            __rt::Zero,
+        ) -> (__rt::Skip, __rt::Skip),
+        __F0w1: ::core::ops::Fn(&__C, Array1<f64>, f64) -> (Array1<f64>, __rt::Skip),
+        __F1w1: ::core::ops::Fn(&__C, __rt::Zero, f64) -> (Array1<f64>, __rt::Skip),
+        __F2w1: ::core::ops::Fn(
+            &__C,
+            Array1<f64>,
+            __rt::Zero,
+        ) -> (Array1<f64>, __rt::Skip),
+        __F3w1: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            __rt::Zero,
+        ) -> (__rt::Zero, __rt::Skip),
+        __F0w2: ::core::ops::Fn(&__C, Array1<f64>, f64) -> (__rt::Skip, NoTangent),
+        __F1w2: ::core::ops::Fn(&__C, __rt::Zero, f64) -> (__rt::Skip, NoTangent),
+        __F2w2: ::core::ops::Fn(
+            &__C,
+            Array1<f64>,
+            __rt::Zero,
+        ) -> (__rt::Skip, NoTangent),
+        __F3w2: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero) -> (__rt::Skip, NoTangent),
     {
         type Runtime = (__rt::MaybeZero<Array1<f64>>, NoTangent);
         const COTANGENTS: &'static [&'static str] = &["dy", "dt"];
@@ -216,6 +618,1128 @@ const _: () = {
             <Self as __rt::Pullback<
                 (__rt::MaybeZero<Array1<f64>>, __rt::MaybeZero<f64>),
             >>::pullback(self, (__c0, __c1))
+        }
+        fn pullback_for_static(
+            &self,
+            wanted: u64,
+            zero_mask: u64,
+            cotangent: (Array1<f64>, f64),
+        ) -> __rt::Option<(__rt::MaybeZero<Array1<f64>>, NoTangent)> {
+            let (__c0, __c1) = cotangent;
+            match (wanted, zero_mask) {
+                (3u64, 0u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f0)(&self.caps, __c0, __c1);
+                        (__rt::MaybeZero::Value(__o.0), __o.1)
+                    })
+                }
+                (3u64, 1u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f1)(&self.caps, __rt::Zero, __c1);
+                        (__rt::MaybeZero::Value(__o.0), __o.1)
+                    })
+                }
+                (3u64, 2u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f2)(&self.caps, __c0, __rt::Zero);
+                        (__rt::MaybeZero::Value(__o.0), __o.1)
+                    })
+                }
+                (3u64, 3u64) => {
+                    __rt::Option::Some((__rt::MaybeZero::Zero, __rt::NoTangent))
+                }
+                (0u64, 0u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f0w0)(&self.caps, __c0, __c1);
+                        (__rt::MaybeZero::Zero, __rt::NoTangent)
+                    })
+                }
+                (0u64, 1u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f1w0)(&self.caps, __rt::Zero, __c1);
+                        (__rt::MaybeZero::Zero, __rt::NoTangent)
+                    })
+                }
+                (0u64, 2u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f2w0)(&self.caps, __c0, __rt::Zero);
+                        (__rt::MaybeZero::Zero, __rt::NoTangent)
+                    })
+                }
+                (0u64, 3u64) => {
+                    __rt::Option::Some((__rt::MaybeZero::Zero, __rt::NoTangent))
+                }
+                (1u64, 0u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f0w1)(&self.caps, __c0, __c1);
+                        (__rt::MaybeZero::Value(__o.0), __rt::NoTangent)
+                    })
+                }
+                (1u64, 1u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f1w1)(&self.caps, __rt::Zero, __c1);
+                        (__rt::MaybeZero::Value(__o.0), __rt::NoTangent)
+                    })
+                }
+                (1u64, 2u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f2w1)(&self.caps, __c0, __rt::Zero);
+                        (__rt::MaybeZero::Value(__o.0), __rt::NoTangent)
+                    })
+                }
+                (1u64, 3u64) => {
+                    __rt::Option::Some((__rt::MaybeZero::Zero, __rt::NoTangent))
+                }
+                (2u64, 0u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f0w2)(&self.caps, __c0, __c1);
+                        (__rt::MaybeZero::Zero, __o.1)
+                    })
+                }
+                (2u64, 1u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f1w2)(&self.caps, __rt::Zero, __c1);
+                        (__rt::MaybeZero::Zero, __o.1)
+                    })
+                }
+                (2u64, 2u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f2w2)(&self.caps, __c0, __rt::Zero);
+                        (__rt::MaybeZero::Zero, __o.1)
+                    })
+                }
+                (2u64, 3u64) => {
+                    __rt::Option::Some((__rt::MaybeZero::Zero, __rt::NoTangent))
+                }
+                _ => __rt::Option::None,
+            }
+        }
+        fn pullback_for_runtime(
+            &self,
+            wanted: u64,
+            zero_mask: u64,
+            cotangent: (Array1<f64>, f64),
+        ) -> __rt::Option<(__rt::MaybeZero<Array1<f64>>, NoTangent)> {
+            if wanted >= 4u64 {
+                return __rt::Option::None;
+            }
+            let __sel: [bool; 2usize] = ::core::array::from_fn(|j| {
+                wanted & (1u64 << j) != 0
+            });
+            let (__c0, __c1) = cotangent;
+            let __c0 = if zero_mask & 1u64 != 0 {
+                __rt::MaybeZero::Zero
+            } else {
+                __rt::MaybeZero::Value(__c0)
+            };
+            let __c1 = if zero_mask & 2u64 != 0 {
+                __rt::MaybeZero::Zero
+            } else {
+                __rt::MaybeZero::Value(__c1)
+            };
+            __rt::Option::Some(
+                <Self as __rt::PullbackFor<
+                    [bool; 2usize],
+                    (__rt::MaybeZero<Array1<f64>>, __rt::MaybeZero<f64>),
+                >>::pullback_for(self, __sel, (__c0, __c1)),
+            )
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    > __rt::PullbackFor<(__rt::Need, __rt::Need), (Array1<f64>, f64)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
+    where
+        __F0: ::core::ops::Fn(&__C, Array1<f64>, f64) -> (Array1<f64>, NoTangent),
+    {
+        type Output = (Array1<f64>, NoTangent);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Need, __rt::Need),
+            cotangent: (Array1<f64>, f64),
+        ) -> (Array1<f64>, NoTangent) {
+            (self.f0)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    > __rt::PullbackFor<(__rt::Need, __rt::Need), (__rt::Zero, f64)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
+    where
+        __F1: ::core::ops::Fn(&__C, __rt::Zero, f64) -> (Array1<f64>, NoTangent),
+    {
+        type Output = (Array1<f64>, NoTangent);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Need, __rt::Need),
+            cotangent: (__rt::Zero, f64),
+        ) -> (Array1<f64>, NoTangent) {
+            (self.f1)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    > __rt::PullbackFor<(__rt::Need, __rt::Need), (Array1<f64>, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
+    where
+        __F2: ::core::ops::Fn(&__C, Array1<f64>, __rt::Zero) -> (Array1<f64>, NoTangent),
+    {
+        type Output = (Array1<f64>, NoTangent);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Need, __rt::Need),
+            cotangent: (Array1<f64>, __rt::Zero),
+        ) -> (Array1<f64>, NoTangent) {
+            (self.f2)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    > __rt::PullbackFor<(__rt::Need, __rt::Need), (__rt::Zero, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
+    where
+        __F3: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero) -> (__rt::Zero, NoTangent),
+    {
+        type Output = (__rt::Zero, NoTangent);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Need, __rt::Need),
+            cotangent: (__rt::Zero, __rt::Zero),
+        ) -> (__rt::Zero, NoTangent) {
+            (self.f3)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    > __rt::PullbackFor<(__rt::Skip, __rt::Skip), (Array1<f64>, f64)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
+    where
+        __F0w0: ::core::ops::Fn(&__C, Array1<f64>, f64) -> (__rt::Skip, __rt::Skip),
+    {
+        type Output = (__rt::Skip, __rt::Skip);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Skip, __rt::Skip),
+            cotangent: (Array1<f64>, f64),
+        ) -> (__rt::Skip, __rt::Skip) {
+            (self.f0w0)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    > __rt::PullbackFor<(__rt::Skip, __rt::Skip), (__rt::Zero, f64)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
+    where
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero, f64) -> (__rt::Skip, __rt::Skip),
+    {
+        type Output = (__rt::Skip, __rt::Skip);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Skip, __rt::Skip),
+            cotangent: (__rt::Zero, f64),
+        ) -> (__rt::Skip, __rt::Skip) {
+            (self.f1w0)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    > __rt::PullbackFor<(__rt::Skip, __rt::Skip), (Array1<f64>, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
+    where
+        __F2w0: ::core::ops::Fn(
+            &__C,
+            Array1<f64>,
+            __rt::Zero,
+        ) -> (__rt::Skip, __rt::Skip),
+    {
+        type Output = (__rt::Skip, __rt::Skip);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Skip, __rt::Skip),
+            cotangent: (Array1<f64>, __rt::Zero),
+        ) -> (__rt::Skip, __rt::Skip) {
+            (self.f2w0)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    > __rt::PullbackFor<(__rt::Skip, __rt::Skip), (__rt::Zero, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
+    where
+        __F3w0: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            __rt::Zero,
+        ) -> (__rt::Skip, __rt::Skip),
+    {
+        type Output = (__rt::Skip, __rt::Skip);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Skip, __rt::Skip),
+            cotangent: (__rt::Zero, __rt::Zero),
+        ) -> (__rt::Skip, __rt::Skip) {
+            (self.f3w0)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    > __rt::PullbackFor<(__rt::Need, __rt::Skip), (Array1<f64>, f64)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
+    where
+        __F0w1: ::core::ops::Fn(&__C, Array1<f64>, f64) -> (Array1<f64>, __rt::Skip),
+    {
+        type Output = (Array1<f64>, __rt::Skip);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Need, __rt::Skip),
+            cotangent: (Array1<f64>, f64),
+        ) -> (Array1<f64>, __rt::Skip) {
+            (self.f0w1)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    > __rt::PullbackFor<(__rt::Need, __rt::Skip), (__rt::Zero, f64)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
+    where
+        __F1w1: ::core::ops::Fn(&__C, __rt::Zero, f64) -> (Array1<f64>, __rt::Skip),
+    {
+        type Output = (Array1<f64>, __rt::Skip);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Need, __rt::Skip),
+            cotangent: (__rt::Zero, f64),
+        ) -> (Array1<f64>, __rt::Skip) {
+            (self.f1w1)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    > __rt::PullbackFor<(__rt::Need, __rt::Skip), (Array1<f64>, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
+    where
+        __F2w1: ::core::ops::Fn(
+            &__C,
+            Array1<f64>,
+            __rt::Zero,
+        ) -> (Array1<f64>, __rt::Skip),
+    {
+        type Output = (Array1<f64>, __rt::Skip);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Need, __rt::Skip),
+            cotangent: (Array1<f64>, __rt::Zero),
+        ) -> (Array1<f64>, __rt::Skip) {
+            (self.f2w1)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    > __rt::PullbackFor<(__rt::Need, __rt::Skip), (__rt::Zero, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
+    where
+        __F3w1: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            __rt::Zero,
+        ) -> (__rt::Zero, __rt::Skip),
+    {
+        type Output = (__rt::Zero, __rt::Skip);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Need, __rt::Skip),
+            cotangent: (__rt::Zero, __rt::Zero),
+        ) -> (__rt::Zero, __rt::Skip) {
+            (self.f3w1)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    > __rt::PullbackFor<(__rt::Skip, __rt::Need), (Array1<f64>, f64)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
+    where
+        __F0w2: ::core::ops::Fn(&__C, Array1<f64>, f64) -> (__rt::Skip, NoTangent),
+    {
+        type Output = (__rt::Skip, NoTangent);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Skip, __rt::Need),
+            cotangent: (Array1<f64>, f64),
+        ) -> (__rt::Skip, NoTangent) {
+            (self.f0w2)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    > __rt::PullbackFor<(__rt::Skip, __rt::Need), (__rt::Zero, f64)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
+    where
+        __F1w2: ::core::ops::Fn(&__C, __rt::Zero, f64) -> (__rt::Skip, NoTangent),
+    {
+        type Output = (__rt::Skip, NoTangent);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Skip, __rt::Need),
+            cotangent: (__rt::Zero, f64),
+        ) -> (__rt::Skip, NoTangent) {
+            (self.f1w2)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    > __rt::PullbackFor<(__rt::Skip, __rt::Need), (Array1<f64>, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
+    where
+        __F2w2: ::core::ops::Fn(
+            &__C,
+            Array1<f64>,
+            __rt::Zero,
+        ) -> (__rt::Skip, NoTangent),
+    {
+        type Output = (__rt::Skip, NoTangent);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Skip, __rt::Need),
+            cotangent: (Array1<f64>, __rt::Zero),
+        ) -> (__rt::Skip, NoTangent) {
+            (self.f2w2)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    > __rt::PullbackFor<(__rt::Skip, __rt::Need), (__rt::Zero, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
+    where
+        __F3w2: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero) -> (__rt::Skip, NoTangent),
+    {
+        type Output = (__rt::Skip, NoTangent);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Skip, __rt::Need),
+            cotangent: (__rt::Zero, __rt::Zero),
+        ) -> (__rt::Skip, NoTangent) {
+            (self.f3w2)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    > __rt::PullbackFor<
+        [bool; 2usize],
+        (__rt::MaybeZero<Array1<f64>>, __rt::MaybeZero<f64>),
+    >
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
+    where
+        __F0: ::core::ops::Fn(&__C, Array1<f64>, f64) -> (Array1<f64>, NoTangent),
+        __F1: ::core::ops::Fn(&__C, __rt::Zero, f64) -> (Array1<f64>, NoTangent),
+        __F2: ::core::ops::Fn(&__C, Array1<f64>, __rt::Zero) -> (Array1<f64>, NoTangent),
+        __F3: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero) -> (__rt::Zero, NoTangent),
+        __F0w0: ::core::ops::Fn(&__C, Array1<f64>, f64) -> (__rt::Skip, __rt::Skip),
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero, f64) -> (__rt::Skip, __rt::Skip),
+        __F2w0: ::core::ops::Fn(
+            &__C,
+            Array1<f64>,
+            __rt::Zero,
+        ) -> (__rt::Skip, __rt::Skip),
+        __F3w0: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            __rt::Zero,
+        ) -> (__rt::Skip, __rt::Skip),
+        __F0w1: ::core::ops::Fn(&__C, Array1<f64>, f64) -> (Array1<f64>, __rt::Skip),
+        __F1w1: ::core::ops::Fn(&__C, __rt::Zero, f64) -> (Array1<f64>, __rt::Skip),
+        __F2w1: ::core::ops::Fn(
+            &__C,
+            Array1<f64>,
+            __rt::Zero,
+        ) -> (Array1<f64>, __rt::Skip),
+        __F3w1: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            __rt::Zero,
+        ) -> (__rt::Zero, __rt::Skip),
+        __F0w2: ::core::ops::Fn(&__C, Array1<f64>, f64) -> (__rt::Skip, NoTangent),
+        __F1w2: ::core::ops::Fn(&__C, __rt::Zero, f64) -> (__rt::Skip, NoTangent),
+        __F2w2: ::core::ops::Fn(
+            &__C,
+            Array1<f64>,
+            __rt::Zero,
+        ) -> (__rt::Skip, NoTangent),
+        __F3w2: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero) -> (__rt::Skip, NoTangent),
+    {
+        type Output = (__rt::MaybeZero<Array1<f64>>, NoTangent);
+        fn pullback_for(
+            &self,
+            wanted: [bool; 2usize],
+            cotangent: (__rt::MaybeZero<Array1<f64>>, __rt::MaybeZero<f64>),
+        ) -> (__rt::MaybeZero<Array1<f64>>, NoTangent) {
+            let __w = wanted
+                .iter()
+                .enumerate()
+                .fold(0u64, |m, (j, &b)| if b { m | (1u64 << j) } else { m });
+            match cotangent {
+                (__rt::MaybeZero::Value(__c0), __rt::MaybeZero::Value(__c1)) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self.f0w0)(&self.caps, __c0, __c1);
+                            (__rt::MaybeZero::Zero, __rt::NoTangent)
+                        }
+                        1u64 => {
+                            let __o = (self.f0w1)(&self.caps, __c0, __c1);
+                            (__rt::MaybeZero::Value(__o.0), __rt::NoTangent)
+                        }
+                        2u64 => {
+                            let __o = (self.f0w2)(&self.caps, __c0, __c1);
+                            (__rt::MaybeZero::Zero, __o.1)
+                        }
+                        _ => {
+                            let __o = (self.f0)(&self.caps, __c0, __c1);
+                            (__rt::MaybeZero::Value(__o.0), __o.1)
+                        }
+                    }
+                }
+                (__rt::MaybeZero::Zero, __rt::MaybeZero::Value(__c1)) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self.f1w0)(&self.caps, __rt::Zero, __c1);
+                            (__rt::MaybeZero::Zero, __rt::NoTangent)
+                        }
+                        1u64 => {
+                            let __o = (self.f1w1)(&self.caps, __rt::Zero, __c1);
+                            (__rt::MaybeZero::Value(__o.0), __rt::NoTangent)
+                        }
+                        2u64 => {
+                            let __o = (self.f1w2)(&self.caps, __rt::Zero, __c1);
+                            (__rt::MaybeZero::Zero, __o.1)
+                        }
+                        _ => {
+                            let __o = (self.f1)(&self.caps, __rt::Zero, __c1);
+                            (__rt::MaybeZero::Value(__o.0), __o.1)
+                        }
+                    }
+                }
+                (__rt::MaybeZero::Value(__c0), __rt::MaybeZero::Zero) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self.f2w0)(&self.caps, __c0, __rt::Zero);
+                            (__rt::MaybeZero::Zero, __rt::NoTangent)
+                        }
+                        1u64 => {
+                            let __o = (self.f2w1)(&self.caps, __c0, __rt::Zero);
+                            (__rt::MaybeZero::Value(__o.0), __rt::NoTangent)
+                        }
+                        2u64 => {
+                            let __o = (self.f2w2)(&self.caps, __c0, __rt::Zero);
+                            (__rt::MaybeZero::Zero, __o.1)
+                        }
+                        _ => {
+                            let __o = (self.f2)(&self.caps, __c0, __rt::Zero);
+                            (__rt::MaybeZero::Value(__o.0), __o.1)
+                        }
+                    }
+                }
+                (__rt::MaybeZero::Zero, __rt::MaybeZero::Zero) => {
+                    match __w {
+                        0u64 => (__rt::MaybeZero::Zero, __rt::NoTangent),
+                        1u64 => (__rt::MaybeZero::Zero, __rt::NoTangent),
+                        2u64 => (__rt::MaybeZero::Zero, __rt::NoTangent),
+                        _ => (__rt::MaybeZero::Zero, __rt::NoTangent),
+                    }
+                }
+            }
         }
     }
     impl tile {
@@ -323,6 +1847,60 @@ fn pattern_3(_: Zero, _: Zero) -> (Zero, NoTangent) {
                 |__caps, _: __rt::Zero, _: __rt::Zero| -> (__rt::Zero, NoTangent) {
                     (__rt::Zero, __rt::NoTangent)
                 },
+                |__caps, dy: Array1<f64>, dt: f64| -> (__rt::Skip, __rt::Skip) {
+                    (__rt::Skip, __rt::Skip)
+                },
+                |__caps, _: __rt::Zero, dt: f64| -> (__rt::Skip, __rt::Skip) {
+                    (__rt::Skip, __rt::Skip)
+                },
+                |__caps, dy: Array1<f64>, _: __rt::Zero| -> (__rt::Skip, __rt::Skip) {
+                    (__rt::Skip, __rt::Skip)
+                },
+                |__caps, _: __rt::Zero, _: __rt::Zero| -> (__rt::Skip, __rt::Skip) {
+                    (__rt::Skip, __rt::Skip)
+                },
+                |__caps, dy: Array1<f64>, dt: f64| -> (Array1<f64>, __rt::Skip) {
+                    let len = __caps.0.len();
+                    let mut dx = Array1::zeros(len);
+                    for c in dy.exact_chunks(len) {
+                        dx += &c;
+                    }
+                    for d in dx.iter_mut() {
+                        *d += dt * __caps.1 as f64;
+                    }
+                    (dx, __rt::Skip)
+                },
+                |__caps, _: __rt::Zero, dt: f64| -> (Array1<f64>, __rt::Skip) {
+                    let len = __caps.0.len();
+                    let mut dx = Array1::zeros(len);
+                    for d in dx.iter_mut() {
+                        *d += dt * __caps.1 as f64;
+                    }
+                    (dx, __rt::Skip)
+                },
+                |__caps, dy: Array1<f64>, _: __rt::Zero| -> (Array1<f64>, __rt::Skip) {
+                    let len = __caps.0.len();
+                    let mut dx = Array1::zeros(len);
+                    for c in dy.exact_chunks(len) {
+                        dx += &c;
+                    }
+                    (dx, __rt::Skip)
+                },
+                |__caps, _: __rt::Zero, _: __rt::Zero| -> (__rt::Zero, __rt::Skip) {
+                    (__rt::Zero, __rt::Skip)
+                },
+                |__caps, dy: Array1<f64>, dt: f64| -> (__rt::Skip, NoTangent) {
+                    (__rt::Skip, NoTangent)
+                },
+                |__caps, _: __rt::Zero, dt: f64| -> (__rt::Skip, NoTangent) {
+                    (__rt::Skip, NoTangent)
+                },
+                |__caps, dy: Array1<f64>, _: __rt::Zero| -> (__rt::Skip, NoTangent) {
+                    (__rt::Skip, NoTangent)
+                },
+                |__caps, _: __rt::Zero, _: __rt::Zero| -> (__rt::Skip, NoTangent) {
+                    (__rt::Skip, __rt::NoTangent)
+                },
             );
             (__value, __pb)
         }
@@ -364,6 +1942,77 @@ pub trait TilePullback: ::rules_core::__private::Pullback<
         (Array1<f64>, f64),
         Output = (Array1<f64>, NoTangent),
         Runtime = (::rules_core::__private::MaybeZero<Array1<f64>>, NoTangent),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Need, ::rules_core::__private::Need),
+        (Array1<f64>, f64),
+        Output = (Array1<f64>, NoTangent),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Need, ::rules_core::__private::Need),
+        (::rules_core::__private::Zero, f64),
+        Output = (Array1<f64>, NoTangent),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Need, ::rules_core::__private::Need),
+        (Array1<f64>, ::rules_core::__private::Zero),
+        Output = (Array1<f64>, NoTangent),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Need, ::rules_core::__private::Need),
+        (::rules_core::__private::Zero, ::rules_core::__private::Zero),
+        Output = (::rules_core::__private::Zero, NoTangent),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+        (Array1<f64>, f64),
+        Output = (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+        (::rules_core::__private::Zero, f64),
+        Output = (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+        (Array1<f64>, ::rules_core::__private::Zero),
+        Output = (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+        (::rules_core::__private::Zero, ::rules_core::__private::Zero),
+        Output = (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Need, ::rules_core::__private::Skip),
+        (Array1<f64>, f64),
+        Output = (Array1<f64>, ::rules_core::__private::Skip),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Need, ::rules_core::__private::Skip),
+        (::rules_core::__private::Zero, f64),
+        Output = (Array1<f64>, ::rules_core::__private::Skip),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Need, ::rules_core::__private::Skip),
+        (Array1<f64>, ::rules_core::__private::Zero),
+        Output = (Array1<f64>, ::rules_core::__private::Skip),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Need, ::rules_core::__private::Skip),
+        (::rules_core::__private::Zero, ::rules_core::__private::Zero),
+        Output = (::rules_core::__private::Zero, ::rules_core::__private::Skip),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Skip, ::rules_core::__private::Need),
+        (Array1<f64>, f64),
+        Output = (::rules_core::__private::Skip, NoTangent),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Skip, ::rules_core::__private::Need),
+        (::rules_core::__private::Zero, f64),
+        Output = (::rules_core::__private::Skip, NoTangent),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Skip, ::rules_core::__private::Need),
+        (Array1<f64>, ::rules_core::__private::Zero),
+        Output = (::rules_core::__private::Skip, NoTangent),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Skip, ::rules_core::__private::Need),
+        (::rules_core::__private::Zero, ::rules_core::__private::Zero),
+        Output = (::rules_core::__private::Skip, NoTangent),
+    > + ::rules_core::__private::PullbackFor<
+        [bool; 2usize],
+        (
+            ::rules_core::__private::MaybeZero<Array1<f64>>,
+            ::rules_core::__private::MaybeZero<f64>,
+        ),
+        Output = (::rules_core::__private::MaybeZero<Array1<f64>>, NoTangent),
     > {}
 #[allow(
     unused_imports,
@@ -406,5 +2055,93 @@ where
             (Array1<f64>, f64),
             Output = (Array1<f64>, NoTangent),
             Runtime = (::rules_core::__private::MaybeZero<Array1<f64>>, NoTangent),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Need, ::rules_core::__private::Need),
+            (Array1<f64>, f64),
+            Output = (Array1<f64>, NoTangent),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Need, ::rules_core::__private::Need),
+            (::rules_core::__private::Zero, f64),
+            Output = (Array1<f64>, NoTangent),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Need, ::rules_core::__private::Need),
+            (Array1<f64>, ::rules_core::__private::Zero),
+            Output = (Array1<f64>, NoTangent),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Need, ::rules_core::__private::Need),
+            (::rules_core::__private::Zero, ::rules_core::__private::Zero),
+            Output = (::rules_core::__private::Zero, NoTangent),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+            (Array1<f64>, f64),
+            Output = (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+            (::rules_core::__private::Zero, f64),
+            Output = (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+            (Array1<f64>, ::rules_core::__private::Zero),
+            Output = (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+            (::rules_core::__private::Zero, ::rules_core::__private::Zero),
+            Output = (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Need, ::rules_core::__private::Skip),
+            (Array1<f64>, f64),
+            Output = (Array1<f64>, ::rules_core::__private::Skip),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Need, ::rules_core::__private::Skip),
+            (::rules_core::__private::Zero, f64),
+            Output = (Array1<f64>, ::rules_core::__private::Skip),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Need, ::rules_core::__private::Skip),
+            (Array1<f64>, ::rules_core::__private::Zero),
+            Output = (Array1<f64>, ::rules_core::__private::Skip),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Need, ::rules_core::__private::Skip),
+            (::rules_core::__private::Zero, ::rules_core::__private::Zero),
+            Output = (::rules_core::__private::Zero, ::rules_core::__private::Skip),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Skip, ::rules_core::__private::Need),
+            (Array1<f64>, f64),
+            Output = (::rules_core::__private::Skip, NoTangent),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Skip, ::rules_core::__private::Need),
+            (::rules_core::__private::Zero, f64),
+            Output = (::rules_core::__private::Skip, NoTangent),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Skip, ::rules_core::__private::Need),
+            (Array1<f64>, ::rules_core::__private::Zero),
+            Output = (::rules_core::__private::Skip, NoTangent),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Skip, ::rules_core::__private::Need),
+            (::rules_core::__private::Zero, ::rules_core::__private::Zero),
+            Output = (::rules_core::__private::Skip, NoTangent),
+        >
+        + ::rules_core::__private::PullbackFor<
+            [bool; 2usize],
+            (
+                ::rules_core::__private::MaybeZero<Array1<f64>>,
+                ::rules_core::__private::MaybeZero<f64>,
+            ),
+            Output = (::rules_core::__private::MaybeZero<Array1<f64>>, NoTangent),
         >,
 {}

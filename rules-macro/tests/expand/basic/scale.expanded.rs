@@ -43,25 +43,74 @@ pub struct scale {}
 const _: () = {
     use ::rules_core::__private as __rt;
     #[doc(hidden)]
-    pub struct __Pullback<__C, __F0, __F1> {
+    pub struct __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > {
         caps: __C,
         f0: __F0,
         f1: __F1,
+        f0w0: __F0w0,
+        f1w0: __F1w0,
+        f0w1: __F0w1,
+        f1w1: __F1w1,
+        f0w2: __F0w2,
+        f1w2: __F1w2,
     }
     #[doc(hidden)]
     #[inline]
-    pub fn __new<__C, __F0, __F1>(
+    pub fn __new<__C, __F0, __F1, __F0w0, __F1w0, __F0w1, __F1w1, __F0w2, __F1w2>(
         caps: __C,
         f0: __F0,
         f1: __F1,
-    ) -> __Pullback<__C, __F0, __F1>
+        f0w0: __F0w0,
+        f1w0: __F1w0,
+        f0w1: __F0w1,
+        f1w1: __F1w1,
+        f0w2: __F0w2,
+        f1w2: __F1w2,
+    ) -> __Pullback<__C, __F0, __F1, __F0w0, __F1w0, __F0w1, __F1w1, __F0w2, __F1w2>
     where
         __F0: ::core::ops::Fn(&__C, Array1<f64>) -> (Array1<f64>, f64),
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Zero, __rt::Zero),
+        __F0w0: ::core::ops::Fn(&__C, Array1<f64>) -> (__rt::Skip, __rt::Skip),
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Skip, __rt::Skip),
+        __F0w1: ::core::ops::Fn(&__C, Array1<f64>) -> (Array1<f64>, __rt::Skip),
+        __F1w1: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Zero, __rt::Skip),
+        __F0w2: ::core::ops::Fn(&__C, Array1<f64>) -> (__rt::Skip, f64),
+        __F1w2: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Skip, __rt::Zero),
     {
-        __Pullback { caps, f0, f1 }
+        __Pullback {
+            caps,
+            f0,
+            f1,
+            f0w0,
+            f1w0,
+            f0w1,
+            f1w1,
+            f0w2,
+            f1w2,
+        }
     }
-    impl<__C, __F0, __F1> __rt::Pullback<Array1<f64>> for __Pullback<__C, __F0, __F1>
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::Pullback<Array1<f64>>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, __F0w1, __F1w1, __F0w2, __F1w2>
     where
         __F0: ::core::ops::Fn(&__C, Array1<f64>) -> (Array1<f64>, f64),
     {
@@ -71,7 +120,18 @@ const _: () = {
             (self.f0)(&self.caps, cotangent)
         }
     }
-    impl<__C, __F0, __F1> __rt::Pullback<__rt::Zero> for __Pullback<__C, __F0, __F1>
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::Pullback<__rt::Zero>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, __F0w1, __F1w1, __F0w2, __F1w2>
     where
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Zero, __rt::Zero),
     {
@@ -81,11 +141,27 @@ const _: () = {
             (self.f1)(&self.caps, cotangent)
         }
     }
-    impl<__C, __F0, __F1> __rt::Pullback<__rt::MaybeZero<Array1<f64>>>
-    for __Pullback<__C, __F0, __F1>
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::Pullback<__rt::MaybeZero<Array1<f64>>>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, __F0w1, __F1w1, __F0w2, __F1w2>
     where
         __F0: ::core::ops::Fn(&__C, Array1<f64>) -> (Array1<f64>, f64),
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Zero, __rt::Zero),
+        __F0w0: ::core::ops::Fn(&__C, Array1<f64>) -> (__rt::Skip, __rt::Skip),
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Skip, __rt::Skip),
+        __F0w1: ::core::ops::Fn(&__C, Array1<f64>) -> (Array1<f64>, __rt::Skip),
+        __F1w1: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Zero, __rt::Skip),
+        __F0w2: ::core::ops::Fn(&__C, Array1<f64>) -> (__rt::Skip, f64),
+        __F1w2: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Skip, __rt::Zero),
     {
         type Output = (__rt::MaybeZero<Array1<f64>>, __rt::MaybeZero<f64>);
         fn pullback(
@@ -101,10 +177,27 @@ const _: () = {
             }
         }
     }
-    impl<__C, __F0, __F1> __rt::Patterns<Array1<f64>> for __Pullback<__C, __F0, __F1>
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::Patterns<Array1<f64>>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, __F0w1, __F1w1, __F0w2, __F1w2>
     where
         __F0: ::core::ops::Fn(&__C, Array1<f64>) -> (Array1<f64>, f64),
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Zero, __rt::Zero),
+        __F0w0: ::core::ops::Fn(&__C, Array1<f64>) -> (__rt::Skip, __rt::Skip),
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Skip, __rt::Skip),
+        __F0w1: ::core::ops::Fn(&__C, Array1<f64>) -> (Array1<f64>, __rt::Skip),
+        __F1w1: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Zero, __rt::Skip),
+        __F0w2: ::core::ops::Fn(&__C, Array1<f64>) -> (__rt::Skip, f64),
+        __F1w2: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Skip, __rt::Zero),
     {
         type Runtime = (__rt::MaybeZero<Array1<f64>>, __rt::MaybeZero<f64>);
         const COTANGENTS: &'static [&'static str] = &["dy"];
@@ -140,6 +233,345 @@ const _: () = {
                 __rt::MaybeZero::Value(__c0)
             };
             <Self as __rt::Pullback<__rt::MaybeZero<Array1<f64>>>>::pullback(self, __c0)
+        }
+        fn pullback_for_static(
+            &self,
+            wanted: u64,
+            zero_mask: u64,
+            cotangent: Array1<f64>,
+        ) -> __rt::Option<(__rt::MaybeZero<Array1<f64>>, __rt::MaybeZero<f64>)> {
+            let __c0 = cotangent;
+            match (wanted, zero_mask) {
+                (3u64, 0u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f0)(&self.caps, __c0);
+                        (__rt::MaybeZero::Value(__o.0), __rt::MaybeZero::Value(__o.1))
+                    })
+                }
+                (3u64, 1u64) => {
+                    __rt::Option::Some((__rt::MaybeZero::Zero, __rt::MaybeZero::Zero))
+                }
+                (0u64, 0u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f0w0)(&self.caps, __c0);
+                        (__rt::MaybeZero::Zero, __rt::MaybeZero::Zero)
+                    })
+                }
+                (0u64, 1u64) => {
+                    __rt::Option::Some((__rt::MaybeZero::Zero, __rt::MaybeZero::Zero))
+                }
+                (1u64, 0u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f0w1)(&self.caps, __c0);
+                        (__rt::MaybeZero::Value(__o.0), __rt::MaybeZero::Zero)
+                    })
+                }
+                (1u64, 1u64) => {
+                    __rt::Option::Some((__rt::MaybeZero::Zero, __rt::MaybeZero::Zero))
+                }
+                (2u64, 0u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f0w2)(&self.caps, __c0);
+                        (__rt::MaybeZero::Zero, __rt::MaybeZero::Value(__o.1))
+                    })
+                }
+                (2u64, 1u64) => {
+                    __rt::Option::Some((__rt::MaybeZero::Zero, __rt::MaybeZero::Zero))
+                }
+                _ => __rt::Option::None,
+            }
+        }
+        fn pullback_for_runtime(
+            &self,
+            wanted: u64,
+            zero_mask: u64,
+            cotangent: Array1<f64>,
+        ) -> __rt::Option<(__rt::MaybeZero<Array1<f64>>, __rt::MaybeZero<f64>)> {
+            if wanted >= 4u64 {
+                return __rt::Option::None;
+            }
+            let __sel: [bool; 2usize] = ::core::array::from_fn(|j| {
+                wanted & (1u64 << j) != 0
+            });
+            let __c0 = cotangent;
+            let __c0 = if zero_mask & 1u64 != 0 {
+                __rt::MaybeZero::Zero
+            } else {
+                __rt::MaybeZero::Value(__c0)
+            };
+            __rt::Option::Some(
+                <Self as __rt::PullbackFor<
+                    [bool; 2usize],
+                    __rt::MaybeZero<Array1<f64>>,
+                >>::pullback_for(self, __sel, __c0),
+            )
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::PullbackFor<(__rt::Need, __rt::Need), Array1<f64>>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, __F0w1, __F1w1, __F0w2, __F1w2>
+    where
+        __F0: ::core::ops::Fn(&__C, Array1<f64>) -> (Array1<f64>, f64),
+    {
+        type Output = (Array1<f64>, f64);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Need, __rt::Need),
+            cotangent: Array1<f64>,
+        ) -> (Array1<f64>, f64) {
+            (self.f0)(&self.caps, cotangent)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::PullbackFor<(__rt::Need, __rt::Need), __rt::Zero>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, __F0w1, __F1w1, __F0w2, __F1w2>
+    where
+        __F1: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Zero, __rt::Zero),
+    {
+        type Output = (__rt::Zero, __rt::Zero);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Need, __rt::Need),
+            cotangent: __rt::Zero,
+        ) -> (__rt::Zero, __rt::Zero) {
+            (self.f1)(&self.caps, cotangent)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::PullbackFor<(__rt::Skip, __rt::Skip), Array1<f64>>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, __F0w1, __F1w1, __F0w2, __F1w2>
+    where
+        __F0w0: ::core::ops::Fn(&__C, Array1<f64>) -> (__rt::Skip, __rt::Skip),
+    {
+        type Output = (__rt::Skip, __rt::Skip);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Skip, __rt::Skip),
+            cotangent: Array1<f64>,
+        ) -> (__rt::Skip, __rt::Skip) {
+            (self.f0w0)(&self.caps, cotangent)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::PullbackFor<(__rt::Skip, __rt::Skip), __rt::Zero>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, __F0w1, __F1w1, __F0w2, __F1w2>
+    where
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Skip, __rt::Skip),
+    {
+        type Output = (__rt::Skip, __rt::Skip);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Skip, __rt::Skip),
+            cotangent: __rt::Zero,
+        ) -> (__rt::Skip, __rt::Skip) {
+            (self.f1w0)(&self.caps, cotangent)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::PullbackFor<(__rt::Need, __rt::Skip), Array1<f64>>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, __F0w1, __F1w1, __F0w2, __F1w2>
+    where
+        __F0w1: ::core::ops::Fn(&__C, Array1<f64>) -> (Array1<f64>, __rt::Skip),
+    {
+        type Output = (Array1<f64>, __rt::Skip);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Need, __rt::Skip),
+            cotangent: Array1<f64>,
+        ) -> (Array1<f64>, __rt::Skip) {
+            (self.f0w1)(&self.caps, cotangent)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::PullbackFor<(__rt::Need, __rt::Skip), __rt::Zero>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, __F0w1, __F1w1, __F0w2, __F1w2>
+    where
+        __F1w1: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Zero, __rt::Skip),
+    {
+        type Output = (__rt::Zero, __rt::Skip);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Need, __rt::Skip),
+            cotangent: __rt::Zero,
+        ) -> (__rt::Zero, __rt::Skip) {
+            (self.f1w1)(&self.caps, cotangent)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::PullbackFor<(__rt::Skip, __rt::Need), Array1<f64>>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, __F0w1, __F1w1, __F0w2, __F1w2>
+    where
+        __F0w2: ::core::ops::Fn(&__C, Array1<f64>) -> (__rt::Skip, f64),
+    {
+        type Output = (__rt::Skip, f64);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Skip, __rt::Need),
+            cotangent: Array1<f64>,
+        ) -> (__rt::Skip, f64) {
+            (self.f0w2)(&self.caps, cotangent)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::PullbackFor<(__rt::Skip, __rt::Need), __rt::Zero>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, __F0w1, __F1w1, __F0w2, __F1w2>
+    where
+        __F1w2: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Skip, __rt::Zero),
+    {
+        type Output = (__rt::Skip, __rt::Zero);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Skip, __rt::Need),
+            cotangent: __rt::Zero,
+        ) -> (__rt::Skip, __rt::Zero) {
+            (self.f1w2)(&self.caps, cotangent)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::PullbackFor<[bool; 2usize], __rt::MaybeZero<Array1<f64>>>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, __F0w1, __F1w1, __F0w2, __F1w2>
+    where
+        __F0: ::core::ops::Fn(&__C, Array1<f64>) -> (Array1<f64>, f64),
+        __F1: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Zero, __rt::Zero),
+        __F0w0: ::core::ops::Fn(&__C, Array1<f64>) -> (__rt::Skip, __rt::Skip),
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Skip, __rt::Skip),
+        __F0w1: ::core::ops::Fn(&__C, Array1<f64>) -> (Array1<f64>, __rt::Skip),
+        __F1w1: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Zero, __rt::Skip),
+        __F0w2: ::core::ops::Fn(&__C, Array1<f64>) -> (__rt::Skip, f64),
+        __F1w2: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Skip, __rt::Zero),
+    {
+        type Output = (__rt::MaybeZero<Array1<f64>>, __rt::MaybeZero<f64>);
+        fn pullback_for(
+            &self,
+            wanted: [bool; 2usize],
+            cotangent: __rt::MaybeZero<Array1<f64>>,
+        ) -> (__rt::MaybeZero<Array1<f64>>, __rt::MaybeZero<f64>) {
+            let __w = wanted
+                .iter()
+                .enumerate()
+                .fold(0u64, |m, (j, &b)| if b { m | (1u64 << j) } else { m });
+            match cotangent {
+                __rt::MaybeZero::Value(__c0) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self.f0w0)(&self.caps, __c0);
+                            (__rt::MaybeZero::Zero, __rt::MaybeZero::Zero)
+                        }
+                        1u64 => {
+                            let __o = (self.f0w1)(&self.caps, __c0);
+                            (__rt::MaybeZero::Value(__o.0), __rt::MaybeZero::Zero)
+                        }
+                        2u64 => {
+                            let __o = (self.f0w2)(&self.caps, __c0);
+                            (__rt::MaybeZero::Zero, __rt::MaybeZero::Value(__o.1))
+                        }
+                        _ => {
+                            let __o = (self.f0)(&self.caps, __c0);
+                            (
+                                __rt::MaybeZero::Value(__o.0),
+                                __rt::MaybeZero::Value(__o.1),
+                            )
+                        }
+                    }
+                }
+                __rt::MaybeZero::Zero => {
+                    match __w {
+                        0u64 => (__rt::MaybeZero::Zero, __rt::MaybeZero::Zero),
+                        1u64 => (__rt::MaybeZero::Zero, __rt::MaybeZero::Zero),
+                        2u64 => (__rt::MaybeZero::Zero, __rt::MaybeZero::Zero),
+                        _ => (__rt::MaybeZero::Zero, __rt::MaybeZero::Zero),
+                    }
+                }
+            }
         }
     }
     impl scale {
@@ -184,6 +616,24 @@ fn pattern_1(_: Zero) -> (Zero, Zero) {
                 |__caps, _: __rt::Zero| -> (__rt::Zero, __rt::Zero) {
                     (__rt::Zero, __rt::Zero)
                 },
+                |__caps, dy: Array1<f64>| -> (__rt::Skip, __rt::Skip) {
+                    (__rt::Skip, __rt::Skip)
+                },
+                |__caps, _: __rt::Zero| -> (__rt::Skip, __rt::Skip) {
+                    (__rt::Skip, __rt::Skip)
+                },
+                |__caps, dy: Array1<f64>| -> (Array1<f64>, __rt::Skip) {
+                    (&dy * __caps.0, __rt::Skip)
+                },
+                |__caps, _: __rt::Zero| -> (__rt::Zero, __rt::Skip) {
+                    (__rt::Zero, __rt::Skip)
+                },
+                |__caps, dy: Array1<f64>| -> (__rt::Skip, f64) {
+                    (__rt::Skip, dy.dot(&__caps.1))
+                },
+                |__caps, _: __rt::Zero| -> (__rt::Skip, __rt::Zero) {
+                    (__rt::Skip, __rt::Zero)
+                },
             );
             (__value, __pb)
         }
@@ -222,6 +672,45 @@ pub trait ScalePullback: ::rules_core::__private::Pullback<
             ::rules_core::__private::MaybeZero<Array1<f64>>,
             ::rules_core::__private::MaybeZero<f64>,
         ),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Need, ::rules_core::__private::Need),
+        Array1<f64>,
+        Output = (Array1<f64>, f64),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Need, ::rules_core::__private::Need),
+        ::rules_core::__private::Zero,
+        Output = (::rules_core::__private::Zero, ::rules_core::__private::Zero),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+        Array1<f64>,
+        Output = (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+        ::rules_core::__private::Zero,
+        Output = (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Need, ::rules_core::__private::Skip),
+        Array1<f64>,
+        Output = (Array1<f64>, ::rules_core::__private::Skip),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Need, ::rules_core::__private::Skip),
+        ::rules_core::__private::Zero,
+        Output = (::rules_core::__private::Zero, ::rules_core::__private::Skip),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Skip, ::rules_core::__private::Need),
+        Array1<f64>,
+        Output = (::rules_core::__private::Skip, f64),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Skip, ::rules_core::__private::Need),
+        ::rules_core::__private::Zero,
+        Output = (::rules_core::__private::Skip, ::rules_core::__private::Zero),
+    > + ::rules_core::__private::PullbackFor<
+        [bool; 2usize],
+        ::rules_core::__private::MaybeZero<Array1<f64>>,
+        Output = (
+            ::rules_core::__private::MaybeZero<Array1<f64>>,
+            ::rules_core::__private::MaybeZero<f64>,
+        ),
     > {}
 #[allow(
     unused_imports,
@@ -256,6 +745,54 @@ where
             Array1<f64>,
             Output = (Array1<f64>, f64),
             Runtime = (
+                ::rules_core::__private::MaybeZero<Array1<f64>>,
+                ::rules_core::__private::MaybeZero<f64>,
+            ),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Need, ::rules_core::__private::Need),
+            Array1<f64>,
+            Output = (Array1<f64>, f64),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Need, ::rules_core::__private::Need),
+            ::rules_core::__private::Zero,
+            Output = (::rules_core::__private::Zero, ::rules_core::__private::Zero),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+            Array1<f64>,
+            Output = (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+            ::rules_core::__private::Zero,
+            Output = (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Need, ::rules_core::__private::Skip),
+            Array1<f64>,
+            Output = (Array1<f64>, ::rules_core::__private::Skip),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Need, ::rules_core::__private::Skip),
+            ::rules_core::__private::Zero,
+            Output = (::rules_core::__private::Zero, ::rules_core::__private::Skip),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Skip, ::rules_core::__private::Need),
+            Array1<f64>,
+            Output = (::rules_core::__private::Skip, f64),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Skip, ::rules_core::__private::Need),
+            ::rules_core::__private::Zero,
+            Output = (::rules_core::__private::Skip, ::rules_core::__private::Zero),
+        >
+        + ::rules_core::__private::PullbackFor<
+            [bool; 2usize],
+            ::rules_core::__private::MaybeZero<Array1<f64>>,
+            Output = (
                 ::rules_core::__private::MaybeZero<Array1<f64>>,
                 ::rules_core::__private::MaybeZero<f64>,
             ),

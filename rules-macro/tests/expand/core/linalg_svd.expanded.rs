@@ -130,7 +130,26 @@ pub struct svd {}
 const _: () = {
     use ::rules_core::__private as __rt;
     #[doc(hidden)]
-    pub struct __Pullback<__C, __F0, __F1, __F2, __F3, __F4, __F5, __F6, __F7, __M> {
+    pub struct __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __M,
+    > {
         caps: __C,
         f0: __F0,
         f1: __F1,
@@ -140,11 +159,38 @@ const _: () = {
         f5: __F5,
         f6: __F6,
         f7: __F7,
+        f0w0: __F0w0,
+        f1w0: __F1w0,
+        f2w0: __F2w0,
+        f3w0: __F3w0,
+        f4w0: __F4w0,
+        f5w0: __F5w0,
+        f6w0: __F6w0,
+        f7w0: __F7w0,
         marker: __rt::PhantomData<__M>,
     }
     #[doc(hidden)]
     #[inline]
-    pub fn __new<T: Real, __C, __F0, __F1, __F2, __F3, __F4, __F5, __F6, __F7>(
+    pub fn __new<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+    >(
         caps: __C,
         f0: __F0,
         f1: __F1,
@@ -154,7 +200,34 @@ const _: () = {
         f5: __F5,
         f6: __F6,
         f7: __F7,
-    ) -> __Pullback<__C, __F0, __F1, __F2, __F3, __F4, __F5, __F6, __F7, fn() -> (T,)>
+        f0w0: __F0w0,
+        f1w0: __F1w0,
+        f2w0: __F2w0,
+        f3w0: __F3w0,
+        f4w0: __F4w0,
+        f5w0: __F5w0,
+        f6w0: __F6w0,
+        f7w0: __F7w0,
+    ) -> __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
     where
         __F0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, Array2<T>) -> Array2<T>,
         __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, Array2<T>) -> Array2<T>,
@@ -164,6 +237,14 @@ const _: () = {
         __F5: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, __rt::Zero) -> Array2<T>,
         __F6: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> Array2<T>,
         __F7: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, Array2<T>) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, Array2<T>) -> __rt::Skip,
+        __F2w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, Array2<T>) -> __rt::Skip,
+        __F3w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, Array2<T>) -> __rt::Skip,
+        __F4w0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, __rt::Zero) -> __rt::Skip,
+        __F5w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, __rt::Zero) -> __rt::Skip,
+        __F6w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> __rt::Skip,
+        __F7w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Skip,
     {
         __Pullback {
             caps,
@@ -175,6 +256,14 @@ const _: () = {
             f5,
             f6,
             f7,
+            f0w0,
+            f1w0,
+            f2w0,
+            f3w0,
+            f4w0,
+            f5w0,
+            f6w0,
+            f7w0,
             marker: __rt::PhantomData,
         }
     }
@@ -189,8 +278,35 @@ const _: () = {
         __F5,
         __F6,
         __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
     > __rt::Pullback<(Array2<T>, Array1<T>, Array2<T>)>
-    for __Pullback<__C, __F0, __F1, __F2, __F3, __F4, __F5, __F6, __F7, fn() -> (T,)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
     where
         __F0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, Array2<T>) -> Array2<T>,
     {
@@ -211,8 +327,35 @@ const _: () = {
         __F5,
         __F6,
         __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
     > __rt::Pullback<(__rt::Zero, Array1<T>, Array2<T>)>
-    for __Pullback<__C, __F0, __F1, __F2, __F3, __F4, __F5, __F6, __F7, fn() -> (T,)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
     where
         __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, Array2<T>) -> Array2<T>,
     {
@@ -233,8 +376,35 @@ const _: () = {
         __F5,
         __F6,
         __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
     > __rt::Pullback<(Array2<T>, __rt::Zero, Array2<T>)>
-    for __Pullback<__C, __F0, __F1, __F2, __F3, __F4, __F5, __F6, __F7, fn() -> (T,)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
     where
         __F2: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, Array2<T>) -> Array2<T>,
     {
@@ -255,8 +425,35 @@ const _: () = {
         __F5,
         __F6,
         __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
     > __rt::Pullback<(__rt::Zero, __rt::Zero, Array2<T>)>
-    for __Pullback<__C, __F0, __F1, __F2, __F3, __F4, __F5, __F6, __F7, fn() -> (T,)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
     where
         __F3: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, Array2<T>) -> Array2<T>,
     {
@@ -277,8 +474,35 @@ const _: () = {
         __F5,
         __F6,
         __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
     > __rt::Pullback<(Array2<T>, Array1<T>, __rt::Zero)>
-    for __Pullback<__C, __F0, __F1, __F2, __F3, __F4, __F5, __F6, __F7, fn() -> (T,)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
     where
         __F4: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, __rt::Zero) -> Array2<T>,
     {
@@ -299,8 +523,35 @@ const _: () = {
         __F5,
         __F6,
         __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
     > __rt::Pullback<(__rt::Zero, Array1<T>, __rt::Zero)>
-    for __Pullback<__C, __F0, __F1, __F2, __F3, __F4, __F5, __F6, __F7, fn() -> (T,)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
     where
         __F5: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, __rt::Zero) -> Array2<T>,
     {
@@ -321,8 +572,35 @@ const _: () = {
         __F5,
         __F6,
         __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
     > __rt::Pullback<(Array2<T>, __rt::Zero, __rt::Zero)>
-    for __Pullback<__C, __F0, __F1, __F2, __F3, __F4, __F5, __F6, __F7, fn() -> (T,)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
     where
         __F6: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> Array2<T>,
     {
@@ -343,8 +621,35 @@ const _: () = {
         __F5,
         __F6,
         __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
     > __rt::Pullback<(__rt::Zero, __rt::Zero, __rt::Zero)>
-    for __Pullback<__C, __F0, __F1, __F2, __F3, __F4, __F5, __F6, __F7, fn() -> (T,)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
     where
         __F7: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Zero,
     {
@@ -368,13 +673,41 @@ const _: () = {
         __F5,
         __F6,
         __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
     > __rt::Pullback<
         (
             __rt::MaybeZero<Array2<T>>,
             __rt::MaybeZero<Array1<T>>,
             __rt::MaybeZero<Array2<T>>,
         ),
-    > for __Pullback<__C, __F0, __F1, __F2, __F3, __F4, __F5, __F6, __F7, fn() -> (T,)>
+    >
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
     where
         __F0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, Array2<T>) -> Array2<T>,
         __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, Array2<T>) -> Array2<T>,
@@ -384,6 +717,14 @@ const _: () = {
         __F5: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, __rt::Zero) -> Array2<T>,
         __F6: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> Array2<T>,
         __F7: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, Array2<T>) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, Array2<T>) -> __rt::Skip,
+        __F2w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, Array2<T>) -> __rt::Skip,
+        __F3w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, Array2<T>) -> __rt::Skip,
+        __F4w0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, __rt::Zero) -> __rt::Skip,
+        __F5w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, __rt::Zero) -> __rt::Skip,
+        __F6w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> __rt::Skip,
+        __F7w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Skip,
     {
         type Output = __rt::MaybeZero<Array2<T>>;
         fn pullback(
@@ -468,8 +809,35 @@ const _: () = {
         __F5,
         __F6,
         __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
     > __rt::Patterns<(Array2<T>, Array1<T>, Array2<T>)>
-    for __Pullback<__C, __F0, __F1, __F2, __F3, __F4, __F5, __F6, __F7, fn() -> (T,)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
     where
         __F0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, Array2<T>) -> Array2<T>,
         __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, Array2<T>) -> Array2<T>,
@@ -479,6 +847,14 @@ const _: () = {
         __F5: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, __rt::Zero) -> Array2<T>,
         __F6: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> Array2<T>,
         __F7: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, Array2<T>) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, Array2<T>) -> __rt::Skip,
+        __F2w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, Array2<T>) -> __rt::Skip,
+        __F3w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, Array2<T>) -> __rt::Skip,
+        __F4w0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, __rt::Zero) -> __rt::Skip,
+        __F5w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, __rt::Zero) -> __rt::Skip,
+        __F6w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> __rt::Skip,
+        __F7w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Skip,
     {
         type Runtime = __rt::MaybeZero<Array2<T>>;
         const COTANGENTS: &'static [&'static str] = &["du", "ds", "dvt"];
@@ -564,6 +940,1197 @@ const _: () = {
                     __rt::MaybeZero<Array2<T>>,
                 ),
             >>::pullback(self, (__c0, __c1, __c2))
+        }
+        fn pullback_for_static(
+            &self,
+            wanted: u64,
+            zero_mask: u64,
+            cotangent: (Array2<T>, Array1<T>, Array2<T>),
+        ) -> __rt::Option<__rt::MaybeZero<Array2<T>>> {
+            let (__c0, __c1, __c2) = cotangent;
+            match (wanted, zero_mask) {
+                (1u64, 0u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f0)(&self.caps, __c0, __c1, __c2);
+                        __rt::MaybeZero::Value(__o)
+                    })
+                }
+                (1u64, 1u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f1)(&self.caps, __rt::Zero, __c1, __c2);
+                        __rt::MaybeZero::Value(__o)
+                    })
+                }
+                (1u64, 2u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f2)(&self.caps, __c0, __rt::Zero, __c2);
+                        __rt::MaybeZero::Value(__o)
+                    })
+                }
+                (1u64, 3u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f3)(&self.caps, __rt::Zero, __rt::Zero, __c2);
+                        __rt::MaybeZero::Value(__o)
+                    })
+                }
+                (1u64, 4u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f4)(&self.caps, __c0, __c1, __rt::Zero);
+                        __rt::MaybeZero::Value(__o)
+                    })
+                }
+                (1u64, 5u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f5)(&self.caps, __rt::Zero, __c1, __rt::Zero);
+                        __rt::MaybeZero::Value(__o)
+                    })
+                }
+                (1u64, 6u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f6)(&self.caps, __c0, __rt::Zero, __rt::Zero);
+                        __rt::MaybeZero::Value(__o)
+                    })
+                }
+                (1u64, 7u64) => __rt::Option::Some(__rt::MaybeZero::Zero),
+                (0u64, 0u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f0w0)(&self.caps, __c0, __c1, __c2);
+                        __rt::MaybeZero::Zero
+                    })
+                }
+                (0u64, 1u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f1w0)(&self.caps, __rt::Zero, __c1, __c2);
+                        __rt::MaybeZero::Zero
+                    })
+                }
+                (0u64, 2u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f2w0)(&self.caps, __c0, __rt::Zero, __c2);
+                        __rt::MaybeZero::Zero
+                    })
+                }
+                (0u64, 3u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f3w0)(&self.caps, __rt::Zero, __rt::Zero, __c2);
+                        __rt::MaybeZero::Zero
+                    })
+                }
+                (0u64, 4u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f4w0)(&self.caps, __c0, __c1, __rt::Zero);
+                        __rt::MaybeZero::Zero
+                    })
+                }
+                (0u64, 5u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f5w0)(&self.caps, __rt::Zero, __c1, __rt::Zero);
+                        __rt::MaybeZero::Zero
+                    })
+                }
+                (0u64, 6u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f6w0)(&self.caps, __c0, __rt::Zero, __rt::Zero);
+                        __rt::MaybeZero::Zero
+                    })
+                }
+                (0u64, 7u64) => __rt::Option::Some(__rt::MaybeZero::Zero),
+                _ => __rt::Option::None,
+            }
+        }
+        fn pullback_for_runtime(
+            &self,
+            wanted: u64,
+            zero_mask: u64,
+            cotangent: (Array2<T>, Array1<T>, Array2<T>),
+        ) -> __rt::Option<__rt::MaybeZero<Array2<T>>> {
+            if wanted >= 2u64 {
+                return __rt::Option::None;
+            }
+            let __sel: [bool; 1usize] = ::core::array::from_fn(|j| {
+                wanted & (1u64 << j) != 0
+            });
+            let (__c0, __c1, __c2) = cotangent;
+            let __c0 = if zero_mask & 1u64 != 0 {
+                __rt::MaybeZero::Zero
+            } else {
+                __rt::MaybeZero::Value(__c0)
+            };
+            let __c1 = if zero_mask & 2u64 != 0 {
+                __rt::MaybeZero::Zero
+            } else {
+                __rt::MaybeZero::Value(__c1)
+            };
+            let __c2 = if zero_mask & 4u64 != 0 {
+                __rt::MaybeZero::Zero
+            } else {
+                __rt::MaybeZero::Value(__c2)
+            };
+            __rt::Option::Some(
+                <Self as __rt::PullbackFor<
+                    [bool; 1usize],
+                    (
+                        __rt::MaybeZero<Array2<T>>,
+                        __rt::MaybeZero<Array1<T>>,
+                        __rt::MaybeZero<Array2<T>>,
+                    ),
+                >>::pullback_for(self, __sel, (__c0, __c1, __c2)),
+            )
+        }
+    }
+    impl<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+    > __rt::PullbackFor<__rt::Need, (Array2<T>, Array1<T>, Array2<T>)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
+    where
+        __F0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, Array2<T>) -> Array2<T>,
+    {
+        type Output = Array2<T>;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Need,
+            cotangent: (Array2<T>, Array1<T>, Array2<T>),
+        ) -> Array2<T> {
+            (self.f0)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+    > __rt::PullbackFor<__rt::Need, (__rt::Zero, Array1<T>, Array2<T>)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
+    where
+        __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, Array2<T>) -> Array2<T>,
+    {
+        type Output = Array2<T>;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Need,
+            cotangent: (__rt::Zero, Array1<T>, Array2<T>),
+        ) -> Array2<T> {
+            (self.f1)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+    > __rt::PullbackFor<__rt::Need, (Array2<T>, __rt::Zero, Array2<T>)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
+    where
+        __F2: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, Array2<T>) -> Array2<T>,
+    {
+        type Output = Array2<T>;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Need,
+            cotangent: (Array2<T>, __rt::Zero, Array2<T>),
+        ) -> Array2<T> {
+            (self.f2)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+    > __rt::PullbackFor<__rt::Need, (__rt::Zero, __rt::Zero, Array2<T>)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
+    where
+        __F3: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, Array2<T>) -> Array2<T>,
+    {
+        type Output = Array2<T>;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Need,
+            cotangent: (__rt::Zero, __rt::Zero, Array2<T>),
+        ) -> Array2<T> {
+            (self.f3)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+    > __rt::PullbackFor<__rt::Need, (Array2<T>, Array1<T>, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
+    where
+        __F4: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, __rt::Zero) -> Array2<T>,
+    {
+        type Output = Array2<T>;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Need,
+            cotangent: (Array2<T>, Array1<T>, __rt::Zero),
+        ) -> Array2<T> {
+            (self.f4)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+    > __rt::PullbackFor<__rt::Need, (__rt::Zero, Array1<T>, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
+    where
+        __F5: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, __rt::Zero) -> Array2<T>,
+    {
+        type Output = Array2<T>;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Need,
+            cotangent: (__rt::Zero, Array1<T>, __rt::Zero),
+        ) -> Array2<T> {
+            (self.f5)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+    > __rt::PullbackFor<__rt::Need, (Array2<T>, __rt::Zero, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
+    where
+        __F6: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> Array2<T>,
+    {
+        type Output = Array2<T>;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Need,
+            cotangent: (Array2<T>, __rt::Zero, __rt::Zero),
+        ) -> Array2<T> {
+            (self.f6)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+    > __rt::PullbackFor<__rt::Need, (__rt::Zero, __rt::Zero, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
+    where
+        __F7: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Zero,
+    {
+        type Output = __rt::Zero;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Need,
+            cotangent: (__rt::Zero, __rt::Zero, __rt::Zero),
+        ) -> __rt::Zero {
+            (self.f7)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+    > __rt::PullbackFor<__rt::Skip, (Array2<T>, Array1<T>, Array2<T>)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
+    where
+        __F0w0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, Array2<T>) -> __rt::Skip,
+    {
+        type Output = __rt::Skip;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Skip,
+            cotangent: (Array2<T>, Array1<T>, Array2<T>),
+        ) -> __rt::Skip {
+            (self.f0w0)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+    > __rt::PullbackFor<__rt::Skip, (__rt::Zero, Array1<T>, Array2<T>)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
+    where
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, Array2<T>) -> __rt::Skip,
+    {
+        type Output = __rt::Skip;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Skip,
+            cotangent: (__rt::Zero, Array1<T>, Array2<T>),
+        ) -> __rt::Skip {
+            (self.f1w0)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+    > __rt::PullbackFor<__rt::Skip, (Array2<T>, __rt::Zero, Array2<T>)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
+    where
+        __F2w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, Array2<T>) -> __rt::Skip,
+    {
+        type Output = __rt::Skip;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Skip,
+            cotangent: (Array2<T>, __rt::Zero, Array2<T>),
+        ) -> __rt::Skip {
+            (self.f2w0)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+    > __rt::PullbackFor<__rt::Skip, (__rt::Zero, __rt::Zero, Array2<T>)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
+    where
+        __F3w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, Array2<T>) -> __rt::Skip,
+    {
+        type Output = __rt::Skip;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Skip,
+            cotangent: (__rt::Zero, __rt::Zero, Array2<T>),
+        ) -> __rt::Skip {
+            (self.f3w0)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+    > __rt::PullbackFor<__rt::Skip, (Array2<T>, Array1<T>, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
+    where
+        __F4w0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, __rt::Zero) -> __rt::Skip,
+    {
+        type Output = __rt::Skip;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Skip,
+            cotangent: (Array2<T>, Array1<T>, __rt::Zero),
+        ) -> __rt::Skip {
+            (self.f4w0)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+    > __rt::PullbackFor<__rt::Skip, (__rt::Zero, Array1<T>, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
+    where
+        __F5w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, __rt::Zero) -> __rt::Skip,
+    {
+        type Output = __rt::Skip;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Skip,
+            cotangent: (__rt::Zero, Array1<T>, __rt::Zero),
+        ) -> __rt::Skip {
+            (self.f5w0)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+    > __rt::PullbackFor<__rt::Skip, (Array2<T>, __rt::Zero, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
+    where
+        __F6w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> __rt::Skip,
+    {
+        type Output = __rt::Skip;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Skip,
+            cotangent: (Array2<T>, __rt::Zero, __rt::Zero),
+        ) -> __rt::Skip {
+            (self.f6w0)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+    > __rt::PullbackFor<__rt::Skip, (__rt::Zero, __rt::Zero, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
+    where
+        __F7w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Skip,
+    {
+        type Output = __rt::Skip;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Skip,
+            cotangent: (__rt::Zero, __rt::Zero, __rt::Zero),
+        ) -> __rt::Skip {
+            (self.f7w0)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+    > __rt::PullbackFor<
+        [bool; 1usize],
+        (
+            __rt::MaybeZero<Array2<T>>,
+            __rt::MaybeZero<Array1<T>>,
+            __rt::MaybeZero<Array2<T>>,
+        ),
+    >
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        fn() -> (T,),
+    >
+    where
+        __F0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, Array2<T>) -> Array2<T>,
+        __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, Array2<T>) -> Array2<T>,
+        __F2: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, Array2<T>) -> Array2<T>,
+        __F3: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, Array2<T>) -> Array2<T>,
+        __F4: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, __rt::Zero) -> Array2<T>,
+        __F5: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, __rt::Zero) -> Array2<T>,
+        __F6: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> Array2<T>,
+        __F7: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, Array2<T>) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, Array2<T>) -> __rt::Skip,
+        __F2w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, Array2<T>) -> __rt::Skip,
+        __F3w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, Array2<T>) -> __rt::Skip,
+        __F4w0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, __rt::Zero) -> __rt::Skip,
+        __F5w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, __rt::Zero) -> __rt::Skip,
+        __F6w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> __rt::Skip,
+        __F7w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Skip,
+    {
+        type Output = __rt::MaybeZero<Array2<T>>;
+        fn pullback_for(
+            &self,
+            wanted: [bool; 1usize],
+            cotangent: (
+                __rt::MaybeZero<Array2<T>>,
+                __rt::MaybeZero<Array1<T>>,
+                __rt::MaybeZero<Array2<T>>,
+            ),
+        ) -> __rt::MaybeZero<Array2<T>> {
+            let __w = wanted
+                .iter()
+                .enumerate()
+                .fold(0u64, |m, (j, &b)| if b { m | (1u64 << j) } else { m });
+            match cotangent {
+                (
+                    __rt::MaybeZero::Value(__c0),
+                    __rt::MaybeZero::Value(__c1),
+                    __rt::MaybeZero::Value(__c2),
+                ) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self.f0w0)(&self.caps, __c0, __c1, __c2);
+                            __rt::MaybeZero::Zero
+                        }
+                        _ => {
+                            let __o = (self.f0)(&self.caps, __c0, __c1, __c2);
+                            __rt::MaybeZero::Value(__o)
+                        }
+                    }
+                }
+                (
+                    __rt::MaybeZero::Zero,
+                    __rt::MaybeZero::Value(__c1),
+                    __rt::MaybeZero::Value(__c2),
+                ) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self.f1w0)(&self.caps, __rt::Zero, __c1, __c2);
+                            __rt::MaybeZero::Zero
+                        }
+                        _ => {
+                            let __o = (self.f1)(&self.caps, __rt::Zero, __c1, __c2);
+                            __rt::MaybeZero::Value(__o)
+                        }
+                    }
+                }
+                (
+                    __rt::MaybeZero::Value(__c0),
+                    __rt::MaybeZero::Zero,
+                    __rt::MaybeZero::Value(__c2),
+                ) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self.f2w0)(&self.caps, __c0, __rt::Zero, __c2);
+                            __rt::MaybeZero::Zero
+                        }
+                        _ => {
+                            let __o = (self.f2)(&self.caps, __c0, __rt::Zero, __c2);
+                            __rt::MaybeZero::Value(__o)
+                        }
+                    }
+                }
+                (
+                    __rt::MaybeZero::Zero,
+                    __rt::MaybeZero::Zero,
+                    __rt::MaybeZero::Value(__c2),
+                ) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self
+                                .f3w0)(&self.caps, __rt::Zero, __rt::Zero, __c2);
+                            __rt::MaybeZero::Zero
+                        }
+                        _ => {
+                            let __o = (self
+                                .f3)(&self.caps, __rt::Zero, __rt::Zero, __c2);
+                            __rt::MaybeZero::Value(__o)
+                        }
+                    }
+                }
+                (
+                    __rt::MaybeZero::Value(__c0),
+                    __rt::MaybeZero::Value(__c1),
+                    __rt::MaybeZero::Zero,
+                ) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self.f4w0)(&self.caps, __c0, __c1, __rt::Zero);
+                            __rt::MaybeZero::Zero
+                        }
+                        _ => {
+                            let __o = (self.f4)(&self.caps, __c0, __c1, __rt::Zero);
+                            __rt::MaybeZero::Value(__o)
+                        }
+                    }
+                }
+                (
+                    __rt::MaybeZero::Zero,
+                    __rt::MaybeZero::Value(__c1),
+                    __rt::MaybeZero::Zero,
+                ) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self
+                                .f5w0)(&self.caps, __rt::Zero, __c1, __rt::Zero);
+                            __rt::MaybeZero::Zero
+                        }
+                        _ => {
+                            let __o = (self
+                                .f5)(&self.caps, __rt::Zero, __c1, __rt::Zero);
+                            __rt::MaybeZero::Value(__o)
+                        }
+                    }
+                }
+                (
+                    __rt::MaybeZero::Value(__c0),
+                    __rt::MaybeZero::Zero,
+                    __rt::MaybeZero::Zero,
+                ) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self
+                                .f6w0)(&self.caps, __c0, __rt::Zero, __rt::Zero);
+                            __rt::MaybeZero::Zero
+                        }
+                        _ => {
+                            let __o = (self
+                                .f6)(&self.caps, __c0, __rt::Zero, __rt::Zero);
+                            __rt::MaybeZero::Value(__o)
+                        }
+                    }
+                }
+                (__rt::MaybeZero::Zero, __rt::MaybeZero::Zero, __rt::MaybeZero::Zero) => {
+                    match __w {
+                        0u64 => __rt::MaybeZero::Zero,
+                        _ => __rt::MaybeZero::Zero,
+                    }
+                }
+            }
         }
     }
     impl svd {
@@ -837,6 +2404,133 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                 |__caps, _: __rt::Zero, _: __rt::Zero, _: __rt::Zero| -> __rt::Zero {
                     __rt::Zero
                 },
+                |__caps, du: Array2<T>, ds: Array1<T>, dvt: Array2<T>| -> __rt::Skip {
+                    checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
+                    checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
+                    checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
+                    let p = matmul::mul(__caps.0.t(), du.view());
+                    let q = matmul::mul(__caps.2.view(), dvt.t());
+                    let c = pullback::middle(
+                        &__caps.1,
+                        __caps.3,
+                        (__caps.4, __caps.5),
+                        &p,
+                        &q,
+                    );
+                    let c = c + matmul::diag(&ds);
+                    let mut da = matmul::sandwich(&__caps.0, &c, &__caps.2);
+                    da += pullback::left_projection(du, &__caps.1, &__caps.2, __caps.3);
+                    da
+                        += pullback::right_projection(
+                            &__caps.0,
+                            &__caps.1,
+                            dvt,
+                            __caps.3,
+                        );
+                    __rt::Skip
+                },
+                |__caps, _: __rt::Zero, ds: Array1<T>, dvt: Array2<T>| -> __rt::Skip {
+                    checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
+                    checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
+                    let q = matmul::mul(__caps.2.view(), dvt.t());
+                    let c = pullback::middle(
+                        &__caps.1,
+                        __caps.3,
+                        (__caps.4, __caps.5),
+                        __rt::Zero,
+                        &q,
+                    );
+                    let c = c + matmul::diag(&ds);
+                    let mut da = matmul::sandwich(&__caps.0, &c, &__caps.2);
+                    da
+                        += pullback::right_projection(
+                            &__caps.0,
+                            &__caps.1,
+                            dvt,
+                            __caps.3,
+                        );
+                    __rt::Skip
+                },
+                |__caps, du: Array2<T>, _: __rt::Zero, dvt: Array2<T>| -> __rt::Skip {
+                    checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
+                    checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
+                    let p = matmul::mul(__caps.0.t(), du.view());
+                    let q = matmul::mul(__caps.2.view(), dvt.t());
+                    let c = pullback::middle(
+                        &__caps.1,
+                        __caps.3,
+                        (__caps.4, __caps.5),
+                        &p,
+                        &q,
+                    );
+                    let mut da = matmul::sandwich(&__caps.0, &c, &__caps.2);
+                    da += pullback::left_projection(du, &__caps.1, &__caps.2, __caps.3);
+                    da
+                        += pullback::right_projection(
+                            &__caps.0,
+                            &__caps.1,
+                            dvt,
+                            __caps.3,
+                        );
+                    __rt::Skip
+                },
+                |__caps, _: __rt::Zero, _: __rt::Zero, dvt: Array2<T>| -> __rt::Skip {
+                    checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
+                    let q = matmul::mul(__caps.2.view(), dvt.t());
+                    let c = pullback::middle(
+                        &__caps.1,
+                        __caps.3,
+                        (__caps.4, __caps.5),
+                        __rt::Zero,
+                        &q,
+                    );
+                    let mut da = matmul::sandwich(&__caps.0, &c, &__caps.2);
+                    da
+                        += pullback::right_projection(
+                            &__caps.0,
+                            &__caps.1,
+                            dvt,
+                            __caps.3,
+                        );
+                    __rt::Skip
+                },
+                |__caps, du: Array2<T>, ds: Array1<T>, _: __rt::Zero| -> __rt::Skip {
+                    checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
+                    checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
+                    let p = matmul::mul(__caps.0.t(), du.view());
+                    let c = pullback::middle(
+                        &__caps.1,
+                        __caps.3,
+                        (__caps.4, __caps.5),
+                        &p,
+                        __rt::Zero,
+                    );
+                    let c = c + matmul::diag(&ds);
+                    let mut da = matmul::sandwich(&__caps.0, &c, &__caps.2);
+                    da += pullback::left_projection(du, &__caps.1, &__caps.2, __caps.3);
+                    __rt::Skip
+                },
+                |__caps, _: __rt::Zero, ds: Array1<T>, _: __rt::Zero| -> __rt::Skip {
+                    checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
+                    __rt::Skip
+                },
+                |__caps, du: Array2<T>, _: __rt::Zero, _: __rt::Zero| -> __rt::Skip {
+                    checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
+                    let p = matmul::mul(__caps.0.t(), du.view());
+                    let c = pullback::middle(
+                        &__caps.1,
+                        __caps.3,
+                        (__caps.4, __caps.5),
+                        &p,
+                        __rt::Zero,
+                    );
+                    let mut da = matmul::sandwich(&__caps.0, &c, &__caps.2);
+                    da += pullback::left_projection(du, &__caps.1, &__caps.2, __caps.3);
+                    __rt::Skip
+                },
+                |__caps, _: __rt::Zero, _: __rt::Zero, _: __rt::Zero| -> __rt::Skip {
+                    __rt::Skip
+                },
             );
             (__value, __pb)
         }
@@ -897,6 +2591,86 @@ pub trait SvdPullback<
         (Array2<T>, Array1<T>, Array2<T>),
         Output = Array2<T>,
         Runtime = ::rules_core::__private::MaybeZero<Array2<T>>,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Need,
+        (Array2<T>, Array1<T>, Array2<T>),
+        Output = Array2<T>,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Need,
+        (::rules_core::__private::Zero, Array1<T>, Array2<T>),
+        Output = Array2<T>,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Need,
+        (Array2<T>, ::rules_core::__private::Zero, Array2<T>),
+        Output = Array2<T>,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Need,
+        (::rules_core::__private::Zero, ::rules_core::__private::Zero, Array2<T>),
+        Output = Array2<T>,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Need,
+        (Array2<T>, Array1<T>, ::rules_core::__private::Zero),
+        Output = Array2<T>,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Need,
+        (::rules_core::__private::Zero, Array1<T>, ::rules_core::__private::Zero),
+        Output = Array2<T>,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Need,
+        (Array2<T>, ::rules_core::__private::Zero, ::rules_core::__private::Zero),
+        Output = Array2<T>,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Need,
+        (
+            ::rules_core::__private::Zero,
+            ::rules_core::__private::Zero,
+            ::rules_core::__private::Zero,
+        ),
+        Output = ::rules_core::__private::Zero,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Skip,
+        (Array2<T>, Array1<T>, Array2<T>),
+        Output = ::rules_core::__private::Skip,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Skip,
+        (::rules_core::__private::Zero, Array1<T>, Array2<T>),
+        Output = ::rules_core::__private::Skip,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Skip,
+        (Array2<T>, ::rules_core::__private::Zero, Array2<T>),
+        Output = ::rules_core::__private::Skip,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Skip,
+        (::rules_core::__private::Zero, ::rules_core::__private::Zero, Array2<T>),
+        Output = ::rules_core::__private::Skip,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Skip,
+        (Array2<T>, Array1<T>, ::rules_core::__private::Zero),
+        Output = ::rules_core::__private::Skip,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Skip,
+        (::rules_core::__private::Zero, Array1<T>, ::rules_core::__private::Zero),
+        Output = ::rules_core::__private::Skip,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Skip,
+        (Array2<T>, ::rules_core::__private::Zero, ::rules_core::__private::Zero),
+        Output = ::rules_core::__private::Skip,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Skip,
+        (
+            ::rules_core::__private::Zero,
+            ::rules_core::__private::Zero,
+            ::rules_core::__private::Zero,
+        ),
+        Output = ::rules_core::__private::Skip,
+    > + ::rules_core::__private::PullbackFor<
+        [bool; 1usize],
+        (
+            ::rules_core::__private::MaybeZero<Array2<T>>,
+            ::rules_core::__private::MaybeZero<Array1<T>>,
+            ::rules_core::__private::MaybeZero<Array2<T>>,
+        ),
+        Output = ::rules_core::__private::MaybeZero<Array2<T>>,
     > {}
 #[allow(
     unused_imports,
@@ -960,6 +2734,103 @@ where
             (Array2<T>, Array1<T>, Array2<T>),
             Output = Array2<T>,
             Runtime = ::rules_core::__private::MaybeZero<Array2<T>>,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Need,
+            (Array2<T>, Array1<T>, Array2<T>),
+            Output = Array2<T>,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Need,
+            (::rules_core::__private::Zero, Array1<T>, Array2<T>),
+            Output = Array2<T>,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Need,
+            (Array2<T>, ::rules_core::__private::Zero, Array2<T>),
+            Output = Array2<T>,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Need,
+            (::rules_core::__private::Zero, ::rules_core::__private::Zero, Array2<T>),
+            Output = Array2<T>,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Need,
+            (Array2<T>, Array1<T>, ::rules_core::__private::Zero),
+            Output = Array2<T>,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Need,
+            (::rules_core::__private::Zero, Array1<T>, ::rules_core::__private::Zero),
+            Output = Array2<T>,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Need,
+            (Array2<T>, ::rules_core::__private::Zero, ::rules_core::__private::Zero),
+            Output = Array2<T>,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Need,
+            (
+                ::rules_core::__private::Zero,
+                ::rules_core::__private::Zero,
+                ::rules_core::__private::Zero,
+            ),
+            Output = ::rules_core::__private::Zero,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Skip,
+            (Array2<T>, Array1<T>, Array2<T>),
+            Output = ::rules_core::__private::Skip,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Skip,
+            (::rules_core::__private::Zero, Array1<T>, Array2<T>),
+            Output = ::rules_core::__private::Skip,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Skip,
+            (Array2<T>, ::rules_core::__private::Zero, Array2<T>),
+            Output = ::rules_core::__private::Skip,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Skip,
+            (::rules_core::__private::Zero, ::rules_core::__private::Zero, Array2<T>),
+            Output = ::rules_core::__private::Skip,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Skip,
+            (Array2<T>, Array1<T>, ::rules_core::__private::Zero),
+            Output = ::rules_core::__private::Skip,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Skip,
+            (::rules_core::__private::Zero, Array1<T>, ::rules_core::__private::Zero),
+            Output = ::rules_core::__private::Skip,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Skip,
+            (Array2<T>, ::rules_core::__private::Zero, ::rules_core::__private::Zero),
+            Output = ::rules_core::__private::Skip,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Skip,
+            (
+                ::rules_core::__private::Zero,
+                ::rules_core::__private::Zero,
+                ::rules_core::__private::Zero,
+            ),
+            Output = ::rules_core::__private::Skip,
+        >
+        + ::rules_core::__private::PullbackFor<
+            [bool; 1usize],
+            (
+                ::rules_core::__private::MaybeZero<Array2<T>>,
+                ::rules_core::__private::MaybeZero<Array1<T>>,
+                ::rules_core::__private::MaybeZero<Array2<T>>,
+            ),
+            Output = ::rules_core::__private::MaybeZero<Array2<T>>,
         >,
 {}
 /// The singular values of `a`, non-increasing; `svdvals::rrule(a)` also returns the pullback
@@ -1026,32 +2897,40 @@ pub struct svdvals {}
 const _: () = {
     use ::rules_core::__private as __rt;
     #[doc(hidden)]
-    pub struct __Pullback<__C, __F0, __F1, __M> {
+    pub struct __Pullback<__C, __F0, __F1, __F0w0, __F1w0, __M> {
         caps: __C,
         f0: __F0,
         f1: __F1,
+        f0w0: __F0w0,
+        f1w0: __F1w0,
         marker: __rt::PhantomData<__M>,
     }
     #[doc(hidden)]
     #[inline]
-    pub fn __new<T: Real, __C, __F0, __F1>(
+    pub fn __new<T: Real, __C, __F0, __F1, __F0w0, __F1w0>(
         caps: __C,
         f0: __F0,
         f1: __F1,
-    ) -> __Pullback<__C, __F0, __F1, fn() -> (T,)>
+        f0w0: __F0w0,
+        f1w0: __F1w0,
+    ) -> __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
     where
         __F0: ::core::ops::Fn(&__C, Array1<T>) -> Array2<T>,
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, Array1<T>) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
     {
         __Pullback {
             caps,
             f0,
             f1,
+            f0w0,
+            f1w0,
             marker: __rt::PhantomData,
         }
     }
-    impl<T: Real, __C, __F0, __F1> __rt::Pullback<Array1<T>>
-    for __Pullback<__C, __F0, __F1, fn() -> (T,)>
+    impl<T: Real, __C, __F0, __F1, __F0w0, __F1w0> __rt::Pullback<Array1<T>>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
     where
         __F0: ::core::ops::Fn(&__C, Array1<T>) -> Array2<T>,
     {
@@ -1061,8 +2940,8 @@ const _: () = {
             (self.f0)(&self.caps, cotangent)
         }
     }
-    impl<T: Real, __C, __F0, __F1> __rt::Pullback<__rt::Zero>
-    for __Pullback<__C, __F0, __F1, fn() -> (T,)>
+    impl<T: Real, __C, __F0, __F1, __F0w0, __F1w0> __rt::Pullback<__rt::Zero>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
     where
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
     {
@@ -1072,11 +2951,20 @@ const _: () = {
             (self.f1)(&self.caps, cotangent)
         }
     }
-    impl<T: Real, __C, __F0, __F1> __rt::Pullback<__rt::MaybeZero<Array1<T>>>
-    for __Pullback<__C, __F0, __F1, fn() -> (T,)>
+    impl<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+    > __rt::Pullback<__rt::MaybeZero<Array1<T>>>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
     where
         __F0: ::core::ops::Fn(&__C, Array1<T>) -> Array2<T>,
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, Array1<T>) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
     {
         type Output = __rt::MaybeZero<Array2<T>>;
         fn pullback(
@@ -1092,11 +2980,13 @@ const _: () = {
             }
         }
     }
-    impl<T: Real, __C, __F0, __F1> __rt::Patterns<Array1<T>>
-    for __Pullback<__C, __F0, __F1, fn() -> (T,)>
+    impl<T: Real, __C, __F0, __F1, __F0w0, __F1w0> __rt::Patterns<Array1<T>>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
     where
         __F0: ::core::ops::Fn(&__C, Array1<T>) -> Array2<T>,
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, Array1<T>) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
     {
         type Runtime = __rt::MaybeZero<Array2<T>>;
         const COTANGENTS: &'static [&'static str] = &["ds"];
@@ -1130,6 +3020,175 @@ const _: () = {
                 __rt::MaybeZero::Value(__c0)
             };
             <Self as __rt::Pullback<__rt::MaybeZero<Array1<T>>>>::pullback(self, __c0)
+        }
+        fn pullback_for_static(
+            &self,
+            wanted: u64,
+            zero_mask: u64,
+            cotangent: Array1<T>,
+        ) -> __rt::Option<__rt::MaybeZero<Array2<T>>> {
+            let __c0 = cotangent;
+            match (wanted, zero_mask) {
+                (1u64, 0u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f0)(&self.caps, __c0);
+                        __rt::MaybeZero::Value(__o)
+                    })
+                }
+                (1u64, 1u64) => __rt::Option::Some(__rt::MaybeZero::Zero),
+                (0u64, 0u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f0w0)(&self.caps, __c0);
+                        __rt::MaybeZero::Zero
+                    })
+                }
+                (0u64, 1u64) => __rt::Option::Some(__rt::MaybeZero::Zero),
+                _ => __rt::Option::None,
+            }
+        }
+        fn pullback_for_runtime(
+            &self,
+            wanted: u64,
+            zero_mask: u64,
+            cotangent: Array1<T>,
+        ) -> __rt::Option<__rt::MaybeZero<Array2<T>>> {
+            if wanted >= 2u64 {
+                return __rt::Option::None;
+            }
+            let __sel: [bool; 1usize] = ::core::array::from_fn(|j| {
+                wanted & (1u64 << j) != 0
+            });
+            let __c0 = cotangent;
+            let __c0 = if zero_mask & 1u64 != 0 {
+                __rt::MaybeZero::Zero
+            } else {
+                __rt::MaybeZero::Value(__c0)
+            };
+            __rt::Option::Some(
+                <Self as __rt::PullbackFor<
+                    [bool; 1usize],
+                    __rt::MaybeZero<Array1<T>>,
+                >>::pullback_for(self, __sel, __c0),
+            )
+        }
+    }
+    impl<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+    > __rt::PullbackFor<__rt::Need, Array1<T>>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
+    where
+        __F0: ::core::ops::Fn(&__C, Array1<T>) -> Array2<T>,
+    {
+        type Output = Array2<T>;
+        #[inline]
+        fn pullback_for(&self, _: __rt::Need, cotangent: Array1<T>) -> Array2<T> {
+            (self.f0)(&self.caps, cotangent)
+        }
+    }
+    impl<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+    > __rt::PullbackFor<__rt::Need, __rt::Zero>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
+    where
+        __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
+    {
+        type Output = __rt::Zero;
+        #[inline]
+        fn pullback_for(&self, _: __rt::Need, cotangent: __rt::Zero) -> __rt::Zero {
+            (self.f1)(&self.caps, cotangent)
+        }
+    }
+    impl<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+    > __rt::PullbackFor<__rt::Skip, Array1<T>>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
+    where
+        __F0w0: ::core::ops::Fn(&__C, Array1<T>) -> __rt::Skip,
+    {
+        type Output = __rt::Skip;
+        #[inline]
+        fn pullback_for(&self, _: __rt::Skip, cotangent: Array1<T>) -> __rt::Skip {
+            (self.f0w0)(&self.caps, cotangent)
+        }
+    }
+    impl<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+    > __rt::PullbackFor<__rt::Skip, __rt::Zero>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
+    where
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
+    {
+        type Output = __rt::Skip;
+        #[inline]
+        fn pullback_for(&self, _: __rt::Skip, cotangent: __rt::Zero) -> __rt::Skip {
+            (self.f1w0)(&self.caps, cotangent)
+        }
+    }
+    impl<
+        T: Real,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+    > __rt::PullbackFor<[bool; 1usize], __rt::MaybeZero<Array1<T>>>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
+    where
+        __F0: ::core::ops::Fn(&__C, Array1<T>) -> Array2<T>,
+        __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, Array1<T>) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
+    {
+        type Output = __rt::MaybeZero<Array2<T>>;
+        fn pullback_for(
+            &self,
+            wanted: [bool; 1usize],
+            cotangent: __rt::MaybeZero<Array1<T>>,
+        ) -> __rt::MaybeZero<Array2<T>> {
+            let __w = wanted
+                .iter()
+                .enumerate()
+                .fold(0u64, |m, (j, &b)| if b { m | (1u64 << j) } else { m });
+            match cotangent {
+                __rt::MaybeZero::Value(__c0) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self.f0w0)(&self.caps, __c0);
+                            __rt::MaybeZero::Zero
+                        }
+                        _ => {
+                            let __o = (self.f0)(&self.caps, __c0);
+                            __rt::MaybeZero::Value(__o)
+                        }
+                    }
+                }
+                __rt::MaybeZero::Zero => {
+                    match __w {
+                        0u64 => __rt::MaybeZero::Zero,
+                        _ => __rt::MaybeZero::Zero,
+                    }
+                }
+            }
         }
     }
     impl svdvals {
@@ -1178,6 +3237,16 @@ fn pattern_1(_: Zero) -> Zero {
                     matmul::sandwich(&__caps.0, &matmul::diag(&ds), &__caps.1)
                 },
                 |__caps, _: __rt::Zero| -> __rt::Zero { __rt::Zero },
+                |__caps, ds: Array1<T>| -> __rt::Skip {
+                    checks::check_shape(
+                        "svdvals",
+                        "dS",
+                        ds.shape(),
+                        &[__caps.0.ncols()],
+                    );
+                    __rt::Skip
+                },
+                |__caps, _: __rt::Zero| -> __rt::Skip { __rt::Skip },
             );
             (__value, __pb)
         }
@@ -1212,6 +3281,26 @@ pub trait SvdvalsPullback<
         Array1<T>,
         Output = Array2<T>,
         Runtime = ::rules_core::__private::MaybeZero<Array2<T>>,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Need,
+        Array1<T>,
+        Output = Array2<T>,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Need,
+        ::rules_core::__private::Zero,
+        Output = ::rules_core::__private::Zero,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Skip,
+        Array1<T>,
+        Output = ::rules_core::__private::Skip,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Skip,
+        ::rules_core::__private::Zero,
+        Output = ::rules_core::__private::Skip,
+    > + ::rules_core::__private::PullbackFor<
+        [bool; 1usize],
+        ::rules_core::__private::MaybeZero<Array1<T>>,
+        Output = ::rules_core::__private::MaybeZero<Array2<T>>,
     > {}
 #[allow(
     unused_imports,
@@ -1243,5 +3332,30 @@ where
             Array1<T>,
             Output = Array2<T>,
             Runtime = ::rules_core::__private::MaybeZero<Array2<T>>,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Need,
+            Array1<T>,
+            Output = Array2<T>,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Need,
+            ::rules_core::__private::Zero,
+            Output = ::rules_core::__private::Zero,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Skip,
+            Array1<T>,
+            Output = ::rules_core::__private::Skip,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Skip,
+            ::rules_core::__private::Zero,
+            Output = ::rules_core::__private::Skip,
+        >
+        + ::rules_core::__private::PullbackFor<
+            [bool; 1usize],
+            ::rules_core::__private::MaybeZero<Array1<T>>,
+            Output = ::rules_core::__private::MaybeZero<Array2<T>>,
         >,
 {}

@@ -44,25 +44,38 @@ pub struct normalised {}
 const _: () = {
     use ::rules_core::__private as __rt;
     #[doc(hidden)]
-    pub struct __Pullback<__C, __F0, __F1> {
+    pub struct __Pullback<__C, __F0, __F1, __F0w0, __F1w0> {
         caps: __C,
         f0: __F0,
         f1: __F1,
+        f0w0: __F0w0,
+        f1w0: __F1w0,
     }
     #[doc(hidden)]
     #[inline]
-    pub fn __new<__C, __F0, __F1>(
+    pub fn __new<__C, __F0, __F1, __F0w0, __F1w0>(
         caps: __C,
         f0: __F0,
         f1: __F1,
-    ) -> __Pullback<__C, __F0, __F1>
+        f0w0: __F0w0,
+        f1w0: __F1w0,
+    ) -> __Pullback<__C, __F0, __F1, __F0w0, __F1w0>
     where
         __F0: ::core::ops::Fn(&__C, Array1<f64>) -> Array1<f64>,
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, Array1<f64>) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
     {
-        __Pullback { caps, f0, f1 }
+        __Pullback {
+            caps,
+            f0,
+            f1,
+            f0w0,
+            f1w0,
+        }
     }
-    impl<__C, __F0, __F1> __rt::Pullback<Array1<f64>> for __Pullback<__C, __F0, __F1>
+    impl<__C, __F0, __F1, __F0w0, __F1w0> __rt::Pullback<Array1<f64>>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0>
     where
         __F0: ::core::ops::Fn(&__C, Array1<f64>) -> Array1<f64>,
     {
@@ -72,7 +85,8 @@ const _: () = {
             (self.f0)(&self.caps, cotangent)
         }
     }
-    impl<__C, __F0, __F1> __rt::Pullback<__rt::Zero> for __Pullback<__C, __F0, __F1>
+    impl<__C, __F0, __F1, __F0w0, __F1w0> __rt::Pullback<__rt::Zero>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0>
     where
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
     {
@@ -82,11 +96,13 @@ const _: () = {
             (self.f1)(&self.caps, cotangent)
         }
     }
-    impl<__C, __F0, __F1> __rt::Pullback<__rt::MaybeZero<Array1<f64>>>
-    for __Pullback<__C, __F0, __F1>
+    impl<__C, __F0, __F1, __F0w0, __F1w0> __rt::Pullback<__rt::MaybeZero<Array1<f64>>>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0>
     where
         __F0: ::core::ops::Fn(&__C, Array1<f64>) -> Array1<f64>,
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, Array1<f64>) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
     {
         type Output = __rt::MaybeZero<Array1<f64>>;
         fn pullback(
@@ -102,10 +118,13 @@ const _: () = {
             }
         }
     }
-    impl<__C, __F0, __F1> __rt::Patterns<Array1<f64>> for __Pullback<__C, __F0, __F1>
+    impl<__C, __F0, __F1, __F0w0, __F1w0> __rt::Patterns<Array1<f64>>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0>
     where
         __F0: ::core::ops::Fn(&__C, Array1<f64>) -> Array1<f64>,
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, Array1<f64>) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
     {
         type Runtime = __rt::MaybeZero<Array1<f64>>;
         const COTANGENTS: &'static [&'static str] = &["dy"];
@@ -139,6 +158,146 @@ const _: () = {
                 __rt::MaybeZero::Value(__c0)
             };
             <Self as __rt::Pullback<__rt::MaybeZero<Array1<f64>>>>::pullback(self, __c0)
+        }
+        fn pullback_for_static(
+            &self,
+            wanted: u64,
+            zero_mask: u64,
+            cotangent: Array1<f64>,
+        ) -> __rt::Option<__rt::MaybeZero<Array1<f64>>> {
+            let __c0 = cotangent;
+            match (wanted, zero_mask) {
+                (1u64, 0u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f0)(&self.caps, __c0);
+                        __rt::MaybeZero::Value(__o)
+                    })
+                }
+                (1u64, 1u64) => __rt::Option::Some(__rt::MaybeZero::Zero),
+                (0u64, 0u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f0w0)(&self.caps, __c0);
+                        __rt::MaybeZero::Zero
+                    })
+                }
+                (0u64, 1u64) => __rt::Option::Some(__rt::MaybeZero::Zero),
+                _ => __rt::Option::None,
+            }
+        }
+        fn pullback_for_runtime(
+            &self,
+            wanted: u64,
+            zero_mask: u64,
+            cotangent: Array1<f64>,
+        ) -> __rt::Option<__rt::MaybeZero<Array1<f64>>> {
+            if wanted >= 2u64 {
+                return __rt::Option::None;
+            }
+            let __sel: [bool; 1usize] = ::core::array::from_fn(|j| {
+                wanted & (1u64 << j) != 0
+            });
+            let __c0 = cotangent;
+            let __c0 = if zero_mask & 1u64 != 0 {
+                __rt::MaybeZero::Zero
+            } else {
+                __rt::MaybeZero::Value(__c0)
+            };
+            __rt::Option::Some(
+                <Self as __rt::PullbackFor<
+                    [bool; 1usize],
+                    __rt::MaybeZero<Array1<f64>>,
+                >>::pullback_for(self, __sel, __c0),
+            )
+        }
+    }
+    impl<__C, __F0, __F1, __F0w0, __F1w0> __rt::PullbackFor<__rt::Need, Array1<f64>>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0>
+    where
+        __F0: ::core::ops::Fn(&__C, Array1<f64>) -> Array1<f64>,
+    {
+        type Output = Array1<f64>;
+        #[inline]
+        fn pullback_for(&self, _: __rt::Need, cotangent: Array1<f64>) -> Array1<f64> {
+            (self.f0)(&self.caps, cotangent)
+        }
+    }
+    impl<__C, __F0, __F1, __F0w0, __F1w0> __rt::PullbackFor<__rt::Need, __rt::Zero>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0>
+    where
+        __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
+    {
+        type Output = __rt::Zero;
+        #[inline]
+        fn pullback_for(&self, _: __rt::Need, cotangent: __rt::Zero) -> __rt::Zero {
+            (self.f1)(&self.caps, cotangent)
+        }
+    }
+    impl<__C, __F0, __F1, __F0w0, __F1w0> __rt::PullbackFor<__rt::Skip, Array1<f64>>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0>
+    where
+        __F0w0: ::core::ops::Fn(&__C, Array1<f64>) -> __rt::Skip,
+    {
+        type Output = __rt::Skip;
+        #[inline]
+        fn pullback_for(&self, _: __rt::Skip, cotangent: Array1<f64>) -> __rt::Skip {
+            (self.f0w0)(&self.caps, cotangent)
+        }
+    }
+    impl<__C, __F0, __F1, __F0w0, __F1w0> __rt::PullbackFor<__rt::Skip, __rt::Zero>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0>
+    where
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
+    {
+        type Output = __rt::Skip;
+        #[inline]
+        fn pullback_for(&self, _: __rt::Skip, cotangent: __rt::Zero) -> __rt::Skip {
+            (self.f1w0)(&self.caps, cotangent)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+    > __rt::PullbackFor<[bool; 1usize], __rt::MaybeZero<Array1<f64>>>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0>
+    where
+        __F0: ::core::ops::Fn(&__C, Array1<f64>) -> Array1<f64>,
+        __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, Array1<f64>) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
+    {
+        type Output = __rt::MaybeZero<Array1<f64>>;
+        fn pullback_for(
+            &self,
+            wanted: [bool; 1usize],
+            cotangent: __rt::MaybeZero<Array1<f64>>,
+        ) -> __rt::MaybeZero<Array1<f64>> {
+            let __w = wanted
+                .iter()
+                .enumerate()
+                .fold(0u64, |m, (j, &b)| if b { m | (1u64 << j) } else { m });
+            match cotangent {
+                __rt::MaybeZero::Value(__c0) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self.f0w0)(&self.caps, __c0);
+                            __rt::MaybeZero::Zero
+                        }
+                        _ => {
+                            let __o = (self.f0)(&self.caps, __c0);
+                            __rt::MaybeZero::Value(__o)
+                        }
+                    }
+                }
+                __rt::MaybeZero::Zero => {
+                    match __w {
+                        0u64 => __rt::MaybeZero::Zero,
+                        _ => __rt::MaybeZero::Zero,
+                    }
+                }
+            }
         }
     }
     impl normalised {
@@ -183,6 +342,8 @@ fn pattern_1(_: Zero) -> Zero {
                     (&dy - &(&__caps.0 * radial)) / __caps.1
                 },
                 |__caps, _: __rt::Zero| -> __rt::Zero { __rt::Zero },
+                |__caps, dy: Array1<f64>| -> __rt::Skip { __rt::Skip },
+                |__caps, _: __rt::Zero| -> __rt::Skip { __rt::Skip },
             );
             ::core::result::Result::Ok((__value, __pb))
         }
@@ -215,6 +376,26 @@ pub trait NormalisedPullback: ::rules_core::__private::Pullback<
         Array1<f64>,
         Output = Array1<f64>,
         Runtime = ::rules_core::__private::MaybeZero<Array1<f64>>,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Need,
+        Array1<f64>,
+        Output = Array1<f64>,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Need,
+        ::rules_core::__private::Zero,
+        Output = ::rules_core::__private::Zero,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Skip,
+        Array1<f64>,
+        Output = ::rules_core::__private::Skip,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Skip,
+        ::rules_core::__private::Zero,
+        Output = ::rules_core::__private::Skip,
+    > + ::rules_core::__private::PullbackFor<
+        [bool; 1usize],
+        ::rules_core::__private::MaybeZero<Array1<f64>>,
+        Output = ::rules_core::__private::MaybeZero<Array1<f64>>,
     > {}
 #[allow(
     unused_imports,
@@ -246,5 +427,30 @@ where
             Array1<f64>,
             Output = Array1<f64>,
             Runtime = ::rules_core::__private::MaybeZero<Array1<f64>>,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Need,
+            Array1<f64>,
+            Output = Array1<f64>,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Need,
+            ::rules_core::__private::Zero,
+            Output = ::rules_core::__private::Zero,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Skip,
+            Array1<f64>,
+            Output = ::rules_core::__private::Skip,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Skip,
+            ::rules_core::__private::Zero,
+            Output = ::rules_core::__private::Skip,
+        >
+        + ::rules_core::__private::PullbackFor<
+            [bool; 1usize],
+            ::rules_core::__private::MaybeZero<Array1<f64>>,
+            Output = ::rules_core::__private::MaybeZero<Array1<f64>>,
         >,
 {}

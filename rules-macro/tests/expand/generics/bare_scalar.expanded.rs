@@ -42,37 +42,54 @@ struct identity {}
 const _: () = {
     use ::rules_core::__private as __rt;
     #[doc(hidden)]
-    pub struct __Pullback<__C, __F0, __F1, __M> {
+    pub struct __Pullback<__C, __F0, __F1, __F0w0, __F1w0, __M> {
         caps: __C,
         f0: __F0,
         f1: __F1,
+        f0w0: __F0w0,
+        f1w0: __F1w0,
         marker: __rt::PhantomData<__M>,
     }
     #[doc(hidden)]
     #[inline]
-    pub fn __new<T: Copy, __C, __F0, __F1>(
+    pub fn __new<T: Copy, __C, __F0, __F1, __F0w0, __F1w0>(
         caps: __C,
         f0: __F0,
         f1: __F1,
-    ) -> __Pullback<__C, __F0, __F1, fn() -> (T,)>
+        f0w0: __F0w0,
+        f1w0: __F1w0,
+    ) -> __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
     where
         T: __rt::Scalar,
         __F0: ::core::ops::Fn(&__C, T) -> T,
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, T) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
     {
         __Pullback {
             caps,
             f0,
             f1,
+            f0w0,
+            f1w0,
             marker: __rt::PhantomData,
         }
     }
-    impl<T: Copy, __C, __F0, __F1, __S: __rt::ScalarSlot<T>> __rt::Pullback<__S>
-    for __Pullback<__C, __F0, __F1, fn() -> (T,)>
+    impl<
+        T: Copy,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __S: __rt::ScalarSlot<T>,
+    > __rt::Pullback<__S> for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
     where
         T: __rt::Scalar,
         __F0: ::core::ops::Fn(&__C, T) -> T,
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, T) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
     {
         type Output = <__S as __rt::ScalarSlot<
             T,
@@ -95,12 +112,14 @@ const _: () = {
             )
         }
     }
-    impl<T: Copy, __C, __F0, __F1> __rt::Patterns<T>
-    for __Pullback<__C, __F0, __F1, fn() -> (T,)>
+    impl<T: Copy, __C, __F0, __F1, __F0w0, __F1w0> __rt::Patterns<T>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
     where
         T: __rt::Scalar,
         __F0: ::core::ops::Fn(&__C, T) -> T,
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, T) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
     {
         type Runtime = __rt::MaybeZero<T>;
         const COTANGENTS: &'static [&'static str] = &["dy"];
@@ -130,6 +149,180 @@ const _: () = {
                 __rt::MaybeZero::Value(__c0)
             };
             <Self as __rt::Pullback<__rt::MaybeZero<T>>>::pullback(self, __c0)
+        }
+        fn pullback_for_static(
+            &self,
+            wanted: u64,
+            zero_mask: u64,
+            cotangent: T,
+        ) -> __rt::Option<__rt::MaybeZero<T>> {
+            let __c0 = cotangent;
+            match (wanted, zero_mask) {
+                (1u64, 0u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f0)(&self.caps, __c0);
+                        __rt::MaybeZero::Value(__o)
+                    })
+                }
+                (1u64, 1u64) => __rt::Option::Some(__rt::MaybeZero::Zero),
+                (0u64, 0u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f0w0)(&self.caps, __c0);
+                        __rt::MaybeZero::Zero
+                    })
+                }
+                (0u64, 1u64) => __rt::Option::Some(__rt::MaybeZero::Zero),
+                _ => __rt::Option::None,
+            }
+        }
+        fn pullback_for_runtime(
+            &self,
+            wanted: u64,
+            zero_mask: u64,
+            cotangent: T,
+        ) -> __rt::Option<__rt::MaybeZero<T>> {
+            if wanted >= 2u64 {
+                return __rt::Option::None;
+            }
+            let __sel: [bool; 1usize] = ::core::array::from_fn(|j| {
+                wanted & (1u64 << j) != 0
+            });
+            let __c0 = cotangent;
+            let __c0 = if zero_mask & 1u64 != 0 {
+                __rt::MaybeZero::Zero
+            } else {
+                __rt::MaybeZero::Value(__c0)
+            };
+            __rt::Option::Some(
+                <Self as __rt::PullbackFor<
+                    [bool; 1usize],
+                    __rt::MaybeZero<T>,
+                >>::pullback_for(self, __sel, __c0),
+            )
+        }
+    }
+    impl<
+        T: Copy,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __S: __rt::ScalarSlot<T>,
+    > __rt::PullbackFor<__rt::Skip, __S>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
+    where
+        T: __rt::Scalar,
+        __F0: ::core::ops::Fn(&__C, T) -> T,
+        __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, T) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
+    {
+        type Output = <__S as __rt::ScalarSlot<
+            T,
+        >>::Pick<__rt::Skip, __rt::Skip, __rt::MaybeZero<T>>;
+        #[inline]
+        fn pullback_for(&self, _: __rt::Skip, cotangent: __S) -> Self::Output {
+            __rt::ScalarSlot::<
+                T,
+            >::pick(
+                cotangent,
+                |__c| (self.f0w0)(&self.caps, __c),
+                |__c| (self.f1w0)(&self.caps, __c),
+                |cotangent| match cotangent {
+                    __rt::MaybeZero::Value(__c0) => {
+                        let __o = (self.f0w0)(&self.caps, __c0);
+                        __rt::MaybeZero::Zero
+                    }
+                    __rt::MaybeZero::Zero => __rt::MaybeZero::Zero,
+                },
+            )
+        }
+    }
+    impl<
+        T: Copy,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __S: __rt::ScalarSlot<T>,
+    > __rt::PullbackFor<__rt::Need, __S>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
+    where
+        T: __rt::Scalar,
+        __F0: ::core::ops::Fn(&__C, T) -> T,
+        __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, T) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
+    {
+        type Output = <__S as __rt::ScalarSlot<
+            T,
+        >>::Pick<T, __rt::Zero, __rt::MaybeZero<T>>;
+        #[inline]
+        fn pullback_for(&self, _: __rt::Need, cotangent: __S) -> Self::Output {
+            __rt::ScalarSlot::<
+                T,
+            >::pick(
+                cotangent,
+                |__c| (self.f0)(&self.caps, __c),
+                |__c| (self.f1)(&self.caps, __c),
+                |cotangent| match cotangent {
+                    __rt::MaybeZero::Value(__c0) => {
+                        let __o = (self.f0)(&self.caps, __c0);
+                        __rt::MaybeZero::Value(__o)
+                    }
+                    __rt::MaybeZero::Zero => __rt::MaybeZero::Zero,
+                },
+            )
+        }
+    }
+    impl<
+        T: Copy,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+    > __rt::PullbackFor<[bool; 1usize], __rt::MaybeZero<T>>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
+    where
+        T: __rt::Scalar,
+        __F0: ::core::ops::Fn(&__C, T) -> T,
+        __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, T) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
+    {
+        type Output = __rt::MaybeZero<T>;
+        fn pullback_for(
+            &self,
+            wanted: [bool; 1usize],
+            cotangent: __rt::MaybeZero<T>,
+        ) -> __rt::MaybeZero<T> {
+            let __w = wanted
+                .iter()
+                .enumerate()
+                .fold(0u64, |m, (j, &b)| if b { m | (1u64 << j) } else { m });
+            match cotangent {
+                __rt::MaybeZero::Value(__c0) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self.f0w0)(&self.caps, __c0);
+                            __rt::MaybeZero::Zero
+                        }
+                        _ => {
+                            let __o = (self.f0)(&self.caps, __c0);
+                            __rt::MaybeZero::Value(__o)
+                        }
+                    }
+                }
+                __rt::MaybeZero::Zero => {
+                    match __w {
+                        0u64 => __rt::MaybeZero::Zero,
+                        _ => __rt::MaybeZero::Zero,
+                    }
+                }
+            }
         }
     }
     impl identity {
@@ -162,13 +355,15 @@ fn pattern_1(_: Zero) -> Zero {
 */
         fn rrule<T: Copy>(x: T) -> (T, impl IdentityPullback<T> + use<T>)
         where
-            T: __rt::Scalar,
+            T: ::rules_core::__private::Scalar,
         {
             let __value = x;
             let __pb = __new(
                 (),
                 |__caps, dy: T| -> T { dy },
                 |__caps, _: __rt::Zero| -> __rt::Zero { __rt::Zero },
+                |__caps, dy: T| -> __rt::Skip { __rt::Skip },
+                |__caps, _: __rt::Zero| -> __rt::Skip { __rt::Skip },
             );
             (__value, __pb)
         }
@@ -203,6 +398,34 @@ trait IdentityPullback<
         T,
         Output = T,
         Runtime = ::rules_core::__private::MaybeZero<T>,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Skip,
+        T,
+        Output = ::rules_core::__private::Skip,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Skip,
+        ::rules_core::__private::Zero,
+        Output = ::rules_core::__private::Skip,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Skip,
+        ::rules_core::__private::MaybeZero<T>,
+        Output = ::rules_core::__private::MaybeZero<T>,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Need,
+        T,
+        Output = T,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Need,
+        ::rules_core::__private::Zero,
+        Output = ::rules_core::__private::Zero,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Need,
+        ::rules_core::__private::MaybeZero<T>,
+        Output = ::rules_core::__private::MaybeZero<T>,
+    > + ::rules_core::__private::PullbackFor<
+        [bool; 1usize],
+        ::rules_core::__private::MaybeZero<T>,
+        Output = ::rules_core::__private::MaybeZero<T>,
     >
 where
     T: ::rules_core::__private::Scalar,
@@ -237,6 +460,41 @@ where
             T,
             Output = T,
             Runtime = ::rules_core::__private::MaybeZero<T>,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Skip,
+            T,
+            Output = ::rules_core::__private::Skip,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Skip,
+            ::rules_core::__private::Zero,
+            Output = ::rules_core::__private::Skip,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Skip,
+            ::rules_core::__private::MaybeZero<T>,
+            Output = ::rules_core::__private::MaybeZero<T>,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Need,
+            T,
+            Output = T,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Need,
+            ::rules_core::__private::Zero,
+            Output = ::rules_core::__private::Zero,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Need,
+            ::rules_core::__private::MaybeZero<T>,
+            Output = ::rules_core::__private::MaybeZero<T>,
+        >
+        + ::rules_core::__private::PullbackFor<
+            [bool; 1usize],
+            ::rules_core::__private::MaybeZero<T>,
+            Output = ::rules_core::__private::MaybeZero<T>,
         >,
     T: ::rules_core::__private::Scalar,
 {}

@@ -47,33 +47,102 @@ pub struct weighted {}
 const _: () = {
     use ::rules_core::__private as __rt;
     #[doc(hidden)]
-    pub struct __Pullback<__C, __F0, __F1, __M> {
+    pub struct __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        __M,
+    > {
         caps: __C,
         f0: __F0,
         f1: __F1,
+        f0w0: __F0w0,
+        f1w0: __F1w0,
+        f0w1: __F0w1,
+        f1w1: __F1w1,
+        f0w2: __F0w2,
+        f1w2: __F1w2,
         marker: __rt::PhantomData<__M>,
     }
     #[doc(hidden)]
     #[inline]
-    pub fn __new<'a, T, __C, __F0, __F1>(
+    pub fn __new<'a, T, __C, __F0, __F1, __F0w0, __F1w0, __F0w1, __F1w1, __F0w2, __F1w2>(
         caps: __C,
         f0: __F0,
         f1: __F1,
-    ) -> __Pullback<__C, __F0, __F1, fn() -> (&'a (), T)>
+        f0w0: __F0w0,
+        f1w0: __F1w0,
+        f0w1: __F0w1,
+        f1w1: __F1w1,
+        f0w2: __F0w2,
+        f1w2: __F1w2,
+    ) -> __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        fn() -> (&'a (), T),
+    >
     where
         T: LinalgScalar,
         __F0: ::core::ops::Fn(&__C, Array1<T>) -> (Array1<T>, Array1<T>),
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Zero, __rt::Zero),
+        __F0w0: ::core::ops::Fn(&__C, Array1<T>) -> (__rt::Skip, __rt::Skip),
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Skip, __rt::Skip),
+        __F0w1: ::core::ops::Fn(&__C, Array1<T>) -> (Array1<T>, __rt::Skip),
+        __F1w1: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Zero, __rt::Skip),
+        __F0w2: ::core::ops::Fn(&__C, Array1<T>) -> (__rt::Skip, Array1<T>),
+        __F1w2: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Skip, __rt::Zero),
     {
         __Pullback {
             caps,
             f0,
             f1,
+            f0w0,
+            f1w0,
+            f0w1,
+            f1w1,
+            f0w2,
+            f1w2,
             marker: __rt::PhantomData,
         }
     }
-    impl<'a, T, __C, __F0, __F1> __rt::Pullback<Array1<T>>
-    for __Pullback<__C, __F0, __F1, fn() -> (&'a (), T)>
+    impl<
+        'a,
+        T,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::Pullback<Array1<T>>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        fn() -> (&'a (), T),
+    >
     where
         T: LinalgScalar,
         __F0: ::core::ops::Fn(&__C, Array1<T>) -> (Array1<T>, Array1<T>),
@@ -84,8 +153,31 @@ const _: () = {
             (self.f0)(&self.caps, cotangent)
         }
     }
-    impl<'a, T, __C, __F0, __F1> __rt::Pullback<__rt::Zero>
-    for __Pullback<__C, __F0, __F1, fn() -> (&'a (), T)>
+    impl<
+        'a,
+        T,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::Pullback<__rt::Zero>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        fn() -> (&'a (), T),
+    >
     where
         T: LinalgScalar,
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Zero, __rt::Zero),
@@ -96,12 +188,41 @@ const _: () = {
             (self.f1)(&self.caps, cotangent)
         }
     }
-    impl<'a, T, __C, __F0, __F1> __rt::Pullback<__rt::MaybeZero<Array1<T>>>
-    for __Pullback<__C, __F0, __F1, fn() -> (&'a (), T)>
+    impl<
+        'a,
+        T,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::Pullback<__rt::MaybeZero<Array1<T>>>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        fn() -> (&'a (), T),
+    >
     where
         T: LinalgScalar,
         __F0: ::core::ops::Fn(&__C, Array1<T>) -> (Array1<T>, Array1<T>),
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Zero, __rt::Zero),
+        __F0w0: ::core::ops::Fn(&__C, Array1<T>) -> (__rt::Skip, __rt::Skip),
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Skip, __rt::Skip),
+        __F0w1: ::core::ops::Fn(&__C, Array1<T>) -> (Array1<T>, __rt::Skip),
+        __F1w1: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Zero, __rt::Skip),
+        __F0w2: ::core::ops::Fn(&__C, Array1<T>) -> (__rt::Skip, Array1<T>),
+        __F1w2: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Skip, __rt::Zero),
     {
         type Output = (__rt::MaybeZero<Array1<T>>, __rt::MaybeZero<Array1<T>>);
         fn pullback(
@@ -117,12 +238,41 @@ const _: () = {
             }
         }
     }
-    impl<'a, T, __C, __F0, __F1> __rt::Patterns<Array1<T>>
-    for __Pullback<__C, __F0, __F1, fn() -> (&'a (), T)>
+    impl<
+        'a,
+        T,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::Patterns<Array1<T>>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        fn() -> (&'a (), T),
+    >
     where
         T: LinalgScalar,
         __F0: ::core::ops::Fn(&__C, Array1<T>) -> (Array1<T>, Array1<T>),
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Zero, __rt::Zero),
+        __F0w0: ::core::ops::Fn(&__C, Array1<T>) -> (__rt::Skip, __rt::Skip),
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Skip, __rt::Skip),
+        __F0w1: ::core::ops::Fn(&__C, Array1<T>) -> (Array1<T>, __rt::Skip),
+        __F1w1: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Zero, __rt::Skip),
+        __F0w2: ::core::ops::Fn(&__C, Array1<T>) -> (__rt::Skip, Array1<T>),
+        __F1w2: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Skip, __rt::Zero),
     {
         type Runtime = (__rt::MaybeZero<Array1<T>>, __rt::MaybeZero<Array1<T>>);
         const COTANGENTS: &'static [&'static str] = &["dy"];
@@ -158,6 +308,471 @@ const _: () = {
                 __rt::MaybeZero::Value(__c0)
             };
             <Self as __rt::Pullback<__rt::MaybeZero<Array1<T>>>>::pullback(self, __c0)
+        }
+        fn pullback_for_static(
+            &self,
+            wanted: u64,
+            zero_mask: u64,
+            cotangent: Array1<T>,
+        ) -> __rt::Option<(__rt::MaybeZero<Array1<T>>, __rt::MaybeZero<Array1<T>>)> {
+            let __c0 = cotangent;
+            match (wanted, zero_mask) {
+                (3u64, 0u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f0)(&self.caps, __c0);
+                        (__rt::MaybeZero::Value(__o.0), __rt::MaybeZero::Value(__o.1))
+                    })
+                }
+                (3u64, 1u64) => {
+                    __rt::Option::Some((__rt::MaybeZero::Zero, __rt::MaybeZero::Zero))
+                }
+                (0u64, 0u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f0w0)(&self.caps, __c0);
+                        (__rt::MaybeZero::Zero, __rt::MaybeZero::Zero)
+                    })
+                }
+                (0u64, 1u64) => {
+                    __rt::Option::Some((__rt::MaybeZero::Zero, __rt::MaybeZero::Zero))
+                }
+                (1u64, 0u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f0w1)(&self.caps, __c0);
+                        (__rt::MaybeZero::Value(__o.0), __rt::MaybeZero::Zero)
+                    })
+                }
+                (1u64, 1u64) => {
+                    __rt::Option::Some((__rt::MaybeZero::Zero, __rt::MaybeZero::Zero))
+                }
+                (2u64, 0u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f0w2)(&self.caps, __c0);
+                        (__rt::MaybeZero::Zero, __rt::MaybeZero::Value(__o.1))
+                    })
+                }
+                (2u64, 1u64) => {
+                    __rt::Option::Some((__rt::MaybeZero::Zero, __rt::MaybeZero::Zero))
+                }
+                _ => __rt::Option::None,
+            }
+        }
+        fn pullback_for_runtime(
+            &self,
+            wanted: u64,
+            zero_mask: u64,
+            cotangent: Array1<T>,
+        ) -> __rt::Option<(__rt::MaybeZero<Array1<T>>, __rt::MaybeZero<Array1<T>>)> {
+            if wanted >= 4u64 {
+                return __rt::Option::None;
+            }
+            let __sel: [bool; 2usize] = ::core::array::from_fn(|j| {
+                wanted & (1u64 << j) != 0
+            });
+            let __c0 = cotangent;
+            let __c0 = if zero_mask & 1u64 != 0 {
+                __rt::MaybeZero::Zero
+            } else {
+                __rt::MaybeZero::Value(__c0)
+            };
+            __rt::Option::Some(
+                <Self as __rt::PullbackFor<
+                    [bool; 2usize],
+                    __rt::MaybeZero<Array1<T>>,
+                >>::pullback_for(self, __sel, __c0),
+            )
+        }
+    }
+    impl<
+        'a,
+        T,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::PullbackFor<(__rt::Need, __rt::Need), Array1<T>>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        fn() -> (&'a (), T),
+    >
+    where
+        T: LinalgScalar,
+        __F0: ::core::ops::Fn(&__C, Array1<T>) -> (Array1<T>, Array1<T>),
+    {
+        type Output = (Array1<T>, Array1<T>);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Need, __rt::Need),
+            cotangent: Array1<T>,
+        ) -> (Array1<T>, Array1<T>) {
+            (self.f0)(&self.caps, cotangent)
+        }
+    }
+    impl<
+        'a,
+        T,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::PullbackFor<(__rt::Need, __rt::Need), __rt::Zero>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        fn() -> (&'a (), T),
+    >
+    where
+        T: LinalgScalar,
+        __F1: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Zero, __rt::Zero),
+    {
+        type Output = (__rt::Zero, __rt::Zero);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Need, __rt::Need),
+            cotangent: __rt::Zero,
+        ) -> (__rt::Zero, __rt::Zero) {
+            (self.f1)(&self.caps, cotangent)
+        }
+    }
+    impl<
+        'a,
+        T,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::PullbackFor<(__rt::Skip, __rt::Skip), Array1<T>>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        fn() -> (&'a (), T),
+    >
+    where
+        T: LinalgScalar,
+        __F0w0: ::core::ops::Fn(&__C, Array1<T>) -> (__rt::Skip, __rt::Skip),
+    {
+        type Output = (__rt::Skip, __rt::Skip);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Skip, __rt::Skip),
+            cotangent: Array1<T>,
+        ) -> (__rt::Skip, __rt::Skip) {
+            (self.f0w0)(&self.caps, cotangent)
+        }
+    }
+    impl<
+        'a,
+        T,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::PullbackFor<(__rt::Skip, __rt::Skip), __rt::Zero>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        fn() -> (&'a (), T),
+    >
+    where
+        T: LinalgScalar,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Skip, __rt::Skip),
+    {
+        type Output = (__rt::Skip, __rt::Skip);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Skip, __rt::Skip),
+            cotangent: __rt::Zero,
+        ) -> (__rt::Skip, __rt::Skip) {
+            (self.f1w0)(&self.caps, cotangent)
+        }
+    }
+    impl<
+        'a,
+        T,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::PullbackFor<(__rt::Need, __rt::Skip), Array1<T>>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        fn() -> (&'a (), T),
+    >
+    where
+        T: LinalgScalar,
+        __F0w1: ::core::ops::Fn(&__C, Array1<T>) -> (Array1<T>, __rt::Skip),
+    {
+        type Output = (Array1<T>, __rt::Skip);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Need, __rt::Skip),
+            cotangent: Array1<T>,
+        ) -> (Array1<T>, __rt::Skip) {
+            (self.f0w1)(&self.caps, cotangent)
+        }
+    }
+    impl<
+        'a,
+        T,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::PullbackFor<(__rt::Need, __rt::Skip), __rt::Zero>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        fn() -> (&'a (), T),
+    >
+    where
+        T: LinalgScalar,
+        __F1w1: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Zero, __rt::Skip),
+    {
+        type Output = (__rt::Zero, __rt::Skip);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Need, __rt::Skip),
+            cotangent: __rt::Zero,
+        ) -> (__rt::Zero, __rt::Skip) {
+            (self.f1w1)(&self.caps, cotangent)
+        }
+    }
+    impl<
+        'a,
+        T,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::PullbackFor<(__rt::Skip, __rt::Need), Array1<T>>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        fn() -> (&'a (), T),
+    >
+    where
+        T: LinalgScalar,
+        __F0w2: ::core::ops::Fn(&__C, Array1<T>) -> (__rt::Skip, Array1<T>),
+    {
+        type Output = (__rt::Skip, Array1<T>);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Skip, __rt::Need),
+            cotangent: Array1<T>,
+        ) -> (__rt::Skip, Array1<T>) {
+            (self.f0w2)(&self.caps, cotangent)
+        }
+    }
+    impl<
+        'a,
+        T,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::PullbackFor<(__rt::Skip, __rt::Need), __rt::Zero>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        fn() -> (&'a (), T),
+    >
+    where
+        T: LinalgScalar,
+        __F1w2: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Skip, __rt::Zero),
+    {
+        type Output = (__rt::Skip, __rt::Zero);
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: (__rt::Skip, __rt::Need),
+            cotangent: __rt::Zero,
+        ) -> (__rt::Skip, __rt::Zero) {
+            (self.f1w2)(&self.caps, cotangent)
+        }
+    }
+    impl<
+        'a,
+        T,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+    > __rt::PullbackFor<[bool; 2usize], __rt::MaybeZero<Array1<T>>>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        fn() -> (&'a (), T),
+    >
+    where
+        T: LinalgScalar,
+        __F0: ::core::ops::Fn(&__C, Array1<T>) -> (Array1<T>, Array1<T>),
+        __F1: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Zero, __rt::Zero),
+        __F0w0: ::core::ops::Fn(&__C, Array1<T>) -> (__rt::Skip, __rt::Skip),
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Skip, __rt::Skip),
+        __F0w1: ::core::ops::Fn(&__C, Array1<T>) -> (Array1<T>, __rt::Skip),
+        __F1w1: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Zero, __rt::Skip),
+        __F0w2: ::core::ops::Fn(&__C, Array1<T>) -> (__rt::Skip, Array1<T>),
+        __F1w2: ::core::ops::Fn(&__C, __rt::Zero) -> (__rt::Skip, __rt::Zero),
+    {
+        type Output = (__rt::MaybeZero<Array1<T>>, __rt::MaybeZero<Array1<T>>);
+        fn pullback_for(
+            &self,
+            wanted: [bool; 2usize],
+            cotangent: __rt::MaybeZero<Array1<T>>,
+        ) -> (__rt::MaybeZero<Array1<T>>, __rt::MaybeZero<Array1<T>>) {
+            let __w = wanted
+                .iter()
+                .enumerate()
+                .fold(0u64, |m, (j, &b)| if b { m | (1u64 << j) } else { m });
+            match cotangent {
+                __rt::MaybeZero::Value(__c0) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self.f0w0)(&self.caps, __c0);
+                            (__rt::MaybeZero::Zero, __rt::MaybeZero::Zero)
+                        }
+                        1u64 => {
+                            let __o = (self.f0w1)(&self.caps, __c0);
+                            (__rt::MaybeZero::Value(__o.0), __rt::MaybeZero::Zero)
+                        }
+                        2u64 => {
+                            let __o = (self.f0w2)(&self.caps, __c0);
+                            (__rt::MaybeZero::Zero, __rt::MaybeZero::Value(__o.1))
+                        }
+                        _ => {
+                            let __o = (self.f0)(&self.caps, __c0);
+                            (
+                                __rt::MaybeZero::Value(__o.0),
+                                __rt::MaybeZero::Value(__o.1),
+                            )
+                        }
+                    }
+                }
+                __rt::MaybeZero::Zero => {
+                    match __w {
+                        0u64 => (__rt::MaybeZero::Zero, __rt::MaybeZero::Zero),
+                        1u64 => (__rt::MaybeZero::Zero, __rt::MaybeZero::Zero),
+                        2u64 => (__rt::MaybeZero::Zero, __rt::MaybeZero::Zero),
+                        _ => (__rt::MaybeZero::Zero, __rt::MaybeZero::Zero),
+                    }
+                }
+            }
         }
     }
     impl weighted {
@@ -205,6 +820,24 @@ fn pattern_1(_: Zero) -> (Zero, Zero) {
                 |__caps, _: __rt::Zero| -> (__rt::Zero, __rt::Zero) {
                     (__rt::Zero, __rt::Zero)
                 },
+                |__caps, dy: Array1<T>| -> (__rt::Skip, __rt::Skip) {
+                    (__rt::Skip, __rt::Skip)
+                },
+                |__caps, _: __rt::Zero| -> (__rt::Skip, __rt::Skip) {
+                    (__rt::Skip, __rt::Skip)
+                },
+                |__caps, dy: Array1<T>| -> (Array1<T>, __rt::Skip) {
+                    (&dy * &__caps.0, __rt::Skip)
+                },
+                |__caps, _: __rt::Zero| -> (__rt::Zero, __rt::Skip) {
+                    (__rt::Zero, __rt::Skip)
+                },
+                |__caps, dy: Array1<T>| -> (__rt::Skip, Array1<T>) {
+                    (__rt::Skip, &dy * &__caps.1)
+                },
+                |__caps, _: __rt::Zero| -> (__rt::Skip, __rt::Zero) {
+                    (__rt::Skip, __rt::Zero)
+                },
             );
             (__value, __pb)
         }
@@ -246,6 +879,45 @@ pub trait WeightedPullback<
             ::rules_core::__private::MaybeZero<Array1<T>>,
             ::rules_core::__private::MaybeZero<Array1<T>>,
         ),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Need, ::rules_core::__private::Need),
+        Array1<T>,
+        Output = (Array1<T>, Array1<T>),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Need, ::rules_core::__private::Need),
+        ::rules_core::__private::Zero,
+        Output = (::rules_core::__private::Zero, ::rules_core::__private::Zero),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+        Array1<T>,
+        Output = (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+        ::rules_core::__private::Zero,
+        Output = (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Need, ::rules_core::__private::Skip),
+        Array1<T>,
+        Output = (Array1<T>, ::rules_core::__private::Skip),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Need, ::rules_core::__private::Skip),
+        ::rules_core::__private::Zero,
+        Output = (::rules_core::__private::Zero, ::rules_core::__private::Skip),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Skip, ::rules_core::__private::Need),
+        Array1<T>,
+        Output = (::rules_core::__private::Skip, Array1<T>),
+    > + ::rules_core::__private::PullbackFor<
+        (::rules_core::__private::Skip, ::rules_core::__private::Need),
+        ::rules_core::__private::Zero,
+        Output = (::rules_core::__private::Skip, ::rules_core::__private::Zero),
+    > + ::rules_core::__private::PullbackFor<
+        [bool; 2usize],
+        ::rules_core::__private::MaybeZero<Array1<T>>,
+        Output = (
+            ::rules_core::__private::MaybeZero<Array1<T>>,
+            ::rules_core::__private::MaybeZero<Array1<T>>,
+        ),
     >
 where
     T: LinalgScalar,
@@ -283,6 +955,54 @@ where
             Array1<T>,
             Output = (Array1<T>, Array1<T>),
             Runtime = (
+                ::rules_core::__private::MaybeZero<Array1<T>>,
+                ::rules_core::__private::MaybeZero<Array1<T>>,
+            ),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Need, ::rules_core::__private::Need),
+            Array1<T>,
+            Output = (Array1<T>, Array1<T>),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Need, ::rules_core::__private::Need),
+            ::rules_core::__private::Zero,
+            Output = (::rules_core::__private::Zero, ::rules_core::__private::Zero),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+            Array1<T>,
+            Output = (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+            ::rules_core::__private::Zero,
+            Output = (::rules_core::__private::Skip, ::rules_core::__private::Skip),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Need, ::rules_core::__private::Skip),
+            Array1<T>,
+            Output = (Array1<T>, ::rules_core::__private::Skip),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Need, ::rules_core::__private::Skip),
+            ::rules_core::__private::Zero,
+            Output = (::rules_core::__private::Zero, ::rules_core::__private::Skip),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Skip, ::rules_core::__private::Need),
+            Array1<T>,
+            Output = (::rules_core::__private::Skip, Array1<T>),
+        >
+        + ::rules_core::__private::PullbackFor<
+            (::rules_core::__private::Skip, ::rules_core::__private::Need),
+            ::rules_core::__private::Zero,
+            Output = (::rules_core::__private::Skip, ::rules_core::__private::Zero),
+        >
+        + ::rules_core::__private::PullbackFor<
+            [bool; 2usize],
+            ::rules_core::__private::MaybeZero<Array1<T>>,
+            Output = (
                 ::rules_core::__private::MaybeZero<Array1<T>>,
                 ::rules_core::__private::MaybeZero<Array1<T>>,
             ),

@@ -43,32 +43,64 @@ pub struct mix {}
 const _: () = {
     use ::rules_core::__private as __rt;
     #[doc(hidden)]
-    pub struct __Pullback<__C, __F0, __F1, __F2, __F3> {
+    pub struct __Pullback<__C, __F0, __F1, __F2, __F3, __F0w0, __F1w0, __F2w0, __F3w0> {
         caps: __C,
         f0: __F0,
         f1: __F1,
         f2: __F2,
         f3: __F3,
+        f0w0: __F0w0,
+        f1w0: __F1w0,
+        f2w0: __F2w0,
+        f3w0: __F3w0,
     }
     #[doc(hidden)]
     #[inline]
-    pub fn __new<__C, __F0, __F1, __F2, __F3>(
+    pub fn __new<__C, __F0, __F1, __F2, __F3, __F0w0, __F1w0, __F2w0, __F3w0>(
         caps: __C,
         f0: __F0,
         f1: __F1,
         f2: __F2,
         f3: __F3,
-    ) -> __Pullback<__C, __F0, __F1, __F2, __F3>
+        f0w0: __F0w0,
+        f1w0: __F1w0,
+        f2w0: __F2w0,
+        f3w0: __F3w0,
+    ) -> __Pullback<__C, __F0, __F1, __F2, __F3, __F0w0, __F1w0, __F2w0, __F3w0>
     where
         __F0: ::core::ops::Fn(&__C, Array1<f64>, Array1<f64>) -> Array1<f64>,
         __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<f64>) -> Array1<f64>,
         __F2: ::core::ops::Fn(&__C, Array1<f64>, __rt::Zero) -> Array1<f64>,
         __F3: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, Array1<f64>, Array1<f64>) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<f64>) -> __rt::Skip,
+        __F2w0: ::core::ops::Fn(&__C, Array1<f64>, __rt::Zero) -> __rt::Skip,
+        __F3w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero) -> __rt::Skip,
     {
-        __Pullback { caps, f0, f1, f2, f3 }
+        __Pullback {
+            caps,
+            f0,
+            f1,
+            f2,
+            f3,
+            f0w0,
+            f1w0,
+            f2w0,
+            f3w0,
+        }
     }
-    impl<__C, __F0, __F1, __F2, __F3> __rt::Pullback<(Array1<f64>, Array1<f64>)>
-    for __Pullback<__C, __F0, __F1, __F2, __F3>
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+    > __rt::Pullback<(Array1<f64>, Array1<f64>)>
+    for __Pullback<__C, __F0, __F1, __F2, __F3, __F0w0, __F1w0, __F2w0, __F3w0>
     where
         __F0: ::core::ops::Fn(&__C, Array1<f64>, Array1<f64>) -> Array1<f64>,
     {
@@ -78,8 +110,18 @@ const _: () = {
             (self.f0)(&self.caps, cotangent.0, cotangent.1)
         }
     }
-    impl<__C, __F0, __F1, __F2, __F3> __rt::Pullback<(__rt::Zero, Array1<f64>)>
-    for __Pullback<__C, __F0, __F1, __F2, __F3>
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+    > __rt::Pullback<(__rt::Zero, Array1<f64>)>
+    for __Pullback<__C, __F0, __F1, __F2, __F3, __F0w0, __F1w0, __F2w0, __F3w0>
     where
         __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<f64>) -> Array1<f64>,
     {
@@ -89,8 +131,18 @@ const _: () = {
             (self.f1)(&self.caps, cotangent.0, cotangent.1)
         }
     }
-    impl<__C, __F0, __F1, __F2, __F3> __rt::Pullback<(Array1<f64>, __rt::Zero)>
-    for __Pullback<__C, __F0, __F1, __F2, __F3>
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+    > __rt::Pullback<(Array1<f64>, __rt::Zero)>
+    for __Pullback<__C, __F0, __F1, __F2, __F3, __F0w0, __F1w0, __F2w0, __F3w0>
     where
         __F2: ::core::ops::Fn(&__C, Array1<f64>, __rt::Zero) -> Array1<f64>,
     {
@@ -100,8 +152,18 @@ const _: () = {
             (self.f2)(&self.caps, cotangent.0, cotangent.1)
         }
     }
-    impl<__C, __F0, __F1, __F2, __F3> __rt::Pullback<(__rt::Zero, __rt::Zero)>
-    for __Pullback<__C, __F0, __F1, __F2, __F3>
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+    > __rt::Pullback<(__rt::Zero, __rt::Zero)>
+    for __Pullback<__C, __F0, __F1, __F2, __F3, __F0w0, __F1w0, __F2w0, __F3w0>
     where
         __F3: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero) -> __rt::Zero,
     {
@@ -117,13 +179,21 @@ const _: () = {
         __F1,
         __F2,
         __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
     > __rt::Pullback<(__rt::MaybeZero<Array1<f64>>, __rt::MaybeZero<Array1<f64>>)>
-    for __Pullback<__C, __F0, __F1, __F2, __F3>
+    for __Pullback<__C, __F0, __F1, __F2, __F3, __F0w0, __F1w0, __F2w0, __F3w0>
     where
         __F0: ::core::ops::Fn(&__C, Array1<f64>, Array1<f64>) -> Array1<f64>,
         __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<f64>) -> Array1<f64>,
         __F2: ::core::ops::Fn(&__C, Array1<f64>, __rt::Zero) -> Array1<f64>,
         __F3: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, Array1<f64>, Array1<f64>) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<f64>) -> __rt::Skip,
+        __F2w0: ::core::ops::Fn(&__C, Array1<f64>, __rt::Zero) -> __rt::Skip,
+        __F3w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero) -> __rt::Skip,
     {
         type Output = __rt::MaybeZero<Array1<f64>>;
         fn pullback(
@@ -147,13 +217,27 @@ const _: () = {
             }
         }
     }
-    impl<__C, __F0, __F1, __F2, __F3> __rt::Patterns<(Array1<f64>, Array1<f64>)>
-    for __Pullback<__C, __F0, __F1, __F2, __F3>
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+    > __rt::Patterns<(Array1<f64>, Array1<f64>)>
+    for __Pullback<__C, __F0, __F1, __F2, __F3, __F0w0, __F1w0, __F2w0, __F3w0>
     where
         __F0: ::core::ops::Fn(&__C, Array1<f64>, Array1<f64>) -> Array1<f64>,
         __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<f64>) -> Array1<f64>,
         __F2: ::core::ops::Fn(&__C, Array1<f64>, __rt::Zero) -> Array1<f64>,
         __F3: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, Array1<f64>, Array1<f64>) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<f64>) -> __rt::Skip,
+        __F2w0: ::core::ops::Fn(&__C, Array1<f64>, __rt::Zero) -> __rt::Skip,
+        __F3w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero) -> __rt::Skip,
     {
         type Runtime = __rt::MaybeZero<Array1<f64>>;
         const COTANGENTS: &'static [&'static str] = &["dy", "dz"];
@@ -206,6 +290,365 @@ const _: () = {
             <Self as __rt::Pullback<
                 (__rt::MaybeZero<Array1<f64>>, __rt::MaybeZero<Array1<f64>>),
             >>::pullback(self, (__c0, __c1))
+        }
+        fn pullback_for_static(
+            &self,
+            wanted: u64,
+            zero_mask: u64,
+            cotangent: (Array1<f64>, Array1<f64>),
+        ) -> __rt::Option<__rt::MaybeZero<Array1<f64>>> {
+            let (__c0, __c1) = cotangent;
+            match (wanted, zero_mask) {
+                (1u64, 0u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f0)(&self.caps, __c0, __c1);
+                        __rt::MaybeZero::Value(__o)
+                    })
+                }
+                (1u64, 1u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f1)(&self.caps, __rt::Zero, __c1);
+                        __rt::MaybeZero::Value(__o)
+                    })
+                }
+                (1u64, 2u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f2)(&self.caps, __c0, __rt::Zero);
+                        __rt::MaybeZero::Value(__o)
+                    })
+                }
+                (1u64, 3u64) => __rt::Option::Some(__rt::MaybeZero::Zero),
+                (0u64, 0u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f0w0)(&self.caps, __c0, __c1);
+                        __rt::MaybeZero::Zero
+                    })
+                }
+                (0u64, 1u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f1w0)(&self.caps, __rt::Zero, __c1);
+                        __rt::MaybeZero::Zero
+                    })
+                }
+                (0u64, 2u64) => {
+                    __rt::Option::Some({
+                        let __o = (self.f2w0)(&self.caps, __c0, __rt::Zero);
+                        __rt::MaybeZero::Zero
+                    })
+                }
+                (0u64, 3u64) => __rt::Option::Some(__rt::MaybeZero::Zero),
+                _ => __rt::Option::None,
+            }
+        }
+        fn pullback_for_runtime(
+            &self,
+            wanted: u64,
+            zero_mask: u64,
+            cotangent: (Array1<f64>, Array1<f64>),
+        ) -> __rt::Option<__rt::MaybeZero<Array1<f64>>> {
+            if wanted >= 2u64 {
+                return __rt::Option::None;
+            }
+            let __sel: [bool; 1usize] = ::core::array::from_fn(|j| {
+                wanted & (1u64 << j) != 0
+            });
+            let (__c0, __c1) = cotangent;
+            let __c0 = if zero_mask & 1u64 != 0 {
+                __rt::MaybeZero::Zero
+            } else {
+                __rt::MaybeZero::Value(__c0)
+            };
+            let __c1 = if zero_mask & 2u64 != 0 {
+                __rt::MaybeZero::Zero
+            } else {
+                __rt::MaybeZero::Value(__c1)
+            };
+            __rt::Option::Some(
+                <Self as __rt::PullbackFor<
+                    [bool; 1usize],
+                    (__rt::MaybeZero<Array1<f64>>, __rt::MaybeZero<Array1<f64>>),
+                >>::pullback_for(self, __sel, (__c0, __c1)),
+            )
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+    > __rt::PullbackFor<__rt::Need, (Array1<f64>, Array1<f64>)>
+    for __Pullback<__C, __F0, __F1, __F2, __F3, __F0w0, __F1w0, __F2w0, __F3w0>
+    where
+        __F0: ::core::ops::Fn(&__C, Array1<f64>, Array1<f64>) -> Array1<f64>,
+    {
+        type Output = Array1<f64>;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Need,
+            cotangent: (Array1<f64>, Array1<f64>),
+        ) -> Array1<f64> {
+            (self.f0)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+    > __rt::PullbackFor<__rt::Need, (__rt::Zero, Array1<f64>)>
+    for __Pullback<__C, __F0, __F1, __F2, __F3, __F0w0, __F1w0, __F2w0, __F3w0>
+    where
+        __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<f64>) -> Array1<f64>,
+    {
+        type Output = Array1<f64>;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Need,
+            cotangent: (__rt::Zero, Array1<f64>),
+        ) -> Array1<f64> {
+            (self.f1)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+    > __rt::PullbackFor<__rt::Need, (Array1<f64>, __rt::Zero)>
+    for __Pullback<__C, __F0, __F1, __F2, __F3, __F0w0, __F1w0, __F2w0, __F3w0>
+    where
+        __F2: ::core::ops::Fn(&__C, Array1<f64>, __rt::Zero) -> Array1<f64>,
+    {
+        type Output = Array1<f64>;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Need,
+            cotangent: (Array1<f64>, __rt::Zero),
+        ) -> Array1<f64> {
+            (self.f2)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+    > __rt::PullbackFor<__rt::Need, (__rt::Zero, __rt::Zero)>
+    for __Pullback<__C, __F0, __F1, __F2, __F3, __F0w0, __F1w0, __F2w0, __F3w0>
+    where
+        __F3: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero) -> __rt::Zero,
+    {
+        type Output = __rt::Zero;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Need,
+            cotangent: (__rt::Zero, __rt::Zero),
+        ) -> __rt::Zero {
+            (self.f3)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+    > __rt::PullbackFor<__rt::Skip, (Array1<f64>, Array1<f64>)>
+    for __Pullback<__C, __F0, __F1, __F2, __F3, __F0w0, __F1w0, __F2w0, __F3w0>
+    where
+        __F0w0: ::core::ops::Fn(&__C, Array1<f64>, Array1<f64>) -> __rt::Skip,
+    {
+        type Output = __rt::Skip;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Skip,
+            cotangent: (Array1<f64>, Array1<f64>),
+        ) -> __rt::Skip {
+            (self.f0w0)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+    > __rt::PullbackFor<__rt::Skip, (__rt::Zero, Array1<f64>)>
+    for __Pullback<__C, __F0, __F1, __F2, __F3, __F0w0, __F1w0, __F2w0, __F3w0>
+    where
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<f64>) -> __rt::Skip,
+    {
+        type Output = __rt::Skip;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Skip,
+            cotangent: (__rt::Zero, Array1<f64>),
+        ) -> __rt::Skip {
+            (self.f1w0)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+    > __rt::PullbackFor<__rt::Skip, (Array1<f64>, __rt::Zero)>
+    for __Pullback<__C, __F0, __F1, __F2, __F3, __F0w0, __F1w0, __F2w0, __F3w0>
+    where
+        __F2w0: ::core::ops::Fn(&__C, Array1<f64>, __rt::Zero) -> __rt::Skip,
+    {
+        type Output = __rt::Skip;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Skip,
+            cotangent: (Array1<f64>, __rt::Zero),
+        ) -> __rt::Skip {
+            (self.f2w0)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+    > __rt::PullbackFor<__rt::Skip, (__rt::Zero, __rt::Zero)>
+    for __Pullback<__C, __F0, __F1, __F2, __F3, __F0w0, __F1w0, __F2w0, __F3w0>
+    where
+        __F3w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero) -> __rt::Skip,
+    {
+        type Output = __rt::Skip;
+        #[inline]
+        fn pullback_for(
+            &self,
+            _: __rt::Skip,
+            cotangent: (__rt::Zero, __rt::Zero),
+        ) -> __rt::Skip {
+            (self.f3w0)(&self.caps, cotangent.0, cotangent.1)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+    > __rt::PullbackFor<
+        [bool; 1usize],
+        (__rt::MaybeZero<Array1<f64>>, __rt::MaybeZero<Array1<f64>>),
+    > for __Pullback<__C, __F0, __F1, __F2, __F3, __F0w0, __F1w0, __F2w0, __F3w0>
+    where
+        __F0: ::core::ops::Fn(&__C, Array1<f64>, Array1<f64>) -> Array1<f64>,
+        __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<f64>) -> Array1<f64>,
+        __F2: ::core::ops::Fn(&__C, Array1<f64>, __rt::Zero) -> Array1<f64>,
+        __F3: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, Array1<f64>, Array1<f64>) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<f64>) -> __rt::Skip,
+        __F2w0: ::core::ops::Fn(&__C, Array1<f64>, __rt::Zero) -> __rt::Skip,
+        __F3w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero) -> __rt::Skip,
+    {
+        type Output = __rt::MaybeZero<Array1<f64>>;
+        fn pullback_for(
+            &self,
+            wanted: [bool; 1usize],
+            cotangent: (__rt::MaybeZero<Array1<f64>>, __rt::MaybeZero<Array1<f64>>),
+        ) -> __rt::MaybeZero<Array1<f64>> {
+            let __w = wanted
+                .iter()
+                .enumerate()
+                .fold(0u64, |m, (j, &b)| if b { m | (1u64 << j) } else { m });
+            match cotangent {
+                (__rt::MaybeZero::Value(__c0), __rt::MaybeZero::Value(__c1)) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self.f0w0)(&self.caps, __c0, __c1);
+                            __rt::MaybeZero::Zero
+                        }
+                        _ => {
+                            let __o = (self.f0)(&self.caps, __c0, __c1);
+                            __rt::MaybeZero::Value(__o)
+                        }
+                    }
+                }
+                (__rt::MaybeZero::Zero, __rt::MaybeZero::Value(__c1)) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self.f1w0)(&self.caps, __rt::Zero, __c1);
+                            __rt::MaybeZero::Zero
+                        }
+                        _ => {
+                            let __o = (self.f1)(&self.caps, __rt::Zero, __c1);
+                            __rt::MaybeZero::Value(__o)
+                        }
+                    }
+                }
+                (__rt::MaybeZero::Value(__c0), __rt::MaybeZero::Zero) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self.f2w0)(&self.caps, __c0, __rt::Zero);
+                            __rt::MaybeZero::Zero
+                        }
+                        _ => {
+                            let __o = (self.f2)(&self.caps, __c0, __rt::Zero);
+                            __rt::MaybeZero::Value(__o)
+                        }
+                    }
+                }
+                (__rt::MaybeZero::Zero, __rt::MaybeZero::Zero) => {
+                    match __w {
+                        0u64 => __rt::MaybeZero::Zero,
+                        _ => __rt::MaybeZero::Zero,
+                    }
+                }
+            }
         }
     }
     impl mix {
@@ -281,6 +724,10 @@ fn pattern_3(_: Zero, _: Zero) -> Zero {
                     dx
                 },
                 |__caps, _: __rt::Zero, _: __rt::Zero| -> __rt::Zero { __rt::Zero },
+                |__caps, dy: Array1<f64>, dz: Array1<f64>| -> __rt::Skip { __rt::Skip },
+                |__caps, _: __rt::Zero, dz: Array1<f64>| -> __rt::Skip { __rt::Skip },
+                |__caps, dy: Array1<f64>, _: __rt::Zero| -> __rt::Skip { __rt::Skip },
+                |__caps, _: __rt::Zero, _: __rt::Zero| -> __rt::Skip { __rt::Skip },
             );
             (__value, __pb)
         }
@@ -322,6 +769,45 @@ pub trait MixPullback: ::rules_core::__private::Pullback<
         (Array1<f64>, Array1<f64>),
         Output = Array1<f64>,
         Runtime = ::rules_core::__private::MaybeZero<Array1<f64>>,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Need,
+        (Array1<f64>, Array1<f64>),
+        Output = Array1<f64>,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Need,
+        (::rules_core::__private::Zero, Array1<f64>),
+        Output = Array1<f64>,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Need,
+        (Array1<f64>, ::rules_core::__private::Zero),
+        Output = Array1<f64>,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Need,
+        (::rules_core::__private::Zero, ::rules_core::__private::Zero),
+        Output = ::rules_core::__private::Zero,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Skip,
+        (Array1<f64>, Array1<f64>),
+        Output = ::rules_core::__private::Skip,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Skip,
+        (::rules_core::__private::Zero, Array1<f64>),
+        Output = ::rules_core::__private::Skip,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Skip,
+        (Array1<f64>, ::rules_core::__private::Zero),
+        Output = ::rules_core::__private::Skip,
+    > + ::rules_core::__private::PullbackFor<
+        ::rules_core::__private::Skip,
+        (::rules_core::__private::Zero, ::rules_core::__private::Zero),
+        Output = ::rules_core::__private::Skip,
+    > + ::rules_core::__private::PullbackFor<
+        [bool; 1usize],
+        (
+            ::rules_core::__private::MaybeZero<Array1<f64>>,
+            ::rules_core::__private::MaybeZero<Array1<f64>>,
+        ),
+        Output = ::rules_core::__private::MaybeZero<Array1<f64>>,
     > {}
 #[allow(
     unused_imports,
@@ -364,5 +850,53 @@ where
             (Array1<f64>, Array1<f64>),
             Output = Array1<f64>,
             Runtime = ::rules_core::__private::MaybeZero<Array1<f64>>,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Need,
+            (Array1<f64>, Array1<f64>),
+            Output = Array1<f64>,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Need,
+            (::rules_core::__private::Zero, Array1<f64>),
+            Output = Array1<f64>,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Need,
+            (Array1<f64>, ::rules_core::__private::Zero),
+            Output = Array1<f64>,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Need,
+            (::rules_core::__private::Zero, ::rules_core::__private::Zero),
+            Output = ::rules_core::__private::Zero,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Skip,
+            (Array1<f64>, Array1<f64>),
+            Output = ::rules_core::__private::Skip,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Skip,
+            (::rules_core::__private::Zero, Array1<f64>),
+            Output = ::rules_core::__private::Skip,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Skip,
+            (Array1<f64>, ::rules_core::__private::Zero),
+            Output = ::rules_core::__private::Skip,
+        >
+        + ::rules_core::__private::PullbackFor<
+            ::rules_core::__private::Skip,
+            (::rules_core::__private::Zero, ::rules_core::__private::Zero),
+            Output = ::rules_core::__private::Skip,
+        >
+        + ::rules_core::__private::PullbackFor<
+            [bool; 1usize],
+            (
+                ::rules_core::__private::MaybeZero<Array1<f64>>,
+                ::rules_core::__private::MaybeZero<Array1<f64>>,
+            ),
+            Output = ::rules_core::__private::MaybeZero<Array1<f64>>,
         >,
 {}
