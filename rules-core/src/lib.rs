@@ -51,6 +51,7 @@ mod accumulate;
 mod differentiable;
 pub mod linalg;
 mod pullback;
+mod pushforward;
 mod scalar;
 mod tangent;
 pub mod testing;
@@ -58,8 +59,43 @@ pub mod testing;
 pub use accumulate::{Accumulate, accumulate, accumulate_into};
 pub use differentiable::Differentiable;
 pub use pullback::{Need, PULLBACK_FOR_LIMIT, Patterns, Pullback, PullbackFor, Skip};
+pub use pushforward::{Pushforward, PushforwardPatterns};
 /// Derives [`Differentiable`](trait@Differentiable) for a struct: see the trait.
 pub use rules_macro::Differentiable;
+/// Declares a forward-mode rule: one function whose body computes the value and ends with
+/// `(value, pushforward_closure)`, the closure mapping the input tangents (one parameter per
+/// input, typed) to the output tangent (typed; a tuple for several outputs).
+///
+/// It generates the plain function and `name::frule(..) -> (Y, impl Pushforward<..>)`, with one
+/// separately compiled body per pattern of `Zero` input tangents (the terms of zero tangents
+/// removed; all zero gives `Zero` without running anything) and the runtime `MaybeZero`
+/// pattern; see [`Pushforward`]. Stacked with `#[rrule]` (either order) on one function whose
+/// tail is `(value, pullback, pushforward)`, it generates both `name::rrule` and `name::frule`.
+///
+/// ```
+/// use ndarray::{array, Array1};
+/// use rules_core::{frule, rrule, Pullback, Pushforward, Zero};
+///
+/// #[rrule]
+/// #[frule]
+/// fn scale(x: Array1<f64>, k: f64) -> Array1<f64> {
+///     let y = &x * k;
+///     (
+///         y,
+///         move |dy: Array1<f64>| -> (Array1<f64>, f64) { (&dy * k, dy.dot(&x)) },
+///         move |dx: Array1<f64>, dk: f64| -> Array1<f64> { &dx * k + &x * dk },
+///     )
+/// }
+///
+/// fn main() {
+///     let (_, pb) = scale::rrule(array![1.0, 2.0], 3.0);
+///     let (_, pf) = scale::frule(array![1.0, 2.0], 3.0);
+///     assert_eq!(pb.pullback(array![1.0, 1.0]), (array![3.0, 3.0], 3.0));
+///     assert_eq!(pf.pushforward((Zero, 1.0)), array![1.0, 2.0]);
+/// }
+/// ```
+#[doc(inline)]
+pub use rules_macro::frule;
 /// Declares a differentiation rule: one function whose body computes the value and ends with
 /// `(value, pullback_closure)`.
 ///
@@ -184,7 +220,8 @@ pub use tangent::{Materialise, MaybeZero, NoTangent, Zero};
 pub mod __private {
     pub use crate::scalar::ScalarSlot;
     pub use crate::{
-        MaybeZero, Need, NoTangent, Patterns, Pullback, PullbackFor, Scalar, Skip, Zero,
+        MaybeZero, Need, NoTangent, Patterns, Pullback, PullbackFor, Pushforward,
+        PushforwardPatterns, Scalar, Skip, Zero,
     };
     pub use core::marker::PhantomData;
     pub use core::option::Option;

@@ -42,5 +42,11 @@ pub fn derive_differentiable(input: TokenStream) -> TokenStream {
 /// Declares a differentiation rule; see `rules_core::rrule` for the contract.
 #[proc_macro_attribute]
 pub fn rrule(args: TokenStream, item: TokenStream) -> TokenStream {
-    rrule::rrule(args.into(), item.into()).into()
+    rrule::rule(args.into(), item.into(), model::Direction::Reverse).into()
+}
+
+/// Declares a forward-mode rule; see `rules_core::frule` for the contract.
+#[proc_macro_attribute]
+pub fn frule(args: TokenStream, item: TokenStream) -> TokenStream {
+    rrule::rule(args.into(), item.into(), model::Direction::Forward).into()
 }

@@ -11,7 +11,41 @@ pub(crate) struct Args {
     pub(crate) krate: Path,
 }
 
-/// One `#[rrule]` function.
+/// Which way a rule's closure maps: cotangents of the outputs to those of the inputs
+/// (`#[rrule]`), or tangents of the inputs to that of the outputs (`#[frule]`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Direction {
+    Reverse,
+    Forward,
+}
+
+impl Direction {
+    /// The attribute, and the name of the entry point: `rrule` or `frule`.
+    pub(crate) fn attr(self) -> &'static str {
+        match self {
+            Direction::Reverse => "rrule",
+            Direction::Forward => "frule",
+        }
+    }
+
+    /// What the closure's parameters are: `cotangent` or `tangent`.
+    pub(crate) fn noun(self) -> &'static str {
+        match self {
+            Direction::Reverse => "cotangent",
+            Direction::Forward => "tangent",
+        }
+    }
+
+    /// The closure: `pullback` or `pushforward`.
+    pub(crate) fn closure(self) -> &'static str {
+        match self {
+            Direction::Reverse => "pullback",
+            Direction::Forward => "pushforward",
+        }
+    }
+}
+
+/// One `#[rrule]` or `#[frule]` function (for stacked attributes, one `Rule` per direction).
 pub(crate) struct Rule {
     /// Outer attributes (doc comments included), kept on the primal function.
     pub(crate) attrs: Vec<Attribute>,
@@ -31,6 +65,8 @@ pub(crate) struct Rule {
     pub(crate) closure: Closure,
     /// `Some` for a method of an impl block under `#[rrules]`.
     pub(crate) method: Option<Method>,
+    /// Which way `closure` maps.
+    pub(crate) direction: Direction,
 }
 
 /// What `#[rrules]` knows of the impl block a method rule sits in.
@@ -43,6 +79,7 @@ pub(crate) struct Method {
 }
 
 /// A parameter of the rule.
+#[derive(Clone)]
 pub(crate) struct Input {
     /// Its name for messages and `Patterns::INPUTS` (the pattern's text when it is not an ident).
     pub(crate) name: String,
@@ -61,6 +98,7 @@ pub(crate) enum Side {
 }
 
 /// A statement of the forward body.
+#[derive(Clone)]
 pub(crate) struct ForwardStmt {
     /// The statement, its marker removed.
     pub(crate) stmt: Stmt,
@@ -75,11 +113,13 @@ pub(crate) struct BodyStmt {
     pub(crate) pass_zero: bool,
 }
 
-/// The pullback closure.
+/// The closure: a pullback (parameters: output cotangents; results: input cotangents) or a
+/// pushforward (parameters: input tangents; results: output tangents). The field names say
+/// "cotangent" for both.
 pub(crate) struct Closure {
+    /// The closure's parameters: the linear inputs.
     pub(crate) cotangents: Vec<Cotangent>,
-    /// The declared type of each input's cotangent: the elements of the return type for several
-    /// inputs.
+    /// The declared type of each result: the elements of the return type for several.
     pub(crate) input_cotangents: Vec<Type>,
     /// The statements before the tail.
     pub(crate) stmts: Vec<BodyStmt>,

@@ -11,7 +11,9 @@ use syn::{
 };
 
 use crate::errors::Ctxt;
-use crate::model::{Args, BodyStmt, Closure, Cotangent, ForwardStmt, Input, Method, Rule, Side};
+use crate::model::{
+    Args, BodyStmt, Closure, Cotangent, Direction, ForwardStmt, Input, Method, Rule, Side,
+};
 
 /// The most output cotangents a rule may have: `2^6 = 64` specialised pullbacks.
 pub(crate) const MAX_OUTPUTS: usize = 6;
@@ -57,37 +59,66 @@ pub(crate) fn args(cx: &mut Ctxt, tokens: TokenStream) -> Args {
 
 /// Parses the annotated item. `None` when it is not a function whose shape can be understood;
 /// the errors are in `cx`.
-pub(crate) fn rule(cx: &mut Ctxt, item: TokenStream) -> Option<Rule> {
+pub(crate) fn rule(cx: &mut Ctxt, item: TokenStream, dir: Direction) -> Vec<Rule> {
     let item: Item = match syn::parse2(item) {
         Ok(i) => i,
         Err(e) => {
             cx.push(e);
-            return None;
+            return Vec::new();
         }
     };
     let Item::Fn(f) = item else {
         cx.error(
             &item,
-            "#[rrule] applies to a free function whose body ends with `(value, pullback_closure)`",
+            format!(
+                "#[{}] applies to a free function whose body ends with `(value, {}_closure)`",
+                dir.attr(),
+                dir.closure()
+            ),
         );
-        return None;
+        return Vec::new();
     };
-    rule_fn(cx, f, None)
+    rule_fn(cx, f, None, dir)
 }
 
 /// Parses a method of an impl block under `#[rrules]`.
-pub(crate) fn method_rule(cx: &mut Ctxt, f: ItemFn, method: Method) -> Option<Rule> {
-    rule_fn(cx, f, Some(method))
+pub(crate) fn method_rule(cx: &mut Ctxt, f: ItemFn, method: Method) -> Vec<Rule> {
+    rule_fn(cx, f, Some(method), Direction::Reverse)
 }
 
-fn rule_fn(cx: &mut Ctxt, f: ItemFn, method: Option<Method>) -> Option<Rule> {
+/// Whether `a` is the attribute `#[rrule]` or `#[frule]` (any path ending so) of direction `dir`.
+fn is_rule_attr(a: &syn::Attribute, dir: Direction) -> bool {
+    a.path()
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == dir.attr())
+}
+
+/// The directions a function declares: the attribute that runs first, and the other one if it
+/// is stacked (it is removed from `attrs`: this expansion handles both).
+fn directions(attrs: &mut Vec<syn::Attribute>, first: Direction) -> Vec<Direction> {
+    let other = match first {
+        Direction::Reverse => Direction::Forward,
+        Direction::Forward => Direction::Reverse,
+    };
+    let before = attrs.len();
+    attrs.retain(|a| !is_rule_attr(a, other));
+    if attrs.len() == before {
+        vec![first]
+    } else {
+        vec![Direction::Reverse, Direction::Forward]
+    }
+}
+
+fn rule_fn(cx: &mut Ctxt, f: ItemFn, method: Option<Method>, first: Direction) -> Vec<Rule> {
     let ItemFn {
-        attrs,
+        mut attrs,
         vis,
         sig,
         block,
     } = f;
-    check_signature(cx, &sig);
+    let dirs = directions(&mut attrs, first);
+    check_signature(cx, &sig, first);
     let inputs = inputs(cx, &sig, method.is_some());
 
     let (value_ty, outputs, result_ty) = match &sig.output {
@@ -96,7 +127,7 @@ fn rule_fn(cx: &mut Ctxt, f: ItemFn, method: Option<Method>) -> Option<Rule> {
                 &sig.ident,
                 "a rule must declare its output type: `fn name(..) -> T` (or `-> Result<T, E>`)",
             );
-            return None;
+            return Vec::new();
         }
         ReturnType::Type(_, ty) => {
             let (value_ty, fallible) = match result_value(ty) {
@@ -106,7 +137,7 @@ fn rule_fn(cx: &mut Ctxt, f: ItemFn, method: Option<Method>) -> Option<Rule> {
             let outputs = match &value_ty {
                 Type::Tuple(t) if t.elems.is_empty() => {
                     cx.error(ty, "a rule must return a value to differentiate, not `()`");
-                    return None;
+                    return Vec::new();
                 }
                 Type::Tuple(t) if t.elems.len() >= 2 => t.elems.iter().cloned().collect(),
                 other => vec![other.clone()],
@@ -122,59 +153,81 @@ fn rule_fn(cx: &mut Ctxt, f: ItemFn, method: Option<Method>) -> Option<Rule> {
                         1 << MAX_OUTPUTS
                     ),
                 );
-                return None;
+                return Vec::new();
             }
             (value_ty, outputs, fallible.then(|| (**ty).clone()))
         }
     };
 
-    let (forward, tail) = split_tail(cx, &block)?;
-    let forward = forward
+    let Some((forward, tail)) = split_tail(cx, &block) else {
+        return Vec::new();
+    };
+    let forward: Vec<ForwardStmt> = forward
         .into_iter()
         .map(|stmt| forward_stmt(cx, stmt))
         .collect();
-    let (value, closure_expr) = tail_parts(cx, tail, result_ty.is_some(), &sig)?;
+    let Some((value, closure_exprs)) = tail_parts(cx, tail, result_ty.is_some(), &sig, &dirs)
+    else {
+        return Vec::new();
+    };
     let impl_generics = method.as_ref().map(|m| &m.impl_generics);
-    let closure = closure(cx, closure_expr, &outputs, &inputs, &sig, impl_generics)?;
-    if !cx.is_ok() {
-        return None;
+    let mut closures = Vec::with_capacity(dirs.len());
+    for (c, dir) in closure_exprs.into_iter().zip(&dirs) {
+        let Some(parsed) = closure(cx, c, &outputs, &inputs, &sig, impl_generics, *dir) else {
+            return Vec::new();
+        };
+        closures.push((parsed, *dir));
     }
-    Some(Rule {
-        attrs,
-        vis,
-        sig,
-        inputs,
-        value_ty,
-        result_ty,
-        forward,
-        value: value.clone(),
-        closure,
-        method,
-    })
+    if !cx.is_ok() {
+        return Vec::new();
+    }
+    closures
+        .into_iter()
+        .map(|(closure, direction)| Rule {
+            attrs: attrs.clone(),
+            vis: vis.clone(),
+            sig: sig.clone(),
+            inputs: inputs.clone(),
+            value_ty: value_ty.clone(),
+            result_ty: result_ty.clone(),
+            forward: forward.clone(),
+            value: value.clone(),
+            closure,
+            method: method.clone(),
+            direction,
+        })
+        .collect()
 }
 
-fn check_signature(cx: &mut Ctxt, sig: &syn::Signature) {
+fn check_signature(cx: &mut Ctxt, sig: &syn::Signature, dir: Direction) {
     let why = "a rule is an ordinary function: its forward pass and pullback run synchronously";
+    let attr = dir.attr();
     if let Some(t) = &sig.constness {
-        cx.error(t, format!("#[rrule] cannot be used on a `const fn`: {why}"));
+        cx.error(
+            t,
+            format!("#[{attr}] cannot be used on a `const fn`: {why}"),
+        );
     }
     if let Some(t) = &sig.asyncness {
         cx.error(
             t,
-            format!("#[rrule] cannot be used on an `async fn`: {why}"),
+            format!("#[{attr}] cannot be used on an `async fn`: {why}"),
         );
     }
     if let Some(t) = &sig.unsafety {
-        cx.error(t, format!("#[rrule] cannot be used on an `unsafe fn`: {why}; call the unsafe code from inside a safe rule"));
+        cx.error(t, format!("#[{attr}] cannot be used on an `unsafe fn`: {why}; call the unsafe code from inside a safe rule"));
     }
     if let Some(t) = &sig.abi {
         cx.error(
             t,
-            format!("#[rrule] cannot be used on an `extern` fn: {why}"),
+            format!("#[{attr}] cannot be used on an `extern` fn: {why}"),
         );
     }
     if let Some(t) = &sig.variadic {
-        cx.error(t, "#[rrule] cannot be used on a variadic function");
+        cx.error(
+            t,
+            format!("#[{attr}] cannot be used on a variadic function"),
+        );
     }
 }
 
@@ -259,8 +312,13 @@ fn tail_parts<'a>(
     tail: &'a Expr,
     fallible: bool,
     sig: &syn::Signature,
-) -> Option<(&'a Expr, &'a syn::ExprClosure)> {
-    let shape = "(value, move |dy: T| -> X { .. })";
+    dirs: &[Direction],
+) -> Option<(&'a Expr, Vec<&'a syn::ExprClosure>)> {
+    let shape = match dirs {
+        [Direction::Reverse] => "(value, move |dy: T| -> X { .. })",
+        [Direction::Forward] => "(value, move |dx: X| -> T { .. })",
+        _ => "(value, move |dy: T| -> X { .. }, move |dx: X| -> T { .. })",
+    };
     let inner = if fallible {
         match unparen(tail) {
             Expr::Call(c)
@@ -283,29 +341,47 @@ fn tail_parts<'a>(
     } else {
         tail
     };
+    let what = match dirs {
+        [d] => format!(
+            "the pair `{shape}`: the value and its {} closure",
+            d.closure()
+        ),
+        _ => format!("`{shape}`: the value, its pullback closure and its pushforward closure"),
+    };
     match unparen(inner) {
-        Expr::Tuple(t) if t.elems.len() == 2 => match unparen(&t.elems[1]) {
-            Expr::Closure(c) => Some((&t.elems[0], c)),
-            other => {
-                cx.error(
-                    other,
-                    format!(
-                        "the second element of the tail must be the pullback closure: `{shape}`"
-                    ),
-                );
-                None
+        Expr::Tuple(t) if t.elems.len() == dirs.len() + 1 => {
+            let mut closures = Vec::with_capacity(dirs.len());
+            for (el, (n, d)) in t
+                .elems
+                .iter()
+                .skip(1)
+                .zip(["second", "third"].iter().zip(dirs))
+            {
+                match unparen(el) {
+                    Expr::Closure(c) => closures.push(c),
+                    other => {
+                        cx.error(
+                            other,
+                            format!(
+                                "the {n} element of the tail must be the {} closure: `{shape}`",
+                                d.closure()
+                            ),
+                        );
+                        return None;
+                    }
+                }
             }
-        },
+            Some((&t.elems[0], closures))
+        }
         other => {
-            cx.error(
-                other,
-                format!("the body of a rule must end with the pair `{shape}`: the value and its pullback closure"),
-            );
+            cx.error(other, format!("the body of a rule must end with {what}"));
             None
         }
     }
 }
 
+/// Parses a rule's closure. A pullback takes one cotangent per output and returns one per input;
+/// a pushforward takes one tangent per input and returns one per output.
 fn closure(
     cx: &mut Ctxt,
     c: &syn::ExprClosure,
@@ -313,9 +389,24 @@ fn closure(
     inputs: &[Input],
     sig: &syn::Signature,
     impl_generics: Option<&syn::Generics>,
+    dir: Direction,
 ) -> Option<Closure> {
+    let (noun, word) = (dir.noun(), dir.closure());
+    let (n_params, param_of, result_of) = match dir {
+        Direction::Reverse => (outputs.len(), "output", "input"),
+        Direction::Forward => (inputs.len(), "input", "output"),
+    };
+    let result_names: Vec<String> = match dir {
+        Direction::Reverse => inputs.iter().map(|i| i.name.clone()).collect(),
+        Direction::Forward => (0..outputs.len()).map(|i| format!("output {i}")).collect(),
+    };
+    let n_results = result_names.len();
+    let example = match dir {
+        Direction::Reverse => "dy",
+        Direction::Forward => "dx",
+    };
     if let Some(t) = &c.asyncness {
-        cx.error(t, "the pullback closure cannot be `async`");
+        cx.error(t, format!("the {word} closure cannot be `async`"));
     }
     let mut cotangents = Vec::new();
     for input in &c.inputs {
@@ -327,14 +418,14 @@ fn closure(
                     }
                     Pat::Wild(_) => None,
                     other => {
-                        cx.error(other, "a cotangent parameter must be a plain name (`dy: T`, `mut dy: T` or `_: T`)");
+                        cx.error(other, format!("a {noun} parameter must be a plain name (`{example}: T`, `mut {example}: T` or `_: T`)"));
                         None
                     }
                 };
                 let name = ident
                     .as_ref()
                     .map_or_else(|| "_".to_owned(), ToString::to_string);
-                if outputs.len() > 1 {
+                if n_params > 1 {
                     check_not_generic_param(cx, &pt.ty, sig, impl_generics);
                 }
                 cotangents.push(Cotangent {
@@ -348,18 +439,18 @@ fn closure(
                 let name = other.to_token_stream().to_string();
                 cx.error(
                     other,
-                    format!("cotangent parameter `{name}` needs its type written out (`{name}: T`): one specialised pullback is generated per pattern of declared types"),
+                    format!("{noun} parameter `{name}` needs its type written out (`{name}: T`): one specialised {word} is generated per pattern of declared types"),
                 );
             }
         }
     }
-    if c.inputs.len() != outputs.len() {
+    if c.inputs.len() != n_params {
         let message = format!(
-            "the pullback closure takes {} cotangent(s) but `{}` has {} output(s): write one parameter per output{}",
+            "the {word} closure takes {} {noun}(s) but `{}` has {} {param_of}(s): write one parameter per {param_of}{}",
             c.inputs.len(),
             sig.ident,
-            outputs.len(),
-            if outputs.len() > 1 {
+            n_params,
+            if n_params > 1 && dir == Direction::Reverse {
                 " (one per element of the returned tuple)"
             } else {
                 ""
@@ -378,31 +469,34 @@ fn closure(
             cx.push(syn::Error::new(
                 c.or2_token.span,
                 format!(
-                    "the pullback closure must declare its return type, the input cotangents: `|..| -> {} {{ .. }}`",
-                    if inputs.len() == 1 { "T".to_owned() } else { format!("({})", vec!["_"; inputs.len()].join(", ")) }
+                    "the {word} closure must declare its return type, the {result_of} {noun}s: `|..| -> {} {{ .. }}`",
+                    if n_results == 1 { "T".to_owned() } else { format!("({})", vec!["_"; n_results].join(", ")) }
                 ),
             ));
             return None;
         }
     };
-    let input_cotangents = if inputs.len() == 1 {
+    let input_cotangents = if n_results == 1 {
         vec![ret.clone()]
     } else {
         match &ret {
-            Type::Tuple(t) if t.elems.len() == inputs.len() => t.elems.iter().cloned().collect(),
+            Type::Tuple(t) if t.elems.len() == n_results => t.elems.iter().cloned().collect(),
             other => {
                 let n = match other {
                     Type::Tuple(t) => t.elems.len(),
                     _ => 1,
                 };
-                let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
+                let advice = match dir {
+                    Direction::Reverse => ", `NoTangent` for inputs that are not differentiable",
+                    Direction::Forward => "",
+                };
                 cx.error(
                     other,
                     format!(
-                        "the pullback returns {n} cotangent(s) but `{}` has {} inputs: return a tuple with one cotangent per input ({}), `NoTangent` for inputs that are not differentiable",
+                        "the {word} returns {n} {noun}(s) but `{}` has {} {result_of}s: return a tuple with one {noun} per {result_of} ({}){advice}",
                         sig.ident,
-                        inputs.len(),
-                        names.join(", ")
+                        n_results,
+                        result_names.join(", ")
                     ),
                 );
                 return None;
@@ -440,17 +534,17 @@ fn closure(
         _ => None,
     };
     let stmts = stmts.into_iter().map(|stmt| body_stmt(cx, stmt)).collect();
-    if inputs.len() > 1 {
+    if n_results > 1 {
         if let Some(tail) = &tail {
             if let Expr::Tuple(t) = unparen(tail) {
-                if t.elems.len() != inputs.len() {
+                if t.elems.len() != n_results {
                     cx.error(
                         tail,
                         format!(
-                            "the pullback returns {} cotangents here but `{}` has {} inputs",
+                            "the {word} returns {} {noun}s here but `{}` has {} {result_of}s",
                             t.elems.len(),
                             sig.ident,
-                            inputs.len()
+                            n_results
                         ),
                     );
                 }

@@ -66,7 +66,9 @@ pub(crate) fn rrules(args: TokenStream, item: TokenStream) -> TokenStream {
             block: Box::new(f.block.clone()),
         };
         let mut rule_cx = Ctxt::default();
-        let rule = parse::method_rule(&mut rule_cx, item_fn, method.clone());
+        let rule = parse::method_rule(&mut rule_cx, item_fn, method.clone())
+            .into_iter()
+            .next();
         match (rule_cx.finish(), rule) {
             (Ok(()), Some(rule)) => {
                 let analysis = analyse::analyse(&rule, &expand::rt());

@@ -11,7 +11,11 @@ use std::path::{Path, PathBuf};
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 
-use crate::rrule::rrule as expand_rrule;
+use crate::model::Direction;
+
+fn expand_rrule(args: TokenStream, item: TokenStream) -> TokenStream {
+    crate::rrule::rule(args, item, Direction::Reverse)
+}
 
 fn expand_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -8,19 +8,13 @@ pub(crate) mod specialise;
 use syn::{Block, Path, Stmt};
 
 use crate::errors::Ctxt;
-use crate::model::{Rule, Side, is_no_tangent};
+use crate::model::{Direction, Rule, Side, is_no_tangent};
 use crate::syntax;
 
 /// The most inputs and outputs together for which `PullbackFor` is generated: `2^5` bodies.
 /// (`rules_core::PULLBACK_FOR_LIMIT` says the same to users.)
 pub(crate) const PULLBACK_FOR_LIMIT: usize = 5;
 use specialise::{Blocked, Body, Fate, Spec, Words};
-
-/// How `#[rrule]`'s messages name what it specialises.
-const WORDS: Words = Words {
-    noun: "cotangent",
-    closure: "pullback",
-};
 
 /// Everything `expand` needs beyond the rule itself.
 pub(crate) struct Analysis {
@@ -97,7 +91,7 @@ pub(crate) fn analyse(rule: &Rule, rt: &Path) -> Analysis {
             // reported like any pattern's.
             _ if zero == all => {
                 if let (Err(b), true) = (&result, report_errors) {
-                    report(&mut errors, &mut reported, b, &labels, zero);
+                    report(&mut errors, &mut reported, b, &labels, zero, rule.direction);
                 }
                 Pattern {
                     mask: zero,
@@ -112,7 +106,14 @@ pub(crate) fn analyse(rule: &Rule, rt: &Path) -> Analysis {
             }
             Err(b) => {
                 if report_errors {
-                    report(&mut errors, &mut reported, &b, &labels, zero);
+                    report(
+                        &mut errors,
+                        &mut reported,
+                        &b,
+                        &labels,
+                        zero,
+                        rule.direction,
+                    );
                 }
                 Pattern {
                     mask: zero,
@@ -134,7 +135,8 @@ pub(crate) fn analyse(rule: &Rule, rt: &Path) -> Analysis {
     let patterns: Vec<Pattern> = (0..=all).map(|z| run(z, wanted, true)).collect();
     // `PullbackFor`: every selection of wanted inputs but "all", for every zero pattern, when
     // their number stays within the limit.
-    let mut selections: Vec<Pattern> = if k + n_inputs <= PULLBACK_FOR_LIMIT {
+    let for_enabled = rule.direction == Direction::Reverse && k + n_inputs <= PULLBACK_FOR_LIMIT;
+    let mut selections: Vec<Pattern> = if for_enabled {
         (0..wanted)
             .flat_map(|w| (0..=all).map(move |z| (z, w)))
             .map(|(z, w)| run(z, w, false))
@@ -171,7 +173,7 @@ pub(crate) fn analyse(rule: &Rule, rt: &Path) -> Analysis {
         captures,
         patterns,
         selections,
-        pullback_for: k + n_inputs <= PULLBACK_FOR_LIMIT,
+        pullback_for: for_enabled,
         primal: specialise::dead_lets(side(Side::Primal), Some(&rule.value)),
         forward: side(Side::Rrule),
         errors: errors.finish().err(),
@@ -233,16 +235,27 @@ pub(crate) fn label(names: &[String], mask: u64) -> String {
 }
 
 /// Records the error of `b` unless its statement was reported already (for an earlier pattern).
-fn report(errors: &mut Ctxt, reported: &mut Vec<String>, b: &Blocked, names: &[String], mask: u64) {
+fn report(
+    errors: &mut Ctxt,
+    reported: &mut Vec<String>,
+    b: &Blocked,
+    names: &[String],
+    mask: u64,
+    dir: Direction,
+) {
     let key = b.at.to_string();
     if !reported.contains(&key) {
         reported.push(key);
-        errors.push(syn::Error::new_spanned(&b.at, message(b, names, mask)));
+        errors.push(syn::Error::new_spanned(&b.at, message(b, names, mask, dir)));
     }
 }
 
 /// The error for a statement that could not be specialised in pattern `mask`.
-fn message(b: &Blocked, names: &[String], mask: u64) -> String {
+fn message(b: &Blocked, names: &[String], mask: u64, dir: Direction) -> String {
+    let words = Words {
+        noun: dir.noun(),
+        closure: dir.closure(),
+    };
     let zero: Vec<String> = names
         .iter()
         .enumerate()
@@ -255,9 +268,10 @@ fn message(b: &Blocked, names: &[String], mask: u64) -> String {
         format!(" with {} zero", zero.join(", "))
     };
     format!(
-        "#[rrule] cannot specialise this statement for the pattern {}: it {}{with}, and it cannot tell what the statement computes then. {}",
+        "#[{}] cannot specialise this statement for the pattern {}: it {}{with}, and it cannot tell what the statement computes then. {}",
+        dir.attr(),
         label(names, mask),
-        b.reason.what(WORDS),
-        b.reason.advice(WORDS),
+        b.reason.what(words),
+        b.reason.advice(words),
     )
 }

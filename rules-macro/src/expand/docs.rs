@@ -11,6 +11,11 @@ use crate::analyse::{self, PatternBody};
 pub(super) fn rrule_doc(g: &Gen<'_>) -> String {
     let name = &g.rule.sig.ident;
     let patterns = &g.analysis.patterns;
+    let (word, noun, tr) = (
+        g.rule.direction.closure(),
+        g.rule.direction.noun(),
+        &g.names.tr,
+    );
     let names: Vec<String> = g
         .rule
         .closure
@@ -20,10 +25,10 @@ pub(super) fn rrule_doc(g: &Gen<'_>) -> String {
         .collect();
     let total = g.rule.closure.stmts.len() + usize::from(g.rule.closure.tail.is_some());
     let mut s = format!(
-        "Runs `{name}` and returns its value with a pullback object that implements `Pullback` for each of the {} patterns below and for the runtime `MaybeZero` pattern.\n\n\
+        "Runs `{name}` and returns its value with a {word} object that implements `{tr}` for each of the {} patterns below and for the runtime `MaybeZero` pattern.\n\n\
          # Patterns\n\n\
-         Each pattern below is a separately compiled body: the declared pullback with the statements that only feed zero terms removed. \
-         Mask bit `i` is set when output cotangent `i` is `Zero`.\n\n",
+         Each pattern below is a separately compiled body: the declared {word} with the statements that only feed zero terms removed. \
+         Mask bit `i` is set when {noun} `i` is `Zero`.\n\n",
         patterns.len()
     );
     for p in patterns {
@@ -34,7 +39,7 @@ pub(super) fn rrule_doc(g: &Gen<'_>) -> String {
                 b.stmts.len()
             ),
             PatternBody::Nothing => {
-                "Runs nothing: every input cotangent is `Zero` (`NoTangent` stays).".to_owned()
+                "Runs nothing: every result is `Zero` (`NoTangent` stays).".to_owned()
             }
             PatternBody::Blocked => {
                 "Not specialised: a statement of the body cannot be decided for this pattern (see the compile error).".to_owned()

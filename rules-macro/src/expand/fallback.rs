@@ -6,9 +6,10 @@ use quote::quote;
 use syn::Ident;
 
 use super::{Allow, generated_allows};
+use crate::model::Direction;
 
 /// The errors and the stubs of `item`, when it is a function.
-pub(crate) fn fallback(item: TokenStream, error: &syn::Error) -> TokenStream {
+pub(crate) fn fallback(item: TokenStream, error: &syn::Error, dir: Direction) -> TokenStream {
     let errors = error.to_compile_error();
     let Ok(f) = syn::parse2::<syn::ItemFn>(item) else {
         return errors;
@@ -38,9 +39,24 @@ pub(crate) fn fallback(item: TokenStream, error: &syn::Error) -> TokenStream {
         .iter()
         .filter(|a| a.path().is_ident("cfg"))
         .collect();
-    let mut rr = sig.clone();
-    rr.ident = Ident::new("rrule", Span::call_site());
-    rr.output = syn::parse_quote!(-> !);
+    // The entry points: this attribute's, and the other one's if it is stacked.
+    let stacked = f.attrs.iter().any(|a| {
+        a.path()
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "rrule" || s.ident == "frule")
+    });
+    let entries: Vec<&str> = if stacked {
+        vec!["rrule", "frule"]
+    } else {
+        vec![dir.attr()]
+    };
+    let stubs = entries.iter().map(|e| {
+        let mut rr = sig.clone();
+        rr.ident = Ident::new(e, Span::call_site());
+        rr.output = syn::parse_quote!(-> !);
+        quote!(#vis #rr { loop {} })
+    });
     let allows = generated_allows(Allow::Generated);
     quote! {
         #errors
@@ -54,7 +70,7 @@ pub(crate) fn fallback(item: TokenStream, error: &syn::Error) -> TokenStream {
         #(#cfgs)*
         #allows
         impl #name {
-            #vis #rr { loop {} }
+            #(#stubs)*
         }
     }
 }

@@ -27,7 +27,7 @@ use quote::{ToTokens, format_ident, quote};
 use syn::{Ident, Type};
 
 use crate::analyse::{Analysis, Pattern};
-use crate::model::{Args, Rule, is_no_tangent};
+use crate::model::{Args, Direction, Rule, is_no_tangent};
 use crate::syntax;
 
 pub(crate) use entry::rrule_method_name;
@@ -82,8 +82,64 @@ fn tuple_or_bare(items: &[TokenStream]) -> TokenStream {
     }
 }
 
+/// The names a rule of one direction generates and implements.
+struct Names {
+    /// `Pullback` / `Pushforward`, and its method.
+    tr: Ident,
+    method: Ident,
+    /// `Patterns` / `PushforwardPatterns`, its methods and its name lists.
+    patterns: Ident,
+    static_m: Ident,
+    runtime_m: Ident,
+    params_const: Ident,
+    results_const: Ident,
+    /// The generated struct and its constructor.
+    strukt: Ident,
+    new: Ident,
+    /// The entry point: `rrule` / `frule`.
+    entry: Ident,
+    /// The suffix of the named trait: `Pullback` / `Pushforward`.
+    suffix: &'static str,
+}
+
+impl Names {
+    fn of(dir: Direction) -> Names {
+        let id = |s: &str| Ident::new(s, proc_macro2::Span::call_site());
+        match dir {
+            Direction::Reverse => Names {
+                tr: id("Pullback"),
+                method: id("pullback"),
+                patterns: id("Patterns"),
+                static_m: id("pullback_static"),
+                runtime_m: id("pullback_runtime"),
+                params_const: id("COTANGENTS"),
+                results_const: id("INPUTS"),
+                strukt: id("__Pullback"),
+                new: id("__new"),
+                entry: id("rrule"),
+                suffix: "Pullback",
+            },
+            Direction::Forward => Names {
+                tr: id("Pushforward"),
+                method: id("pushforward"),
+                patterns: id("PushforwardPatterns"),
+                static_m: id("pushforward_static"),
+                runtime_m: id("pushforward_runtime"),
+                params_const: id("TANGENTS"),
+                results_const: id("OUTPUTS"),
+                strukt: id("__Pushforward"),
+                new: id("__new_forward"),
+                entry: id("frule"),
+                suffix: "Pushforward",
+            },
+        }
+    }
+}
+
 /// What every generator reads: the rule, its analysis, and the types it keeps using.
 struct Gen<'a> {
+    /// The names of this direction's items.
+    names: Names,
     rule: &'a Rule,
     analysis: &'a Analysis,
     rt: syn::Path,
@@ -159,6 +215,7 @@ impl<'a> Gen<'a> {
         let generics = generics_in_scope(rule);
         let cotangents = rule.closure.cotangents.iter();
         Gen {
+            names: Names::of(rule.direction),
             rule,
             analysis,
             rt: rt(),
@@ -352,20 +409,29 @@ pub(crate) fn expand_method(
     )
 }
 
-/// The whole expansion of a rule whose analysis may have blocked some patterns: their errors,
-/// then the code (a blocked pattern's body diverges, so call sites type-check and each error
-/// stands alone).
-pub(crate) fn expand(args: &Args, rule: &Rule, analysis: Analysis) -> TokenStream {
+/// The whole expansion of a function's rules (one, or two stacked: `#[rrule]` and `#[frule]`)
+/// whose analyses may have blocked some patterns: their errors, then the code (a blocked
+/// pattern's body diverges, so call sites type-check and each error stands alone).
+pub(crate) fn expand(args: &Args, rules: &[Rule], analyses: &[Analysis]) -> TokenStream {
     let krate = &args.krate;
-    let g = Gen::new(rule, &analysis);
-    let primal = primal::make_primal(&g);
-    let rule_type = entry::make_rule_type(&g, krate);
-    let pullback_trait = entry::make_pullback_trait(&g, krate);
-    let errors = analysis.errors.as_ref().map(syn::Error::to_compile_error);
+    let gens: Vec<Gen<'_>> = rules
+        .iter()
+        .zip(analyses)
+        .map(|(r, a)| Gen::new(r, a))
+        .collect();
+    let Some(first) = gens.first() else {
+        return TokenStream::new();
+    };
+    let primal = primal::make_primal(first);
+    let rule_type = entry::make_rule_type(&gens, krate);
+    let traits = gens.iter().map(|g| entry::make_pullback_trait(g, krate));
+    let errors = analyses
+        .iter()
+        .filter_map(|a| a.errors.as_ref().map(syn::Error::to_compile_error));
     quote! {
-        #errors
+        #(#errors)*
         #primal
         #rule_type
-        #pullback_trait
+        #(#traits)*
     }
 }

@@ -9,6 +9,7 @@ use syn::{Block, Ident};
 use super::{Gen, tuple_or_bare};
 use crate::analyse::captures;
 use crate::analyse::{Pattern, PatternBody};
+use crate::model::Direction;
 
 /// The generics every pullback item is written with.
 pub(super) struct Shape {
@@ -41,7 +42,8 @@ impl Shape {
         let marker = (!generics.params.is_empty())
             .then(|| quote!(fn() -> (#(&#lifetimes (),)* #(#types,)* #([(); #consts],)*)));
         let fs: Vec<Ident> = g.all_patterns().map(|p| Gen::closure_names(p).0).collect();
-        let self_ty = quote!(__Pullback<__C, #(#fs,)* #marker>);
+        let strukt = &g.names.strukt;
+        let self_ty = quote!(#strukt<__C, #(#fs,)* #marker>);
         let impl_params = super::without_self(g.rule, &quote!(#(#user_params,)* __C, #(#fs),*));
         let bounds = g.all_patterns().map(|p| fn_bound(g, p)).collect();
         Shape {
@@ -81,9 +83,10 @@ pub(super) fn make_struct(g: &Gen<'_>, shape: &Shape) -> TokenStream {
         ),
         None => (TokenStream::new(), TokenStream::new(), TokenStream::new()),
     };
+    let (strukt, new) = (&g.names.strukt, &g.names.new);
     quote! {
         #[doc(hidden)]
-        pub struct __Pullback<__C, #(#fs,)* #marker_param> {
+        pub struct #strukt<__C, #(#fs,)* #marker_param> {
             caps: __C,
             #(#fields: #fs,)*
             #marker_field
@@ -91,10 +94,10 @@ pub(super) fn make_struct(g: &Gen<'_>, shape: &Shape) -> TokenStream {
 
         #[doc(hidden)]
         #[inline]
-        pub fn __new<#impl_params>(caps: __C, #(#fields: #fs),*) -> #self_ty
+        pub fn #new<#impl_params>(caps: __C, #(#fields: #fs),*) -> #self_ty
         where #user_where #(#bounds,)*
         {
-            __Pullback { caps, #(#fields,)* #marker_init }
+            #strukt { caps, #(#fields,)* #marker_init }
         }
     }
 }
@@ -166,13 +169,14 @@ pub(super) fn make_static_impls(g: &Gen<'_>, shape: &Shape) -> TokenStream {
                 })
                 .collect()
         };
+        let (tr, method) = (&g.names.tr, &g.names.method);
         quote! {
-            impl<#impl_params> #rt::Pullback<#c> for #self_ty
+            impl<#impl_params> #rt::#tr<#c> for #self_ty
             where #user_where #bound
             {
                 type Output = #o;
                 #[inline]
-                fn pullback(&self, cotangent: #c) -> #o {
+                fn #method(&self, cotangent: #c) -> #o {
                     (self.#field)(&self.caps, #(#args),*)
                 }
             }
@@ -254,13 +258,14 @@ fn make_scalar_impl(g: &Gen<'_>, shape: &Shape, t: &Ident) -> TokenStream {
         bounds,
         ..
     } = shape;
+    let (tr, method) = (&g.names.tr, &g.names.method);
     quote! {
-        impl<#impl_params, __S: #rt::ScalarSlot<#t>> #rt::Pullback<__S> for #self_ty
+        impl<#impl_params, __S: #rt::ScalarSlot<#t>> #rt::#tr<__S> for #self_ty
         where #user_where #(#bounds,)*
         {
             type Output = <__S as #rt::ScalarSlot<#t>>::Pick<#d_out, #z_out, #r_out>;
             #[inline]
-            fn pullback(&self, cotangent: __S) -> Self::Output {
+            fn #method(&self, cotangent: __S) -> Self::Output {
                 #rt::ScalarSlot::<#t>::pick(
                     cotangent,
                     |__c| (self.#d_field)(&self.caps, __c),
@@ -314,12 +319,13 @@ pub(super) fn make_runtime_impl(g: &Gen<'_>, shape: &Shape) -> TokenStream {
         bounds,
         ..
     } = shape;
+    let (tr, method) = (&g.names.tr, &g.names.method);
     quote! {
-        impl<#impl_params> #rt::Pullback<#c> for #self_ty
+        impl<#impl_params> #rt::#tr<#c> for #self_ty
         where #user_where #(#bounds,)*
         {
             type Output = #o;
-            fn pullback(&self, cotangent: #c) -> #o {
+            fn #method(&self, cotangent: #c) -> #o {
                 #runtime
             }
         }
@@ -346,7 +352,14 @@ pub(super) fn make_patterns_impl(g: &Gen<'_>, shape: &Shape) -> TokenStream {
         quote!(let #v = if zero_mask & #bit != 0 { #rt::MaybeZero::Zero } else { #rt::MaybeZero::Value(#v) };)
     });
     let cotangent_names = g.rule.closure.cotangents.iter().map(|c| c.name.as_str());
-    let input_names = g.rule.inputs.iter().map(|i| i.name.as_str());
+    let input_names: Vec<String> = match g.rule.direction {
+        Direction::Reverse => g.rule.inputs.iter().map(|i| i.name.clone()).collect(),
+        Direction::Forward => (0..g.ins.len()).map(|i| format!("output {i}")).collect(),
+    };
+    let names = &g.names;
+    let (tr, method, patterns) = (&names.tr, &names.method, &names.patterns);
+    let (static_m, runtime_m) = (&names.static_m, &names.runtime_m);
+    let (params_const, results_const) = (&names.params_const, &names.results_const);
     let (dense, rt_c, rt_o) = (g.dense_ty(), g.runtime_ct_ty(), g.runtime_out_ty());
     let for_methods = super::pullback_for::patterns_methods(g);
     let Shape {
@@ -357,23 +370,23 @@ pub(super) fn make_patterns_impl(g: &Gen<'_>, shape: &Shape) -> TokenStream {
         ..
     } = shape;
     quote! {
-        impl<#impl_params> #rt::Patterns<#dense> for #self_ty
+        impl<#impl_params> #rt::#patterns<#dense> for #self_ty
         where #user_where #(#bounds,)*
         {
             type Runtime = #rt_o;
-            const COTANGENTS: &'static [&'static str] = &[#(#cotangent_names),*];
-            const INPUTS: &'static [&'static str] = &[#(#input_names),*];
-            fn pullback_static(&self, zero_mask: u64, cotangent: #dense) -> #rt::Option<#rt_o> {
+            const #params_const: &'static [&'static str] = &[#(#cotangent_names),*];
+            const #results_const: &'static [&'static str] = &[#(#input_names),*];
+            fn #static_m(&self, zero_mask: u64, cotangent: #dense) -> #rt::Option<#rt_o> {
                 let #destructure = cotangent;
                 match zero_mask {
                     #(#arms,)*
                     _ => #rt::Option::None,
                 }
             }
-            fn pullback_runtime(&self, zero_mask: u64, cotangent: #dense) -> #rt_o {
+            fn #runtime_m(&self, zero_mask: u64, cotangent: #dense) -> #rt_o {
                 let #destructure = cotangent;
                 #(#to_maybe)*
-                <Self as #rt::Pullback<#rt_c>>::pullback(self, #destructure)
+                <Self as #rt::#tr<#rt_c>>::#method(self, #destructure)
             }
             #for_methods
         }

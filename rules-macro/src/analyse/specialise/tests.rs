@@ -11,9 +11,9 @@ use crate::parse;
 fn rule(src: &str) -> Rule {
     let tokens: TokenStream = src.parse().expect("test rule tokenizes");
     let mut cx = Ctxt::default();
-    let rule = parse::rule(&mut cx, tokens);
+    let rule = parse::rule(&mut cx, tokens, crate::model::Direction::Reverse);
     assert!(cx.finish().is_ok(), "test rule does not parse: {src}");
-    rule.expect("test rule parses")
+    rule.into_iter().next().expect("test rule parses")
 }
 
 /// Runs the engine on `rule`'s pullback with the cotangents in `zero` zero and the results in
