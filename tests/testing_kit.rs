@@ -372,3 +372,85 @@ fn a_pullback_for_body_that_differs_from_the_dense_pullback_is_caught() {
         ],
     );
 }
+
+mod forward {
+    use ndarray::{Array1, array};
+    use rules_core::testing::{Config, check_adjoint, check_frule, test_adjoint, test_frule};
+    use rules_core::{frule, rrule};
+
+    /// y = k·x, both rules.
+    #[rrule]
+    #[frule]
+    pub fn scale(x: Array1<f64>, k: f64) -> Array1<f64> {
+        let y = &x * k;
+        (
+            y,
+            move |dy: Array1<f64>| -> (Array1<f64>, f64) { (&dy * k, dy.dot(&x)) },
+            move |dx: Array1<f64>, dk: f64| -> Array1<f64> { &dx * k + &x * dk },
+        )
+    }
+
+    /// A planted mistake in the pushforward only: the `x·dk` term has the wrong sign.
+    #[rrule]
+    #[frule]
+    pub fn scale_wrong_jvp(x: Array1<f64>, k: f64) -> Array1<f64> {
+        let y = &x * k;
+        (
+            y,
+            move |dy: Array1<f64>| -> (Array1<f64>, f64) { (&dy * k, dy.dot(&x)) },
+            move |dx: Array1<f64>, dk: f64| -> Array1<f64> { &dx * k - &x * dk },
+        )
+    }
+
+    /// One input, one output, as a bare tangent.
+    #[frule]
+    pub fn cube(x: f64) -> f64 {
+        (x * x * x, move |dx: f64| -> f64 { 3.0 * x * x * dx })
+    }
+
+    #[test]
+    fn correct_forward_rules_pass_and_agree_with_their_pullbacks() {
+        let inputs = (array![1.0, -2.0, 0.5], 1.5);
+        let r = check_frule(
+            |(x, k)| scale(x.clone(), *k),
+            |(x, k)| scale::frule(x.clone(), *k),
+            &inputs,
+            &Config::default(),
+        );
+        assert_eq!((r.patterns, r.fd_checks), (4, 3));
+        check_adjoint(
+            |(x, k)| scale::rrule(x.clone(), *k),
+            |(x, k)| scale::frule(x.clone(), *k),
+            &inputs,
+            &Config::default(),
+        );
+        check_frule(
+            |(x,)| cube(*x),
+            |(x,)| cube::frule(*x),
+            &(0.7,),
+            &Config::default(),
+        );
+    }
+
+    #[test]
+    fn a_wrong_pushforward_is_caught_by_finite_differences_and_by_the_adjoint() {
+        let inputs = (array![1.0, -2.0, 0.5], 1.5);
+        let err = test_frule(
+            |(x, k)| scale_wrong_jvp(x.clone(), *k),
+            |(x, k)| scale_wrong_jvp::frule(x.clone(), *k),
+            &inputs,
+            &Config::default(),
+        )
+        .unwrap_err();
+        assert!(err.contains("finite differences give"), "{err}");
+        let err = test_adjoint(
+            |(x, k)| scale_wrong_jvp::rrule(x.clone(), *k),
+            |(x, k)| scale_wrong_jvp::frule(x.clone(), *k),
+            &inputs,
+            &Config::default(),
+        )
+        .unwrap_err();
+        assert!(err.contains("the rules disagree"), "{err}");
+        let _: Array1<f64> = array![];
+    }
+}

@@ -67,7 +67,7 @@ where
 }
 
 /// `(rtol, atol, any input is f32)`: the configured tolerances for the inputs' precision.
-fn tolerances(x_parts: &[Part], config: &Config) -> (f64, f64, bool) {
+pub(super) fn tolerances(x_parts: &[Part], config: &Config) -> (f64, f64, bool) {
     if x_parts.iter().any(|p| p.kind == PartKind::F32) {
         (config.f32_tol, config.f32_tol, true)
     } else {

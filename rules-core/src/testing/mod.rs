@@ -53,12 +53,14 @@
 
 mod checks;
 mod fd;
+mod forward;
 mod report;
 mod rng;
 mod tangent;
 
 use crate::{Differentiable, Patterns};
 
+pub use forward::{Inputs, check_adjoint, check_frule, test_adjoint, test_frule};
 pub use report::Report;
 pub use rng::Rng;
 pub use tangent::{Elem, Part, PartKind, RuntimeTangent, Tangent};

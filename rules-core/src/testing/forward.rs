@@ -1,0 +1,320 @@
+//! The checks of forward rules: [`check_frule`] (value, pushforward against finite differences,
+//! every `Zero` pattern against the dense pushforward fed explicit zeros, the runtime pattern),
+//! and [`check_adjoint`], which ties a function's two rules together through
+//! `⟨ẏ, ȳ⟩ = ⟨ẋ, x̄⟩`.
+
+use super::fd::central;
+use super::report::{first_mismatch, pattern_label};
+use super::{Config, PartKind, Report, Rng, RuntimeTangent, Tangent, checks};
+use crate::{Differentiable, Patterns, PushforwardPatterns};
+
+/// A tuple of inputs, seen as the pushforward sees their tangents: bare for one input, a tuple
+/// for several (the convention of `#[frule]`'s closure parameters).
+pub trait Inputs: Tangent {
+    /// The tangents of the inputs, as the pushforward takes them.
+    type Tangents: Tangent + Clone;
+    /// Zero tangents shaped like the inputs.
+    fn zero_tangents(&self) -> Self::Tangents;
+}
+
+impl<A: Tangent + Differentiable> Inputs for (A,)
+where
+    A::Tangent: Tangent + Clone,
+{
+    type Tangents = A::Tangent;
+    fn zero_tangents(&self) -> A::Tangent {
+        self.0.zero_tangent()
+    }
+}
+
+macro_rules! inputs {
+    ($( ($($n:tt $t:ident),+) )*) => {$(
+        impl<$($t: Tangent + Differentiable),+> Inputs for ($($t,)+)
+        where
+            $($t::Tangent: Tangent + Clone,)+
+        {
+            type Tangents = ($($t::Tangent,)+);
+            fn zero_tangents(&self) -> Self::Tangents {
+                ($(self.$n.zero_tangent(),)+)
+            }
+        }
+    )*};
+}
+inputs! {
+    (0 A, 1 B)
+    (0 A, 1 B, 2 C)
+    (0 A, 1 B, 2 C, 3 D)
+    (0 A, 1 B, 2 C, 3 D, 4 E)
+    (0 A, 1 B, 2 C, 3 D, 4 E, 5 F)
+}
+
+/// Checks a forward rule the way [`check_rrule`](super::check_rrule) checks a reverse one: the
+/// value against the primal function; the pushforward of a random input tangent against
+/// fourth-order finite differences of the primal along it (each with its own error estimate);
+/// every `Zero` pattern against the dense pushforward fed explicit zeros; the runtime pattern
+/// against its static twin.
+///
+/// ```
+/// use ndarray::{array, Array1};
+/// use rules_core::frule;
+/// use rules_core::testing::{check_frule, Config};
+///
+/// #[frule]
+/// fn scale(x: Array1<f64>, k: f64) -> Array1<f64> {
+///     let y = &x * k;
+///     (y, move |dx: Array1<f64>, dk: f64| -> Array1<f64> { &dx * k + &x * dk })
+/// }
+///
+/// fn main() {
+///     let r = check_frule(|(x, k)| scale(x.clone(), *k), |(x, k)| scale::frule(x.clone(), *k), &(array![1.0, -2.0], 0.5), &Config::default());
+///     assert_eq!(r.patterns, 4);
+/// }
+/// ```
+///
+/// # Panics
+/// When a check fails, at the caller's line.
+#[track_caller]
+pub fn check_frule<X, Y, P>(
+    primal: impl Fn(&X) -> Y,
+    frule: impl Fn(&X) -> (Y, P),
+    inputs: &X,
+    config: &Config,
+) -> Report
+where
+    X: Inputs,
+    Y: Tangent,
+    P: PushforwardPatterns<X::Tangents>,
+    P::Output: Tangent,
+    P::Runtime: RuntimeTangent,
+{
+    match test_frule(primal, frule, inputs, config) {
+        Ok(r) => r,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// [`check_frule`], returning the failure message instead of panicking.
+///
+/// # Errors
+/// The message of the first check that fails.
+pub fn test_frule<X, Y, P>(
+    primal: impl Fn(&X) -> Y,
+    frule: impl Fn(&X) -> (Y, P),
+    inputs: &X,
+    config: &Config,
+) -> Result<Report, String>
+where
+    X: Inputs,
+    Y: Tangent,
+    P: PushforwardPatterns<X::Tangents>,
+    P::Output: Tangent,
+    P::Runtime: RuntimeTangent,
+{
+    let y = primal(inputs);
+    let (y_rule, pf) = frule(inputs);
+    checks::value(inputs, &y, &y_rule, P::OUTPUTS, config)?;
+    let mut report = Report::default();
+    let x_parts = inputs.parts();
+    let f32_inputs = x_parts.iter().any(|p| p.kind == PartKind::F32);
+    let (rtol, atol) = if f32_inputs {
+        (config.f32_tol, config.f32_tol)
+    } else {
+        (config.rtol, config.atol)
+    };
+    let mut rng = Rng::new(config.seed);
+    let xdot = rng.random_like(&inputs.zero_tangents());
+    let ydot = pf.pushforward(xdot.clone()).parts();
+
+    // Finite differences of every output entry along `xdot`.
+    let dir: Vec<Vec<f64>> = xdot.parts().into_iter().map(|p| p.values).collect();
+    let base: Vec<Vec<f64>> = x_parts.iter().map(|p| p.values.clone()).collect();
+    let scale = x_parts
+        .iter()
+        .flat_map(|p| p.values.iter())
+        .fold(1.0f64, |m, v| m.max(v.abs()));
+    let h = config.step.unwrap_or(if f32_inputs { 1e-2 } else { 1e-3 }) * scale;
+    let outputs_at = |t: f64| -> Vec<f64> {
+        let mut parts = base.clone();
+        for (p, d) in parts.iter_mut().zip(&dir) {
+            for (v, dv) in p.iter_mut().zip(d) {
+                *v += t * dv;
+            }
+        }
+        primal(&inputs.rebuild(&parts))
+            .parts()
+            .into_iter()
+            .flat_map(|p| p.values)
+            .collect()
+    };
+    let samples: Vec<(f64, Vec<f64>)> = [-2.0, -1.0, -0.5, 0.5, 1.0, 2.0]
+        .iter()
+        .map(|&s| (s, outputs_at(s * h)))
+        .collect();
+    let at = |s: f64, e: usize| {
+        samples
+            .iter()
+            .find(|(t, _)| (*t - s).abs() < 1e-12)
+            .and_then(|(_, v)| v.get(e).copied())
+            .unwrap_or(f64::NAN)
+    };
+    let ad: Vec<f64> = ydot.iter().flat_map(|p| p.values.iter().copied()).collect();
+    for (e, &a) in ad.iter().enumerate() {
+        let fine = central(|t| at(t / h, e), h);
+        let coarse = central(|t| at(t / h, e), 0.5 * h);
+        let estimate = (fine - coarse).abs();
+        let estimate = if estimate.is_finite() { estimate } else { 0.0 };
+        if estimate > rtol.max(atol).sqrt() * fine.abs().max(a.abs()) + atol {
+            return Err(format!(
+                "check_frule: finite differences are unreliable for output entry {e}: their estimated error {estimate:e} is large against the derivative {fine:e}; check the rule at another point, or set `Config::step`"
+            ));
+        }
+        let ratio = (a - fine).abs()
+            / (atol + rtol * fine.abs().max(a.abs()) + config.fd_error_weight * estimate);
+        report.fd_checks += 1;
+        report.worst_fd_ratio = report.worst_fd_ratio.max(ratio);
+        if !super::report::within(ratio) {
+            return Err(format!(
+                "check_frule: the output tangent at entry {e} is {a:e}, finite differences give {fine:e} (difference {:e}; rtol {rtol:e}, atol {atol:e})",
+                (a - fine).abs()
+            ));
+        }
+    }
+
+    // Every pattern against the dense pushforward fed explicit zeros; runtime against static.
+    let names = P::TANGENTS;
+    let t_parts = xdot.parts();
+    for mask in 0..(1u64 << names.len()) {
+        let zeroed: Vec<Vec<f64>> = (t_parts.iter().enumerate())
+            .map(|(i, p)| {
+                if mask & (1 << i) != 0 {
+                    vec![0.0; p.values.len()]
+                } else {
+                    p.values.clone()
+                }
+            })
+            .collect();
+        let dense = pf.pushforward(xdot.rebuild(&zeroed)).parts();
+        let label = pattern_label(names, mask);
+        let Some(stat) = pf.pushforward_static(mask, xdot.clone()) else {
+            continue;
+        };
+        let stat = stat.runtime_parts();
+        if pf.pushforward_runtime(mask, xdot.clone()).runtime_parts() != stat {
+            return Err(format!(
+                "check_frule: the runtime MaybeZero pattern {label} differs from the static pattern it must dispatch to"
+            ));
+        }
+        for (o, (s, d)) in stat.iter().zip(&dense).enumerate() {
+            let scale = d.values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+            let tol = config.pattern_rtol * scale.max(f64::MIN_POSITIVE)
+                + if f32_inputs { 1e-6 * scale } else { 0.0 };
+            let ok = match s {
+                None => d.values.iter().all(|v| v.abs() <= tol),
+                Some(values) => {
+                    first_mismatch(&d.values, values, config.pattern_rtol, tol).is_none()
+                }
+            };
+            if !ok {
+                return Err(format!(
+                    "check_frule: pattern {label} differs from the dense pushforward fed explicit zeros for output {o}"
+                ));
+            }
+        }
+        report.patterns += 1;
+    }
+    Ok(report)
+}
+
+/// Checks that a function's two rules agree: for random `ẋ` and `ȳ`, the pushforward and the
+/// pullback satisfy `⟨ẏ, ȳ⟩ = ⟨ẋ, x̄⟩` (the definition of the adjoint), to the relative tolerance
+/// of `config`.
+///
+/// ```
+/// use ndarray::{array, Array1};
+/// use rules_core::{frule, rrule};
+/// use rules_core::testing::{check_adjoint, Config};
+///
+/// #[rrule]
+/// #[frule]
+/// fn scale(x: Array1<f64>, k: f64) -> Array1<f64> {
+///     let y = &x * k;
+///     (
+///         y,
+///         move |dy: Array1<f64>| -> (Array1<f64>, f64) { (&dy * k, dy.dot(&x)) },
+///         move |dx: Array1<f64>, dk: f64| -> Array1<f64> { &dx * k + &x * dk },
+///     )
+/// }
+///
+/// fn main() {
+///     check_adjoint(|(x, k)| scale::rrule(x.clone(), *k), |(x, k)| scale::frule(x.clone(), *k), &(array![1.0, 2.0], 3.0), &Config::default());
+/// }
+/// ```
+///
+/// # Panics
+/// When they disagree, at the caller's line.
+#[track_caller]
+pub fn check_adjoint<X, Y, PB, PF>(
+    rrule: impl Fn(&X) -> (Y, PB),
+    frule: impl Fn(&X) -> (Y, PF),
+    inputs: &X,
+    config: &Config,
+) where
+    X: Inputs,
+    Y: Tangent + Differentiable,
+    Y::Tangent: Tangent + Clone,
+    PB: Patterns<Y::Tangent>,
+    PB::Output: Tangent,
+    PF: PushforwardPatterns<X::Tangents>,
+    PF::Output: Tangent,
+{
+    if let Err(e) = test_adjoint(rrule, frule, inputs, config) {
+        panic!("{e}");
+    }
+}
+
+/// [`check_adjoint`], returning the failure message instead of panicking.
+///
+/// # Errors
+/// When `⟨ẏ, ȳ⟩` and `⟨ẋ, x̄⟩` differ beyond the tolerance.
+pub fn test_adjoint<X, Y, PB, PF>(
+    rrule: impl Fn(&X) -> (Y, PB),
+    frule: impl Fn(&X) -> (Y, PF),
+    inputs: &X,
+    config: &Config,
+) -> Result<(), String>
+where
+    X: Inputs,
+    Y: Tangent + Differentiable,
+    Y::Tangent: Tangent + Clone,
+    PB: Patterns<Y::Tangent>,
+    PB::Output: Tangent,
+    PF: PushforwardPatterns<X::Tangents>,
+    PF::Output: Tangent,
+{
+    let (y, pb) = rrule(inputs);
+    let (_, pf) = frule(inputs);
+    let mut rng = Rng::new(config.seed);
+    let xdot = rng.random_like(&inputs.zero_tangents());
+    let ybar = rng.random_like(&y.zero_tangent());
+    let flat = |parts: Vec<super::Part>| -> Vec<f64> {
+        parts.into_iter().flat_map(|p| p.values).collect()
+    };
+    let ydot = flat(pf.pushforward(xdot.clone()).parts());
+    let xbar = flat(pb.pullback(ybar.clone()).parts());
+    let (yb, xd) = (flat(ybar.parts()), flat(xdot.parts()));
+    let dot = |a: &[f64], b: &[f64]| -> (f64, f64) {
+        a.iter()
+            .zip(b)
+            .fold((0.0, 0.0), |(s, m), (x, y)| (s + x * y, m + (x * y).abs()))
+    };
+    let (lhs, lm) = dot(&ydot, &yb);
+    let (rhs, rm) = dot(&xd, &xbar);
+    let tol = config.atol + config.rtol.max(1e-12) * lm.max(rm) * 1e3;
+    if (lhs - rhs).abs() > tol || !lhs.is_finite() || !rhs.is_finite() {
+        return Err(format!(
+            "check_adjoint: the rules disagree: ⟨ẏ, ȳ⟩ = {lhs:e} but ⟨ẋ, x̄⟩ = {rhs:e} (difference {:e})",
+            (lhs - rhs).abs()
+        ));
+    }
+    Ok(())
+}
