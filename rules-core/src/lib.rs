@@ -49,7 +49,9 @@ extern crate self as rules_core;
 
 mod accumulate;
 mod differentiable;
+mod elementwise;
 pub mod linalg;
+mod non_differentiable;
 mod pullback;
 mod pushforward;
 mod scalar;
@@ -58,6 +60,8 @@ pub mod testing;
 
 pub use accumulate::{Accumulate, accumulate, accumulate_into};
 pub use differentiable::Differentiable;
+pub use elementwise::Elementwise;
+pub use non_differentiable::NoDerivative;
 pub use pullback::{Need, PULLBACK_FOR_LIMIT, Patterns, Pullback, PullbackFor, Skip};
 pub use pushforward::{Pushforward, PushforwardPatterns};
 /// Derives [`Differentiable`](trait@Differentiable) for a struct: see the trait.
@@ -96,6 +100,14 @@ pub use rules_macro::Differentiable;
 /// ```
 #[doc(inline)]
 pub use rules_macro::frule;
+/// Marks a function that is not differentiated (`argmax`, `round`, a count), like ChainRules'
+/// `@non_differentiable`: the function is unchanged, and `name::rrule` / `name::frule` return its
+/// value with a [`NoDerivative`], whose pullback returns `NoTangent` for every input and whose
+/// pushforward returns `NoTangent`, whatever cotangent or tangent is passed (`NoTangent`,
+/// `Zero`, `MaybeZero`, or a value of the output's type) and without running anything. See
+/// [`NoDerivative`] for an example.
+#[doc(inline)]
+pub use rules_macro::non_differentiable;
 /// Declares a differentiation rule: one function whose body computes the value and ends with
 /// `(value, pullback_closure)`.
 ///
@@ -212,6 +224,44 @@ pub use rules_macro::rrule;
 /// ```
 #[doc(inline)]
 pub use rules_macro::rrules;
+/// Declares the rules of a function of scalars from its partial derivatives, like ChainRules'
+/// `@scalar_rule`: `#[scalar_rule(|y| ∂f/∂x)]`, the closure's parameter naming the output and the
+/// inputs named as in the function (`#[scalar_rule(|r| (x / r, y / r))]` for several).
+///
+/// It generates the function, `name::rrule` and `name::frule` (the same as `#[rrule]` and
+/// `#[frule]` would, with every `Zero` pattern), and elementwise versions over arrays of any
+/// dimension whose inputs share one shape (each passed as `&a` or `a.view()`): `name::map`,
+/// `name::map_rrule` and `name::map_frule`. These compute the value and the partials in one pass
+/// over the data, and their [`Elementwise`] pullback and pushforward own the partials (they
+/// borrow nothing). Generic scalar functions (`T: Float`, partials with `T::one()`) need
+/// `T:` [`Scalar`] for the rules. Limits: `map_rrule`/`map_frule` exist for one or two inputs,
+/// and a generic rule with several inputs has no `frule` (its bare generic tangents would give
+/// overlapping patterns).
+///
+/// ```
+/// use ndarray::array;
+/// use rules_core::{scalar_rule, Pullback, Pushforward, Zero};
+///
+/// #[scalar_rule(|r| (x / r, y / r))]
+/// pub fn hypot(x: f64, y: f64) -> f64 {
+///     x.hypot(y)
+/// }
+///
+/// fn main() {
+///     let (r, pb) = hypot::rrule(3.0, 4.0);
+///     assert_eq!((r, pb.pullback(1.0)), (5.0, (0.6, 0.8)));
+///     let (_, pf) = hypot::frule(3.0, 4.0);
+///     assert_eq!(pf.pushforward((Zero, 5.0)), 4.0);
+///     let (r, pb) = hypot::map_rrule(&array![3.0, 5.0], &array![4.0, 12.0]);
+///     assert_eq!(r, array![5.0, 13.0]);
+///     assert_eq!(pb.pullback(array![1.0, 13.0]).1, array![0.8, 12.0]);
+/// }
+/// ```
+///
+/// # Panics
+/// The `map` functions panic when the inputs' shapes differ, naming the rule and the input.
+#[doc(inline)]
+pub use rules_macro::scalar_rule;
 pub use scalar::Scalar;
 pub use tangent::{Materialise, MaybeZero, NoTangent, Zero};
 
@@ -220,11 +270,12 @@ pub use tangent::{Materialise, MaybeZero, NoTangent, Zero};
 pub mod __private {
     pub use crate::scalar::ScalarSlot;
     pub use crate::{
-        MaybeZero, Need, NoTangent, Patterns, Pullback, PullbackFor, Pushforward,
+        Elementwise, MaybeZero, Need, NoTangent, Patterns, Pullback, PullbackFor, Pushforward,
         PushforwardPatterns, Scalar, Skip, Zero,
     };
     pub use core::marker::PhantomData;
     pub use core::option::Option;
+    pub use ndarray;
 
     /// The value of a sum whose other terms are statically zero, with the type the full sum had:
     /// owned arrays and scalars pass through; borrowed ones are copied once, as `&a + &b` would.

@@ -17,9 +17,11 @@ mod differentiable;
 mod errors;
 mod expand;
 mod model;
+mod non_differentiable;
 mod parse;
 mod rrule;
 mod rrules;
+mod scalar_rule;
 mod syntax;
 
 #[cfg(test)]
@@ -31,6 +33,19 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn rrules(args: TokenStream, item: TokenStream) -> TokenStream {
     rrules::rrules(args.into(), item.into()).into()
+}
+
+/// Declares a scalar function's rules from its partial derivatives; see
+/// `rules_core::scalar_rule`.
+#[proc_macro_attribute]
+pub fn scalar_rule(args: TokenStream, item: TokenStream) -> TokenStream {
+    scalar_rule::scalar_rule(args.into(), item.into()).into()
+}
+
+/// Marks a function that is not differentiated; see `rules_core::non_differentiable`.
+#[proc_macro_attribute]
+pub fn non_differentiable(args: TokenStream, item: TokenStream) -> TokenStream {
+    non_differentiable::non_differentiable(args.into(), item.into()).into()
 }
 
 /// Derives `rules_core::Differentiable` for a struct; see that trait.
