@@ -5,7 +5,10 @@
 #![deny(clippy::all, clippy::pedantic)]
 
 use ndarray::{Array1, Array2, ArrayView2};
-use rules_core::{MaybeZero, NoTangent, Pullback, Zero, rrule};
+use rules_core::{
+    Differentiable, MaybeZero, NoTangent, Pullback, Pushforward, Zero, frule, non_differentiable,
+    rrule, rrules, scalar_rule,
+};
 
 /// One input, one output.
 #[rrule]
@@ -85,8 +88,67 @@ fn add_maybe(
     }
 }
 
+/// Both directions, stacked.
+#[rrule]
+#[frule]
+pub fn shift(x: Array1<f64>, c: f64) -> Array1<f64> {
+    let y = &x + c;
+    (
+        y,
+        move |dy: Array1<f64>| -> (Array1<f64>, f64) {
+            let dc = dy.sum();
+            (dy, dc)
+        },
+        move |dx: Array1<f64>, dc: f64| -> Array1<f64> {
+            let shifted = Array1::from_elem(x.len(), dc);
+            dx + shifted
+        },
+    )
+}
+
+/// A scalar rule with its elementwise versions.
+#[scalar_rule(|y| y)]
+pub fn exp(x: f64) -> f64 {
+    x.exp()
+}
+
+/// Not differentiated.
+#[non_differentiable]
+#[must_use]
+pub fn count_positive(x: &Array1<f64>) -> usize {
+    x.iter().filter(|v| **v > 0.0).count()
+}
+
+/// A struct with a tangent, and a method rule.
+#[derive(Clone, Debug, Differentiable)]
+pub struct Bias {
+    /// The offset.
+    pub b: Array1<f64>,
+}
+
+#[rrules]
+impl Bias {
+    /// `x + b`.
+    #[rrule]
+    #[must_use]
+    pub fn apply(&self, x: Array1<f64>) -> Array1<f64> {
+        let y = &x + &self.b;
+        (y, move |dy: Array1<f64>| -> (BiasTangent, Array1<f64>) {
+            (BiasTangent { b: dy.clone() }, dy)
+        })
+    }
+}
+
 #[test]
 fn lint_clean_rules_work() {
+    let (_, pf) = shift::frule(Array1::from(vec![1.0]), 2.0);
+    assert_eq!(pf.pushforward((Zero, 1.0)), Array1::from(vec![1.0]));
+    assert_eq!(exp::map(&Array1::from(vec![0.0])), Array1::from(vec![1.0]));
+    assert_eq!(count_positive::rrule(&Array1::from(vec![1.0, -1.0])).0, 1);
+    let bias = Bias {
+        b: Array1::from(vec![1.0]),
+    };
+    assert_eq!(bias.apply(Array1::from(vec![1.0])), Array1::from(vec![2.0]));
     let (y, pb) = square::rrule(3.0);
     assert!((y - 9.0).abs() < 1e-15);
     assert!((pb.pullback(1.0) - 6.0).abs() < 1e-15);

@@ -454,3 +454,40 @@ mod forward {
         let _: Array1<f64> = array![];
     }
 }
+
+mod scalar {
+    use rules_core::scalar_rule;
+    use rules_core::testing::{Config, check_scalar, test_scalar};
+
+    /// Correct.
+    #[scalar_rule(|y| y * (1.0 - y))]
+    pub fn sigmoid(x: f64) -> f64 {
+        1.0 / (1.0 + (-x).exp())
+    }
+
+    /// Planted: the partial of `x` is missing a factor 2.
+    #[scalar_rule(|z| (y, x))]
+    pub fn double_product(x: f64, y: f64) -> f64 {
+        2.0 * x * y
+    }
+
+    #[test]
+    fn check_scalar_passes_a_correct_rule_and_fails_a_wrong_partial() {
+        check_scalar(
+            |(x,)| sigmoid(*x),
+            |(x,)| sigmoid::rrule(*x),
+            |(x,)| sigmoid::frule(*x),
+            &(0.3,),
+            &Config::default(),
+        );
+        let err = test_scalar(
+            |(x, y)| double_product(*x, *y),
+            |(x, y)| double_product::rrule(*x, *y),
+            |(x, y)| double_product::frule(*x, *y),
+            &(1.5, -0.5),
+            &Config::default(),
+        )
+        .unwrap_err();
+        assert!(err.contains("finite differences give"), "{err}");
+    }
+}

@@ -25,6 +25,8 @@ struct Field {
     ty: Type,
     /// `#[no_tangent]`: left out of the tangent.
     skip: bool,
+    /// The field's doc comments, repeated on its tangent.
+    docs: Vec<syn::Attribute>,
 }
 
 fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
@@ -72,6 +74,12 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             vis: f.vis.clone(),
             ty: f.ty.clone(),
             skip,
+            docs: f
+                .attrs
+                .iter()
+                .filter(|a| a.path().is_ident("doc"))
+                .cloned()
+                .collect(),
         });
     }
     if let Fields::Unit = fields {
@@ -157,9 +165,17 @@ fn generate(input: &DeriveInput, fields: &[Field], named: bool) -> TokenStream {
     let has_marker = !unused.is_empty() || !unused_lifetimes.is_empty();
     let def_fields = diff.iter().map(|f| {
         let (v, t) = (&f.vis, tan_ty(f));
+        let docs = if f.docs.is_empty() {
+            let m = &f.member;
+            let text = format!(" The tangent of `{}`.", quote!(#m));
+            quote!(#[doc = #text])
+        } else {
+            let d = &f.docs;
+            quote!(#(#d)*)
+        };
         match &f.member {
-            Member::Named(id) => quote!(#v #id: #t),
-            Member::Unnamed(_) => quote!(#v #t),
+            Member::Named(id) => quote!(#docs #v #id: #t),
+            Member::Unnamed(_) => quote!(#docs #v #t),
         }
     });
     let marker_field = if has_marker {

@@ -67,6 +67,9 @@ pub(crate) struct Rule {
     pub(crate) method: Option<Method>,
     /// Which way `closure` maps.
     pub(crate) direction: Direction,
+    /// The path of the other attribute when both are stacked: this expansion handles it, and
+    /// names it once so that its import counts as used.
+    pub(crate) stacked: Option<Path>,
 }
 
 /// What `#[rrules]` knows of the impl block a method rule sits in.

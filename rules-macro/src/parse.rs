@@ -96,17 +96,20 @@ fn is_rule_attr(a: &syn::Attribute, dir: Direction) -> bool {
 
 /// The directions a function declares: the attribute that runs first, and the other one if it
 /// is stacked (it is removed from `attrs`: this expansion handles both).
-fn directions(attrs: &mut Vec<syn::Attribute>, first: Direction) -> Vec<Direction> {
+fn directions(
+    attrs: &mut Vec<syn::Attribute>,
+    first: Direction,
+) -> (Vec<Direction>, Option<syn::Path>) {
     let other = match first {
         Direction::Reverse => Direction::Forward,
         Direction::Forward => Direction::Reverse,
     };
-    let before = attrs.len();
-    attrs.retain(|a| !is_rule_attr(a, other));
-    if attrs.len() == before {
-        vec![first]
-    } else {
-        vec![Direction::Reverse, Direction::Forward]
+    match attrs.iter().position(|a| is_rule_attr(a, other)) {
+        None => (vec![first], None),
+        Some(pos) => {
+            let path = attrs.remove(pos).path().clone();
+            (vec![Direction::Reverse, Direction::Forward], Some(path))
+        }
     }
 }
 
@@ -117,7 +120,7 @@ fn rule_fn(cx: &mut Ctxt, f: ItemFn, method: Option<Method>, first: Direction) -
         sig,
         block,
     } = f;
-    let dirs = directions(&mut attrs, first);
+    let (dirs, stacked) = directions(&mut attrs, first);
     check_signature(cx, &sig, first);
     let inputs = inputs(cx, &sig, method.is_some());
 
@@ -184,6 +187,7 @@ fn rule_fn(cx: &mut Ctxt, f: ItemFn, method: Option<Method>, first: Direction) -
     closures
         .into_iter()
         .map(|(closure, direction)| Rule {
+            stacked: stacked.clone(),
             attrs: attrs.clone(),
             vis: vis.clone(),
             sig: sig.clone(),

@@ -289,7 +289,7 @@ fn maps(f: &ItemFn, spec: &Spec) -> TokenStream {
     };
     if n > 2 {
         return quote! {
-            #[allow(non_camel_case_types, dead_code, missing_docs, clippy::all, clippy::pedantic)]
+            #[allow(non_camel_case_types, dead_code, missing_docs, unused_variables, clippy::all, clippy::pedantic)]
             impl #name { #map_fn }
         };
     }
@@ -339,7 +339,7 @@ fn maps(f: &ItemFn, spec: &Spec) -> TokenStream {
         }
     };
     quote! {
-        #[allow(non_camel_case_types, dead_code, missing_docs, clippy::all, clippy::pedantic)]
+        #[allow(non_camel_case_types, dead_code, missing_docs, unused_variables, clippy::all, clippy::pedantic)]
         impl #name {
             #map_fn
 

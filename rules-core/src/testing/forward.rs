@@ -318,3 +318,82 @@ where
     }
     Ok(())
 }
+
+/// Checks a function with both rules in one call: [`check_rrule`](super::check_rrule),
+/// [`check_frule`] and [`check_adjoint`] at `inputs`. Made for `#[scalar_rule]`, whose
+/// elementwise versions are checked the same way with arrays as inputs.
+///
+/// ```
+/// use ndarray::array;
+/// use rules_core::scalar_rule;
+/// use rules_core::testing::{check_scalar, Config};
+///
+/// #[scalar_rule(|y| y * (1.0 - y))]
+/// fn sigmoid(x: f64) -> f64 {
+///     1.0 / (1.0 + (-x).exp())
+/// }
+///
+/// fn main() {
+///     check_scalar(|(x,)| sigmoid(*x), |(x,)| sigmoid::rrule(*x), |(x,)| sigmoid::frule(*x), &(0.3,), &Config::default());
+///     let a = array![[0.5, -1.0], [2.0, 0.0]];
+///     check_scalar(|(a,)| sigmoid::map(a), |(a,)| sigmoid::map_rrule(a), |(a,)| sigmoid::map_frule(a), &(a,), &Config::default());
+/// }
+/// ```
+///
+/// # Panics
+/// When a check fails, at the caller's line.
+#[track_caller]
+pub fn check_scalar<X, Y, PB, PF>(
+    primal: impl Fn(&X) -> Y,
+    rrule: impl Fn(&X) -> (Y, PB),
+    frule: impl Fn(&X) -> (Y, PF),
+    inputs: &X,
+    config: &Config,
+) -> Report
+where
+    X: Inputs,
+    Y: Tangent + Differentiable,
+    Y::Tangent: Tangent + Clone,
+    PB: Patterns<Y::Tangent>,
+    PB::Output: Tangent,
+    PB::Runtime: RuntimeTangent,
+    PF: PushforwardPatterns<X::Tangents>,
+    PF::Output: Tangent,
+    PF::Runtime: RuntimeTangent,
+{
+    match test_scalar(primal, rrule, frule, inputs, config) {
+        Ok(r) => r,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// [`check_scalar`], returning the failure message instead of panicking.
+///
+/// # Errors
+/// The message of the first check that fails.
+pub fn test_scalar<X, Y, PB, PF>(
+    primal: impl Fn(&X) -> Y,
+    rrule: impl Fn(&X) -> (Y, PB),
+    frule: impl Fn(&X) -> (Y, PF),
+    inputs: &X,
+    config: &Config,
+) -> Result<Report, String>
+where
+    X: Inputs,
+    Y: Tangent + Differentiable,
+    Y::Tangent: Tangent + Clone,
+    PB: Patterns<Y::Tangent>,
+    PB::Output: Tangent,
+    PB::Runtime: RuntimeTangent,
+    PF: PushforwardPatterns<X::Tangents>,
+    PF::Output: Tangent,
+    PF::Runtime: RuntimeTangent,
+{
+    let mut report = super::test_rrule(&primal, &rrule, inputs, config)?;
+    let forward = test_frule(&primal, &frule, inputs, config)?;
+    test_adjoint(&rrule, &frule, inputs, config)?;
+    report.fd_checks += forward.fd_checks;
+    report.worst_fd_ratio = report.worst_fd_ratio.max(forward.worst_fd_ratio);
+    report.patterns += forward.patterns;
+    Ok(report)
+}

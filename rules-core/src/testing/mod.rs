@@ -60,7 +60,9 @@ mod tangent;
 
 use crate::{Differentiable, Patterns};
 
-pub use forward::{Inputs, check_adjoint, check_frule, test_adjoint, test_frule};
+pub use forward::{
+    Inputs, check_adjoint, check_frule, check_scalar, test_adjoint, test_frule, test_scalar,
+};
 pub use report::Report;
 pub use rng::Rng;
 pub use tangent::{Elem, Part, PartKind, RuntimeTangent, Tangent};

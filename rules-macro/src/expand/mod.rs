@@ -428,10 +428,18 @@ pub(crate) fn expand(args: &Args, rules: &[Rule], analyses: &[Analysis]) -> Toke
     let errors = analyses
         .iter()
         .filter_map(|a| a.errors.as_ref().map(syn::Error::to_compile_error));
+    // The stacked attribute was handled here; name it once so that its import counts as used.
+    let stacked = first.rule.stacked.as_ref().map(|p| {
+        quote!(const _: () = {
+            #[allow(unused_imports)]
+            use #p as _;
+        };)
+    });
     quote! {
         #(#errors)*
         #primal
         #rule_type
         #(#traits)*
+        #stacked
     }
 }
