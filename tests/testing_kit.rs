@@ -491,3 +491,43 @@ mod scalar {
         assert!(err.contains("finite differences give"), "{err}");
     }
 }
+
+mod forward_patterns {
+    use rules_core::testing::{Config, test_frule};
+    use rules_core::{MaybeZero, Pushforward, PushforwardPatterns};
+
+    /// A hand-written pushforward of `2a + 3b` whose `(Zero, db)` body is wrong.
+    struct WrongPattern;
+
+    impl Pushforward<(f64, f64)> for WrongPattern {
+        type Output = f64;
+        fn pushforward(&self, (a, b): (f64, f64)) -> f64 {
+            2.0 * a + 3.0 * b
+        }
+    }
+
+    impl PushforwardPatterns<(f64, f64)> for WrongPattern {
+        type Runtime = MaybeZero<f64>;
+        const TANGENTS: &'static [&'static str] = &["da", "db"];
+        const OUTPUTS: &'static [&'static str] = &["y"];
+        fn pushforward_static(&self, mask: u64, (a, b): (f64, f64)) -> Option<MaybeZero<f64>> {
+            Some(match mask {
+                0 => MaybeZero::Value(2.0 * a + 3.0 * b),
+                1 => MaybeZero::Value(4.0 * b), // planted: should be 3·b
+                2 => MaybeZero::Value(2.0 * a),
+                _ => MaybeZero::Zero,
+            })
+        }
+        fn pushforward_runtime(&self, mask: u64, t: (f64, f64)) -> MaybeZero<f64> {
+            self.pushforward_static(mask, t).unwrap_or_default()
+        }
+    }
+
+    #[test]
+    fn a_pushforward_pattern_that_differs_from_the_dense_one_is_caught() {
+        let f = |x: &(f64, f64)| 2.0 * x.0 + 3.0 * x.1;
+        let err = test_frule(f, |x| (f(x), WrongPattern), &(1.0, 2.0), &Config::default())
+            .unwrap_err();
+        assert!(err.contains("pattern (Zero, db)"), "{err}");
+    }
+}
