@@ -174,5 +174,5 @@ pub trait PullbackFor<W, C> {
 }
 
 /// The most inputs and outputs together for which `#[rrule]` implements [`PullbackFor`]
-/// (`2^5 = 32` bodies, each a closure type of the pullback object).
-pub const PULLBACK_FOR_LIMIT: usize = 5;
+/// (`2^4 = 16` bodies, each a closure type of the pullback object).
+pub const PULLBACK_FOR_LIMIT: usize = 4;

@@ -11,9 +11,9 @@ use crate::errors::Ctxt;
 use crate::model::{Direction, Rule, Side, is_no_tangent};
 use crate::syntax;
 
-/// The most inputs and outputs together for which `PullbackFor` is generated: `2^5` bodies.
+/// The most inputs and outputs together for which `PullbackFor` is generated: `2^4` bodies.
 /// (`rules_core::PULLBACK_FOR_LIMIT` says the same to users.)
-pub(crate) const PULLBACK_FOR_LIMIT: usize = 5;
+pub(crate) const PULLBACK_FOR_LIMIT: usize = 4;
 use specialise::{Blocked, Body, Fate, Spec, Words};
 
 /// Everything `expand` needs beyond the rule itself.
