@@ -526,8 +526,8 @@ mod forward_patterns {
     #[test]
     fn a_pushforward_pattern_that_differs_from_the_dense_one_is_caught() {
         let f = |x: &(f64, f64)| 2.0 * x.0 + 3.0 * x.1;
-        let err = test_frule(f, |x| (f(x), WrongPattern), &(1.0, 2.0), &Config::default())
-            .unwrap_err();
+        let err =
+            test_frule(f, |x| (f(x), WrongPattern), &(1.0, 2.0), &Config::default()).unwrap_err();
         assert!(err.contains("pattern (Zero, db)"), "{err}");
     }
 }

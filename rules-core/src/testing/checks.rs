@@ -2,7 +2,7 @@
 //! where the input is not differentiable, a second call, and every pattern against the dense
 //! pullback fed explicit zeros (finite differences are in `fd`).
 
-use super::report::{first_mismatch, pattern_label};
+use super::report::{first_mismatch, pattern_label, zeroed};
 use super::{Config, Part, PartKind, Report, Rng, RuntimeTangent, Tangent};
 use crate::{Differentiable, Patterns};
 
@@ -157,15 +157,7 @@ where
         let (pb, ybar, config) = (self.pb, &self.ybar, self.config);
         let y_parts = ybar.parts();
         for mask in 0..(1u64 << self.out_names.len()) {
-            let zeroed: Vec<Vec<f64>> = (y_parts.iter().enumerate())
-                .map(|(i, p)| {
-                    if mask & (1 << i) != 0 {
-                        vec![0.0; p.values.len()]
-                    } else {
-                        p.values.clone()
-                    }
-                })
-                .collect();
+            let zeroed = zeroed(&y_parts, mask);
             let dense = pb.pullback(ybar.rebuild(&zeroed)).parts();
             let label = pattern_label(self.out_names, mask);
             let Some(stat) = pb.pullback_static(mask, ybar.clone()) else {
@@ -228,15 +220,7 @@ where
             return Ok(());
         }
         for mask in 0..(1u64 << self.out_names.len()) {
-            let zeroed: Vec<Vec<f64>> = (y_parts.iter().enumerate())
-                .map(|(i, p)| {
-                    if mask & (1 << i) != 0 {
-                        vec![0.0; p.values.len()]
-                    } else {
-                        p.values.clone()
-                    }
-                })
-                .collect();
+            let zeroed = zeroed(&y_parts, mask);
             let dense = pb.pullback(ybar.rebuild(&zeroed)).parts();
             for wanted in 0..(1u64 << n) {
                 let label = format!(

@@ -4,7 +4,7 @@
 //! `⟨ẏ, ȳ⟩ = ⟨ẋ, x̄⟩`.
 
 use super::fd::central;
-use super::report::{first_mismatch, pattern_label};
+use super::report::{first_mismatch, pattern_label, zeroed};
 use super::{Config, PartKind, Report, Rng, RuntimeTangent, Tangent, checks};
 use crate::{Differentiable, Patterns, PushforwardPatterns};
 
@@ -184,15 +184,7 @@ where
     let names = P::TANGENTS;
     let t_parts = xdot.parts();
     for mask in 0..(1u64 << names.len()) {
-        let zeroed: Vec<Vec<f64>> = (t_parts.iter().enumerate())
-            .map(|(i, p)| {
-                if mask & (1 << i) != 0 {
-                    vec![0.0; p.values.len()]
-                } else {
-                    p.values.clone()
-                }
-            })
-            .collect();
+        let zeroed = zeroed(&t_parts, mask);
         let dense = pf.pushforward(xdot.rebuild(&zeroed)).parts();
         let label = pattern_label(names, mask);
         let Some(stat) = pf.pushforward_static(mask, xdot.clone()) else {

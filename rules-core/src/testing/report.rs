@@ -47,6 +47,20 @@ pub(super) fn pattern_label(names: &[&str], mask: u64) -> String {
     s
 }
 
+/// `parts`' entries with those of the parts whose bit is set in `mask` replaced by zeros: a
+/// dense cotangent or tangent fed explicit zeros.
+pub(super) fn zeroed(parts: &[super::Part], mask: u64) -> Vec<Vec<f64>> {
+    (parts.iter().enumerate())
+        .map(|(i, p)| {
+            if mask & (1 << i) != 0 {
+                vec![0.0; p.values.len()]
+            } else {
+                p.values.clone()
+            }
+        })
+        .collect()
+}
+
 /// The first `(index, a, b)` with `|a − b| > atol + rtol·max(|a|, |b|)`; NaN never matches.
 #[allow(clippy::neg_cmp_op_on_partial_ord)] // written so that NaN counts as a mismatch
 pub(super) fn first_mismatch(

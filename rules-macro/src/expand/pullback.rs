@@ -277,22 +277,28 @@ fn make_scalar_impl(g: &Gen<'_>, shape: &Shape, t: &Ident) -> TokenStream {
     }
 }
 
+/// The `match` pattern of zero mask `mask` over `MaybeZero` cotangents: `MaybeZero::Zero` where
+/// the bit is set, `MaybeZero::Value(__ci)` otherwise.
+pub(super) fn maybe_zero_pattern(g: &Gen<'_>, mask: u64, vars: &[Ident]) -> TokenStream {
+    let rt = &g.rt;
+    let pats: Vec<TokenStream> = (vars.iter().enumerate())
+        .map(|(i, v)| {
+            if Gen::is_zero(mask, i) {
+                quote!(#rt::MaybeZero::Zero)
+            } else {
+                quote!(#rt::MaybeZero::Value(#v))
+            }
+        })
+        .collect();
+    tuple_or_bare(&pats)
+}
+
 /// The runtime pattern's body: `match cotangent { .. }` over the `MaybeZero` cotangents, each arm
 /// calling its pattern's closure.
 fn runtime_match(g: &Gen<'_>) -> TokenStream {
-    let rt = &g.rt;
     let vars = cotangent_vars(g.cts.len());
     let arms = g.analysis.patterns.iter().map(|p| {
-        let pats: Vec<TokenStream> = (vars.iter().enumerate())
-            .map(|(i, v)| {
-                if Gen::is_zero(p.mask, i) {
-                    quote!(#rt::MaybeZero::Zero)
-                } else {
-                    quote!(#rt::MaybeZero::Value(#v))
-                }
-            })
-            .collect();
-        let pat = tuple_or_bare(&pats);
+        let pat = maybe_zero_pattern(g, p.mask, &vars);
         let body = runtime_call(g, p);
         quote!(#pat => #body)
     });

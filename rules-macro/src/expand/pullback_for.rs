@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 use syn::Ident;
 
-use super::pullback::{Shape, cotangent_vars, runtime_call};
+use super::pullback::{Shape, cotangent_vars, maybe_zero_pattern, runtime_call};
 use super::{Gen, tuple_or_bare};
 use crate::analyse::Pattern;
 
@@ -109,20 +109,10 @@ fn scalar_impls(g: &Gen<'_>, shape: &Shape, t: &Ident) -> TokenStream {
 /// The dispatch of the runtime form: on the cotangents' `MaybeZero` variants, then on the
 /// selection mask `__w`, to each body's closure.
 fn runtime_dispatch(g: &Gen<'_>) -> TokenStream {
-    let rt = &g.rt;
     let vars = cotangent_vars(g.cts.len());
     let last = *g.selection_masks().end();
     let arms = g.analysis.patterns.iter().map(|zp| {
-        let pats: Vec<TokenStream> = (vars.iter().enumerate())
-            .map(|(i, v)| {
-                if Gen::is_zero(zp.mask, i) {
-                    quote!(#rt::MaybeZero::Zero)
-                } else {
-                    quote!(#rt::MaybeZero::Value(#v))
-                }
-            })
-            .collect();
-        let pat = tuple_or_bare(&pats);
+        let pat = maybe_zero_pattern(g, zp.mask, &vars);
         let inner = g.selection_masks().filter_map(|w| {
             let p: &Pattern = g.pattern_for(zp.mask, w)?;
             let body = runtime_call(g, p);
