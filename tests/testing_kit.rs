@@ -417,7 +417,8 @@ mod forward {
             &inputs,
             &Config::default(),
         );
-        assert_eq!((r.patterns, r.fd_checks), (4, 3));
+        // Four patterns; each of the two inputs checked along its own direction, 3 entries each.
+        assert_eq!((r.patterns, r.fd_checks), (4, 6));
         check_adjoint(
             |(x, k)| scale::rrule(x.clone(), *k),
             |(x, k)| scale::frule(x.clone(), *k),

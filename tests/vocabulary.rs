@@ -229,3 +229,36 @@ fn a_non_differentiable_function_returns_no_tangent_for_anything() {
     let (_, pf) = argmax::frule(x.view());
     assert_eq!(pf.pushforward(array![1.0, 2.0, 3.0]), NoTangent);
 }
+
+/// A body with an early `return` (evaluated as a closure, so `return` leaves the body only).
+#[scalar_rule(|y| if y > 0.0 { 1.0 } else { 0.0 })]
+pub fn relu(x: f64) -> f64 {
+    if x < 0.0 {
+        return 0.0;
+    }
+    x
+}
+
+/// The first positive entry, with `return` and `?`-free early exit.
+#[non_differentiable]
+pub fn first_positive(x: &[f64]) -> Option<usize> {
+    for (i, v) in x.iter().enumerate() {
+        if *v > 0.0 {
+            return Some(i);
+        }
+    }
+    None
+}
+
+#[test]
+fn bodies_with_early_returns_work_in_every_generated_function() {
+    assert_eq!(relu::rrule(-1.0).0, 0.0);
+    assert_eq!(relu::frule(2.0).1.pushforward(3.0), 3.0);
+    assert_eq!(relu::map(&array![-1.0, 2.0]), array![0.0, 2.0]);
+    let (y, pb) = relu::map_rrule(&array![-1.0, 2.0]);
+    assert_eq!(
+        (y, pb.pullback(array![1.0, 1.0])),
+        (array![0.0, 2.0], array![0.0, 1.0])
+    );
+    assert_eq!(first_positive::rrule(&[-1.0, 2.0]).0, Some(1));
+}

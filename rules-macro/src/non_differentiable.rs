@@ -69,7 +69,7 @@ pub(crate) fn non_differentiable(args: TokenStream, item: TokenStream) -> TokenS
             #[doc = #doc]
             #[allow(clippy::needless_pass_by_value)]
             #vis fn #entry #impl_g (#inputs) -> (#value_ty, #krate::NoDerivative<#out>) #where_c {
-                let __value = #block;
+                let __value: #value_ty = (move || -> #value_ty #block)();
                 (__value, #krate::NoDerivative::new())
             }
         }

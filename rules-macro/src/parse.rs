@@ -122,7 +122,7 @@ fn rule_fn(cx: &mut Ctxt, f: ItemFn, method: Option<Method>, first: Direction) -
     } = f;
     let (dirs, stacked) = directions(&mut attrs, first);
     check_signature(cx, &sig, first);
-    let inputs = inputs(cx, &sig, method.is_some());
+    let inputs = inputs(cx, &sig, method.is_some(), first);
 
     let (value_ty, outputs, result_ty) = match &sig.output {
         ReturnType::Default => {
@@ -235,10 +235,14 @@ fn check_signature(cx: &mut Ctxt, sig: &syn::Signature, dir: Direction) {
     }
 }
 
-fn inputs(cx: &mut Ctxt, sig: &syn::Signature, in_impl: bool) -> Vec<Input> {
+fn inputs(cx: &mut Ctxt, sig: &syn::Signature, in_impl: bool, dir: Direction) -> Vec<Input> {
     let mut out = Vec::new();
     for arg in &sig.inputs {
         match arg {
+            FnArg::Receiver(r) if !in_impl && dir == Direction::Forward => cx.error(
+                r,
+                "#[frule] on a method is not supported: declare the forward rule as a free function taking the value as an ordinary parameter",
+            ),
             FnArg::Receiver(r) if !in_impl => cx.error(
                 r,
                 "#[rrule] on a method needs `#[rrules]` on its impl block (`#[rrules] impl Type { #[rrule] fn .. }`): an attribute on a method cannot see the impl's type and generics",
@@ -511,6 +515,18 @@ fn closure(
         cx.error(
             &sig.ident,
             "a rule needs at least one input to differentiate with respect to",
+        );
+        return None;
+    }
+    if dir == Direction::Forward && inputs.len() > MAX_OUTPUTS {
+        cx.error(
+            &sig.inputs,
+            format!(
+                "too many inputs for #[frule]: {} inputs give 2^{} specialised pushforwards; #[frule] generates at most 2^{MAX_OUTPUTS} = {}. Group inputs into fewer (a struct or an array)",
+                inputs.len(),
+                inputs.len(),
+                1u64 << MAX_OUTPUTS
+            ),
         );
         return None;
     }

@@ -54,6 +54,18 @@ pub(crate) fn rrules(args: TokenStream, item: TokenStream) -> TokenStream {
             continue;
         };
         let attr = f.attrs.remove(pos);
+        if let Some(fr) = f
+            .attrs
+            .iter()
+            .find(|a| a.path().segments.last().is_some_and(|s| s.ident == "frule"))
+        {
+            cx.error(
+                fr,
+                "#[frule] on a method is not supported yet: keep `#[rrule]` here and declare the forward rule as a free function",
+            );
+            items.push(ImplItem::Verbatim(stubs(&f)));
+            continue;
+        }
         let rule_args = match attr.meta {
             syn::Meta::List(l) => l.tokens,
             _ => TokenStream::new(),

@@ -95,6 +95,10 @@ fn check(cx: &mut Ctxt, f: &ItemFn, c: &syn::ExprClosure) -> Option<Spec> {
             }
             FnArg::Typed(pt) => {
                 match &*pt.pat {
+                    Pat::Ident(p) if p.ident.to_string().starts_with("__") => cx.error(
+                        &p.ident,
+                        "names starting with `__` are reserved for the code #[scalar_rule] generates: rename the input",
+                    ),
                     Pat::Ident(p) if p.subpat.is_none() => inputs.push(p.ident.clone()),
                     other => cx.error(other, "a scalar rule's inputs are plain names (`x: f64`)"),
                 }
@@ -126,6 +130,15 @@ fn check(cx: &mut Ctxt, f: &ItemFn, c: &syn::ExprClosure) -> Option<Spec> {
     }
     if inputs.is_empty() {
         cx.error(&f.sig.ident, "a scalar rule needs at least one input");
+    }
+    if inputs.len() > crate::parse::MAX_OUTPUTS {
+        cx.error(
+            &f.sig.inputs,
+            format!(
+                "a scalar rule takes at most {} inputs: its `frule` has one body per pattern of zero input tangents",
+                crate::parse::MAX_OUTPUTS
+            ),
+        );
     }
     let output = match c.inputs.iter().collect::<Vec<_>>().as_slice() {
         [p] => Some((*p).clone()),
@@ -222,7 +235,7 @@ fn rule_source(f: &ItemFn, spec: &Spec) -> TokenStream {
         #(#attrs)*
         #frule_attr
         #vis #sig {
-            let __value: #e = #block;
+            let __value: #e = (move || -> #e #block)();
             #[rrule_only]
             let #bind = {
                 let #out = __value;
@@ -235,6 +248,11 @@ fn rule_source(f: &ItemFn, spec: &Spec) -> TokenStream {
 
 /// `map`, `map_rrule` and `map_frule` in an impl block of the rule's type.
 fn maps(f: &ItemFn, spec: &Spec) -> TokenStream {
+    let cfgs: Vec<&syn::Attribute> = f
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .collect();
     let rt = quote!(::rules_core::__private);
     let nd = quote!(#rt::ndarray);
     let name = &f.sig.ident;
@@ -289,6 +307,7 @@ fn maps(f: &ItemFn, spec: &Spec) -> TokenStream {
     };
     if n > 2 {
         return quote! {
+            #(#cfgs)*
             #[allow(non_camel_case_types, dead_code, missing_docs, unused_variables, clippy::all, clippy::pedantic)]
             impl #name { #map_fn }
         };
@@ -314,7 +333,7 @@ fn maps(f: &ItemFn, spec: &Spec) -> TokenStream {
         #(let mut #ps = #nd::Array::<#e, __D>::zeros(__shape.clone());)*
         #nd::Zip::from(&mut __value) #(.and(&mut #ps))* #(.and(&#xs))*
             .for_each(|__v, #(#qs,)* #(#pats2),*| {
-                let __y: #e = #block;
+                let __y: #e = (|| -> #e #block)();
                 let (#(#ps,)*) = { let #out = __y; #partials_tuple };
                 *__v = __y;
                 #(*#qs = #ps;)*
@@ -339,6 +358,7 @@ fn maps(f: &ItemFn, spec: &Spec) -> TokenStream {
         }
     };
     quote! {
+        #(#cfgs)*
         #[allow(non_camel_case_types, dead_code, missing_docs, unused_variables, clippy::all, clippy::pedantic)]
         impl #name {
             #map_fn

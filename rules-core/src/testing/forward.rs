@@ -123,60 +123,75 @@ where
     };
     let mut rng = Rng::new(config.seed);
     let xdot = rng.random_like(&inputs.zero_tangents());
-    let ydot = pf.pushforward(xdot.clone()).parts();
-
-    // Finite differences of every output entry along `xdot`.
-    let dir: Vec<Vec<f64>> = xdot.parts().into_iter().map(|p| p.values).collect();
+    let step = config.step.unwrap_or(if f32_inputs { 1e-2 } else { 1e-3 });
     let base: Vec<Vec<f64>> = x_parts.iter().map(|p| p.values.clone()).collect();
-    let scale = x_parts
-        .iter()
-        .flat_map(|p| p.values.iter())
-        .fold(1.0f64, |m, v| m.max(v.abs()));
-    let h = config.step.unwrap_or(if f32_inputs { 1e-2 } else { 1e-3 }) * scale;
-    let outputs_at = |t: f64| -> Vec<f64> {
-        let mut parts = base.clone();
-        for (p, d) in parts.iter_mut().zip(&dir) {
-            for (v, dv) in p.iter_mut().zip(d) {
-                *v += t * dv;
+    let xdot_parts: Vec<Vec<f64>> = xdot.parts().into_iter().map(|p| p.values).collect();
+    // One input at a time, its random tangent scaled to that input's magnitude (so a small
+    // input's column is checked on its own, with a step that fits it).
+    for i in 0..xdot_parts.len() {
+        if xdot_parts[i].is_empty() {
+            continue;
+        }
+        let name = P::TANGENTS.get(i).copied().unwrap_or("?");
+        let scale = base
+            .get(i)
+            .map_or(1.0, |p| p.iter().fold(1.0f64, |m, v| m.max(v.abs())));
+        let dir: Vec<Vec<f64>> = (xdot_parts.iter().enumerate())
+            .map(|(j, p)| {
+                if j == i {
+                    p.iter().map(|v| v * scale).collect()
+                } else {
+                    vec![0.0; p.len()]
+                }
+            })
+            .collect();
+        let ydot = pf.pushforward(xdot.rebuild(&dir)).parts();
+        let outputs_at = |t: f64| -> Vec<f64> {
+            let mut parts = base.clone();
+            for (p, d) in parts.iter_mut().zip(&dir) {
+                for (v, dv) in p.iter_mut().zip(d) {
+                    *v += t * dv;
+                }
             }
-        }
-        primal(&inputs.rebuild(&parts))
-            .parts()
-            .into_iter()
-            .flat_map(|p| p.values)
-            .collect()
-    };
-    let samples: Vec<(f64, Vec<f64>)> = [-2.0, -1.0, -0.5, 0.5, 1.0, 2.0]
-        .iter()
-        .map(|&s| (s, outputs_at(s * h)))
-        .collect();
-    let at = |s: f64, e: usize| {
-        samples
+            primal(&inputs.rebuild(&parts))
+                .parts()
+                .into_iter()
+                .flat_map(|p| p.values)
+                .collect()
+        };
+        // The stencils with steps `h` and `h/2` sample ±h/2, ±h and ±2h.
+        let samples: Vec<(f64, Vec<f64>)> = [-2.0, -1.0, -0.5, 0.5, 1.0, 2.0]
             .iter()
-            .find(|(t, _)| (*t - s).abs() < 1e-12)
-            .and_then(|(_, v)| v.get(e).copied())
-            .unwrap_or(f64::NAN)
-    };
-    let ad: Vec<f64> = ydot.iter().flat_map(|p| p.values.iter().copied()).collect();
-    for (e, &a) in ad.iter().enumerate() {
-        let fine = central(|t| at(t / h, e), h);
-        let coarse = central(|t| at(t / h, e), 0.5 * h);
-        let estimate = (fine - coarse).abs();
-        let estimate = if estimate.is_finite() { estimate } else { 0.0 };
-        if estimate > rtol.max(atol).sqrt() * fine.abs().max(a.abs()) + atol {
-            return Err(format!(
-                "check_frule: finite differences are unreliable for output entry {e}: their estimated error {estimate:e} is large against the derivative {fine:e}; check the rule at another point, or set `Config::step`"
-            ));
-        }
-        let ratio = (a - fine).abs()
-            / (atol + rtol * fine.abs().max(a.abs()) + config.fd_error_weight * estimate);
-        report.fd_checks += 1;
-        report.worst_fd_ratio = report.worst_fd_ratio.max(ratio);
-        if !super::report::within(ratio) {
-            return Err(format!(
-                "check_frule: the output tangent at entry {e} is {a:e}, finite differences give {fine:e} (difference {:e}; rtol {rtol:e}, atol {atol:e})",
-                (a - fine).abs()
-            ));
+            .map(|&s| (s, outputs_at(s * step)))
+            .collect();
+        let at = |s: f64, e: usize| {
+            samples
+                .iter()
+                .find(|(t, _)| (*t - s).abs() < 1e-12)
+                .and_then(|(_, v)| v.get(e).copied())
+                .unwrap_or(f64::NAN)
+        };
+        let ad: Vec<f64> = ydot.iter().flat_map(|p| p.values.iter().copied()).collect();
+        for (e, &a) in ad.iter().enumerate() {
+            let fine = central(|t| at(t / step, e), step);
+            let coarse = central(|t| at(t / step, e), 0.5 * step);
+            let estimate = (fine - coarse).abs();
+            let estimate = if estimate.is_finite() { estimate } else { 0.0 };
+            if estimate > rtol.max(atol).sqrt() * fine.abs().max(a.abs()) + atol {
+                return Err(format!(
+                    "check_frule: finite differences are unreliable along `{name}` for output entry {e}: their estimated error {estimate:e} is large against the derivative {fine:e}; check the rule at another point, or set `Config::step`"
+                ));
+            }
+            let ratio = (a - fine).abs()
+                / (atol + rtol * fine.abs().max(a.abs()) + config.fd_error_weight * estimate);
+            report.fd_checks += 1;
+            report.worst_fd_ratio = report.worst_fd_ratio.max(ratio);
+            if !super::report::within(ratio) {
+                return Err(format!(
+                    "check_frule: along `{name}`, the output tangent at entry {e} is {a:e}, finite differences give {fine:e} (difference {:e}; rtol {rtol:e}, atol {atol:e})",
+                    (a - fine).abs()
+                ));
+            }
         }
     }
 
@@ -301,7 +316,10 @@ where
     };
     let (lhs, lm) = dot(&ydot, &yb);
     let (rhs, rm) = dot(&xd, &xbar);
-    let tol = config.atol + config.rtol.max(1e-12) * lm.max(rm) * 1e3;
+    // The two sides add the same products in different orders: they agree to the precision of
+    // the inputs, relative to the sizes of the terms.
+    let (rtol, atol, _) = super::checks::tolerances(&inputs.parts(), config);
+    let tol = atol + rtol * lm.max(rm);
     if (lhs - rhs).abs() > tol || !lhs.is_finite() || !rhs.is_finite() {
         return Err(format!(
             "check_adjoint: the rules disagree: ⟨ẏ, ȳ⟩ = {lhs:e} but ⟨ẋ, x̄⟩ = {rhs:e} (difference {:e})",
