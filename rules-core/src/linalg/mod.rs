@@ -1,7 +1,9 @@
 //! Linear-algebra rules on `ndarray` arrays, computed with faer.
 //!
 //! * [`svd()`]: the thin SVD `(U, S, Vt)`, with its pullback in projection-first form;
-//! * [`svdvals()`]: the singular values, with the pullback `U·diag(s̄)·Vt`.
+//! * [`svdvals()`]: the singular values, with the pullback `U·diag(s̄)·Vt`;
+//! * [`solve()`], [`inv()`], [`det()`]: through one LU factorisation reused by the pullback; the
+//!   fallible ones return [`LinalgError`].
 //!
 //! Both are declared with `#[rrule]`, so `svd::rrule(a)` and `svdvals::rrule(a)` return the value
 //! with its pullback, whose type is named by [`SvdPullback`] and [`SvdvalsPullback`]. The
@@ -13,11 +15,16 @@
 //! messages naming the rule and the argument). A new rule is one new file or folder using those.
 
 mod checks;
+mod error;
+#[path = "lu.rs"]
+mod lu_rules;
 mod matmul;
 #[path = "svd/mod.rs"]
 mod svd_rule;
 mod tolerance;
 
+pub use error::LinalgError;
+pub use lu_rules::{DetPullback, InvPullback, SolvePullback, det, inv, solve};
 pub use svd_rule::{SvdPullback, SvdvalsPullback, svd, svdvals};
 
 /// The element types the linear-algebra rules accept: `f64` and `f32`.

@@ -1,0 +1,245 @@
+//! Linear systems, inverses and determinants through one LU factorisation with partial pivoting
+//! (faer's), computed in the forward pass and reused by the pullback.
+//!
+//! For `A = P L U`:
+//!
+//! ```text
+//! solve:    X = A⁻¹ B           B̄ = A⁻ᵀ X̄,    Ā = −B̄ Xᵀ
+//! inv:      Y = A⁻¹             Ā = −Yᵀ Ȳ Yᵀ
+//! det:      d = sign(P) ∏ Uᵢᵢ   Ā = d̄ · d · A⁻ᵀ
+//! ```
+//!
+//! `A⁻ᵀ X̄` is a transposed solve with the same factors: no inverse is formed for `solve`.
+
+use faer::linalg::solvers::{DenseSolveCore, PartialPivLu, SolveCore};
+use faer_ext::{IntoFaer, IntoNdarray};
+use ndarray::{Array2, ArrayView2};
+
+use super::{LinalgError, Real, matmul};
+use crate::rrule;
+
+/// The LU factorisation of a square, finite, nonsingular matrix, and its determinant.
+struct Lu<T: Real> {
+    lu: PartialPivLu<T>,
+    n: usize,
+}
+
+impl<T: Real> Lu<T> {
+    /// Factors `a`, or says why it cannot.
+    fn new(rule: &'static str, a: ArrayView2<'_, T>) -> Result<Self, LinalgError> {
+        let (m, n) = a.dim();
+        if m != n {
+            return Err(LinalgError::NotSquare {
+                rule,
+                arg: "a",
+                shape: (m, n),
+            });
+        }
+        finite(rule, "a", a)?;
+        let lu = PartialPivLu::new(a.into_faer());
+        let u = lu.U();
+        if (0..n).any(|i| u[(i, i)] == T::zero()) {
+            return Err(LinalgError::Singular { rule });
+        }
+        Ok(Lu { lu, n })
+    }
+
+    /// `A⁻¹ B` (`transposed`: `A⁻ᵀ B`), into a new column-major array.
+    fn solve(&self, b: ArrayView2<'_, T>, transposed: bool) -> Array2<T> {
+        let mut x = faer::Mat::<T>::zeros(b.nrows(), b.ncols());
+        x.as_mut().copy_from(b.into_faer());
+        if transposed {
+            self.lu
+                .solve_transpose_in_place_with_conj(faer::Conj::No, x.as_mut());
+        } else {
+            self.lu.solve_in_place_with_conj(faer::Conj::No, x.as_mut());
+        }
+        x.as_ref().into_ndarray().to_owned()
+    }
+
+    /// `A⁻¹`.
+    fn inverse(&self) -> Array2<T> {
+        self.lu.inverse().as_ref().into_ndarray().to_owned()
+    }
+
+    /// `(sign, log|det|)` from the pivots and the permutation's parity.
+    fn sign_log_det(&self) -> (T, T) {
+        let u = self.lu.U();
+        let mut sign = self.permutation_sign();
+        let mut log = T::zero();
+        for i in 0..self.n {
+            let p = u[(i, i)];
+            if p < T::zero() {
+                sign = -sign;
+            }
+            log += p.abs().ln();
+        }
+        (sign, log)
+    }
+
+    /// `+1` or `−1`: the parity of the row permutation (by its cycles).
+    fn permutation_sign(&self) -> T {
+        let (forward, _) = self.lu.P().arrays();
+        let mut seen = vec![false; forward.len()];
+        let mut sign = T::one();
+        for start in 0..forward.len() {
+            let mut len = 0usize;
+            let mut i = start;
+            while !seen[i] {
+                seen[i] = true;
+                i = forward[i];
+                len += 1;
+            }
+            if len > 0 && len % 2 == 0 {
+                sign = -sign;
+            }
+        }
+        sign
+    }
+}
+
+/// [`Lu::solve`] as a free function: `#[rrule]` takes a method outside its read-only list to
+/// write its receiver, and a pullback's captured factorisation must stay readable.
+fn lu_solve<T: Real>(lu: &Lu<T>, b: ArrayView2<'_, T>, transposed: bool) -> Array2<T> {
+    lu.solve(b, transposed)
+}
+
+/// [`Lu::inverse`] as a free function (see [`lu_solve`]).
+fn lu_inverse<T: Real>(lu: &Lu<T>) -> Array2<T> {
+    lu.inverse()
+}
+
+/// `Err(NonFinite)` naming the first entry of `x` that is NaN or ±∞.
+fn finite<T: Real>(
+    rule: &'static str,
+    arg: &'static str,
+    x: ArrayView2<'_, T>,
+) -> Result<(), LinalgError> {
+    match x.indexed_iter().find(|(_, v)| !v.is_finite()) {
+        Some(((i, j), _)) => Err(LinalgError::NonFinite {
+            rule,
+            arg,
+            index: vec![i, j],
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Solves `a·x = b` for `x` (`b` with any number of columns).
+///
+/// ```
+/// use ndarray::array;
+/// use rules_core::linalg::solve;
+/// use rules_core::Pullback;
+///
+/// let a = array![[2.0, 0.0], [1.0, 4.0]];
+/// let b = array![[2.0], [9.0]];
+/// let (x, pb) = solve::rrule(a.view(), b.view()).unwrap();
+/// assert_eq!(x, array![[1.0], [2.0]]);
+/// let (da, db) = pb.pullback(array![[1.0], [0.0]]);
+/// // b̄ = a⁻ᵀ x̄ and ā = −b̄ xᵀ.
+/// assert_eq!(db, array![[0.5], [0.0]]);
+/// assert_eq!(da, array![[-0.5, -1.0], [0.0, 0.0]]);
+/// ```
+///
+/// # Errors
+/// [`LinalgError::NotSquare`] if `a` is not square, [`LinalgError::Shape`] if `b` does not have
+/// `a`'s number of rows, [`LinalgError::NonFinite`] for NaN or ±∞ in either, and
+/// [`LinalgError::Singular`] if `a` is exactly singular (a zero pivot; a nearly singular `a`
+/// gives a large but finite answer, as LAPACK's `gesv` does).
+///
+/// # Panics
+/// In the pullback, if the cotangent's shape differs from `x`'s.
+#[rrule]
+pub fn solve<T: Real>(
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+) -> Result<Array2<T>, LinalgError> {
+    let lu = Lu::new("solve", a)?;
+    if b.nrows() != a.nrows() {
+        return Err(LinalgError::Shape {
+            rule: "solve",
+            arg: "b",
+            expected: format!("{} rows (as `a`)", a.nrows()),
+            got: b.shape().to_vec(),
+        });
+    }
+    finite("solve", "b", b)?;
+    let x = lu.solve(b, false);
+    Ok((x.clone(), move |dx: Array2<T>| -> (Array2<T>, Array2<T>) {
+        super::checks::check_shape("solve", "dx", dx.shape(), x.shape());
+        // B̄ = A⁻ᵀ X̄ (a transposed solve with the same factors), Ā = −B̄ Xᵀ.
+        let db = lu_solve(&lu, dx.view(), true);
+        let da = matmul::mul(db.view(), x.t()).mapv(|v| -v);
+        (da, db)
+    }))
+}
+
+/// The inverse of `a`.
+///
+/// ```
+/// use ndarray::array;
+/// use rules_core::linalg::inv;
+///
+/// assert_eq!(inv(array![[2.0, 0.0], [0.0, 4.0]].view()).unwrap(), array![[0.5, 0.0], [0.0, 0.25]]);
+/// ```
+///
+/// # Errors
+/// As [`solve()`] for `a`.
+///
+/// # Panics
+/// In the pullback, if the cotangent's shape differs from the inverse's.
+#[rrule]
+pub fn inv<T: Real>(a: ArrayView2<'_, T>) -> Result<Array2<T>, LinalgError> {
+    let lu = Lu::new("inv", a)?;
+    let y = lu.inverse();
+    Ok((y.clone(), move |dy: Array2<T>| -> Array2<T> {
+        super::checks::check_shape("inv", "dy", dy.shape(), y.shape());
+        // Ā = −Yᵀ Ȳ Yᵀ.
+        let t = matmul::mul(y.t(), dy.view());
+        matmul::mul(t.view(), y.t()).mapv(|v| -v)
+    }))
+}
+
+/// The determinant of a square matrix, through its LU factorisation; `0` for an exactly
+/// singular one.
+///
+/// ```
+/// use ndarray::array;
+/// use rules_core::linalg::det;
+/// use rules_core::Pullback;
+///
+/// let a: ndarray::Array2<f64> = array![[2.0, 1.0], [1.0, 3.0]];
+/// let (d, pb) = det::rrule(a.view());
+/// assert!((d - 5.0).abs() < 1e-12);
+/// // ∂det/∂A = det · A⁻ᵀ.
+/// let g = pb.pullback(1.0);
+/// assert!((&g - &array![[3.0, -1.0], [-1.0, 2.0]]).iter().all(|e: &f64| e.abs() < 1e-12));
+/// ```
+///
+/// # Panics
+/// If `a` is not square or holds NaN or ±∞ (the message names `det` and the entry). The
+/// pullback panics at an exactly singular `a`: the gradient there is the adjugate, which this
+/// rule does not compute (`det · A⁻ᵀ` would be `0 · ∞`); perturb the input.
+#[rrule]
+pub fn det<T: Real>(a: ArrayView2<'_, T>) -> T {
+    let lu = match Lu::new("det", a) {
+        Ok(lu) => Some(lu),
+        Err(LinalgError::Singular { .. }) => None,
+        Err(e) => panic!("{e}"),
+    };
+    let d = lu.as_ref().map_or_else(T::zero, |lu| {
+        let (s, l) = lu.sign_log_det();
+        s * l.exp()
+    });
+    (d, move |dd: T| -> Array2<T> {
+        let Some(lu) = &lu else {
+            panic!(
+                "det: the gradient at an exactly singular matrix is its adjugate, which this rule does not compute"
+            );
+        };
+        // Ā = d̄ · d · A⁻ᵀ.
+        let scale = dd * d;
+        lu_inverse(lu).t().mapv(|v| v * scale)
+    })
+}

@@ -1,0 +1,102 @@
+//! `solve`, `inv` and `det` against finite differences, closed forms and their errors.
+
+use ndarray::{Array2, array};
+use rules_core::Pullback;
+use rules_core::linalg::{LinalgError, det, inv, solve};
+use rules_core::testing::{Config, check_rrule};
+
+fn well_conditioned(n: usize, seed: u64) -> Array2<f64> {
+    let mut s = seed;
+    let mut next = || {
+        s = s
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((s >> 11) as f64 / (1u64 << 53) as f64) - 0.5
+    };
+    Array2::from_shape_fn((n, n), |(i, j)| next() + if i == j { 3.0 } else { 0.0 })
+}
+
+#[test]
+fn solve_inv_and_det_match_finite_differences() {
+    for n in [1, 3, 5] {
+        let a = well_conditioned(n, n as u64);
+        let b = Array2::from_shape_fn((n, 2), |(i, j)| (i + 2 * j) as f64 - 1.0);
+        check_rrule(
+            |(a, b)| solve(a.view(), b.view()).expect("nonsingular"),
+            |(a, b)| solve::rrule(a.view(), b.view()).expect("nonsingular"),
+            &(a.clone(), b),
+            &Config::default(),
+        );
+        check_rrule(
+            |(a,)| inv(a.view()).expect("nonsingular"),
+            |(a,)| inv::rrule(a.view()).expect("nonsingular"),
+            &(a.clone(),),
+            &Config::default(),
+        );
+        check_rrule(
+            |(a,)| det(a.view()),
+            |(a,)| det::rrule(a.view()),
+            &(a,),
+            &Config::default(),
+        );
+    }
+}
+
+#[test]
+fn closed_forms() {
+    let a = array![[2.0, 1.0, 0.0], [1.0, 3.0, 1.0], [0.0, 1.0, 4.0]];
+    let y = inv(a.view()).expect("nonsingular");
+    assert!(
+        (a.dot(&y) - Array2::<f64>::eye(3))
+            .iter()
+            .all(|e| e.abs() < 1e-14)
+    );
+    // det of a permutation of the rows changes sign; ∂det = det · A⁻ᵀ.
+    let (d, pb) = det::rrule(a.view());
+    let swapped = array![[1.0, 3.0, 1.0], [2.0, 1.0, 0.0], [0.0, 1.0, 4.0]];
+    assert!((det(swapped.view()) + d).abs() < 1e-12);
+    let g = pb.pullback(1.0);
+    assert!(
+        (&g - &(y.t().to_owned() * d))
+            .iter()
+            .all(|e| e.abs() < 1e-12)
+    );
+    assert_eq!(det(array![[1.0, 2.0], [2.0, 4.0]].view()), 0.0);
+}
+
+#[test]
+fn bad_input_is_an_error_naming_the_rule_and_the_argument() {
+    let square = array![[1.0, 0.0], [0.0, 1.0]];
+    assert!(matches!(
+        solve(array![[1.0, 2.0]].view(), square.view()),
+        Err(LinalgError::NotSquare {
+            rule: "solve",
+            arg: "a",
+            shape: (1, 2)
+        })
+    ));
+    let err = solve(square.view(), array![[1.0], [2.0], [3.0]].view()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "solve: `b` has shape [3, 1], expected 2 rows (as `a`)"
+    );
+    assert!(matches!(
+        solve(array![[1.0, 2.0], [2.0, 4.0]].view(), square.view()),
+        Err(LinalgError::Singular { rule: "solve" })
+    ));
+    assert!(matches!(
+        inv(array![[1.0, f64::NAN], [0.0, 1.0]].view()),
+        Err(LinalgError::NonFinite {
+            rule: "inv",
+            arg: "a",
+            ..
+        })
+    ));
+}
+
+#[test]
+#[should_panic(expected = "det: the gradient at an exactly singular matrix")]
+fn the_gradient_of_det_at_a_singular_matrix_is_refused() {
+    let (_, pb) = det::rrule(array![[1.0, 2.0], [2.0, 4.0]].view());
+    let _ = pb.pullback(1.0);
+}
