@@ -124,6 +124,42 @@ mod generic_scalar {
             MaybeZero::Value(array![2.0f32, -4.0, 1.0])
         );
     }
+
+    /// `(Σ x, Σ x²)`: two bare `T` outputs, each of which may be `Zero`.
+    #[rrule]
+    pub fn sums<T: Scalar>(x: Array1<T>) -> (T, T) {
+        let s1 = x.iter().fold(T::zero(), |a, &v| a + v);
+        let s2 = x.iter().fold(T::zero(), |a, &v| a + v * v);
+        ((s1, s2), move |d1: T, d2: T| -> Array1<T> {
+            let from_sum = Array1::from_elem(x.len(), d1);
+            let from_squares = x.mapv(|v| (v + v) * d2);
+            from_sum + from_squares
+        })
+    }
+
+    #[test]
+    fn two_bare_generic_outputs_dispatch_on_each_slot() {
+        let x = array![1.0f32, -2.0, 0.5];
+        check_rrule(
+            |(x,)| sums(x.clone()),
+            |(x,)| sums::rrule(x.clone()),
+            &(x.clone(),),
+            &Config::default(),
+        );
+        let (_, pb) = sums::rrule(x);
+        // Each pattern equals the dense pullback fed explicit zeros.
+        assert_eq!(pb.pullback((Zero, 1.0f32)), array![2.0f32, -4.0, 1.0]);
+        assert_eq!(pb.pullback((2.0f32, Zero)), array![2.0f32, 2.0, 2.0]);
+        assert_eq!(pb.pullback((Zero, Zero)), Zero);
+        assert_eq!(
+            pb.pullback((MaybeZero::Value(1.0f32), MaybeZero::Zero)),
+            MaybeZero::Value(array![1.0f32, 1.0, 1.0])
+        );
+        assert_eq!(
+            pb.pullback((MaybeZero::<f32>::Zero, MaybeZero::Zero)),
+            MaybeZero::Zero
+        );
+    }
 }
 
 mod nameable {

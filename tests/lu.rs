@@ -1,8 +1,9 @@
-//! `solve`, `inv` and `det` against finite differences, closed forms and their errors.
+//! `solve`, `inv`, `det` and `slogdet` against finite differences, closed forms and their errors.
 
 use ndarray::{Array2, array};
 use rules_core::Pullback;
-use rules_core::linalg::{LinalgError, det, inv, solve};
+use rules_core::Zero;
+use rules_core::linalg::{LinalgError, det, inv, slogdet, solve};
 use rules_core::testing::{Config, check_rrule};
 
 fn well_conditioned(n: usize, seed: u64) -> Array2<f64> {
@@ -36,10 +37,46 @@ fn solve_inv_and_det_match_finite_differences() {
         check_rrule(
             |(a,)| det(a.view()),
             |(a,)| det::rrule(a.view()),
+            &(a.clone(),),
+            &Config::default(),
+        );
+        check_rrule(
+            |(a,)| slogdet(a.view()),
+            |(a,)| slogdet::rrule(a.view()),
             &(a,),
             &Config::default(),
         );
     }
+}
+
+#[test]
+fn slogdet_where_det_overflows() {
+    // det = 1e3^200 overflows f64; its logarithm does not, nor does the gradient A⁻ᵀ.
+    let n = 200;
+    let mut a = Array2::<f64>::eye(n) * 1e3;
+    a[[0, 0]] = -1e3;
+    assert_eq!(det(a.view()), f64::NEG_INFINITY);
+    let (s, l) = slogdet(a.view());
+    assert_eq!(s, -1.0);
+    assert!((l - n as f64 * 1e3f64.ln()).abs() < 1e-9 * l);
+    let (_, pb) = slogdet::rrule(a.view());
+    // Only log|det| is wanted: the sign's cotangent is a structural Zero.
+    let g = pb.pullback((Zero, 2.0));
+    for ((i, j), &v) in g.indexed_iter() {
+        let expected = if i != j {
+            0.0
+        } else if i == 0 {
+            -2e-3
+        } else {
+            2e-3
+        };
+        assert!((v - expected).abs() < 1e-15, "g[{i},{j}] = {v}");
+    }
+    // An exactly singular matrix: sign 0, log|det| = −∞, no error.
+    assert_eq!(
+        slogdet(array![[1.0, 2.0], [2.0, 4.0]].view()),
+        (0.0, f64::NEG_INFINITY)
+    );
 }
 
 #[test]

@@ -111,3 +111,50 @@ impl<T: Scalar> ScalarSlot<T> for MaybeZero<T> {
         runtime(self)
     }
 }
+
+/// The cotangents of two bare scalar slots of type `T` (a rule with two outputs such as
+/// `slogdet -> (T, T)`): `(T, T)`, `(Zero, T)`, `(T, Zero)`, `(Zero, Zero)` or
+/// `(MaybeZero<T>, MaybeZero<T>)`. Used by the code `#[rrule]` generates.
+#[doc(hidden)]
+pub trait ScalarSlots2<T: Scalar> {
+    /// `D`, `Z0`, `Z1`, `Z` or `R`, for the kinds above in that order.
+    type Pick<D, Z0, Z1, Z, R>;
+    /// Runs the function for this pair's kind.
+    fn pick<D, Z0, Z1, Z, R>(
+        self,
+        dense: impl FnOnce(T, T) -> D,
+        zero0: impl FnOnce(Zero, T) -> Z0,
+        zero1: impl FnOnce(T, Zero) -> Z1,
+        zero: impl FnOnce(Zero, Zero) -> Z,
+        runtime: impl FnOnce((MaybeZero<T>, MaybeZero<T>)) -> R,
+    ) -> Self::Pick<D, Z0, Z1, Z, R>;
+}
+
+macro_rules! slots2 {
+    ($($ty:ty => $out:ident, |$c:ident, $f:ident| $call:expr;)*) => {$(
+        impl<T: Scalar> ScalarSlots2<T> for $ty {
+            type Pick<D, Z0, Z1, Z, R> = $out;
+            #[inline]
+            #[allow(unused_variables)]
+            fn pick<D, Z0, Z1, Z, R>(
+                self,
+                dense: impl FnOnce(T, T) -> D,
+                zero0: impl FnOnce(Zero, T) -> Z0,
+                zero1: impl FnOnce(T, Zero) -> Z1,
+                zero: impl FnOnce(Zero, Zero) -> Z,
+                runtime: impl FnOnce((MaybeZero<T>, MaybeZero<T>)) -> R,
+            ) -> $out {
+                let $c = self;
+                let $f = (dense, zero0, zero1, zero, runtime);
+                $call
+            }
+        }
+    )*};
+}
+slots2! {
+    (T, T) => D, |c, f| (f.0)(c.0, c.1);
+    (Zero, T) => Z0, |c, f| (f.1)(c.0, c.1);
+    (T, Zero) => Z1, |c, f| (f.2)(c.0, c.1);
+    (Zero, Zero) => Z, |c, f| (f.3)(c.0, c.1);
+    (MaybeZero<T>, MaybeZero<T>) => R, |c, f| (f.4)(c);
+}

@@ -433,9 +433,7 @@ fn closure(
                 let name = ident
                     .as_ref()
                     .map_or_else(|| "_".to_owned(), ToString::to_string);
-                if n_params > 1 {
-                    check_not_generic_param(cx, &pt.ty, sig, impl_generics);
-                }
+
                 cotangents.push(Cotangent {
                     ident,
                     name,
@@ -450,6 +448,14 @@ fn closure(
                     format!("{noun} parameter `{name}` needs its type written out (`{name}: T`): one specialised {word} is generated per pattern of declared types"),
                 );
             }
+        }
+    }
+    // Several bare generic cotangents overlap with their `Zero` patterns, except two of one `T`
+    // (dispatched through `ScalarSlots2`).
+    let same_pair = matches!(cotangents.as_slice(), [a, b] if a.ty == b.ty);
+    if n_params > 1 && !same_pair {
+        for c in &cotangents {
+            check_not_generic_param(cx, &c.ty, sig, impl_generics);
         }
     }
     if c.inputs.len() != n_params {
@@ -598,7 +604,7 @@ fn check_not_generic_param(
     if is_param {
         cx.error(
             ty,
-            format!("in a rule with several outputs, a cotangent type cannot be the bare type parameter `{id}`: the generated `Pullback<({id}, ..)>` and `Pullback<(Zero, ..)>` would overlap. Use a concrete type (`f64`) or a container (`Array0<{id}>`); a rule with one output may return a bare `{id}: Scalar`"),
+            format!("in a rule with several outputs, a cotangent type cannot be the bare type parameter `{id}`: the generated `Pullback<({id}, ..)>` and `Pullback<(Zero, ..)>` would overlap. Use a concrete type (`f64`) or a container (`Array0<{id}>`); a rule with one output may return a bare `{id}: Scalar`, and one with two outputs `({id}, {id})`"),
         );
     }
 }

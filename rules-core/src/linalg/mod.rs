@@ -2,8 +2,8 @@
 //!
 //! * [`svd()`]: the thin SVD `(U, S, Vt)`, with its pullback in projection-first form;
 //! * [`svdvals()`]: the singular values, with the pullback `U·diag(s̄)·Vt`;
-//! * [`solve()`], [`inv()`], [`det()`]: through one LU factorisation reused by the pullback; the
-//!   fallible ones return [`LinalgError`].
+//! * [`solve()`], [`inv()`], [`det()`], [`slogdet()`]: through one LU factorisation reused by the
+//!   pullback; the fallible ones return [`LinalgError`].
 //!
 //! Both are declared with `#[rrule]`, so `svd::rrule(a)` and `svdvals::rrule(a)` return the value
 //! with its pullback, whose type is named by [`SvdPullback`] and [`SvdvalsPullback`]. The
@@ -24,7 +24,9 @@ mod svd_rule;
 mod tolerance;
 
 pub use error::LinalgError;
-pub use lu_rules::{DetPullback, InvPullback, SolvePullback, det, inv, solve};
+pub use lu_rules::{
+    DetPullback, InvPullback, SlogdetPullback, SolvePullback, det, inv, slogdet, solve,
+};
 pub use svd_rule::{SvdPullback, SvdvalsPullback, svd, svdvals};
 
 /// The element types the linear-algebra rules accept: `f64` and `f32`.

@@ -113,7 +113,7 @@ fn pullback_bounds(g: &Gen<'_>) -> Vec<TokenStream> {
     let (tr, patterns) = (&g.names.tr, &g.names.patterns);
     bounds.push(quote!(#rt::#tr<#rt_c, Output = #rt_o>));
     bounds.push(quote!(#rt::#patterns<#dense, Output = #dense_out, Runtime = #rt_o>));
-    if g.analysis.pullback_for {
+    if g.pullback_for() {
         if g.scalar.is_some() {
             // One impl per selection covers `T`, `Zero` and `MaybeZero<T>`.
             for w in g.selection_masks() {

@@ -155,17 +155,23 @@ struct Gen<'a> {
     scalar: Option<Ident>,
 }
 
-/// `T` if the rule has one output whose cotangent type is a bare type parameter `T` in scope.
+/// `T` if the rule has one output whose cotangent type is a bare type parameter `T` in scope,
+/// or two outputs whose cotangents are both `T`.
 fn scalar_param(rule: &Rule, generics: &syn::Generics) -> Option<Ident> {
-    let [c] = rule.closure.cotangents.as_slice() else {
-        return None;
+    let bare = |ty: &Type| -> Option<Ident> {
+        let Type::Path(p) = ty else { return None };
+        let id = p.path.get_ident()?;
+        generics
+            .type_params()
+            .any(|t| t.ident == *id)
+            .then(|| id.clone())
     };
-    let Type::Path(p) = &c.ty else { return None };
-    let id = p.path.get_ident()?;
-    generics
-        .type_params()
-        .any(|t| t.ident == *id)
-        .then(|| id.clone())
+    match rule.closure.cotangents.as_slice() {
+        [c] => bare(&c.ty),
+        // Two outputs whose cotangents are both the same bare `T` (`slogdet -> (T, T)`).
+        [a, b] => bare(&a.ty).filter(|t| bare(&b.ty).as_ref() == Some(t)),
+        _ => None,
+    }
 }
 
 /// The generics in scope: for a method, its impl's, then its own.
@@ -233,6 +239,12 @@ impl<'a> Gen<'a> {
 }
 
 impl Gen<'_> {
+    /// Whether `PullbackFor` is generated: within the limit, and not for two bare scalar
+    /// cotangents (whose selections would need a dispatch of their own).
+    fn pullback_for(&self) -> bool {
+        self.analysis.pullback_for && !(self.scalar.is_some() && self.cts.len() == 2)
+    }
+
     /// The bound every generated item adds for a bare scalar cotangent: `T: Scalar,`.
     fn scalar_bound(&self) -> TokenStream {
         let rt = &self.rt;

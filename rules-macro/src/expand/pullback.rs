@@ -244,12 +244,6 @@ pub(super) fn runtime_call(g: &Gen<'_>, p: &Pattern) -> TokenStream {
 /// dispatch. Separate impls for `T` and `Zero` would overlap in the user's crate.
 fn make_scalar_impl(g: &Gen<'_>, shape: &Shape, t: &Ident) -> TokenStream {
     let rt = &g.rt;
-    let [dense, zero] = g.analysis.patterns.as_slice() else {
-        return TokenStream::new();
-    };
-    let (d_out, z_out, r_out) = (g.out_ty(dense), g.out_ty(zero), g.runtime_out_ty());
-    let (_, d_field) = Gen::closure_names(dense);
-    let (_, z_field) = Gen::closure_names(zero);
     let runtime = runtime_match(g);
     let Shape {
         impl_params,
@@ -259,17 +253,43 @@ fn make_scalar_impl(g: &Gen<'_>, shape: &Shape, t: &Ident) -> TokenStream {
         ..
     } = shape;
     let (tr, method) = (&g.names.tr, &g.names.method);
+    let r_out = g.runtime_out_ty();
+    let outs: Vec<TokenStream> = g.analysis.patterns.iter().map(|p| g.out_ty(p)).collect();
+    let fields: Vec<Ident> = g
+        .analysis
+        .patterns
+        .iter()
+        .map(|p| Gen::closure_names(p).1)
+        .collect();
+    let (slot, calls) = match fields.as_slice() {
+        [d, z] => (
+            quote!(ScalarSlot),
+            quote! {
+                |__c| (self.#d)(&self.caps, __c),
+                |__c| (self.#z)(&self.caps, __c),
+            },
+        ),
+        [d, z0, z1, z] => (
+            quote!(ScalarSlots2),
+            quote! {
+                |__a, __b| (self.#d)(&self.caps, __a, __b),
+                |__a, __b| (self.#z0)(&self.caps, __a, __b),
+                |__a, __b| (self.#z1)(&self.caps, __a, __b),
+                |__a, __b| (self.#z)(&self.caps, __a, __b),
+            },
+        ),
+        _ => return TokenStream::new(),
+    };
     quote! {
-        impl<#impl_params, __S: #rt::ScalarSlot<#t>> #rt::#tr<__S> for #self_ty
+        impl<#impl_params, __S: #rt::#slot<#t>> #rt::#tr<__S> for #self_ty
         where #user_where #(#bounds,)*
         {
-            type Output = <__S as #rt::ScalarSlot<#t>>::Pick<#d_out, #z_out, #r_out>;
+            type Output = <__S as #rt::#slot<#t>>::Pick<#(#outs,)* #r_out>;
             #[inline]
             fn #method(&self, cotangent: __S) -> Self::Output {
-                #rt::ScalarSlot::<#t>::pick(
+                #rt::#slot::<#t>::pick(
                     cotangent,
-                    |__c| (self.#d_field)(&self.caps, __c),
-                    |__c| (self.#z_field)(&self.caps, __c),
+                    #calls
                     |cotangent| #runtime,
                 )
             }

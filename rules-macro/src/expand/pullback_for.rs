@@ -12,7 +12,7 @@ use crate::analyse::Pattern;
 
 /// Every `PullbackFor` impl of the rule; nothing beyond the limit.
 pub(super) fn make_impls(g: &Gen<'_>, shape: &Shape) -> TokenStream {
-    if !g.analysis.pullback_for {
+    if !g.pullback_for() {
         return TokenStream::new();
     }
     let statics = match &g.scalar {
@@ -163,7 +163,7 @@ fn runtime_impl(g: &Gen<'_>, shape: &Shape) -> TokenStream {
 
 /// `Patterns::pullback_for_static` and `pullback_for_runtime`, for the testing kit.
 pub(super) fn patterns_methods(g: &Gen<'_>) -> TokenStream {
-    if !g.analysis.pullback_for {
+    if !g.pullback_for() {
         return TokenStream::new();
     }
     let rt = &g.rt;
