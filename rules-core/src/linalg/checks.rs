@@ -3,7 +3,7 @@
 
 use ndarray::ArrayView2;
 
-use super::Real;
+use super::{LinalgError, Real};
 
 /// Panics with a message naming the rule, the argument and both shapes when `got != expected`.
 #[track_caller]
@@ -19,6 +19,22 @@ pub(crate) fn check_shape(rule: &str, arg: &str, got: &[usize], expected: &[usiz
 pub(crate) fn check_finite<T: Real>(rule: &str, a: ArrayView2<'_, T>) {
     if let Some(((i, j), v)) = a.indexed_iter().find(|(_, v)| !v.is_finite()) {
         panic!("{rule}: the input must be finite, but a[[{i}, {j}]] = {v:?}");
+    }
+}
+
+/// `Err(NonFinite)` naming the first entry of `x` that is NaN or ±∞.
+pub(crate) fn finite<T: Real>(
+    rule: &'static str,
+    arg: &'static str,
+    x: ArrayView2<'_, T>,
+) -> Result<(), LinalgError> {
+    match x.indexed_iter().find(|(_, v)| !v.is_finite()) {
+        Some(((i, j), _)) => Err(LinalgError::NonFinite {
+            rule,
+            arg,
+            index: vec![i, j],
+        }),
+        None => Ok(()),
     }
 }
 

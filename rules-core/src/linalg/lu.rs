@@ -16,6 +16,7 @@ use faer::linalg::solvers::{DenseSolveCore, PartialPivLu, SolveCore};
 use faer_ext::{IntoFaer, IntoNdarray};
 use ndarray::{Array2, ArrayView2};
 
+use super::checks::finite;
 use super::{LinalgError, Real, matmul};
 use crate::rrule;
 
@@ -108,22 +109,6 @@ fn lu_solve<T: Real>(lu: &Lu<T>, b: ArrayView2<'_, T>, transposed: bool) -> Arra
 /// [`Lu::inverse`] as a free function (see [`lu_solve`]).
 fn lu_inverse<T: Real>(lu: &Lu<T>) -> Array2<T> {
     lu.inverse()
-}
-
-/// `Err(NonFinite)` naming the first entry of `x` that is NaN or ±∞.
-fn finite<T: Real>(
-    rule: &'static str,
-    arg: &'static str,
-    x: ArrayView2<'_, T>,
-) -> Result<(), LinalgError> {
-    match x.indexed_iter().find(|(_, v)| !v.is_finite()) {
-        Some(((i, j), _)) => Err(LinalgError::NonFinite {
-            rule,
-            arg,
-            index: vec![i, j],
-        }),
-        None => Ok(()),
-    }
 }
 
 /// Solves `a·x = b` for `x` (`b` with any number of columns).

@@ -3,7 +3,9 @@
 //! * [`svd()`]: the thin SVD `(U, S, Vt)`, with its pullback in projection-first form;
 //! * [`svdvals()`]: the singular values, with the pullback `U·diag(s̄)·Vt`;
 //! * [`solve()`], [`inv()`], [`det()`], [`slogdet()`]: through one LU factorisation reused by the
-//!   pullback; the fallible ones return [`LinalgError`].
+//!   pullback; the fallible ones return [`LinalgError`];
+//! * [`cholesky()`]: the lower factor of a symmetric positive definite matrix, with a symmetric
+//!   cotangent computed by two triangular solves.
 //!
 //! Both are declared with `#[rrule]`, so `svd::rrule(a)` and `svdvals::rrule(a)` return the value
 //! with its pullback, whose type is named by [`SvdPullback`] and [`SvdvalsPullback`]. The
@@ -15,6 +17,8 @@
 //! messages naming the rule and the argument). A new rule is one new file or folder using those.
 
 mod checks;
+#[path = "cholesky.rs"]
+mod cholesky_rule;
 mod error;
 #[path = "lu.rs"]
 mod lu_rules;
@@ -23,6 +27,7 @@ mod matmul;
 mod svd_rule;
 mod tolerance;
 
+pub use cholesky_rule::{CholeskyPullback, cholesky};
 pub use error::LinalgError;
 pub use lu_rules::{
     DetPullback, InvPullback, SlogdetPullback, SolvePullback, det, inv, slogdet, solve,
