@@ -71,28 +71,28 @@ impl<T: Real> core::ops::Add<Diagonal<'_, T>> for Array2<T> {
 /// The k×k core of [`sandwich`]: a dense matrix or a diagonal.
 pub(crate) trait Core<T: Real> {
     /// `U · self · Vᵀ`, associated the cheap way round.
-    fn between(&self, u: &Array2<T>, vt: &Array2<T>) -> Array2<T>;
+    fn between(&self, u: ArrayView2<'_, T>, vt: ArrayView2<'_, T>) -> Array2<T>;
 }
 
 impl<T: Real> Core<T> for Array2<T> {
-    fn between(&self, u: &Array2<T>, vt: &Array2<T>) -> Array2<T> {
+    fn between(&self, u: ArrayView2<'_, T>, vt: ArrayView2<'_, T>) -> Array2<T> {
         if u.nrows() >= vt.ncols() {
-            mul(u.view(), mul(self.view(), vt.view()).view())
+            mul(u, mul(self.view(), vt).view())
         } else {
-            mul(mul(u.view(), self.view()).view(), vt.view())
+            mul(mul(u, self.view()).view(), vt)
         }
     }
 }
 
 impl<T: Real> Core<T> for Diagonal<'_, T> {
-    fn between(&self, u: &Array2<T>, vt: &Array2<T>) -> Array2<T> {
+    fn between(&self, u: ArrayView2<'_, T>, vt: ArrayView2<'_, T>) -> Array2<T> {
         if u.nrows() >= vt.ncols() {
             mul(
-                u.view(),
-                (vt * &self.0.view().insert_axis(ndarray::Axis(1))).view(),
+                u,
+                (&vt * &self.0.view().insert_axis(ndarray::Axis(1))).view(),
             )
         } else {
-            mul((u * self.0).view(), vt.view())
+            mul((&u * self.0).view(), vt)
         }
     }
 }
@@ -101,7 +101,12 @@ impl<T: Real> Core<T> for Diagonal<'_, T> {
 /// one, so the k×k core only ever meets the small factor first (for a [`Diagonal`] core, as a
 /// scaling). This is the output's one large allocation.
 pub(crate) fn sandwich<T: Real>(u: &Array2<T>, c: &impl Core<T>, vt: &Array2<T>) -> Array2<T> {
-    c.between(u, vt)
+    c.between(u.view(), vt.view())
+}
+
+/// `V C Vᵀ` (a symmetric matrix when `C` is), without forming `Vᵀ`.
+pub(crate) fn congruence<T: Real>(v: &Array2<T>, c: &impl Core<T>) -> Array2<T> {
+    c.between(v.view(), v.t())
 }
 
 #[cfg(test)]
@@ -124,6 +129,8 @@ mod tests {
             vt.dot(&dense).dot(&u.t())
         );
         assert_eq!(c.clone() + diag(&d), &c + &dense);
+        assert_eq!(congruence(&vt, &c), vt.dot(&c).dot(&vt.t()));
+        assert_eq!(congruence(&vt, &diag(&d)), vt.dot(&dense).dot(&vt.t()));
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! * [`solve()`], [`inv()`], [`det()`], [`slogdet()`]: through one LU factorisation reused by the
 //!   pullback; the fallible ones return [`LinalgError`];
 //! * [`cholesky()`]: the lower factor of a symmetric positive definite matrix, with a symmetric
-//!   cotangent computed by two triangular solves.
+//!   cotangent computed by two triangular solves;
+//! * [`eigh()`], [`eigvalsh()`]: the eigendecomposition of a symmetric matrix, with a symmetric
+//!   cotangent that stays finite at repeated eigenvalues.
 //!
 //! Both are declared with `#[rrule]`, so `svd::rrule(a)` and `svdvals::rrule(a)` return the value
 //! with its pullback, whose type is named by [`SvdPullback`] and [`SvdvalsPullback`]. The
@@ -19,6 +21,8 @@
 mod checks;
 #[path = "cholesky.rs"]
 mod cholesky_rule;
+#[path = "eigh.rs"]
+mod eigh_rule;
 mod error;
 #[path = "lu.rs"]
 mod lu_rules;
@@ -28,6 +32,7 @@ mod svd_rule;
 mod tolerance;
 
 pub use cholesky_rule::{CholeskyPullback, cholesky};
+pub use eigh_rule::{EighPullback, EigvalshPullback, eigh, eigvalsh};
 pub use error::LinalgError;
 pub use lu_rules::{
     DetPullback, InvPullback, SlogdetPullback, SolvePullback, det, inv, slogdet, solve,

@@ -1,0 +1,177 @@
+//! The eigendecomposition of a symmetric matrix (faer's, reading the lower triangle), and its
+//! pullback in the gap-split form of the SVD's, so that it stays finite at repeated eigenvalues.
+//!
+//! For `A = V diag(λ) Vᵀ` with λ ascending and cotangents `λ̄`, `V̄`; `P = VᵀV̄`, `aP = (P − Pᵀ)/2`:
+//!
+//! ```text
+//! M_ij = aP_ij / (λ_j − λ_i)    (i ≠ j; 0 when |λ_j − λ_i| ≤ tol)
+//! M_ii = λ̄_i
+//! Ā    = V M Vᵀ                 symmetric
+//! ```
+//!
+//! `tol = 100 · n · ε · max|λ|`. Rounding alone (in the input as the caller built it and in the
+//! eigensolver) splits a repeated eigenvalue by a few `n·ε·max|λ|`: with `Q diag(1,1,1,2,2) Qᵀ`
+//! the computed pairs differ by up to `4e-15`, twice the SVD's rank tolerance. Below `tol` a pair's
+//! eigenvectors are not determined by the matrix to better than about 1% (their forward error is
+//! about `n·ε·max|λ| / gap`), so the term `1/gap` would only amplify rounding noise. A loss
+//! that depends on the individual eigenvectors of such a pair gets the terms between them
+//! dropped. A loss that does not depend on the basis chosen inside a block of equal
+//! eigenvalues has `aP = 0` on that block, so dropping the `0/0` there is exact; the textbook
+//! `1/(λ_j − λ_i)` gives ∞ or NaN there. With `V̄ = 0` the body is `V diag(λ̄) Vᵀ`, the pullback
+//! of [`eigvalsh()`].
+
+use faer::dyn_stack::{MemBuffer, MemStack};
+use faer::linalg::evd::{ComputeEigenvectors, self_adjoint_evd, self_adjoint_evd_scratch};
+use faer_ext::IntoFaer;
+use ndarray::{Array1, Array2, ArrayView2, ShapeBuilder};
+
+use super::checks::check_shape;
+use super::{Real, matmul, tolerance};
+use crate::rrule;
+
+/// The eigenvalues (ascending) and eigenvectors (the columns of `V`) of a symmetric matrix,
+/// reading only its lower triangle.
+///
+/// The pullback returns a **symmetric** `Ā` (the gradient with respect to a symmetric `a`, as
+/// PyTorch and JAX return it), finite at repeated eigenvalues, where PyTorch and JAX return ∞ or
+/// NaN. Inside a block of equal eigenvalues the eigenvectors are not unique. The pullback is
+/// exact for losses that depend on such a block only through its subspace: functions of the
+/// eigenvalues, projectors onto a group of eigenvectors separated from the rest by a gap.
+///
+/// It is **not** exact for a loss that mixes a block's eigenvectors with a function of its
+/// eigenvalues, such as `⟨W, V diag(λ³) Vᵀ⟩ = ⟨W, A³⟩`. Its gradient needs the `0/0` limit
+/// `(f(λ_j) − f(λ_i)) / (λ_j − λ_i) → f′(λ)` inside the block, which the cotangents do not carry.
+/// The pullback drops those terms: the result is finite, but it is not the gradient. Give such
+/// a matrix function its own rule. The tolerance for "equal" is in the module docs of
+/// `linalg/eigh.rs`: `100·n·ε·max|λ|`.
+///
+/// ```
+/// use ndarray::array;
+/// use rules_core::linalg::eigh;
+/// use rules_core::{Pullback, Zero};
+///
+/// let a: ndarray::Array2<f64> = array![[2.0, 1.0], [1.0, 2.0]];
+/// let ((w, _v), pb) = eigh::rrule(a.view());
+/// assert!((w[0] - 1.0).abs() < 1e-14 && (w[1] - 3.0).abs() < 1e-14);
+/// // ∂λ_max/∂A = v vᵀ with v = (1, 1)/√2.
+/// let g = pb.pullback((array![0.0, 1.0], Zero));
+/// assert!(g.iter().all(|&x| (x - 0.5).abs() < 1e-14));
+/// ```
+///
+/// # Panics
+/// If `a` is not square or its lower triangle holds NaN or ±∞ (naming the rule and the entry),
+/// if the iteration does not converge, and in the pullback if a cotangent's shape differs from
+/// its output's.
+#[rrule]
+pub fn eigh<T: Real>(a: ArrayView2<'_, T>) -> (Array1<T>, Array2<T>) {
+    let (w, v) = decompose("eigh", a, true);
+    let tol = gap_tolerance(&w);
+    (
+        (w.clone(), v.clone()),
+        move |dw: Array1<T>, dv: Array2<T>| -> Array2<T> {
+            check_shape("eigh", "dW", dw.shape(), w.shape());
+            check_shape("eigh", "dV", dv.shape(), v.shape());
+            // P = VᵀV̄, and its antisymmetric part over the gaps.
+            let p = matmul::mul(v.t(), dv.view());
+            let m = gap_core(&w, tol, p);
+            // ... plus diag(λ̄).
+            let m = m + matmul::diag(&dw);
+            matmul::congruence(&v, &m)
+        },
+    )
+}
+
+/// The eigenvalues (ascending) of a symmetric matrix, reading only its lower triangle. The plain
+/// function computes no eigenvectors; the rule does, for its pullback `V diag(λ̄) Vᵀ` (symmetric).
+///
+/// ```
+/// use ndarray::array;
+/// use rules_core::linalg::eigvalsh;
+///
+/// let w = eigvalsh(array![[2.0, f64::NAN], [1.0, 2.0]].view()); // the upper triangle is not read
+/// assert!((w[0] - 1.0).abs() < 1e-14 && (w[1] - 3.0).abs() < 1e-14);
+/// ```
+///
+/// # Panics
+/// As [`eigh()`].
+#[rrule]
+pub fn eigvalsh<T: Real>(a: ArrayView2<'_, T>) -> Array1<T> {
+    #[primal_only]
+    let (w, _) = decompose("eigvalsh", a, false);
+    #[rrule_only]
+    let (w, v) = decompose("eigvalsh", a, true);
+    (w, move |dw: Array1<T>| -> Array2<T> {
+        check_shape("eigvalsh", "dW", dw.shape(), &[v.ncols()]);
+        matmul::congruence(&v, &matmul::diag(&dw))
+    })
+}
+
+/// `(λ, V)` of the symmetric matrix whose lower triangle is `a`'s (`V` empty without `vectors`),
+/// written by faer straight into the ndarray buffers returned.
+#[track_caller]
+fn decompose<T: Real>(rule: &str, a: ArrayView2<'_, T>, vectors: bool) -> (Array1<T>, Array2<T>) {
+    let (m, n) = a.dim();
+    assert!(
+        m == n,
+        "{rule}: the input must be square, but `a` has shape [{m}, {n}]"
+    );
+    for j in 0..n {
+        for i in j..n {
+            let x = a[[i, j]];
+            assert!(
+                x.is_finite(),
+                "{rule}: the input must be finite, but a[[{i}, {j}]] = {x:?}"
+            );
+        }
+    }
+    let mut v = Array2::<T>::zeros(if vectors { (n, n) } else { (0, 0) }.f());
+    let mut w = faer::diag::Diag::<T>::zeros(n);
+    if n > 0 {
+        let par = matmul::parallelism(n);
+        let compute = if vectors {
+            ComputeEigenvectors::Yes
+        } else {
+            ComputeEigenvectors::No
+        };
+        let params = Default::default();
+        let mut mem = MemBuffer::new(self_adjoint_evd_scratch::<T>(n, compute, par, params));
+        let result = self_adjoint_evd(
+            a.into_faer(),
+            w.as_mut(),
+            vectors.then(|| v.view_mut().into_faer()),
+            par,
+            MemStack::new(&mut mem),
+            params,
+        );
+        if let Err(e) = result {
+            panic!("{rule}: the eigendecomposition of the {n}×{n} input did not converge ({e:?})");
+        }
+    }
+    let w = w.column_vector();
+    (Array1::from_iter((0..n).map(|i| w[i])), v)
+}
+
+/// `100 · n · ε · max|λ|`: below it a gap between eigenvalues counts as zero (see the module
+/// docs for why 100).
+fn gap_tolerance<T: Real>(w: &Array1<T>) -> T {
+    let n = w.len();
+    let hundred = T::from(100).unwrap_or_else(T::one);
+    tolerance::relative(&w.mapv(T::abs), n, n) * hundred
+}
+
+/// `M_ij = (P_ij − P_ji) / 2 / (λ_j − λ_i)` off the diagonal, `0` on it, in `P`'s buffer.
+fn gap_core<T: Real>(w: &Array1<T>, tol: T, mut p: Array2<T>) -> Array2<T> {
+    let n = w.len();
+    let half = T::one() / (T::one() + T::one());
+    for j in 0..n {
+        p[[j, j]] = T::zero();
+        for i in 0..j {
+            let a = (p[[i, j]] - p[[j, i]]) * half;
+            let f = tolerance::inv(w[j] - w[i], tol);
+            // (i, j) gets a·f; (j, i) gets (−a)·(−f), the same: M is symmetric.
+            p[[i, j]] = a * f;
+            p[[j, i]] = a * f;
+        }
+    }
+    p
+}
