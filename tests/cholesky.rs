@@ -126,3 +126,10 @@ fn a_cotangent_of_the_wrong_shape_is_refused() {
         cholesky::rrule(array![[4.0, 0.0], [0.0, 4.0]].view()).expect("positive definite");
     let _ = pb.pullback(array![[1.0, 0.0]]);
 }
+
+#[test]
+fn an_empty_matrix_gives_an_empty_factor() {
+    let (l, pb) = cholesky::rrule(Array2::<f64>::zeros((0, 0)).view()).expect("empty is fine");
+    assert_eq!(l.dim(), (0, 0));
+    assert_eq!(pb.pullback(Array2::zeros((0, 0))).dim(), (0, 0));
+}

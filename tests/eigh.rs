@@ -161,3 +161,13 @@ fn a_cotangent_of_the_wrong_shape_is_refused() {
     let (_, pb) = eigh::rrule(Array2::<f64>::eye(2).view());
     let _ = pb.pullback((Zero, Array2::zeros((2, 1))));
 }
+
+#[test]
+fn an_empty_matrix_gives_empty_results() {
+    let ((w, v), pb) = eigh::rrule(Array2::<f64>::zeros((0, 0)).view());
+    assert_eq!((w.len(), v.dim()), (0, (0, 0)));
+    assert_eq!(
+        pb.pullback((Array1::zeros(0), Array2::zeros((0, 0)))).dim(),
+        (0, 0)
+    );
+}
