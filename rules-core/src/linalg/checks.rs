@@ -14,22 +14,41 @@ pub(crate) fn check_shape(rule: &str, arg: &str, got: &[usize], expected: &[usiz
     );
 }
 
-/// Panics with a message naming the rule and the first element of `a` that is NaN or ±∞.
+/// Which entries of a matrix a rule reads.
+#[derive(Clone, Copy)]
+pub(crate) enum Part {
+    /// Every entry.
+    All,
+    /// The lower triangle, diagonal included (`eigh`, `cholesky`).
+    Lower,
+}
+
+/// The first entry (in logical row-major order) of the `part` of `a` that is NaN or ±∞.
+fn first_non_finite<T: Real>(a: ArrayView2<'_, T>, part: Part) -> Option<(usize, usize, T)> {
+    a.indexed_iter()
+        .filter(|((i, j), _)| matches!(part, Part::All) || i >= j)
+        .find(|(_, v)| !v.is_finite())
+        .map(|((i, j), &v)| (i, j, v))
+}
+
+/// Panics with a message naming the rule and the first entry of the `part` of `a` that is NaN
+/// or ±∞.
 #[track_caller]
-pub(crate) fn check_finite<T: Real>(rule: &str, a: ArrayView2<'_, T>) {
-    if let Some(((i, j), v)) = a.indexed_iter().find(|(_, v)| !v.is_finite()) {
+pub(crate) fn check_finite<T: Real>(rule: &str, a: ArrayView2<'_, T>, part: Part) {
+    if let Some((i, j, v)) = first_non_finite(a, part) {
         panic!("{rule}: the input must be finite, but a[[{i}, {j}]] = {v:?}");
     }
 }
 
-/// `Err(NonFinite)` naming the first entry of `x` that is NaN or ±∞.
+/// `Err(NonFinite)` naming the first entry of the `part` of `x` that is NaN or ±∞.
 pub(crate) fn finite<T: Real>(
     rule: &'static str,
     arg: &'static str,
     x: ArrayView2<'_, T>,
+    part: Part,
 ) -> Result<(), LinalgError> {
-    match x.indexed_iter().find(|(_, v)| !v.is_finite()) {
-        Some(((i, j), _)) => Err(LinalgError::NonFinite {
+    match first_non_finite(x, part) {
+        Some((i, j, _)) => Err(LinalgError::NonFinite {
             rule,
             arg,
             index: vec![i, j],
@@ -52,6 +71,22 @@ mod tests {
     #[test]
     #[should_panic(expected = "svd: the input must be finite, but a[[1, 0]] = NaN")]
     fn non_finite_input_is_reported() {
-        check_finite("svd", array![[1.0, 2.0], [f64::NAN, 0.0]].view());
+        check_finite("svd", array![[1.0, 2.0], [f64::NAN, 0.0]].view(), Part::All);
+    }
+
+    #[test]
+    fn the_lower_part_skips_the_upper_triangle() {
+        let a = array![[1.0, f64::NAN], [f64::INFINITY, 0.0]];
+        assert_eq!(
+            first_non_finite(a.view(), Part::All).map(|e| (e.0, e.1)),
+            Some((0, 1))
+        );
+        assert_eq!(
+            first_non_finite(a.view(), Part::Lower).map(|e| (e.0, e.1)),
+            Some((1, 0))
+        );
+        let upper_only = array![[1.0, f64::NAN], [2.0, 0.0]];
+        assert!(finite("cholesky", "a", upper_only.view(), Part::Lower).is_ok());
+        assert!(finite("inv", "a", upper_only.view(), Part::All).is_err());
     }
 }

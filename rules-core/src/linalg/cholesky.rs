@@ -13,7 +13,7 @@ use faer::linalg::triangular_solve::solve_upper_triangular_in_place;
 use faer_ext::{IntoFaer, IntoNdarray};
 use ndarray::{Array2, ArrayView2};
 
-use super::checks::{check_shape, finite};
+use super::checks::{Part, check_shape, finite};
 use super::matmul::{self, parallelism};
 use super::{LinalgError, Real};
 use crate::rrule;
@@ -64,25 +64,10 @@ fn factor<T: Real>(a: ArrayView2<'_, T>) -> Result<Array2<T>, LinalgError> {
             shape: (m, n),
         });
     }
-    for j in 0..n {
-        finite("cholesky", "a", a.slice(ndarray::s![j.., j..=j]))
-            .map_err(|e| shift_column(e, j))?;
-    }
+    finite("cholesky", "a", a, Part::Lower)?;
     let llt = Llt::new(a.into_faer(), faer::Side::Lower)
         .map_err(|_| LinalgError::NotPositiveDefinite { rule: "cholesky" })?;
     Ok(llt.L().into_ndarray().to_owned())
-}
-
-/// The index of a `NonFinite` found in the column slice `a[j.., j]`, as an index of `a`.
-fn shift_column(e: LinalgError, j: usize) -> LinalgError {
-    match e {
-        LinalgError::NonFinite { rule, arg, index } => LinalgError::NonFinite {
-            rule,
-            arg,
-            index: vec![index[0] + j, j],
-        },
-        e => e,
-    }
 }
 
 /// `Ā = ½ (S + Sᵀ)` with `S = L⁻ᵀ Φ(Lᵀ L̄) L⁻¹`.

@@ -25,7 +25,7 @@ use faer::linalg::evd::{ComputeEigenvectors, self_adjoint_evd, self_adjoint_evd_
 use faer_ext::IntoFaer;
 use ndarray::{Array1, Array2, ArrayView2, ShapeBuilder};
 
-use super::checks::check_shape;
+use super::checks::{Part, check_finite, check_shape};
 use super::{Real, matmul, tolerance};
 use crate::rrule;
 
@@ -115,15 +115,7 @@ fn decompose<T: Real>(rule: &str, a: ArrayView2<'_, T>, vectors: bool) -> (Array
         m == n,
         "{rule}: the input must be square, but `a` has shape [{m}, {n}]"
     );
-    for j in 0..n {
-        for i in j..n {
-            let x = a[[i, j]];
-            assert!(
-                x.is_finite(),
-                "{rule}: the input must be finite, but a[[{i}, {j}]] = {x:?}"
-            );
-        }
-    }
+    check_finite(rule, a, Part::Lower);
     let mut v = Array2::<T>::zeros(if vectors { (n, n) } else { (0, 0) }.f());
     let mut w = faer::diag::Diag::<T>::zeros(n);
     if n > 0 {

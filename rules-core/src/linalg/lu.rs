@@ -16,7 +16,7 @@ use faer::linalg::solvers::{DenseSolveCore, PartialPivLu, SolveCore};
 use faer_ext::{IntoFaer, IntoNdarray};
 use ndarray::{Array2, ArrayView2};
 
-use super::checks::finite;
+use super::checks::{Part, finite};
 use super::{LinalgError, Real, matmul};
 use crate::rrule;
 
@@ -37,7 +37,7 @@ impl<T: Real> Lu<T> {
                 shape: (m, n),
             });
         }
-        finite(rule, "a", a)?;
+        finite(rule, "a", a, Part::All)?;
         let lu = PartialPivLu::new(a.into_faer());
         let u = lu.U();
         if (0..n).any(|i| u[(i, i)] == T::zero()) {
@@ -150,7 +150,7 @@ pub fn solve<T: Real>(
             got: b.shape().to_vec(),
         });
     }
-    finite("solve", "b", b)?;
+    finite("solve", "b", b, Part::All)?;
     let x = lu.solve(b, false);
     Ok((x.clone(), move |dx: Array2<T>| -> (Array2<T>, Array2<T>) {
         super::checks::check_shape("solve", "dx", dx.shape(), x.shape());

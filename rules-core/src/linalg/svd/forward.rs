@@ -19,7 +19,7 @@ pub(crate) fn thin_svd<T: Real>(
 ) -> (Array2<T>, Array1<T>, Array2<T>) {
     let (m, n) = a.dim();
     let k = m.min(n);
-    checks::check_finite(rule, a);
+    checks::check_finite(rule, a, checks::Part::All);
     let mut u = Array2::<T>::zeros((m, k).f());
     let mut vt = Array2::<T>::zeros((k, n));
     let mut s = faer::diag::Diag::<T>::zeros(k);
@@ -60,7 +60,7 @@ pub(crate) fn thin_svd<T: Real>(
 #[track_caller]
 pub(crate) fn singular_values<T: Real>(rule: &str, a: ArrayView2<'_, T>) -> Array1<T> {
     let (m, n) = a.dim();
-    checks::check_finite(rule, a);
+    checks::check_finite(rule, a, checks::Part::All);
     if m.min(n) == 0 {
         return Array1::zeros(0);
     }
