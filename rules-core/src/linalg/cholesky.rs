@@ -8,10 +8,11 @@
 //! Ā = ½ (S + Sᵀ)        symmetric
 //! ```
 
-use faer::linalg::solvers::Llt;
+use faer::dyn_stack::{MemBuffer, MemStack};
+use faer::linalg::cholesky::llt::factor::{cholesky_in_place, cholesky_in_place_scratch};
 use faer::linalg::triangular_solve::solve_upper_triangular_in_place;
-use faer_ext::{IntoFaer, IntoNdarray};
-use ndarray::{Array2, ArrayView2};
+use faer_ext::IntoFaer;
+use ndarray::{Array2, ArrayView2, ShapeBuilder, s};
 
 use super::checks::{Part, check_shape, finite};
 use super::matmul::{self, parallelism};
@@ -65,29 +66,51 @@ fn factor<T: Real>(a: ArrayView2<'_, T>) -> Result<Array2<T>, LinalgError> {
         });
     }
     finite("cholesky", "a", a, Part::Lower)?;
-    let llt = Llt::new(a.into_faer(), faer::Side::Lower)
-        .map_err(|_| LinalgError::NotPositiveDefinite { rule: "cholesky" })?;
-    Ok(llt.L().into_ndarray().to_owned())
+    // The lower triangle of `a`, factored in place in the buffer returned.
+    let mut l = Array2::<T>::zeros((n, n).f());
+    for j in 0..n {
+        l.slice_mut(s![j.., j]).assign(&a.slice(s![j.., j]));
+    }
+    let par = parallelism(n);
+    let mut mem = MemBuffer::new(cholesky_in_place_scratch::<T>(n, par, Default::default()));
+    cholesky_in_place(
+        l.view_mut().into_faer(),
+        Default::default(),
+        par,
+        MemStack::new(&mut mem),
+        Default::default(),
+    )
+    .map_err(|_| LinalgError::NotPositiveDefinite { rule: "cholesky" })?;
+    // The factorisation may leave scratch values above the diagonal.
+    for j in 1..n {
+        l.slice_mut(s![..j, j]).fill(T::zero());
+    }
+    Ok(l)
 }
 
-/// `Ā = ½ (S + Sᵀ)` with `S = L⁻ᵀ Φ(Lᵀ L̄) L⁻¹`.
+/// `Ā = ½ (S + Sᵀ)` with `S = L⁻ᵀ Φ(Lᵀ L̄) L⁻¹`, in the one n×n buffer of `Lᵀ L̄`.
 fn llt_pullback<T: Real>(l: &Array2<T>, dl: ArrayView2<'_, T>) -> Array2<T> {
     let n = l.nrows();
     let half = T::one() / (T::one() + T::one());
-    // P = Φ(Lᵀ L̄), into a column-major faer matrix that the solves overwrite.
-    let p = matmul::mul(l.t(), dl);
-    let mut s = faer::Mat::<T>::from_fn(n, n, |i, j| match i.cmp(&j) {
-        core::cmp::Ordering::Greater => p[[i, j]],
-        core::cmp::Ordering::Equal => p[[i, j]] * half,
-        core::cmp::Ordering::Less => T::zero(),
-    });
+    // P = Φ(Lᵀ L̄): the lower triangle, its diagonal halved.
+    let mut m = matmul::mul(l.t(), dl);
+    for j in 0..n {
+        m[[j, j]] *= half;
+        m.slice_mut(s![..j, j]).fill(T::zero());
+    }
     let lt = l.t();
     let lt = lt.into_faer();
     let par = parallelism(n);
-    // S₁ = L⁻ᵀ P, then Sᵀ = L⁻ᵀ S₁ᵀ.
-    solve_upper_triangular_in_place(lt, s.as_mut(), par);
-    let mut st = s.transpose().to_owned();
-    solve_upper_triangular_in_place(lt, st.as_mut(), par);
-    // Ā = ½ (S + Sᵀ), where st holds Sᵀ.
-    Array2::from_shape_fn((n, n), |(i, j)| (st[(j, i)] + st[(i, j)]) * half)
+    // Y = L⁻ᵀ P in place; then, on the buffer seen transposed, L⁻ᵀ Yᵀ = Sᵀ: the buffer holds S.
+    solve_upper_triangular_in_place(lt, m.view_mut().into_faer(), par);
+    solve_upper_triangular_in_place(lt, m.view_mut().reversed_axes().into_faer(), par);
+    // Ā = ½ (S + Sᵀ), in place.
+    for j in 0..n {
+        for i in 0..j {
+            let v = (m[[i, j]] + m[[j, i]]) * half;
+            m[[i, j]] = v;
+            m[[j, i]] = v;
+        }
+    }
+    m
 }

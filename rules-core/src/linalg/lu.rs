@@ -14,7 +14,7 @@
 
 use faer::linalg::solvers::{DenseSolveCore, PartialPivLu, SolveCore};
 use faer_ext::{IntoFaer, IntoNdarray};
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, ShapeBuilder};
 
 use super::checks::{Part, finite};
 use super::{LinalgError, Real, matmul};
@@ -44,24 +44,6 @@ impl<T: Real> Lu<T> {
             return Err(LinalgError::Singular { rule });
         }
         Ok(Lu { lu, n })
-    }
-
-    /// `A⁻¹ B` (`transposed`: `A⁻ᵀ B`), into a new column-major array.
-    fn solve(&self, b: ArrayView2<'_, T>, transposed: bool) -> Array2<T> {
-        let mut x = faer::Mat::<T>::zeros(b.nrows(), b.ncols());
-        x.as_mut().copy_from(b.into_faer());
-        if transposed {
-            self.lu
-                .solve_transpose_in_place_with_conj(faer::Conj::No, x.as_mut());
-        } else {
-            self.lu.solve_in_place_with_conj(faer::Conj::No, x.as_mut());
-        }
-        x.as_ref().into_ndarray().to_owned()
-    }
-
-    /// `A⁻¹`.
-    fn inverse(&self) -> Array2<T> {
-        self.lu.inverse().as_ref().into_ndarray().to_owned()
     }
 
     /// `(sign, log|det|)` from the pivots and the permutation's parity.
@@ -100,15 +82,32 @@ impl<T: Real> Lu<T> {
     }
 }
 
-/// [`Lu::solve`] as a free function: `#[rrule]` takes a method outside its read-only list to
-/// write its receiver, and a pullback's captured factorisation must stay readable.
+// The solves are free functions, not methods: `#[rrule]` takes a method outside its read-only
+// list to write its receiver, and a pullback's captured factorisation must stay readable.
+
+/// `A⁻¹ B` (`transposed`: `A⁻ᵀ B`), solved in place in a new column-major array.
 fn lu_solve<T: Real>(lu: &Lu<T>, b: ArrayView2<'_, T>, transposed: bool) -> Array2<T> {
-    lu.solve(b, transposed)
+    let mut x = Array2::<T>::zeros(b.dim().f());
+    x.assign(&b);
+    let rhs = x.view_mut().into_faer();
+    if transposed {
+        lu.lu
+            .solve_transpose_in_place_with_conj(faer::Conj::No, rhs);
+    } else {
+        lu.lu.solve_in_place_with_conj(faer::Conj::No, rhs);
+    }
+    x
 }
 
-/// [`Lu::inverse`] as a free function (see [`lu_solve`]).
+/// `A⁻¹`.
 fn lu_inverse<T: Real>(lu: &Lu<T>) -> Array2<T> {
-    lu.inverse()
+    lu.lu.inverse().as_ref().into_ndarray().to_owned()
+}
+
+/// `s · Mᵀ`, scaling `M` in place and returning its transposed view of the same buffer.
+fn scaled_transpose<T: Real>(mut m: Array2<T>, s: T) -> Array2<T> {
+    m.mapv_inplace(|v| v * s);
+    m.reversed_axes()
 }
 
 /// Solves `a·x = b` for `x` (`b` with any number of columns).
@@ -151,12 +150,12 @@ pub fn solve<T: Real>(
         });
     }
     finite("solve", "b", b, Part::All)?;
-    let x = lu.solve(b, false);
+    let x = lu_solve(&lu, b, false);
     Ok((x.clone(), move |dx: Array2<T>| -> (Array2<T>, Array2<T>) {
         super::checks::check_shape("solve", "dx", dx.shape(), x.shape());
         // B̄ = A⁻ᵀ X̄ (a transposed solve with the same factors), Ā = −B̄ Xᵀ.
         let db = lu_solve(&lu, dx.view(), true);
-        let da = matmul::mul(db.view(), x.t()).mapv(|v| -v);
+        let da = matmul::mul_by(db.view(), x.t(), -T::one());
         (da, db)
     }))
 }
@@ -178,12 +177,12 @@ pub fn solve<T: Real>(
 #[rrule]
 pub fn inv<T: Real>(a: ArrayView2<'_, T>) -> Result<Array2<T>, LinalgError> {
     let lu = Lu::new("inv", a)?;
-    let y = lu.inverse();
+    let y = lu_inverse(&lu);
     Ok((y.clone(), move |dy: Array2<T>| -> Array2<T> {
         super::checks::check_shape("inv", "dy", dy.shape(), y.shape());
         // Ā = −Yᵀ Ȳ Yᵀ.
         let t = matmul::mul(y.t(), dy.view());
-        matmul::mul(t.view(), y.t()).mapv(|v| -v)
+        matmul::mul_by(t.view(), y.t(), -T::one())
     }))
 }
 
@@ -226,7 +225,7 @@ pub fn det<T: Real>(a: ArrayView2<'_, T>) -> T {
         };
         // Ā = d̄ · d · A⁻ᵀ.
         let scale = dd * d;
-        lu_inverse(lu).t().mapv(|v| v * scale)
+        scaled_transpose(lu_inverse(lu), scale)
     })
 }
 
@@ -265,6 +264,6 @@ pub fn slogdet<T: Real>(a: ArrayView2<'_, T>) -> (T, T) {
             panic!("slogdet: the gradient at an exactly singular matrix is not defined");
         };
         // Ā = l̄ · A⁻ᵀ; the sign is locally constant, so its cotangent adds nothing.
-        lu_inverse(lu).t().mapv(|v| v * dl)
+        scaled_transpose(lu_inverse(lu), dl)
     })
 }

@@ -45,8 +45,13 @@ pub(crate) fn parallelism(smallest_dim: usize) -> faer::Par {
 
 /// `a · b`, as a new column-major array (the layout faer's product writes fastest).
 pub(crate) fn mul<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Array2<T> {
+    mul_by(a, b, T::one())
+}
+
+/// `alpha · a · b`, as [`mul`]: the scaling rides on the product, with no second pass or buffer.
+pub(crate) fn mul_by<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>, alpha: T) -> Array2<T> {
     let mut c = Array2::zeros((a.nrows(), b.ncols()).f());
-    gemm(c.view_mut(), false, a, b, T::one());
+    gemm(c.view_mut(), false, a, b, alpha);
     c
 }
 
@@ -143,5 +148,6 @@ mod tests {
         gemm(c.view_mut(), false, a.t(), b.view(), 1.0);
         assert_eq!(c, a.t().dot(&b));
         assert_eq!(mul(a.view(), b.t()), a.dot(&b.t()));
+        assert_eq!(mul_by(a.view(), b.view(), -2.0), a.dot(&b) * -2.0);
     }
 }
