@@ -40,6 +40,61 @@ pub(crate) fn check_finite<T: Real>(rule: &str, a: ArrayView2<'_, T>, part: Part
     }
 }
 
+/// `max |a|` over the `part` of `a`, in one pass; panics as [`check_finite`] if an entry is NaN
+/// or ±∞.
+#[track_caller]
+pub(crate) fn max_abs_finite<T: Real>(rule: &str, a: ArrayView2<'_, T>, part: Part) -> T {
+    // One pass in memory order, over the rows (or columns) as slices where the layout allows,
+    // with independent lanes so that the loop vectorises; NaN and ±∞ are caught by comparing
+    // against the largest finite value (`!(|v| <= max)` is true for both). The entry is located
+    // only when there is one to report.
+    let lanes = |x: &[T]| -> (T, bool) {
+        let big = T::max_value();
+        let chunks = x.chunks_exact(8);
+        let rest = chunks.remainder();
+        let mut acc = [T::zero(); 8];
+        let mut ok = [true; 8];
+        for c in chunks {
+            for l in 0..8 {
+                let v = c[l].abs();
+                ok[l] &= v <= big;
+                acc[l] = if v > acc[l] { v } else { acc[l] };
+            }
+        }
+        let mut max = acc.iter().copied().fold(T::zero(), T::max);
+        let mut finite = ok.iter().all(|&b| b);
+        for v in rest {
+            let v = v.abs();
+            finite &= v <= big;
+            max = max.max(v);
+        }
+        (max, finite)
+    };
+    let (max, finite) = match (part, a.as_slice_memory_order()) {
+        (Part::All, Some(x)) => lanes(x),
+        (Part::All, None) => a
+            .lanes(ndarray::Axis(1))
+            .into_iter()
+            .map(|row| match row.as_slice() {
+                Some(x) => lanes(x),
+                None => row.fold((T::zero(), true), |(m, f), &v| {
+                    (m.max(v.abs()), f & v.is_finite())
+                }),
+            })
+            .fold((T::zero(), true), |(m, f), (rm, rf)| (m.max(rm), f & rf)),
+        (Part::Lower, _) => a
+            .indexed_iter()
+            .filter(|((i, j), _)| i >= j)
+            .fold((T::zero(), true), |(m, f), (_, &v)| {
+                (m.max(v.abs()), f & v.is_finite())
+            }),
+    };
+    if !finite {
+        check_finite(rule, a, part);
+    }
+    max
+}
+
 /// `Err(NonFinite)` naming the first entry of the `part` of `x` that is NaN or ±∞.
 pub(crate) fn finite<T: Real>(
     rule: &'static str,

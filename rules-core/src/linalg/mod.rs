@@ -21,6 +21,7 @@
 mod checks;
 #[path = "cholesky.rs"]
 mod cholesky_rule;
+mod cholqr;
 #[path = "eigh.rs"]
 mod eigh_rule;
 mod error;

@@ -54,6 +54,7 @@
 mod checks;
 mod fd;
 mod forward;
+mod matrices;
 mod report;
 mod rng;
 mod tangent;
@@ -63,6 +64,7 @@ use crate::{Differentiable, Patterns};
 pub use forward::{
     Inputs, check_adjoint, check_frule, check_scalar, test_adjoint, test_frule, test_scalar,
 };
+pub use matrices::{orthonormal, with_singular_values};
 pub use report::Report;
 pub use rng::Rng;
 pub use tangent::{Elem, Part, PartKind, RuntimeTangent, Tangent};

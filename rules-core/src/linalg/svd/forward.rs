@@ -1,73 +1,174 @@
-//! The SVD's forward pass: faer's thin SVD on a zero-copy view of the input, written straight into
-//! the ndarray buffers returned, and the singular values alone.
+//! The SVD's forward pass, as accurate as LAPACK's on every finite input.
+//!
+//! * **Tall and wide inputs** (one side at least [`REDUCE_RATIO`] times the other) are first
+//!   reduced to a k×k triangular factor by Cholesky QR ([`cholqr`]: CholeskyQR2, or shifted
+//!   CholeskyQR3 for ill-conditioned inputs, in fused passes over row blocks), whose SVD faer
+//!   computes; one more pass over the matrix forms the big factor. Cholesky QR certifies its own
+//!   result; when it cannot (an exactly rank-deficient input), the general path runs instead.
+//! * **Everything else** goes to faer's bidiagonal SVD applied to the whole matrix. faer's own
+//!   QR pre-reduction for tall inputs is turned off: it treats a column whose remaining norm is
+//!   below `16·m·ε` of its norm as zero, which loses the small singular values of ill-conditioned
+//!   tall inputs (2e-11 relative error at 200000×10 with condition number 1e12, 5% in `f32`).
+//! * **Scaling**: an input whose largest entry lies outside `[√min / ε, ε / √min]` (LAPACK's
+//!   thresholds) is scaled by a power of two first, which is exact; Cholesky QR always scales, for
+//!   free, in the pass that copies the input. Without it faer does not converge on a finite
+//!   50000×12 input scaled by 1e200, and loses the small values of one scaled by 1e-200.
 
 use faer::dyn_stack::{MemBuffer, MemStack};
+use faer::linalg::svd::{ComputeSvdVectors, SvdParams};
 use faer_ext::IntoFaer;
 use ndarray::{Array1, Array2, ArrayView2, ShapeBuilder};
 
+use super::super::cholqr::{self, power_of_two_scale};
 use super::super::{Real, checks, matmul};
 
-/// The thin SVD `(U, S, Vt)` of `a`, computed by faer on a zero-copy view of `a` (any strides) and
-/// written straight into the ndarray buffers returned.
+/// `(U, S, Vt)`.
+type Usv<T> = (Array2<T>, Array1<T>, Array2<T>);
+
+/// Inputs with `m ≥ REDUCE_RATIO · n` (or the transpose) are reduced by Cholesky QR first.
+///
+/// Measured on 2 cores (f64, well conditioned): at 200000×10 the reduction takes 9.4 ms against
+/// 20 ms for faer's bidiagonal SVD of the whole matrix; at 4000×100, 7.9 against 15.6 ms; at
+/// 1000×400 (ratio 2.5) it is slower, 42 against 35 ms.
+pub(crate) const REDUCE_RATIO: usize = 4;
+
+/// The thin SVD `(U, S, Vt)` of `a`, any strides; `U` and `Vt` are written straight into the
+/// buffers returned.
 ///
 /// # Panics
-/// If `a` holds NaN or ±∞, or if the iteration does not converge.
+/// If `a` holds NaN or ±∞, or if faer's iteration does not converge.
 #[track_caller]
 pub(crate) fn thin_svd<T: Real>(
     rule: &str,
     a: ArrayView2<'_, T>,
 ) -> (Array2<T>, Array1<T>, Array2<T>) {
     let (m, n) = a.dim();
-    let k = m.min(n);
-    checks::check_finite(rule, a, checks::Part::All);
-    let mut u = Array2::<T>::zeros((m, k).f());
-    let mut vt = Array2::<T>::zeros((k, n));
-    let mut s = faer::diag::Diag::<T>::zeros(k);
-    if k > 0 {
-        let par = matmul::parallelism(k);
-        let params = Default::default();
-        let mut mem = MemBuffer::new(faer::linalg::svd::svd_scratch::<T>(
-            m,
-            n,
-            faer::linalg::svd::ComputeSvdVectors::Thin,
-            faer::linalg::svd::ComputeSvdVectors::Thin,
-            par,
-            params,
-        ));
-        let result = faer::linalg::svd::svd(
-            a.into_faer(),
-            s.as_mut(),
-            Some(u.view_mut().into_faer()),
-            // Vᵀ's buffer, seen transposed, is V: faer writes V straight into it.
-            Some(vt.view_mut().reversed_axes().into_faer()),
-            par,
-            MemStack::new(&mut mem),
-            params,
-        );
-        if let Err(e) = result {
-            panic!("{rule}: the SVD of the {m}×{n} input did not converge ({e:?})");
+    let max_abs = checks::max_abs_finite(rule, a, checks::Part::All);
+    if max_abs > T::zero() && m.min(n) > 0 {
+        if m >= REDUCE_RATIO * n {
+            if let Some((big, s, small)) = reduced(a, max_abs, true) {
+                return (big, s, small);
+            }
+        } else if n >= REDUCE_RATIO * m {
+            // Aᵀ = (Q U_r) S V_rᵀ, so A = V_r S (Q U_r)ᵀ.
+            if let Some((big, s, small)) = reduced(a.t(), max_abs, true) {
+                return (small.reversed_axes(), s, big.reversed_axes());
+            }
         }
     }
-    let s = s.column_vector();
-    let s = Array1::from_iter((0..k).map(|i| s[i]));
-    (u, s, vt)
+    general(rule, a, max_abs, true)
 }
 
-/// The singular values of `a`, without the vectors.
+/// The singular values of `a`, without the vectors, by the same path as [`thin_svd`].
 ///
 /// # Panics
 /// As [`thin_svd`].
 #[track_caller]
 pub(crate) fn singular_values<T: Real>(rule: &str, a: ArrayView2<'_, T>) -> Array1<T> {
     let (m, n) = a.dim();
-    checks::check_finite(rule, a, checks::Part::All);
-    if m.min(n) == 0 {
-        return Array1::zeros(0);
+    let max_abs = checks::max_abs_finite(rule, a, checks::Part::All);
+    if max_abs > T::zero() && m.min(n) > 0 {
+        let tall = if m >= REDUCE_RATIO * n {
+            Some(a)
+        } else if n >= REDUCE_RATIO * m {
+            Some(a.t())
+        } else {
+            None
+        };
+        if let Some((_, s, _)) = tall.and_then(|t| reduced(t, max_abs, false)) {
+            return s;
+        }
     }
-    match a.into_faer().singular_values() {
-        Ok(s) => Array1::from(s),
+    general(rule, a, max_abs, false).1
+}
+
+/// `(Q U_r, S, V_rᵀ)` for the tall `a = Q R` with `R = U_r S V_rᵀ`, or `None` when Cholesky QR
+/// cannot certify its factorisation. Without `vectors`, only `S` (the others are empty).
+fn reduced<T: Real>(a: ArrayView2<'_, T>, max_abs: T, vectors: bool) -> Option<Usv<T>> {
+    let red = cholqr::reduce(a, max_abs)?;
+    let r = red.r();
+    let alpha = red.alpha;
+    // R is k×k and its entries are O(1): no scaling, no reduction.
+    let (ur, s, vrt) = faer_svd(r.view(), vectors);
+    let s = s.mapv(|v| v / alpha);
+    if !vectors {
+        return Some((ur, s, vrt));
+    }
+    Some((red.finish(ur.view()), s, vrt))
+}
+
+/// faer's bidiagonal SVD of the whole of `a`, scaled by a power of two first when its largest
+/// entry is outside LAPACK's safe range.
+#[track_caller]
+fn general<T: Real>(rule: &str, a: ArrayView2<'_, T>, max_abs: T, vectors: bool) -> Usv<T> {
+    let (m, n) = a.dim();
+    let small = T::min_positive_value().sqrt() / T::epsilon();
+    let big = small.recip();
+    let scaled = (max_abs > T::zero() && !(small..=big).contains(&max_abs)).then(|| {
+        let alpha = power_of_two_scale(max_abs);
+        (a.mapv(|v| v * alpha), alpha)
+    });
+    let view = scaled.as_ref().map_or(a, |(c, _)| c.view());
+    let (u, s, vt) = match try_faer_svd(view, vectors) {
+        Ok(usv) => usv,
         Err(e) => panic!("{rule}: the SVD of the {m}×{n} input did not converge ({e:?})"),
+    };
+    match scaled {
+        Some((_, alpha)) => (u, s.mapv(|v| v / alpha), vt),
+        None => (u, s, vt),
     }
+}
+
+/// faer's SVD of a small, well-scaled matrix (the reduced factor).
+fn faer_svd<T: Real>(a: ArrayView2<'_, T>, vectors: bool) -> Usv<T> {
+    match try_faer_svd(a, vectors) {
+        Ok(usv) => usv,
+        Err(e) => panic!(
+            "svd: the SVD of the reduced {}×{} factor did not converge ({e:?})",
+            a.nrows(),
+            a.ncols()
+        ),
+    }
+}
+
+/// faer's bidiagonal SVD (its QR pre-reduction off), written into the buffers returned: `U`
+/// column-major, and `Vt` row-major, whose transpose is the `V` faer writes. Without `vectors`,
+/// `U` and `Vt` are empty.
+fn try_faer_svd<T: Real>(
+    a: ArrayView2<'_, T>,
+    vectors: bool,
+) -> Result<Usv<T>, faer::linalg::svd::SvdError> {
+    let (m, n) = a.dim();
+    let k = m.min(n);
+    let (um, vn) = if vectors { (m, n) } else { (0, 0) };
+    let mut u = Array2::<T>::zeros((um, k).f());
+    let mut vt = Array2::<T>::zeros((k, vn));
+    let mut s = faer::diag::Diag::<T>::zeros(k);
+    if k > 0 {
+        let par = matmul::parallelism(k);
+        let mut params: faer::Spec<SvdParams, T> = Default::default();
+        params.config.qr_ratio_threshold = f64::INFINITY;
+        let compute = if vectors {
+            ComputeSvdVectors::Thin
+        } else {
+            ComputeSvdVectors::No
+        };
+        let mut mem = MemBuffer::new(faer::linalg::svd::svd_scratch::<T>(
+            m, n, compute, compute, par, params,
+        ));
+        faer::linalg::svd::svd(
+            a.into_faer(),
+            s.as_mut(),
+            vectors.then(|| u.view_mut().into_faer()),
+            // Vᵀ's buffer, seen transposed, is V: faer writes V straight into it.
+            vectors.then(|| vt.view_mut().reversed_axes().into_faer()),
+            par,
+            MemStack::new(&mut mem),
+            params,
+        )?;
+    }
+    let s = s.column_vector();
+    Ok((u, Array1::from_iter((0..k).map(|i| s[i])), vt))
 }
 
 #[cfg(test)]

@@ -1,0 +1,311 @@
+//! The QR factorisation of a tall matrix by Cholesky QR, in fused passes over row blocks: the
+//! reduction the SVD uses for tall and wide inputs (and any rule that needs an orthonormal basis
+//! of a tall matrix's range).
+//!
+//! Cholesky QR computes `R` as the Cholesky factor of the Gram matrix `AᵀA` and `Q = A R⁻¹`. Each
+//! such step is backward stable row by row (`A = Q R` to a few ulps of `‖A‖`, whatever the
+//! condition number), but `Q` is orthonormal only to about `κ(A)²·ε`; repeating the step on `Q`
+//! (CholeskyQR2, Yamamoto, Nakatsukasa, Yanagisawa and Fukaya 2015) makes it orthonormal to `ε`
+//! once the first `Q` is well conditioned. For `κ(A)` beyond about `ε^{-1/2}` the first step adds
+//! a shift `σ = 11 (mn + n(n+1)) ε ‖A‖²_F` to the Gram matrix (shifted CholeskyQR3, Fukaya,
+//! Kannan, Nakatsukasa, Yamamoto and Yanagisawa 2020), which keeps `Q` well enough conditioned for
+//! the following steps.
+//!
+//! Nothing here trusts the theory's constants: a step is the last one only when the Gram matrix
+//! of its input is within `1/2` of the identity in the Frobenius norm (so that the step's own
+//! rounding errors are amplified by at most `3`), and [`reduce`] returns `None` when that is not
+//! reached in three refinement steps, or when a Cholesky factorisation fails (an exactly or
+//! numerically rank-deficient input). The caller then falls back to a Householder-based method.
+//!
+//! Each pass streams the matrix once in blocks of rows that fit in cache: copy-and-scale with the
+//! Gram matrix of the copy, then triangular solve with the Gram matrix of the result, then one
+//! final product. CholeskyQR2 reads and writes the matrix three times in all (the final product
+//! included), where a Householder QR followed by forming `Q` needs about twice that.
+
+use faer::dyn_stack::{MemBuffer, MemStack};
+use faer::linalg::cholesky::llt::factor::{cholesky_in_place, cholesky_in_place_scratch};
+use faer::linalg::triangular_solve::solve_lower_triangular_in_place;
+use faer_ext::IntoFaer;
+use ndarray::{Array2, ArrayView2, ShapeBuilder, s};
+
+use super::Real;
+use super::matmul;
+
+/// A tall matrix reduced to a nearly orthonormal `W`: `α·A = W · R_w` (exactly, up to the
+/// rounding of backward-stable steps), with `Wᵀ W = Fᵀ F` and `‖Wᵀ W − I‖_F ≤ 1/2`, so that `Q =
+/// W F⁻¹` is orthonormal to a few ulps and `α·A = Q · (F R_w)`.
+pub(crate) struct Reduced<T> {
+    /// `W` (m×n, column-major).
+    pub w: Array2<T>,
+    /// `R_w` (n×n, upper triangular).
+    pub r_w: Array2<T>,
+    /// `F` (n×n, upper triangular, close to the identity): the last step, not yet applied.
+    pub f: Array2<T>,
+    /// The power of two `α` that brings `max |A|` into `[1, 2)`, so that no Gram matrix
+    /// overflows or underflows.
+    pub alpha: T,
+}
+
+impl<T: Real> Reduced<T> {
+    /// `R = F · R_w`, the triangular factor of `α·A = Q R`.
+    pub fn r(&self) -> Array2<T> {
+        matmul::mul(self.f.view(), self.r_w.view())
+    }
+
+    /// `W ← W · F⁻¹ · M` for a small n×c matrix `M` (`c ≤ n`), row block by row block, with `F⁻¹ M`
+    /// formed once (`F` is close to the identity, so this is as accurate as a triangular solve):
+    /// with `M = I` this is `Q`; with the left singular vectors of `R`, it is the SVD's `U`. The
+    /// result is column-major, m×c, in `W`'s buffer when `c = n`.
+    pub fn finish(self, m_small: ArrayView2<'_, T>) -> Array2<T> {
+        let (m, n) = self.w.dim();
+        let c = m_small.ncols();
+        // F⁻¹ M: Fᵀ is lower triangular, and F X = M ⇔ Xᵀ Fᵀ = Mᵀ; faer solves F X = M directly
+        // through the transposed view of the lower triangular solve.
+        let mut fm = Array2::<T>::zeros((n, c).f());
+        fm.assign(&m_small);
+        solve_upper(self.f.view(), fm.view_mut());
+        let mut w = self.w;
+        let rows = block_rows(n);
+        // Everything in W's memory order, so that each copy streams.
+        let f_order = w.strides()[1] != 1;
+        let mut tmp = Array2::<T>::zeros((rows, c).set_f(f_order));
+        let mut out = if c == n {
+            None
+        } else {
+            Some(Array2::<T>::zeros((m, c).set_f(f_order)))
+        };
+        for start in (0..m).step_by(rows) {
+            let end = (start + rows).min(m);
+            let mut t = tmp.slice_mut(s![..end - start, ..]);
+            matmul::gemm(
+                t.view_mut(),
+                false,
+                w.slice(s![start..end, ..]),
+                fm.view(),
+                T::one(),
+            );
+            match &mut out {
+                None => w.slice_mut(s![start..end, ..]).assign(&t),
+                Some(o) => o.slice_mut(s![start..end, ..]).assign(&t),
+            }
+        }
+        out.unwrap_or(w)
+    }
+}
+
+/// Rows per block: about 16k entries (128 KiB of `f64`), at least `n`.
+fn block_rows(n: usize) -> usize {
+    (16 * 1024 / n.max(1)).max(n).max(1)
+}
+
+/// `⌊log₂ x⌋` for a finite `x > 0`.
+fn floor_log2<T: Real>(x: T) -> i32 {
+    let (mantissa, exponent, _) = x.integer_decode();
+    // x = mantissa · 2^exponent, and the mantissa has `bits` significant bits.
+    let bits = 64 - mantissa.leading_zeros() as i32;
+    i32::from(exponent) + bits - 1
+}
+
+/// The power of two `2^-e` with `2^e ≤ x < 2^(e+1)` (`x > 0`, finite), so that `x·2^-e ∈ [1, 2)`;
+/// for a subnormal `x` the largest power of two that is finite (`x·2^-e` is then below 1 but
+/// normal).
+pub(crate) fn power_of_two_scale<T: Real>(x: T) -> T {
+    let limit = floor_log2(T::max_value());
+    let e = floor_log2(x).clamp(-limit, limit);
+    let two = T::one() + T::one();
+    two.powi(-e)
+}
+
+/// Reduces the tall `a` (m ≥ n ≥ 1, finite, `max |a| = max_abs > 0`) as in [`Reduced`], or
+/// `None` when Cholesky QR cannot certify its result (see the module docs).
+pub(crate) fn reduce<T: Real>(a: ArrayView2<'_, T>, max_abs: T) -> Option<Reduced<T>> {
+    let (m, n) = a.dim();
+    debug_assert!(m >= n && n >= 1 && max_abs > T::zero());
+    let alpha = power_of_two_scale(max_abs);
+    // W takes A's memory order, so that the copy streams both (row-major A: row-major W).
+    let mut w = Array2::<T>::zeros((m, n).set_f(a.strides()[1] != 1));
+    for shifted in [false, true] {
+        let mut g = copy_scaled_with_gram(a, alpha, &mut w);
+        if shifted {
+            // σ = 11 (mn + n(n+1)) ε ‖A‖²_F, with ‖A‖²_F = tr(G) ≥ ‖A‖²₂.
+            let size = T::from(11 * (m * n + n * (n + 1))).unwrap_or_else(T::max_value);
+            let sigma = size * T::epsilon() * g.diag().sum();
+            g.diag_mut().mapv_inplace(|d| d + sigma);
+        }
+        // Unshifted, the first factor is of use only if κ(A) is well below ε^(-1/2); its diagonal
+        // bounds κ(A) from below, so a worse ratio goes straight to the shifted attempt.
+        let floor = if shifted {
+            T::epsilon()
+        } else {
+            T::epsilon().sqrt()
+        };
+        let Some(mut r_w) = cholesky_upper(g, floor) else {
+            continue;
+        };
+        let mut last = r_w.clone();
+        for _ in 0..3 {
+            let g = solve_with_gram(&mut w, &last);
+            let close = distance_to_identity(&g) <= T::from(0.5).unwrap_or_else(T::one);
+            let Some(f) = cholesky_upper(g, T::epsilon()) else {
+                break;
+            };
+            if close {
+                return Some(Reduced { w, r_w, f, alpha });
+            }
+            r_w = matmul::mul(f.view(), r_w.view());
+            last = f;
+        }
+    }
+    None
+}
+
+/// `W = α·A`, returning `Wᵀ W`, in one pass over row blocks.
+fn copy_scaled_with_gram<T: Real>(a: ArrayView2<'_, T>, alpha: T, w: &mut Array2<T>) -> Array2<T> {
+    let (m, n) = a.dim();
+    let mut g = Array2::<T>::zeros((n, n).f());
+    let rows = block_rows(n);
+    for start in (0..m).step_by(rows) {
+        let end = (start + rows).min(m);
+        let mut b = w.slice_mut(s![start..end, ..]);
+        b.zip_mut_with(&a.slice(s![start..end, ..]), |w, &a| *w = a * alpha);
+        matmul::gemm(g.view_mut(), true, b.t(), b.view(), T::one());
+    }
+    g
+}
+
+/// `W ← W R⁻¹` (`R` upper triangular), returning the new `Wᵀ W`, in one pass over row blocks.
+fn solve_with_gram<T: Real>(w: &mut Array2<T>, r: &Array2<T>) -> Array2<T> {
+    let (m, n) = w.dim();
+    let mut g = Array2::<T>::zeros((n, n).f());
+    let rows = block_rows(n);
+    for start in (0..m).step_by(rows) {
+        let end = (start + rows).min(m);
+        let mut b = w.slice_mut(s![start..end, ..]);
+        // X R = B ⇔ Rᵀ Xᵀ = Bᵀ.
+        solve_lower_triangular_in_place(
+            r.t().into_faer(),
+            b.view_mut().reversed_axes().into_faer(),
+            faer::Par::Seq,
+        );
+        matmul::gemm(g.view_mut(), true, b.t(), b.view(), T::one());
+    }
+    g
+}
+
+/// `X ← F⁻¹ X` for an upper triangular `F`.
+fn solve_upper<T: Real>(f: ArrayView2<'_, T>, x: ndarray::ArrayViewMut2<'_, T>) {
+    faer::linalg::triangular_solve::solve_upper_triangular_in_place(
+        f.into_faer(),
+        x.into_faer(),
+        faer::Par::Seq,
+    );
+}
+
+/// `‖G − I‖_F`, or +∞ if `G` is not finite.
+fn distance_to_identity<T: Real>(g: &Array2<T>) -> T {
+    let mut sum = T::zero();
+    for ((i, j), &v) in g.indexed_iter() {
+        let d = if i == j { v - T::one() } else { v };
+        sum += d * d;
+    }
+    if sum.is_finite() {
+        sum.sqrt()
+    } else {
+        T::infinity()
+    }
+}
+
+/// The upper triangular `R` with `RᵀR = G`, or `None` if `G` is not finite, not (numerically)
+/// positive definite, or has a pivot below `floor` times the largest.
+fn cholesky_upper<T: Real>(mut g: Array2<T>, floor: T) -> Option<Array2<T>> {
+    let n = g.nrows();
+    if g.iter().any(|v| !v.is_finite()) {
+        return None;
+    }
+    let mut mem = MemBuffer::new(cholesky_in_place_scratch::<T>(
+        n,
+        faer::Par::Seq,
+        Default::default(),
+    ));
+    cholesky_in_place(
+        g.view_mut().into_faer(),
+        Default::default(),
+        faer::Par::Seq,
+        MemStack::new(&mut mem),
+        Default::default(),
+    )
+    .ok()?;
+    // faer wrote L in the lower triangle; R = Lᵀ, with the strict lower part cleared.
+    let mut r = g.reversed_axes();
+    for j in 0..n {
+        r.slice_mut(s![j + 1.., j]).fill(T::zero());
+    }
+    // A pivot at the rounding level of the largest (`floor = ε`) means the Gram matrix lost a
+    // direction entirely: the factor is garbage there, and no later step could recover it.
+    let d_max = r.diag().iter().copied().fold(T::zero(), T::max);
+    let d_min = r.diag().iter().copied().fold(T::infinity(), T::min);
+    (d_min > d_max * floor).then_some(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{Rng, with_singular_values};
+
+    fn max_abs(x: impl IntoIterator<Item = f64>) -> f64 {
+        x.into_iter().fold(0.0, |m, v| m.max(v.abs()))
+    }
+
+    #[test]
+    fn power_of_two_scale_brings_the_maximum_into_one_two() {
+        for x in [1.0, 1.5, 2.0, 3.0, 1e200, 1e-200, 3e-308, f64::MAX] {
+            let y = x * power_of_two_scale(x);
+            assert!((1.0..2.0).contains(&y), "{x:e} → {y}");
+        }
+        let y: f64 = 5e-310 * power_of_two_scale(5e-310);
+        assert!(y.is_normal() && y > 1e-3, "{y}");
+        assert_eq!(power_of_two_scale(3.0f32), 0.5);
+        assert_eq!(
+            f32::MAX * power_of_two_scale(f32::MAX),
+            f32::MAX / 2f32.powi(127)
+        );
+    }
+
+    #[test]
+    fn reduces_well_and_ill_conditioned_tall_matrices() {
+        for cond in [1.0f64, 1e6, 1e12] {
+            let s: Vec<f64> = (0..6).map(|i| cond.powf(-(i as f64) / 5.0)).collect();
+            let a = with_singular_values(&mut Rng::new(4), 500, 6, &s) * 3.0;
+            let red = reduce(a.view(), max_abs(a.iter().copied())).expect("reduced");
+            let r = red.r();
+            let alpha = red.alpha;
+            let q = red.finish(Array2::eye(6).view());
+            let orth = max_abs(q.t().dot(&q) - Array2::<f64>::eye(6));
+            let rec = max_abs(q.dot(&r) / alpha - &a) / 3.0;
+            assert!(
+                orth < 1e-14 && rec < 1e-14,
+                "cond {cond:e}: {orth:e} {rec:e}"
+            );
+            assert!(r.indexed_iter().all(|((i, j), v)| i <= j || *v == 0.0));
+        }
+    }
+
+    #[test]
+    fn numerical_rank_deficiency_is_reduced_and_exact_rank_deficiency_is_refused() {
+        // Rank 2 up to the rounding of the product: the noise directions are a valid part of a
+        // backward-stable QR, and come out orthonormal.
+        let a = with_singular_values(&mut Rng::new(4), 100, 5, &[1.0, 1.0]);
+        let red = reduce(a.view(), max_abs(a.iter().copied())).expect("reduced");
+        let (r, alpha) = (red.r(), red.alpha);
+        let q = red.finish(Array2::eye(5).view());
+        let orth = max_abs(q.t().dot(&q) - Array2::<f64>::eye(5));
+        let rec = max_abs(q.dot(&r) / alpha - &a);
+        assert!(orth < 1e-13 && rec < 1e-14, "{orth:e} {rec:e}");
+        // An exactly repeated column and an exactly zero one: the Gram matrix is singular.
+        let mut b = a.clone();
+        let first = b.column(0).to_owned();
+        b.column_mut(1).assign(&first);
+        b.column_mut(3).fill(0.0);
+        assert!(reduce(b.view(), max_abs(b.iter().copied())).is_none());
+    }
+}
