@@ -3,11 +3,19 @@
 //! the number of rows for the textbook and projection-first pullbacks.
 //!
 //! Run with `cargo run --release --example perf_report` (add `-- --quick` for fewer shapes and
-//! runs). The plot is written to `bench/perf.svg`. Every number printed is measured in this run.
+//! runs). The plot is written to `target/perf.svg`; `-- --update-plot` writes the committed
+//! `bench/perf.svg` instead. Every number printed is measured in this run.
+//!
+//! The pullbacks are also compared with a bandwidth probe: one single-threaded pass
+//! `x ← 0.5·x + u` over a fresh copy of `Ū` and over `U`, in the same memory order. The pullback
+//! of a tall input reads `U` and `Ū` for `P = UᵀŪ`, then reads them again and writes `Ā`: about
+//! 1.7 probes of memory traffic.
 
 use std::time::Duration;
 
-use ndarray::{Array1, Array2};
+use std::ops::Not;
+
+use ndarray::{ArcArray2, Array1, Array2, ShapeBuilder};
 use rules_core::linalg::svd;
 use rules_core::{Pullback, Zero};
 use rules_examples::{
@@ -45,6 +53,30 @@ fn measure<I, R>(
     Row { case, time, heap }
 }
 
+/// The bandwidth probe (module docs): `x ← 0.5·x + y` over a fresh copy of the output-shaped
+/// cotangent and the factor it is read with (`Ū` and `U` for a tall input, `V̄ᵀ` and `Vᵀ` for a
+/// wide one), single-threaded, in their memory order.
+fn probe(u: &ArcArray2<f64>, du: &Array2<f64>, dvt: &Array2<f64>, vt: &ArcArray2<f64>) -> Row {
+    let (x, y) = if u.nrows() >= vt.ncols() {
+        (du, u)
+    } else {
+        (dvt, vt)
+    };
+    measure(
+        "bandwidth probe x ← 0.5·x + y (1 thread)",
+        || {
+            // A fresh copy in the cotangent's memory order, as the pullback receives it.
+            let mut fresh = Array2::zeros(x.raw_dim().set_f(x.is_standard_layout().not()));
+            fresh.assign(x);
+            fresh
+        },
+        |mut fresh: Array2<f64>| {
+            fresh.zip_mut_with(y, |a, &b| *a = 0.5 * *a + b);
+            fresh
+        },
+    )
+}
+
 fn report(m: usize, n: usize) -> Vec<Row> {
     let k = m.min(n);
     let x = test_matrix(m, n, (m + n) as u64);
@@ -75,6 +107,7 @@ fn report(m: usize, n: usize) -> Vec<Row> {
             |c| -> Array2<f64> { pb.pullback((Zero, c, Zero)) },
         ),
         measure("hand-written (U * s̄)·Vt", || (), |()| (&u * &ds).dot(&vt)),
+        probe(&u, &du, &dvt, &vt),
         measure(
             "gradient of sum(U) = forward + (dU, Zero, Zero)",
             || Array2::<f64>::ones((m, k)),
@@ -118,18 +151,23 @@ fn main() {
     for &(m, n) in shapes {
         let rows = report(m, n);
         let fwd = rows[0].time;
+        let probe = rows
+            .iter()
+            .find(|r| r.case.starts_with("bandwidth probe"))
+            .map_or(fwd, |r| r.time);
         let out_mb = (m * n * 8) as f64 / MB;
         println!("{m}×{n} (output {out_mb:.2} MB)");
         println!(
-            "  {:<48} {:>10} {:>8} {:>12} {:>9}",
-            "case", "ms", "÷ fwd", "heap MB", "÷ output"
+            "  {:<48} {:>10} {:>8} {:>8} {:>12} {:>9}",
+            "case", "ms", "÷ fwd", "÷ probe", "heap MB", "÷ output"
         );
         for r in &rows {
             println!(
-                "  {:<48} {:>10.3} {:>8.2} {:>12.2} {:>9.2}",
+                "  {:<48} {:>10.3} {:>8.2} {:>8.2} {:>12.2} {:>9.2}",
                 r.case,
                 ms(r.time),
                 r.time.as_secs_f64() / fwd.as_secs_f64(),
+                r.time.as_secs_f64() / probe.as_secs_f64(),
                 r.heap as f64 / MB,
                 r.heap as f64 / MB / out_mb
             );
@@ -232,7 +270,15 @@ fn main() {
             &series_h
         ),
     );
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench/perf.svg");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let path = if std::env::args().any(|a| a == "--update-plot") {
+        root.join("bench/perf.svg")
+    } else {
+        // Under the build directory, so that running the example does not modify the checkout.
+        std::env::var_os("CARGO_TARGET_DIR")
+            .map_or_else(|| root.join("target"), std::path::PathBuf::from)
+            .join("perf.svg")
+    };
     match std::fs::write(&path, svg) {
         Ok(()) => println!("\nplot written to {}", path.display()),
         Err(e) => println!("\ncould not write {}: {e}", path.display()),

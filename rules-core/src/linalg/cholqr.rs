@@ -26,7 +26,8 @@ use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::linalg::cholesky::llt::factor::{cholesky_in_place, cholesky_in_place_scratch};
 use faer::linalg::triangular_solve::solve_lower_triangular_in_place;
 use faer_ext::IntoFaer;
-use ndarray::{Array2, ArrayView2, ShapeBuilder, s};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis, ShapeBuilder, s};
+use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, ParallelIterator};
 
 use super::Real;
 use super::matmul;
@@ -52,50 +53,50 @@ impl<T: Real> Reduced<T> {
         matmul::mul(self.f.view(), self.r_w.view())
     }
 
-    /// `W ← W · F⁻¹ · M` for a small n×c matrix `M` (`c ≤ n`), row block by row block, with `F⁻¹ M`
-    /// formed once (`F` is close to the identity, so this is as accurate as a triangular solve):
-    /// with `M = I` this is `Q`; with the left singular vectors of `R`, it is the SVD's `U`. The
-    /// result is column-major, m×c, in `W`'s buffer when `c = n`.
+    /// `W ← W · F⁻¹ · M` for an n×n matrix `M`, in one pass over row blocks, with `F⁻¹ M` formed
+    /// once (`F` is close to the identity, so this is as accurate as a triangular solve): with
+    /// `M = I` this is `Q`; with the left singular vectors of `R`, the SVD's `U`. In `W`'s buffer.
     pub fn finish(self, m_small: ArrayView2<'_, T>) -> Array2<T> {
-        let (m, n) = self.w.dim();
-        let c = m_small.ncols();
-        // F⁻¹ M: Fᵀ is lower triangular, and F X = M ⇔ Xᵀ Fᵀ = Mᵀ; faer solves F X = M directly
-        // through the transposed view of the lower triangular solve.
-        let mut fm = Array2::<T>::zeros((n, c).f());
+        let n = self.w.ncols();
+        debug_assert_eq!(m_small.dim(), (n, n));
+        let mut fm = Array2::<T>::zeros((n, n).f());
         fm.assign(&m_small);
         solve_upper(self.f.view(), fm.view_mut());
         let mut w = self.w;
-        let rows = block_rows(n);
-        // Everything in W's memory order, so that each copy streams.
-        let f_order = w.strides()[1] != 1;
-        let mut tmp = Array2::<T>::zeros((rows, c).set_f(f_order));
-        let mut out = if c == n {
-            None
-        } else {
-            Some(Array2::<T>::zeros((m, c).set_f(f_order)))
-        };
-        for start in (0..m).step_by(rows) {
-            let end = (start + rows).min(m);
-            let mut t = tmp.slice_mut(s![..end - start, ..]);
-            matmul::gemm(
-                t.view_mut(),
-                false,
-                w.slice(s![start..end, ..]),
-                fm.view(),
-                T::one(),
-            );
-            match &mut out {
-                None => w.slice_mut(s![start..end, ..]).assign(&t),
-                Some(o) => o.slice_mut(s![start..end, ..]).assign(&t),
-            }
-        }
-        out.unwrap_or(w)
+        let f_order = is_f(&w);
+        for_blocks(&mut w, |_, mut b| {
+            // Through a block-sized buffer in W's memory order, since the block is an operand.
+            let mut t = Array2::<T>::zeros(b.raw_dim().set_f(f_order));
+            matmul::gemm(t.view_mut(), false, b.view(), fm.view(), T::one());
+            b.assign(&t);
+        });
+        w
     }
 }
 
-/// Rows per block: about 16k entries (128 KiB of `f64`), at least `n`.
-fn block_rows(n: usize) -> usize {
-    (16 * 1024 / n.max(1)).max(n).max(1)
+/// Whether `w` is stored column by column (an m×1 matrix counts as row-major).
+fn is_f<T>(w: &Array2<T>) -> bool {
+    w.strides()[1] != 1 && w.ncols() > 1
+}
+
+/// `f(first row, block)` for each row block of `w`, the blocks shared among rayon's threads when
+/// `w` is large; the results in block order.
+fn for_blocks<T: Real, R: Send>(
+    w: &mut Array2<T>,
+    f: impl Fn(usize, ArrayViewMut2<'_, T>) -> R + Sync + Send,
+) -> Vec<R> {
+    let (m, n) = w.dim();
+    let rows = matmul::block_rows(n);
+    let blocks = w.axis_chunks_iter_mut(Axis(0), rows);
+    if matmul::worth_threads(m * n) {
+        blocks
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, b)| f(i * rows, b))
+            .collect()
+    } else {
+        blocks.enumerate().map(|(i, b)| f(i * rows, b)).collect()
+    }
 }
 
 /// `⌊log₂ x⌋` for a finite `x > 0`.
@@ -123,7 +124,7 @@ pub(crate) fn reduce<T: Real>(a: ArrayView2<'_, T>, max_abs: T) -> Option<Reduce
     debug_assert!(m >= n && n >= 1 && max_abs > T::zero());
     let alpha = power_of_two_scale(max_abs);
     // W takes A's memory order, so that the copy streams both (row-major A: row-major W).
-    let mut w = Array2::<T>::zeros((m, n).set_f(a.strides()[1] != 1));
+    let mut w = Array2::<T>::zeros((m, n).set_f(a.strides()[1] != 1 && n > 1));
     for shifted in [false, true] {
         let mut g = copy_scaled_with_gram(a, alpha, &mut w);
         if shifted {
@@ -159,37 +160,33 @@ pub(crate) fn reduce<T: Real>(a: ArrayView2<'_, T>, max_abs: T) -> Option<Reduce
     None
 }
 
-/// `W = α·A`, returning `Wᵀ W`, in one pass over row blocks.
+/// `W = α·A`, returning `Wᵀ W`, in one pass over row blocks (Gram matrices of the blocks summed in
+/// block order, so the result does not depend on the threads' scheduling).
 fn copy_scaled_with_gram<T: Real>(a: ArrayView2<'_, T>, alpha: T, w: &mut Array2<T>) -> Array2<T> {
-    let (m, n) = a.dim();
-    let mut g = Array2::<T>::zeros((n, n).f());
-    let rows = block_rows(n);
-    for start in (0..m).step_by(rows) {
-        let end = (start + rows).min(m);
-        let mut b = w.slice_mut(s![start..end, ..]);
-        b.zip_mut_with(&a.slice(s![start..end, ..]), |w, &a| *w = a * alpha);
-        matmul::gemm(g.view_mut(), true, b.t(), b.view(), T::one());
-    }
-    g
+    let n = a.ncols();
+    let parts = for_blocks(w, |start, mut b| {
+        let rows = b.nrows();
+        b.zip_mut_with(&a.slice(s![start..start + rows, ..]), |w, &a| {
+            *w = a * alpha
+        });
+        matmul::mul(b.t(), b.view())
+    });
+    matmul::sum_in_order(parts, (n, n))
 }
 
 /// `W ← W R⁻¹` (`R` upper triangular), returning the new `Wᵀ W`, in one pass over row blocks.
 fn solve_with_gram<T: Real>(w: &mut Array2<T>, r: &Array2<T>) -> Array2<T> {
-    let (m, n) = w.dim();
-    let mut g = Array2::<T>::zeros((n, n).f());
-    let rows = block_rows(n);
-    for start in (0..m).step_by(rows) {
-        let end = (start + rows).min(m);
-        let mut b = w.slice_mut(s![start..end, ..]);
+    let n = w.ncols();
+    let parts = for_blocks(w, |_, mut b| {
         // X R = B ⇔ Rᵀ Xᵀ = Bᵀ.
         solve_lower_triangular_in_place(
             r.t().into_faer(),
             b.view_mut().reversed_axes().into_faer(),
             faer::Par::Seq,
         );
-        matmul::gemm(g.view_mut(), true, b.t(), b.view(), T::one());
-    }
-    g
+        matmul::mul(b.t(), b.view())
+    });
+    matmul::sum_in_order(parts, (n, n))
 }
 
 /// `X ← F⁻¹ X` for an upper triangular `F`.

@@ -3,7 +3,8 @@
 //! dense or diagonal core.
 
 use faer_ext::IntoFaer;
-use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, ShapeBuilder};
+use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis, ShapeBuilder};
+use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, ParallelIterator};
 
 use super::Real;
 
@@ -43,6 +44,49 @@ pub(crate) fn parallelism(smallest_dim: usize) -> faer::Par {
     }
 }
 
+/// Rows per block in the passes that stream a tall matrix (the SVD's Cholesky QR and its
+/// pullback): about 16k entries, 128 KiB of `f64`, so that a block stays in cache while it is
+/// read several times.
+pub(crate) fn block_rows(cols: usize) -> usize {
+    (16 * 1024 / cols.max(1)).max(1)
+}
+
+/// Whether a streaming pass over `entries` entries shares its blocks among rayon's threads: from
+/// 2¹⁶ entries (512 KiB of `f64`), below which the hand-off costs more than it saves.
+pub(crate) fn worth_threads(entries: usize) -> bool {
+    entries >= 1 << 16
+}
+
+/// `aᵀ · b` for `a` (m×k) and `b` (m×c) with many rows: for a thin result (`k, c ≤ 64`) over a
+/// large input, the row blocks are shared among rayon's threads, each block's product is kept,
+/// and the products are summed in block order, so that the result does not depend on the
+/// scheduling (the same input gives the same bits). Otherwise faer's product.
+pub(crate) fn t_mul<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Array2<T> {
+    let (m, k) = a.dim();
+    let c = b.ncols();
+    if k > 64 || c > 64 || !worth_threads(m * (k + c)) {
+        return mul(a.t(), b);
+    }
+    let rows = block_rows(k + c);
+    let parts: Vec<Array2<T>> = a
+        .axis_chunks_iter(Axis(0), rows)
+        .into_par_iter()
+        .zip(b.axis_chunks_iter(Axis(0), rows))
+        .map(|(ab, bb)| mul(ab.t(), bb))
+        .collect();
+    sum_in_order(parts, (k, c))
+}
+
+/// `Σ parts`, in order (`shape` when there are none).
+pub(crate) fn sum_in_order<T: Real>(parts: Vec<Array2<T>>, shape: (usize, usize)) -> Array2<T> {
+    let mut parts = parts.into_iter();
+    let mut total = parts.next().unwrap_or_else(|| Array2::zeros(shape.f()));
+    for p in parts {
+        total += &p;
+    }
+    total
+}
+
 /// `a · b`, as a new column-major array (the layout faer's product writes fastest).
 pub(crate) fn mul<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Array2<T> {
     mul_by(a, b, T::one())
@@ -76,37 +120,50 @@ impl<T: Real> core::ops::Add<Diagonal<'_, T>> for Array2<T> {
 /// The k×k core of [`sandwich`]: a dense matrix or a diagonal.
 pub(crate) trait Core<T: Real> {
     /// `U · self · Vᵀ`, associated the cheap way round.
-    fn between(&self, u: ArrayView2<'_, T>, vt: ArrayView2<'_, T>) -> Array2<T>;
+    fn between(&self, u: ArrayView2<'_, T>, vt: ArrayView2<'_, T>) -> Array2<T> {
+        if u.nrows() >= vt.ncols() {
+            mul(u, self.times(vt).view())
+        } else {
+            mul(self.times_left(u).view(), vt)
+        }
+    }
+
+    /// `self · X` (k×c).
+    fn times(&self, x: ArrayView2<'_, T>) -> Array2<T>;
+
+    /// `X · self` (c×k).
+    fn times_left(&self, x: ArrayView2<'_, T>) -> Array2<T>;
 }
 
 impl<T: Real> Core<T> for Array2<T> {
-    fn between(&self, u: ArrayView2<'_, T>, vt: ArrayView2<'_, T>) -> Array2<T> {
-        if u.nrows() >= vt.ncols() {
-            mul(u, mul(self.view(), vt).view())
-        } else {
-            mul(mul(u, self.view()).view(), vt)
-        }
+    fn times(&self, x: ArrayView2<'_, T>) -> Array2<T> {
+        mul(self.view(), x)
+    }
+
+    fn times_left(&self, x: ArrayView2<'_, T>) -> Array2<T> {
+        mul(x, self.view())
     }
 }
 
 impl<T: Real> Core<T> for Diagonal<'_, T> {
-    fn between(&self, u: ArrayView2<'_, T>, vt: ArrayView2<'_, T>) -> Array2<T> {
-        if u.nrows() >= vt.ncols() {
-            mul(
-                u,
-                (&vt * &self.0.view().insert_axis(ndarray::Axis(1))).view(),
-            )
-        } else {
-            mul((&u * self.0).view(), vt)
-        }
+    fn times(&self, x: ArrayView2<'_, T>) -> Array2<T> {
+        &x * &self.0.view().insert_axis(ndarray::Axis(1))
+    }
+
+    fn times_left(&self, x: ArrayView2<'_, T>) -> Array2<T> {
+        &x * self.0
     }
 }
 
 /// `U C Vᵀ`, associated the cheap way round: `U (C Vᵀ)` for a tall input, `(U C) Vᵀ` for a wide
 /// one, so the k×k core only ever meets the small factor first (for a [`Diagonal`] core, as a
 /// scaling). This is the output's one large allocation.
-pub(crate) fn sandwich<T: Real>(u: &Array2<T>, c: &impl Core<T>, vt: &Array2<T>) -> Array2<T> {
-    c.between(u.view(), vt.view())
+pub(crate) fn sandwich<T: Real>(
+    u: ArrayView2<'_, T>,
+    c: &impl Core<T>,
+    vt: ArrayView2<'_, T>,
+) -> Array2<T> {
+    c.between(u, vt)
 }
 
 /// `V C Vᵀ` (a symmetric matrix when `C` is), without forming `Vᵀ`.
@@ -124,13 +181,16 @@ mod tests {
         let u: Array2<f64> = array![[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]];
         let c: Array2<f64> = array![[1.0, 2.0], [3.0, 4.0]];
         let vt: Array2<f64> = array![[1.0, 0.5], [-1.0, 2.0]];
-        assert_eq!(sandwich(&u, &c, &vt), u.dot(&c).dot(&vt));
-        assert_eq!(sandwich(&vt, &c, &u.t().to_owned()), vt.dot(&c).dot(&u.t()));
+        assert_eq!(sandwich(u.view(), &c, vt.view()), u.dot(&c).dot(&vt));
+        assert_eq!(sandwich(vt.view(), &c, u.t()), vt.dot(&c).dot(&u.t()));
         let d = array![2.0, -1.0];
         let dense = Array2::from_diag(&d);
-        assert_eq!(sandwich(&u, &diag(&d), &vt), u.dot(&dense).dot(&vt));
         assert_eq!(
-            sandwich(&vt, &diag(&d), &u.t().to_owned()),
+            sandwich(u.view(), &diag(&d), vt.view()),
+            u.dot(&dense).dot(&vt)
+        );
+        assert_eq!(
+            sandwich(vt.view(), &diag(&d), u.t()),
             vt.dot(&dense).dot(&u.t())
         );
         assert_eq!(c.clone() + diag(&d), &c + &dense);
@@ -149,5 +209,13 @@ mod tests {
         assert_eq!(c, a.t().dot(&b));
         assert_eq!(mul(a.view(), b.t()), a.dot(&b.t()));
         assert_eq!(mul_by(a.view(), b.view(), -2.0), a.dot(&b) * -2.0);
+        // Large enough for the threaded, block-ordered sum; the same bits on every call.
+        let mut rng = crate::testing::Rng::new(2);
+        let x = Array2::from_shape_fn((50_000, 3), |_| rng.uniform());
+        let y = Array2::from_shape_fn((50_000, 4), |_| rng.uniform());
+        let p = t_mul(x.view(), y.view());
+        let want = x.t().dot(&y);
+        assert!((&p - &want).iter().all(|e| e.abs() < 1e-10));
+        assert_eq!(p, t_mul(x.view(), y.view()));
     }
 }

@@ -7,7 +7,7 @@
 mod forward;
 mod pullback;
 
-use ndarray::{Array1, Array2, ArrayView2};
+use ndarray::{ArcArray2, Array1, Array2, ArrayView2};
 
 use super::{Real, checks, matmul, tolerance};
 use crate::rrule;
@@ -88,10 +88,12 @@ use crate::rrule;
 /// Ā = U C Vᵀ + Ū S⁻¹ Vᵀ [m > k] + U S⁻¹ V̄ᵀ [n > k]
 /// ```
 ///
-/// For a tall input this is three m×k×k products (`P`, `U (C Vᵀ)`, `Ū (S⁻¹ Vᵀ)`), the last two
-/// accumulated into the output; for a wide one, the mirror image. The dense pullback allocates the
-/// output and a few k×k matrices (`P`, `Q`, `C` and the small factor of each product), and no
-/// other matrix of the output's size.
+/// For a tall input this is three m×k×k products (`P`, `U (C Vᵀ)`, `Ū (S⁻¹ Vᵀ)`). The cotangents
+/// are taken by value, and `Ū` has the output's shape: after the k×k work, one pass over row
+/// blocks overwrites `Ū` with `U (C Vᵀ) + Ū (S⁻¹ Vᵀ)`, through a buffer of one block. A wide input
+/// is the mirror image, in `V̄ᵀ`'s buffer. So every pattern that receives that cotangent allocates
+/// only k×k matrices (`P`, `Q`, `C`, the small factors) and one block, nothing of the output's
+/// size; the others (`Ū` zero for a tall input) allocate the output once.
 ///
 /// # Degenerate and rank-deficient inputs
 ///
@@ -110,19 +112,21 @@ use crate::rrule;
 /// # Specialisation
 ///
 /// The pullback is written once, one statement per term, and `#[rrule]` removes the terms of the
-/// zero cotangents in each pattern. With `Ū` and `V̄ᵀ` zero, every statement reading `P`, `Q`,
-/// `C` or the projections disappears and the body is `U·diag(s̄)·Vᵀ`, exactly the
-/// pullback of [`svdvals()`]:
+/// zero cotangents in each pattern. With `Ū` and `V̄ᵀ` zero, every statement reading `P` or `Q`
+/// disappears, `C` is the diagonal `diag(s̄)` (kept as its diagonal), and `assemble`, handed
+/// `Zero` for both cotangents, computes `U·diag(s̄)·Vᵀ`: the pullback of [`svdvals()`].
 ///
 /// ```text
 /// checks::check_shape("svd", "dS", ds.shape(), s.shape());
 /// let c = matmul::diag(&ds);
-/// let mut da = matmul::sandwich(&u, &c, &vt);
+/// let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, Zero, Zero);
 /// da
 /// ```
 #[rrule]
-pub fn svd<T: Real>(a: ArrayView2<'_, T>) -> (Array2<T>, Array1<T>, Array2<T>) {
+pub fn svd<T: Real>(a: ArrayView2<'_, T>) -> (ArcArray2<T>, Array1<T>, ArcArray2<T>) {
     let (u, s, vt) = forward::thin_svd("svd", a);
+    // Shared: the value returned and the pullback hold the same U and Vᵀ, never a copy.
+    let (u, vt) = (u.into_shared(), vt.into_shared());
     let (m, n) = a.dim();
     let tol = tolerance::relative(&s, m, n);
     (
@@ -132,17 +136,16 @@ pub fn svd<T: Real>(a: ArrayView2<'_, T>) -> (Array2<T>, Array1<T>, Array2<T>) {
             checks::check_shape("svd", "dS", ds.shape(), s.shape());
             checks::check_shape("svd", "dVt", dvt.shape(), vt.shape());
             // P = UᵀŪ and Q = VᵀV̄ (k×k).
-            let p = matmul::mul(u.t(), du.view());
-            let q = matmul::mul(vt.view(), dvt.t());
+            let p = matmul::t_mul(u.view(), du.view());
+            let q = matmul::t_mul(vt.t(), dvt.t());
             // C = M_off − P S⁻¹ [m > k] − S⁻¹ Qᵀ [n > k], in one pass ...
             #[pass_zero]
             let c = pullback::middle(&s, tol, (m, n), &p, &q);
             // ... plus M's diagonal, s̄.
             let c = c + matmul::diag(&ds);
-            // Ā = U C Vᵀ + Ū S⁻¹ Vᵀ [m > k] + U S⁻¹ V̄ᵀ [n > k], accumulated in one output.
-            let mut da = matmul::sandwich(&u, &c, &vt);
-            da += pullback::left_projection(du, &s, &vt, tol);
-            da += pullback::right_projection(&u, &s, dvt, tol);
+            // Ā = U C Vᵀ + Ū S⁻¹ Vᵀ [m > k] + U S⁻¹ V̄ᵀ [n > k], in Ū's buffer (V̄ᵀ's if wide).
+            #[pass_zero]
+            let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, du, dvt);
             da
         },
     )
@@ -179,6 +182,6 @@ pub fn svdvals<T: Real>(a: ArrayView2<'_, T>) -> Array1<T> {
     let (u, s, vt) = forward::thin_svd("svdvals", a);
     (s, move |ds: Array1<T>| -> Array2<T> {
         checks::check_shape("svdvals", "dS", ds.shape(), &[u.ncols()]);
-        matmul::sandwich(&u, &matmul::diag(&ds), &vt)
+        matmul::sandwich(u.view(), &matmul::diag(&ds), vt.view())
     })
 }

@@ -3,7 +3,8 @@
 //! temporary of its size. Each takes the cotangent-dependent operands so that `#[rrule]` can pass
 //! `Zero` for them (`#[pass_zero]`) or drop the statement.
 
-use ndarray::{Array1, Array2};
+use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis, ShapeBuilder, s};
+use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, ParallelIterator};
 
 use super::super::{Real, matmul, tolerance};
 use crate::MaybeZero;
@@ -65,62 +66,84 @@ pub(crate) fn middle<'a, T: Real>(
     c
 }
 
-/// The term `Ū S⁻¹ Vᵀ`, present when `m > k`, added into the output by `+=` without a temporary
-/// of the output's size (see [`middle`] for where `−U P S⁻¹` went).
-pub(crate) struct LeftProjection<'a, T> {
-    du: Array2<T>,
-    s: &'a Array1<T>,
-    vt: &'a Array2<T>,
+/// `Ā = U C Vᵀ + [m > k] Ū S⁻¹ Vᵀ + [n > k] U S⁻¹ V̄ᵀ`, written into the buffer of the cotangent
+/// that has the output's shape when there is one: `Ū` for a tall or square input, `V̄ᵀ` for a
+/// wide one (or a square one whose `Ū` is `Zero`). Then the pullback allocates nothing of the
+/// output's size: one pass over row blocks reads `U` and `Ū` (for a wide input, `V` and `V̄`)
+/// and overwrites `Ū` with `U (C Vᵀ) + Ū (S⁻¹ Vᵀ)`, through a per-block buffer. Without such a
+/// cotangent (`Ū`, and `V̄ᵀ` unless square, are `Zero`), `U C Vᵀ` is the one output-sized
+/// allocation. `Ū` or `V̄ᵀ` may be `Zero`; `C` may be a [`Diagonal`](matmul::Diagonal).
+pub(crate) fn assemble<T: Real>(
+    u: ArrayView2<'_, T>,
+    c: &impl matmul::Core<T>,
+    s: &Array1<T>,
+    vt: ArrayView2<'_, T>,
     tol: T,
-}
-
-/// [`LeftProjection`] of the cotangent `du`.
-pub(crate) fn left_projection<'a, T: Real>(
-    du: Array2<T>,
-    s: &'a Array1<T>,
-    vt: &'a Array2<T>,
-    tol: T,
-) -> LeftProjection<'a, T> {
-    LeftProjection { du, s, vt, tol }
-}
-
-impl<T: Real> core::ops::AddAssign<LeftProjection<'_, T>> for Array2<T> {
-    fn add_assign(&mut self, t: LeftProjection<'_, T>) {
-        if t.du.nrows() > t.s.len() {
-            // Ū (S⁻¹ Vᵀ): the scaling lands on the k×n factor, not on Ū.
-            let svt = t.vt
-                * &t.s
-                    .mapv(|v| tolerance::inv(v, t.tol))
-                    .insert_axis(ndarray::Axis(1));
-            matmul::gemm(self.view_mut(), true, t.du.view(), svt.view(), T::one());
+    du: impl Into<MaybeZero<Array2<T>>>,
+    dvt: impl Into<MaybeZero<Array2<T>>>,
+) -> Array2<T> {
+    let (m, k) = u.dim();
+    let n = vt.ncols();
+    let s_inv = s.mapv(|v| tolerance::inv(v, tol));
+    match (du.into(), dvt.into()) {
+        // Tall or square, into Ū: rows of U (C Vᵀ) + [m > k] Ū (S⁻¹ Vᵀ).
+        (MaybeZero::Value(mut du), _) if m >= n => {
+            let own = (m > k).then(|| &vt * &s_inv.view().insert_axis(Axis(1)));
+            rows_in_place(du.view_mut(), u, c.times(vt).view(), own.as_ref());
+            du
         }
+        // Wide or square, into V̄ᵀ seen transposed: Āᵀ = V (U C)ᵀ + [n > k] V̄ (U S⁻¹)ᵀ.
+        (_, MaybeZero::Value(mut dvt)) if n >= m => {
+            let own = (n > k).then(|| (&u * &s_inv).reversed_axes());
+            let uc_t = c.times_left(u).reversed_axes();
+            rows_in_place(
+                dvt.view_mut().reversed_axes(),
+                vt.t(),
+                uc_t.view(),
+                own.as_ref(),
+            );
+            dvt
+        }
+        // No cotangent of the output's shape: U C Vᵀ is the only term.
+        _ => matmul::sandwich(u, c, vt),
     }
 }
 
-/// The term `U S⁻¹ V̄ᵀ`, present when `n > k`: the mirror of [`LeftProjection`].
-pub(crate) struct RightProjection<'a, T> {
-    u: &'a Array2<T>,
-    s: &'a Array1<T>,
-    dvt: Array2<T>,
-    tol: T,
-}
-
-/// [`RightProjection`] of the cotangent `dvt`.
-pub(crate) fn right_projection<'a, T: Real>(
-    u: &'a Array2<T>,
-    s: &'a Array1<T>,
-    dvt: Array2<T>,
-    tol: T,
-) -> RightProjection<'a, T> {
-    RightProjection { u, s, dvt, tol }
-}
-
-impl<T: Real> core::ops::AddAssign<RightProjection<'_, T>> for Array2<T> {
-    fn add_assign(&mut self, t: RightProjection<'_, T>) {
-        if t.dvt.ncols() > t.s.len() {
-            let us = t.u * &t.s.mapv(|v| tolerance::inv(v, t.tol));
-            matmul::gemm(self.view_mut(), true, us.view(), t.dvt.view(), T::one());
-        }
+/// `out ← x · b + [own] out · own`, row block by row block (`out` m×c, `x` m×k, `b` and `own`
+/// k×c), the blocks shared among the threads of rayon's pool when `out` is large. With `own`,
+/// `out` is read and written: each block's result goes through a small buffer (one per task),
+/// and is then copied over the block. Without, `x · b` is written straight into `out`.
+fn rows_in_place<T: Real>(
+    mut out: ArrayViewMut2<'_, T>,
+    x: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+    own: Option<&Array2<T>>,
+) {
+    let Some(own) = own else {
+        matmul::gemm(out, false, x, b, T::one());
+        return;
+    };
+    let (m, c) = out.dim();
+    let rows = matmul::block_rows(c);
+    // The buffer in `out`'s memory order, so that the copy back streams.
+    let f_order = out.strides()[1] != 1 && c > 1;
+    let block = |tmp: &mut Array2<T>, (mut ob, xb): (ArrayViewMut2<'_, T>, ArrayView2<'_, T>)| {
+        let mut t = tmp.slice_mut(s![..ob.nrows(), ..]);
+        matmul::gemm(t.view_mut(), false, xb, b, T::one());
+        matmul::gemm(t.view_mut(), true, ob.view(), own.view(), T::one());
+        ob.assign(&t);
+    };
+    let new_tmp = || Array2::<T>::zeros((rows.min(m), c).set_f(f_order));
+    if matmul::worth_threads(m * c) {
+        out.axis_chunks_iter_mut(Axis(0), rows)
+            .into_par_iter()
+            .zip(x.axis_chunks_iter(Axis(0), rows))
+            .for_each_init(new_tmp, block);
+    } else {
+        let mut tmp = new_tmp();
+        out.axis_chunks_iter_mut(Axis(0), rows)
+            .zip(x.axis_chunks_iter(Axis(0), rows))
+            .for_each(|pair| block(&mut tmp, pair));
     }
 }
 
@@ -177,22 +200,62 @@ mod tests {
     }
 
     #[test]
-    fn projection_terms_match_plain_products() {
-        let vt: Array2<f64> = array![[1.0, 0.5], [-1.0, 2.0]];
-        let c: Array2<f64> = array![[1.0, 2.0], [3.0, 4.0]];
-        let s = array![2.0, 0.5];
-        let du = array![[1.0, 1.0], [2.0, 0.0], [0.0, 3.0]];
-        let mut out = Array2::zeros((3, 2));
-        out += left_projection(du.clone(), &s, &vt, 1e-12);
-        assert_eq!(out, (&du / &s).dot(&vt));
-        // Square: the term is absent.
-        let mut sq = Array2::zeros((2, 2));
-        sq += left_projection(c.clone(), &s, &vt, 1e-12);
-        sq += right_projection(&vt, &s, c.clone(), 1e-12);
-        assert_eq!(sq, Array2::zeros((2, 2)));
-        let mut wide = Array2::zeros((2, 3));
-        let dvt = array![[1.0, 0.0, 2.0], [0.0, 1.0, 1.0]];
-        wide += right_projection(&vt, &s, dvt.clone(), 1e-12);
-        assert_eq!(wide, (&vt / &s).dot(&dvt));
+    fn assemble_matches_plain_products_in_every_shape_and_pattern() {
+        use crate::linalg::matmul::diag;
+        let mut rng = crate::testing::Rng::new(8);
+        let mut rand = |r: usize, c: usize| Array2::from_shape_fn((r, c), |_| rng.uniform());
+        for (m, n) in [(40_000, 3), (5, 3), (3, 3), (3, 5), (3, 40_000)] {
+            let k = m.min(n);
+            let (u, vt, c) = (rand(m, k), rand(k, n), rand(k, k));
+            let (du, dvt) = (rand(m, k), rand(k, n));
+            let s: Array1<f64> = (0..k).map(|i| 2.0 + i as f64).collect();
+            let s_inv = s.mapv(f64::recip);
+            let core = u.dot(&c).dot(&vt);
+            let left = (&du * &s_inv).dot(&vt);
+            let right = (&u * &s_inv).dot(&dvt);
+            let want = |with_du: bool, with_dvt: bool| {
+                let mut a = core.clone();
+                if with_du && m > k {
+                    a += &left;
+                }
+                if with_dvt && n > k {
+                    a += &right;
+                }
+                a
+            };
+            let close = |got: Array2<f64>, want: Array2<f64>, what: &str| {
+                let err = (&got - &want).iter().fold(0.0f64, |e, v| e.max(v.abs()));
+                assert!(err < 1e-12, "{m}×{n} {what}: {err:e}");
+            };
+            let a = |du, dvt| assemble(u.view(), &c, &s, vt.view(), 1e-14, du, dvt);
+            close(
+                a(MaybeZero::Value(du.clone()), MaybeZero::Value(dvt.clone())),
+                want(true, true),
+                "both",
+            );
+            close(
+                a(MaybeZero::Value(du.clone()), MaybeZero::Zero),
+                want(true, false),
+                "dU",
+            );
+            close(
+                a(MaybeZero::Zero, MaybeZero::Value(dvt.clone())),
+                want(false, true),
+                "dVt",
+            );
+            close(
+                a(MaybeZero::Zero, MaybeZero::Zero),
+                want(false, false),
+                "neither",
+            );
+            // A diagonal core.
+            let d: Array1<f64> = (0..k).map(|i| 1.0 - i as f64).collect();
+            let got = assemble(u.view(), &diag(&d), &s, vt.view(), 1e-14, du.clone(), Zero);
+            let mut want = (&u * &d).dot(&vt);
+            if m > k {
+                want += &left;
+            }
+            close(got, want, "diagonal core");
+        }
     }
 }

@@ -1,14 +1,36 @@
 mod forward;
 mod pullback;
-use ndarray::{Array1, Array2, ArrayView2};
+use ndarray::{ArcArray2, Array1, Array2, ArrayView2};
 use super::{Real, checks, matmul, tolerance};
 use crate::rrule;
 /// The thin singular value decomposition `A = U · diag(S) · Vt`.
 ///
 /// For `a` of shape m×n and `k = min(m, n)`, returns `U` (m×k, orthonormal columns), `S` (k,
-/// non-negative, non-increasing) and `Vt` (k×n, orthonormal rows). Computed by faer on a zero-copy
-/// view of `a` (any strides, including transposed and reversed views) and written straight into
-/// the returned arrays. An empty input (`k = 0`) gives `U` m×0, `S` empty and `Vt` 0×n.
+/// non-negative, non-increasing) and `Vt` (k×n, orthonormal rows). `a` may have any strides
+/// (transposed and reversed views included). An empty input (`k = 0`) gives `U` m×0, `S` empty
+/// and `Vt` 0×n.
+///
+/// # Algorithm and accuracy
+///
+/// * **Tall or wide** (`m ≥ 4n` or `n ≥ 4m`): Cholesky QR reduces the input to its k×k
+///   triangular factor `R` in passes that stream it in row blocks: CholeskyQR2, which reads and
+///   writes it three times in all; shifted CholeskyQR3 when it is ill-conditioned (condition
+///   number beyond about `ε^{-1/2}`). faer computes the SVD of `R`, and one more pass forms the
+///   big factor. Cholesky QR checks its own result (the last step must start from a Gram matrix
+///   within `1/2` of the identity); when it cannot pass that check, as for an exactly
+///   rank-deficient input, the general path below runs instead.
+/// * **Otherwise**, and as the fallback: faer's bidiagonal SVD of the whole matrix.
+/// * An input whose largest entry is outside `[√min_positive / ε, ε / √min_positive]` is scaled
+///   by a power of two first (exactly), as LAPACK does, so entries near `1e±200` neither
+///   overflow nor underflow.
+///
+/// On every finite input the result meets LAPACK's accuracy. The tests build inputs with known
+/// singular values (tall, wide, square; condition numbers 1 to 1e15; rank-deficient, rank one,
+/// zero; scaled by 1e200 and 1e-200). Every error stays within `1e-11` in `f64`: the singular
+/// values (relative to `s_max`), `UᵀU − I`, `VᵀV − I`, `U S Vᵀ − A` (relative to `s_max`), and
+/// [`svdvals()`] against `S`. The largest measured is `2e-14`, at 200000×10. In `f32` the bound
+/// is `1e-4`, with `4e-6` measured. Singular vectors of clustered singular values are, as with
+/// any SVD, determined only up to rotations within the cluster.
 ///
 /// `svd::rrule(a)` also returns the pullback, derived below.
 ///
@@ -30,8 +52,9 @@ use crate::rrule;
 ///
 /// # Panics
 /// If `a` holds NaN or ±∞ (the message names the first such element), if faer's iteration does
-/// not converge, and, in the pullback, if a cotangent's shape differs from its output's (the
-/// message names `svd`, the cotangent and both shapes).
+/// not converge (not observed on any finite input once scaled), and, in the pullback, if a
+/// cotangent's shape differs from its output's (the message names `svd`, the cotangent and both
+/// shapes).
 ///
 /// # Derivation
 ///
@@ -56,10 +79,12 @@ use crate::rrule;
 /// Ā = U C Vᵀ + Ū S⁻¹ Vᵀ [m > k] + U S⁻¹ V̄ᵀ [n > k]
 /// ```
 ///
-/// For a tall input this is three m×k×k products (`P`, `U (C Vᵀ)`, `Ū (S⁻¹ Vᵀ)`), the last two
-/// accumulated into the output; for a wide one, the mirror image. The dense pullback allocates the
-/// output and a few k×k matrices (`P`, `Q`, `C` and the small factor of each product), and no
-/// other matrix of the output's size.
+/// For a tall input this is three m×k×k products (`P`, `U (C Vᵀ)`, `Ū (S⁻¹ Vᵀ)`). The cotangents
+/// are taken by value, and `Ū` has the output's shape: after the k×k work, one pass over row
+/// blocks overwrites `Ū` with `U (C Vᵀ) + Ū (S⁻¹ Vᵀ)`, through a buffer of one block. A wide input
+/// is the mirror image, in `V̄ᵀ`'s buffer. So every pattern that receives that cotangent allocates
+/// only k×k matrices (`P`, `Q`, `C`, the small factors) and one block, nothing of the output's
+/// size; the others (`Ū` zero for a tall input) allocate the output once.
 ///
 /// # Degenerate and rank-deficient inputs
 ///
@@ -78,19 +103,20 @@ use crate::rrule;
 /// # Specialisation
 ///
 /// The pullback is written once, one statement per term, and `#[rrule]` removes the terms of the
-/// zero cotangents in each pattern. With `Ū` and `V̄ᵀ` zero, every statement reading `P`, `Q`,
-/// `C` or the projections disappears and the body is `U·diag(s̄)·Vᵀ`, exactly the
-/// pullback of [`svdvals()`]:
+/// zero cotangents in each pattern. With `Ū` and `V̄ᵀ` zero, every statement reading `P` or `Q`
+/// disappears, `C` is the diagonal `diag(s̄)` (kept as its diagonal), and `assemble`, handed
+/// `Zero` for both cotangents, computes `U·diag(s̄)·Vᵀ`: the pullback of [`svdvals()`].
 ///
 /// ```text
 /// checks::check_shape("svd", "dS", ds.shape(), s.shape());
 /// let c = matmul::diag(&ds);
-/// let mut da = matmul::sandwich(&u, &c, &vt);
+/// let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, Zero, Zero);
 /// da
 /// ```
 #[allow(unused_variables, unused_mut, clippy::needless_pass_by_value)]
-pub fn svd<T: Real>(a: ArrayView2<'_, T>) -> (Array2<T>, Array1<T>, Array2<T>) {
+pub fn svd<T: Real>(a: ArrayView2<'_, T>) -> (ArcArray2<T>, Array1<T>, ArcArray2<T>) {
     let (u, s, vt) = forward::thin_svd("svd", a);
+    let (u, vt) = (u.into_shared(), vt.into_shared());
     (u.clone(), s.clone(), vt.clone())
 }
 /// The differentiation rules of [`svd()`]: `svd::rrule` (value and pullback). Generated by `#[rrule]`.
@@ -2142,115 +2168,107 @@ Each pattern below is a separately compiled body: the declared pullback with the
 
 ## `(du, ds, dvt)` (mask 0)
 
-Keeps 11 of the 11 statements of the declared body.
+Keeps 9 of the 9 statements of the declared body.
 
 ```text
 fn pattern_0(du: Array2<T>, ds: Array1<T>, dvt: Array2<T>) -> Array2<T> {
     checks::check_shape("svd", "dU", du.shape(), u.shape());
     checks::check_shape("svd", "dS", ds.shape(), s.shape());
     checks::check_shape("svd", "dVt", dvt.shape(), vt.shape());
-    let p = matmul::mul(u.t(), du.view());
-    let q = matmul::mul(vt.view(), dvt.t());
+    let p = matmul::t_mul(u.view(), du.view());
+    let q = matmul::t_mul(vt.t(), dvt.t());
     let c = pullback::middle(&s, tol, (m, n), &p, &q);
     let c = c + matmul::diag(&ds);
-    let mut da = matmul::sandwich(&u, &c, &vt);
-    da += pullback::left_projection(du, &s, &vt, tol);
-    da += pullback::right_projection(&u, &s, dvt, tol);
+    let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, du, dvt);
     da
 }
 ```
 
 ## `(Zero, ds, dvt)` (mask 1)
 
-Keeps 8 of the 11 statements of the declared body.
+Keeps 7 of the 9 statements of the declared body.
 
 ```text
 fn pattern_1(_: Zero, ds: Array1<T>, dvt: Array2<T>) -> Array2<T> {
     checks::check_shape("svd", "dS", ds.shape(), s.shape());
     checks::check_shape("svd", "dVt", dvt.shape(), vt.shape());
-    let q = matmul::mul(vt.view(), dvt.t());
+    let q = matmul::t_mul(vt.t(), dvt.t());
     let c = pullback::middle(&s, tol, (m, n), Zero, &q);
     let c = c + matmul::diag(&ds);
-    let mut da = matmul::sandwich(&u, &c, &vt);
-    da += pullback::right_projection(&u, &s, dvt, tol);
+    let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, Zero, dvt);
     da
 }
 ```
 
 ## `(du, Zero, dvt)` (mask 2)
 
-Keeps 9 of the 11 statements of the declared body.
+Keeps 7 of the 9 statements of the declared body.
 
 ```text
 fn pattern_2(du: Array2<T>, _: Zero, dvt: Array2<T>) -> Array2<T> {
     checks::check_shape("svd", "dU", du.shape(), u.shape());
     checks::check_shape("svd", "dVt", dvt.shape(), vt.shape());
-    let p = matmul::mul(u.t(), du.view());
-    let q = matmul::mul(vt.view(), dvt.t());
+    let p = matmul::t_mul(u.view(), du.view());
+    let q = matmul::t_mul(vt.t(), dvt.t());
     let c = pullback::middle(&s, tol, (m, n), &p, &q);
-    let mut da = matmul::sandwich(&u, &c, &vt);
-    da += pullback::left_projection(du, &s, &vt, tol);
-    da += pullback::right_projection(&u, &s, dvt, tol);
+    let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, du, dvt);
     da
 }
 ```
 
 ## `(Zero, Zero, dvt)` (mask 3)
 
-Keeps 6 of the 11 statements of the declared body.
+Keeps 5 of the 9 statements of the declared body.
 
 ```text
 fn pattern_3(_: Zero, _: Zero, dvt: Array2<T>) -> Array2<T> {
     checks::check_shape("svd", "dVt", dvt.shape(), vt.shape());
-    let q = matmul::mul(vt.view(), dvt.t());
+    let q = matmul::t_mul(vt.t(), dvt.t());
     let c = pullback::middle(&s, tol, (m, n), Zero, &q);
-    let mut da = matmul::sandwich(&u, &c, &vt);
-    da += pullback::right_projection(&u, &s, dvt, tol);
+    let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, Zero, dvt);
     da
 }
 ```
 
 ## `(du, ds, Zero)` (mask 4)
 
-Keeps 8 of the 11 statements of the declared body.
+Keeps 7 of the 9 statements of the declared body.
 
 ```text
 fn pattern_4(du: Array2<T>, ds: Array1<T>, _: Zero) -> Array2<T> {
     checks::check_shape("svd", "dU", du.shape(), u.shape());
     checks::check_shape("svd", "dS", ds.shape(), s.shape());
-    let p = matmul::mul(u.t(), du.view());
+    let p = matmul::t_mul(u.view(), du.view());
     let c = pullback::middle(&s, tol, (m, n), &p, Zero);
     let c = c + matmul::diag(&ds);
-    let mut da = matmul::sandwich(&u, &c, &vt);
-    da += pullback::left_projection(du, &s, &vt, tol);
+    let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, du, Zero);
     da
 }
 ```
 
 ## `(Zero, ds, Zero)` (mask 5)
 
-Keeps 4 of the 11 statements of the declared body.
+Keeps 4 of the 9 statements of the declared body.
 
 ```text
 fn pattern_5(_: Zero, ds: Array1<T>, _: Zero) -> Array2<T> {
     checks::check_shape("svd", "dS", ds.shape(), s.shape());
     let c = matmul::diag(&ds);
-    let da = matmul::sandwich(&u, &c, &vt);
+    let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, Zero, Zero);
     da
 }
 ```
 
 ## `(du, Zero, Zero)` (mask 6)
 
-Keeps 6 of the 11 statements of the declared body.
+Keeps 5 of the 9 statements of the declared body.
 
 ```text
 fn pattern_6(du: Array2<T>, _: Zero, _: Zero) -> Array2<T> {
     checks::check_shape("svd", "dU", du.shape(), u.shape());
-    let p = matmul::mul(u.t(), du.view());
+    let p = matmul::t_mul(u.view(), du.view());
     let c = pullback::middle(&s, tol, (m, n), &p, Zero);
-    let mut da = matmul::sandwich(&u, &c, &vt);
-    da += pullback::left_projection(du, &s, &vt, tol);
+    let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, du, Zero);
     da
 }
 ```
@@ -2268,8 +2286,9 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
 */
         pub fn rrule<T: Real>(
             a: ArrayView2<'_, T>,
-        ) -> ((Array2<T>, Array1<T>, Array2<T>), impl SvdPullback<T> + use<T>) {
+        ) -> ((ArcArray2<T>, Array1<T>, ArcArray2<T>), impl SvdPullback<T> + use<T>) {
             let (u, s, vt) = forward::thin_svd("svd", a);
+            let (u, vt) = (u.into_shared(), vt.into_shared());
             let (m, n) = a.dim();
             let tol = tolerance::relative(&s, m, n);
             let __value = (u.clone(), s.clone(), vt.clone());
@@ -2279,8 +2298,8 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                     checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
                     checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
                     checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
-                    let p = matmul::mul(__caps.0.t(), du.view());
-                    let q = matmul::mul(__caps.2.view(), dvt.t());
+                    let p = matmul::t_mul(__caps.0.view(), du.view());
+                    let q = matmul::t_mul(__caps.2.t(), dvt.t());
                     let c = pullback::middle(
                         &__caps.1,
                         __caps.3,
@@ -2289,21 +2308,21 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                         &q,
                     );
                     let c = c + matmul::diag(&ds);
-                    let mut da = matmul::sandwich(&__caps.0, &c, &__caps.2);
-                    da += pullback::left_projection(du, &__caps.1, &__caps.2, __caps.3);
-                    da
-                        += pullback::right_projection(
-                            &__caps.0,
-                            &__caps.1,
-                            dvt,
-                            __caps.3,
-                        );
+                    let da = pullback::assemble(
+                        __caps.0.view(),
+                        &c,
+                        &__caps.1,
+                        __caps.2.view(),
+                        __caps.3,
+                        du,
+                        dvt,
+                    );
                     da
                 },
                 |__caps, _: __rt::Zero, ds: Array1<T>, dvt: Array2<T>| -> Array2<T> {
                     checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
                     checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
-                    let q = matmul::mul(__caps.2.view(), dvt.t());
+                    let q = matmul::t_mul(__caps.2.t(), dvt.t());
                     let c = pullback::middle(
                         &__caps.1,
                         __caps.3,
@@ -2312,21 +2331,22 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                         &q,
                     );
                     let c = c + matmul::diag(&ds);
-                    let mut da = matmul::sandwich(&__caps.0, &c, &__caps.2);
-                    da
-                        += pullback::right_projection(
-                            &__caps.0,
-                            &__caps.1,
-                            dvt,
-                            __caps.3,
-                        );
+                    let da = pullback::assemble(
+                        __caps.0.view(),
+                        &c,
+                        &__caps.1,
+                        __caps.2.view(),
+                        __caps.3,
+                        __rt::Zero,
+                        dvt,
+                    );
                     da
                 },
                 |__caps, du: Array2<T>, _: __rt::Zero, dvt: Array2<T>| -> Array2<T> {
                     checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
                     checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
-                    let p = matmul::mul(__caps.0.t(), du.view());
-                    let q = matmul::mul(__caps.2.view(), dvt.t());
+                    let p = matmul::t_mul(__caps.0.view(), du.view());
+                    let q = matmul::t_mul(__caps.2.t(), dvt.t());
                     let c = pullback::middle(
                         &__caps.1,
                         __caps.3,
@@ -2334,20 +2354,20 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                         &p,
                         &q,
                     );
-                    let mut da = matmul::sandwich(&__caps.0, &c, &__caps.2);
-                    da += pullback::left_projection(du, &__caps.1, &__caps.2, __caps.3);
-                    da
-                        += pullback::right_projection(
-                            &__caps.0,
-                            &__caps.1,
-                            dvt,
-                            __caps.3,
-                        );
+                    let da = pullback::assemble(
+                        __caps.0.view(),
+                        &c,
+                        &__caps.1,
+                        __caps.2.view(),
+                        __caps.3,
+                        du,
+                        dvt,
+                    );
                     da
                 },
                 |__caps, _: __rt::Zero, _: __rt::Zero, dvt: Array2<T>| -> Array2<T> {
                     checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
-                    let q = matmul::mul(__caps.2.view(), dvt.t());
+                    let q = matmul::t_mul(__caps.2.t(), dvt.t());
                     let c = pullback::middle(
                         &__caps.1,
                         __caps.3,
@@ -2355,20 +2375,21 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                         __rt::Zero,
                         &q,
                     );
-                    let mut da = matmul::sandwich(&__caps.0, &c, &__caps.2);
-                    da
-                        += pullback::right_projection(
-                            &__caps.0,
-                            &__caps.1,
-                            dvt,
-                            __caps.3,
-                        );
+                    let da = pullback::assemble(
+                        __caps.0.view(),
+                        &c,
+                        &__caps.1,
+                        __caps.2.view(),
+                        __caps.3,
+                        __rt::Zero,
+                        dvt,
+                    );
                     da
                 },
                 |__caps, du: Array2<T>, ds: Array1<T>, _: __rt::Zero| -> Array2<T> {
                     checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
                     checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
-                    let p = matmul::mul(__caps.0.t(), du.view());
+                    let p = matmul::t_mul(__caps.0.view(), du.view());
                     let c = pullback::middle(
                         &__caps.1,
                         __caps.3,
@@ -2377,19 +2398,34 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                         __rt::Zero,
                     );
                     let c = c + matmul::diag(&ds);
-                    let mut da = matmul::sandwich(&__caps.0, &c, &__caps.2);
-                    da += pullback::left_projection(du, &__caps.1, &__caps.2, __caps.3);
+                    let da = pullback::assemble(
+                        __caps.0.view(),
+                        &c,
+                        &__caps.1,
+                        __caps.2.view(),
+                        __caps.3,
+                        du,
+                        __rt::Zero,
+                    );
                     da
                 },
                 |__caps, _: __rt::Zero, ds: Array1<T>, _: __rt::Zero| -> Array2<T> {
                     checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
                     let c = matmul::diag(&ds);
-                    let da = matmul::sandwich(&__caps.0, &c, &__caps.2);
+                    let da = pullback::assemble(
+                        __caps.0.view(),
+                        &c,
+                        &__caps.1,
+                        __caps.2.view(),
+                        __caps.3,
+                        __rt::Zero,
+                        __rt::Zero,
+                    );
                     da
                 },
                 |__caps, du: Array2<T>, _: __rt::Zero, _: __rt::Zero| -> Array2<T> {
                     checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
-                    let p = matmul::mul(__caps.0.t(), du.view());
+                    let p = matmul::t_mul(__caps.0.view(), du.view());
                     let c = pullback::middle(
                         &__caps.1,
                         __caps.3,
@@ -2397,8 +2433,15 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                         &p,
                         __rt::Zero,
                     );
-                    let mut da = matmul::sandwich(&__caps.0, &c, &__caps.2);
-                    da += pullback::left_projection(du, &__caps.1, &__caps.2, __caps.3);
+                    let da = pullback::assemble(
+                        __caps.0.view(),
+                        &c,
+                        &__caps.1,
+                        __caps.2.view(),
+                        __caps.3,
+                        du,
+                        __rt::Zero,
+                    );
                     da
                 },
                 |__caps, _: __rt::Zero, _: __rt::Zero, _: __rt::Zero| -> __rt::Zero {
@@ -2408,106 +2451,25 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                     checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
                     checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
                     checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
-                    let p = matmul::mul(__caps.0.t(), du.view());
-                    let q = matmul::mul(__caps.2.view(), dvt.t());
-                    let c = pullback::middle(
-                        &__caps.1,
-                        __caps.3,
-                        (__caps.4, __caps.5),
-                        &p,
-                        &q,
-                    );
-                    let c = c + matmul::diag(&ds);
-                    let mut da = matmul::sandwich(&__caps.0, &c, &__caps.2);
-                    da += pullback::left_projection(du, &__caps.1, &__caps.2, __caps.3);
-                    da
-                        += pullback::right_projection(
-                            &__caps.0,
-                            &__caps.1,
-                            dvt,
-                            __caps.3,
-                        );
                     __rt::Skip
                 },
                 |__caps, _: __rt::Zero, ds: Array1<T>, dvt: Array2<T>| -> __rt::Skip {
                     checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
                     checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
-                    let q = matmul::mul(__caps.2.view(), dvt.t());
-                    let c = pullback::middle(
-                        &__caps.1,
-                        __caps.3,
-                        (__caps.4, __caps.5),
-                        __rt::Zero,
-                        &q,
-                    );
-                    let c = c + matmul::diag(&ds);
-                    let mut da = matmul::sandwich(&__caps.0, &c, &__caps.2);
-                    da
-                        += pullback::right_projection(
-                            &__caps.0,
-                            &__caps.1,
-                            dvt,
-                            __caps.3,
-                        );
                     __rt::Skip
                 },
                 |__caps, du: Array2<T>, _: __rt::Zero, dvt: Array2<T>| -> __rt::Skip {
                     checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
                     checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
-                    let p = matmul::mul(__caps.0.t(), du.view());
-                    let q = matmul::mul(__caps.2.view(), dvt.t());
-                    let c = pullback::middle(
-                        &__caps.1,
-                        __caps.3,
-                        (__caps.4, __caps.5),
-                        &p,
-                        &q,
-                    );
-                    let mut da = matmul::sandwich(&__caps.0, &c, &__caps.2);
-                    da += pullback::left_projection(du, &__caps.1, &__caps.2, __caps.3);
-                    da
-                        += pullback::right_projection(
-                            &__caps.0,
-                            &__caps.1,
-                            dvt,
-                            __caps.3,
-                        );
                     __rt::Skip
                 },
                 |__caps, _: __rt::Zero, _: __rt::Zero, dvt: Array2<T>| -> __rt::Skip {
                     checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
-                    let q = matmul::mul(__caps.2.view(), dvt.t());
-                    let c = pullback::middle(
-                        &__caps.1,
-                        __caps.3,
-                        (__caps.4, __caps.5),
-                        __rt::Zero,
-                        &q,
-                    );
-                    let mut da = matmul::sandwich(&__caps.0, &c, &__caps.2);
-                    da
-                        += pullback::right_projection(
-                            &__caps.0,
-                            &__caps.1,
-                            dvt,
-                            __caps.3,
-                        );
                     __rt::Skip
                 },
                 |__caps, du: Array2<T>, ds: Array1<T>, _: __rt::Zero| -> __rt::Skip {
                     checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
                     checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
-                    let p = matmul::mul(__caps.0.t(), du.view());
-                    let c = pullback::middle(
-                        &__caps.1,
-                        __caps.3,
-                        (__caps.4, __caps.5),
-                        &p,
-                        __rt::Zero,
-                    );
-                    let c = c + matmul::diag(&ds);
-                    let mut da = matmul::sandwich(&__caps.0, &c, &__caps.2);
-                    da += pullback::left_projection(du, &__caps.1, &__caps.2, __caps.3);
                     __rt::Skip
                 },
                 |__caps, _: __rt::Zero, ds: Array1<T>, _: __rt::Zero| -> __rt::Skip {
@@ -2516,16 +2478,6 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                 },
                 |__caps, du: Array2<T>, _: __rt::Zero, _: __rt::Zero| -> __rt::Skip {
                     checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
-                    let p = matmul::mul(__caps.0.t(), du.view());
-                    let c = pullback::middle(
-                        &__caps.1,
-                        __caps.3,
-                        (__caps.4, __caps.5),
-                        &p,
-                        __rt::Zero,
-                    );
-                    let mut da = matmul::sandwich(&__caps.0, &c, &__caps.2);
-                    da += pullback::left_projection(du, &__caps.1, &__caps.2, __caps.3);
                     __rt::Skip
                 },
                 |__caps, _: __rt::Zero, _: __rt::Zero, _: __rt::Zero| -> __rt::Skip {
@@ -3205,7 +3157,7 @@ Keeps 2 of the 2 statements of the declared body.
 ```text
 fn pattern_0(ds: Array1<T>) -> Array2<T> {
     checks::check_shape("svdvals", "dS", ds.shape(), &[u.ncols()]);
-    matmul::sandwich(&u, &matmul::diag(&ds), &vt)
+    matmul::sandwich(u.view(), &matmul::diag(&ds), vt.view())
 }
 ```
 
@@ -3234,7 +3186,11 @@ fn pattern_1(_: Zero) -> Zero {
                         ds.shape(),
                         &[__caps.0.ncols()],
                     );
-                    matmul::sandwich(&__caps.0, &matmul::diag(&ds), &__caps.1)
+                    matmul::sandwich(
+                        __caps.0.view(),
+                        &matmul::diag(&ds),
+                        __caps.1.view(),
+                    )
                 },
                 |__caps, _: __rt::Zero| -> __rt::Zero { __rt::Zero },
                 |__caps, ds: Array1<T>| -> __rt::Skip {
