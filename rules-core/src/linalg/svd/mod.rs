@@ -138,9 +138,9 @@ pub fn svd<T: Real>(a: ArrayView2<'_, T>) -> (ArcArray2<T>, Array1<T>, ArcArray2
             // P = UᵀŪ and Q = VᵀV̄ (k×k).
             let p = matmul::t_mul(u.view(), du.view());
             let q = matmul::t_mul(vt.t(), dvt.t());
-            // C = M_off − P S⁻¹ [m > k] − S⁻¹ Qᵀ [n > k], in one pass ...
+            // C = M_off − P S⁻¹ [m > k] − S⁻¹ Qᵀ [n > k], in one pass, in P's buffer ...
             #[pass_zero]
-            let c = pullback::middle(&s, tol, (m, n), &p, &q);
+            let c = pullback::middle(&s, tol, (m, n), p, q);
             // ... plus M's diagonal, s̄.
             let c = c + matmul::diag(&ds);
             // Ā = U C Vᵀ + Ū S⁻¹ Vᵀ [m > k] + U S⁻¹ V̄ᵀ [n > k], in Ū's buffer (V̄ᵀ's if wide).

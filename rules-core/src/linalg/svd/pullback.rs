@@ -19,30 +19,42 @@ use crate::MaybeZero;
 /// so that `Ā = U (C + diag(s̄)) Vᵀ + [m > k] Ū S⁻¹ Vᵀ + [n > k] U S⁻¹ V̄ᵀ`: the projections
 /// `(Ū − U P) S⁻¹` and `S⁻¹ (V̄ᵀ − Qᵀ Vᵀ)` are split into a scaling of the cotangent's own
 /// buffer and a k×k term here, which saves one m×k×k product. Each inverse is taken as `0` below
-/// `tol`. `P` or `Q` may be `Zero`.
-pub(crate) fn middle<'a, T: Real>(
+/// `tol`. `P` or `Q` may be `Zero`. Both are taken by value and `C` is written into `P`'s buffer
+/// (`Q`'s if `P` is `Zero`; each pair of entries is read before it is written): for a square
+/// input, where they are as large as the output, the core costs no buffer beyond them, and the
+/// other one is freed here.
+pub(crate) fn middle<T: Real>(
     s: &Array1<T>,
     tol: T,
     (m, n): (usize, usize),
-    p: impl Into<MaybeZero<&'a Array2<T>>>,
-    q: impl Into<MaybeZero<&'a Array2<T>>>,
+    p: impl Into<MaybeZero<Array2<T>>>,
+    q: impl Into<MaybeZero<Array2<T>>>,
 ) -> Array2<T> {
-    let (p, q) = (p.into(), q.into());
     let k = s.len();
-    let half = T::from(0.5).unwrap_or_else(T::one);
-    let at = |x: &MaybeZero<&Array2<T>>, i: usize, j: usize| match x {
-        MaybeZero::Value(x) => x[[i, j]],
-        MaybeZero::Zero => T::zero(),
+    // Where P and Q are read from: the buffer C is written into, the other operand, or nowhere.
+    let (mut c, p_in_c, q_in_c, q) = match (p.into(), q.into()) {
+        (MaybeZero::Value(p), q) => (p, true, false, q),
+        (MaybeZero::Zero, MaybeZero::Value(q)) => (q, false, true, MaybeZero::Zero),
+        (MaybeZero::Zero, MaybeZero::Zero) => {
+            (Array2::zeros((k, k)), false, false, MaybeZero::Zero)
+        }
     };
+    let half = T::from(0.5).unwrap_or_else(T::one);
     let s_inv: Vec<T> = s.iter().map(|&v| tolerance::inv(v, tol)).collect();
     let (tall, wide) = (m > k, n > k);
-    let mut c = Array2::<T>::zeros((k, k));
+    let zero = T::zero();
     for i in 0..k {
         for j in i..k {
-            let (pij, pji, qij, qji) = (at(&p, i, j), at(&p, j, i), at(&q, i, j), at(&q, j, i));
+            let (cij0, cji0) = (c[[i, j]], c[[j, i]]);
+            let (pij, pji) = if p_in_c { (cij0, cji0) } else { (zero, zero) };
+            let (qij, qji) = match &q {
+                _ if q_in_c => (cij0, cji0),
+                MaybeZero::Value(q) => (q[[i, j]], q[[j, i]]),
+                MaybeZero::Zero => (zero, zero),
+            };
             // The projection terms: −P S⁻¹ (column scaling) and −S⁻¹ Qᵀ (row scaling).
-            let mut cij = T::zero();
-            let mut cji = T::zero();
+            let mut cij = zero;
+            let mut cji = zero;
             if tall {
                 cij -= pij * s_inv[j];
                 cji -= pji * s_inv[i];
@@ -160,7 +172,7 @@ mod tests {
         let p: Array2<f64> = array![[0.1, 0.2, -0.3], [0.7, 0.0, 0.4], [0.5, -0.6, 0.2]];
         let q: Array2<f64> = array![[0.0, -0.1, 0.9], [0.3, 0.2, -0.2], [0.8, 0.1, 0.0]];
         // Square: no projection terms, C is M's off-diagonal.
-        let m = middle(&s, 1e-12, (3, 3), &p, &q);
+        let m = middle(&s, 1e-12, (3, 3), p.clone(), q.clone());
         for i in 0..3 {
             for j in 0..3 {
                 let expected = if i == j {
@@ -180,18 +192,24 @@ mod tests {
         let z = Array2::zeros((3, 3));
         for shape in [(3, 3), (5, 3), (3, 5)] {
             assert_eq!(
-                middle(&s, 1e-12, shape, &p, Zero),
-                middle(&s, 1e-12, shape, &p, &z)
+                middle(&s, 1e-12, shape, p.clone(), Zero),
+                middle(&s, 1e-12, shape, p.clone(), z.clone())
             );
             assert_eq!(
-                middle(&s, 1e-12, shape, Zero, &q),
-                middle(&s, 1e-12, shape, &z, &q)
+                middle(&s, 1e-12, shape, Zero, q.clone()),
+                middle(&s, 1e-12, shape, z.clone(), q.clone())
+            );
+            assert_eq!(
+                middle(&s, 1e-12, shape, Zero, Zero),
+                middle(&s, 1e-12, shape, z.clone(), z.clone())
             );
         }
         // Tall: − P S⁻¹ joins; wide: − S⁻¹ Qᵀ.
-        let tall = middle(&s, 1e-12, (5, 3), &p, &z) - middle(&s, 1e-12, (3, 3), &p, &z);
+        let tall = middle(&s, 1e-12, (5, 3), p.clone(), z.clone())
+            - middle(&s, 1e-12, (3, 3), p.clone(), z.clone());
         assert!((tall + &p / &s).iter().all(|e| e.abs() < 1e-12));
-        let wide = middle(&s, 1e-12, (3, 5), &z, &q) - middle(&s, 1e-12, (3, 3), &z, &q);
+        let wide = middle(&s, 1e-12, (3, 5), z.clone(), q.clone())
+            - middle(&s, 1e-12, (3, 3), z.clone(), q.clone());
         assert!(
             (wide + &q.t() / &s.view().insert_axis(ndarray::Axis(1)))
                 .iter()

@@ -2177,7 +2177,7 @@ fn pattern_0(du: Array2<T>, ds: Array1<T>, dvt: Array2<T>) -> Array2<T> {
     checks::check_shape("svd", "dVt", dvt.shape(), vt.shape());
     let p = matmul::t_mul(u.view(), du.view());
     let q = matmul::t_mul(vt.t(), dvt.t());
-    let c = pullback::middle(&s, tol, (m, n), &p, &q);
+    let c = pullback::middle(&s, tol, (m, n), p, q);
     let c = c + matmul::diag(&ds);
     let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, du, dvt);
     da
@@ -2193,7 +2193,7 @@ fn pattern_1(_: Zero, ds: Array1<T>, dvt: Array2<T>) -> Array2<T> {
     checks::check_shape("svd", "dS", ds.shape(), s.shape());
     checks::check_shape("svd", "dVt", dvt.shape(), vt.shape());
     let q = matmul::t_mul(vt.t(), dvt.t());
-    let c = pullback::middle(&s, tol, (m, n), Zero, &q);
+    let c = pullback::middle(&s, tol, (m, n), Zero, q);
     let c = c + matmul::diag(&ds);
     let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, Zero, dvt);
     da
@@ -2210,7 +2210,7 @@ fn pattern_2(du: Array2<T>, _: Zero, dvt: Array2<T>) -> Array2<T> {
     checks::check_shape("svd", "dVt", dvt.shape(), vt.shape());
     let p = matmul::t_mul(u.view(), du.view());
     let q = matmul::t_mul(vt.t(), dvt.t());
-    let c = pullback::middle(&s, tol, (m, n), &p, &q);
+    let c = pullback::middle(&s, tol, (m, n), p, q);
     let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, du, dvt);
     da
 }
@@ -2224,7 +2224,7 @@ Keeps 5 of the 9 statements of the declared body.
 fn pattern_3(_: Zero, _: Zero, dvt: Array2<T>) -> Array2<T> {
     checks::check_shape("svd", "dVt", dvt.shape(), vt.shape());
     let q = matmul::t_mul(vt.t(), dvt.t());
-    let c = pullback::middle(&s, tol, (m, n), Zero, &q);
+    let c = pullback::middle(&s, tol, (m, n), Zero, q);
     let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, Zero, dvt);
     da
 }
@@ -2239,7 +2239,7 @@ fn pattern_4(du: Array2<T>, ds: Array1<T>, _: Zero) -> Array2<T> {
     checks::check_shape("svd", "dU", du.shape(), u.shape());
     checks::check_shape("svd", "dS", ds.shape(), s.shape());
     let p = matmul::t_mul(u.view(), du.view());
-    let c = pullback::middle(&s, tol, (m, n), &p, Zero);
+    let c = pullback::middle(&s, tol, (m, n), p, Zero);
     let c = c + matmul::diag(&ds);
     let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, du, Zero);
     da
@@ -2267,7 +2267,7 @@ Keeps 5 of the 9 statements of the declared body.
 fn pattern_6(du: Array2<T>, _: Zero, _: Zero) -> Array2<T> {
     checks::check_shape("svd", "dU", du.shape(), u.shape());
     let p = matmul::t_mul(u.view(), du.view());
-    let c = pullback::middle(&s, tol, (m, n), &p, Zero);
+    let c = pullback::middle(&s, tol, (m, n), p, Zero);
     let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, du, Zero);
     da
 }
@@ -2304,8 +2304,8 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                         &__caps.1,
                         __caps.3,
                         (__caps.4, __caps.5),
-                        &p,
-                        &q,
+                        p,
+                        q,
                     );
                     let c = c + matmul::diag(&ds);
                     let da = pullback::assemble(
@@ -2328,7 +2328,7 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                         __caps.3,
                         (__caps.4, __caps.5),
                         __rt::Zero,
-                        &q,
+                        q,
                     );
                     let c = c + matmul::diag(&ds);
                     let da = pullback::assemble(
@@ -2351,8 +2351,8 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                         &__caps.1,
                         __caps.3,
                         (__caps.4, __caps.5),
-                        &p,
-                        &q,
+                        p,
+                        q,
                     );
                     let da = pullback::assemble(
                         __caps.0.view(),
@@ -2373,7 +2373,7 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                         __caps.3,
                         (__caps.4, __caps.5),
                         __rt::Zero,
-                        &q,
+                        q,
                     );
                     let da = pullback::assemble(
                         __caps.0.view(),
@@ -2394,7 +2394,7 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                         &__caps.1,
                         __caps.3,
                         (__caps.4, __caps.5),
-                        &p,
+                        p,
                         __rt::Zero,
                     );
                     let c = c + matmul::diag(&ds);
@@ -2430,7 +2430,7 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                         &__caps.1,
                         __caps.3,
                         (__caps.4, __caps.5),
-                        &p,
+                        p,
                         __rt::Zero,
                     );
                     let da = pullback::assemble(
