@@ -25,7 +25,10 @@ fn expand_dir() -> PathBuf {
 
 /// The rules of `rules-core` whose expansion is reviewed too: the SVD rule's `(Zero, dS, Zero)`
 /// pattern must read as `U·diag(s̄)` then `·Vt`.
-const CORE_RULES: &[(&str, &str)] = &[("../rules-core/src/linalg/svd/mod.rs", "core/linalg_svd")];
+const CORE_RULES: &[(&str, &str)] = &[
+    ("../rules-core/src/linalg/svd/mod.rs", "core/linalg_svd"),
+    ("../rules-core/src/linalg/qr.rs", "core/linalg_qr"),
+];
 
 /// Each input and the path of its snapshot.
 fn cases() -> Vec<(PathBuf, PathBuf)> {

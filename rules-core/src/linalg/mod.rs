@@ -7,7 +7,10 @@
 //! * [`cholesky()`]: the lower factor of a symmetric positive definite matrix, with a symmetric
 //!   cotangent computed by two triangular solves;
 //! * [`eigh()`], [`eigvalsh()`]: the eigendecomposition of a symmetric matrix, with a symmetric
-//!   cotangent that stays finite at repeated eigenvalues.
+//!   cotangent that stays finite at repeated eigenvalues;
+//! * [`qr()`]: the thin QR factorisation (R's diagonal non-negative), with a projection-first
+//!   pullback computed in `Q̄`'s buffer;
+//! * [`pinv()`]: the pseudo-inverse, through [`svd()`]'s rule and its tolerance.
 //!
 //! Both are declared with `#[rrule]`, so `svd::rrule(a)` and `svdvals::rrule(a)` return the value
 //! with its pullback, whose type is named by [`SvdPullback`] and [`SvdvalsPullback`]. The
@@ -28,6 +31,10 @@ mod error;
 #[path = "lu.rs"]
 mod lu_rules;
 mod matmul;
+#[path = "pinv.rs"]
+mod pinv_rule;
+#[path = "qr.rs"]
+mod qr_rule;
 #[path = "svd/mod.rs"]
 mod svd_rule;
 mod tolerance;
@@ -38,6 +45,8 @@ pub use error::LinalgError;
 pub use lu_rules::{
     DetPullback, InvPullback, SlogdetPullback, SolvePullback, det, inv, slogdet, solve,
 };
+pub use pinv_rule::{PinvPullback, pinv};
+pub use qr_rule::{QrPullback, qr};
 pub use svd_rule::{SvdPullback, SvdvalsPullback, svd, svdvals};
 
 /// The element types the linear-algebra rules accept: `f64` and `f32`.

@@ -1,0 +1,85 @@
+//! The Moore–Penrose pseudo-inverse through the SVD's rule: the forward pass calls
+//! `svd::rrule`, and the pullback turns `X̄` into the cotangents of `(U, S, Vᵀ)` and calls the SVD's
+//! pullback, so the pseudo-inverse inherits its tolerance, its in-place assembly and its
+//! behaviour at repeated singular values.
+//!
+//! ```text
+//! X  = V S⁺ Uᵀ,   s⁺_i = 1/s_i above the SVD's tolerance max(m, n)·ε·s_max, else 0
+//! Ū  = X̄ᵀ V S⁺            (m×k)
+//! V̄ᵀ = S⁺ Uᵀ X̄ᵀ           (k×n)
+//! s̄_i = −(s⁺_i)² (Uᵀ X̄ᵀ V)_ii
+//! ```
+
+use ndarray::{Array1, Array2, ArrayView2, Axis};
+
+use super::svd_rule::svd;
+use super::{Real, checks, matmul, tolerance};
+use crate::{Pullback, rrule};
+
+/// The Moore–Penrose pseudo-inverse `A⁺` (n×m for `a` m×n), from the thin SVD, with singular
+/// values at or below `max(m, n)·ε·s_max` treated as zero (the rank tolerance of NumPy's and
+/// LAPACK-based `pinv`).
+///
+/// The rule is a composition: `pinv::rrule` calls `svd::rrule`, and its pullback maps `X̄` to
+/// `(Ū, s̄, V̄ᵀ)` (module docs of `linalg/pinv.rs`) and runs the SVD's dense pullback, which
+/// writes `Ā` into `Ū`'s buffer for a tall input.
+///
+/// ```
+/// use ndarray::array;
+/// use rules_core::linalg::pinv;
+///
+/// let a: ndarray::Array2<f64> = array![[1.0, 0.0], [0.0, 2.0], [0.0, 0.0]];
+/// let x = pinv(a.view());
+/// assert!((x - array![[1.0, 0.0, 0.0], [0.0, 0.5, 0.0]]).iter().all(|e| e.abs() < 1e-15));
+/// ```
+///
+/// # Rank-deficient inputs
+///
+/// `A⁺` is not continuous where the rank changes (a singular value crossing the tolerance), so
+/// it has no derivative there in every direction. The pullback returns the derivative along
+/// perturbations that keep the rank. That is the gradient a loss sees when the rank is fixed by
+/// the model (a low-rank factorisation), and it is finite: the SVD's tolerance drops `1/s` for
+/// the zero singular values. The tests check it against finite differences along fixed-rank
+/// paths.
+///
+/// # Panics
+/// As [`svd()`](super::svd()), and in the pullback if `X̄`'s shape is not `A⁺`'s.
+#[rrule]
+pub fn pinv<T: Real>(a: ArrayView2<'_, T>) -> Array2<T> {
+    #[primal_only]
+    let (u, s, vt) = svd(a);
+    #[rrule_only]
+    let ((u, s, vt), pb) = svd::rrule(a);
+    let (m, n) = a.dim();
+    let tol = tolerance::relative(&s, m, n);
+    let s_inv = s.mapv(|v| tolerance::inv(v, tol));
+    // X = (V S⁺) Uᵀ.
+    let x = matmul::mul((&vt * &s_inv.view().insert_axis(Axis(1))).t(), u.t());
+    (x, move |dx: Array2<T>| -> Array2<T> {
+        checks::check_shape("pinv", "dX", dx.shape(), &[n, m]);
+        pb.pullback(svd_cotangents(&u.view(), &s_inv, &vt.view(), dx.view()))
+    })
+}
+
+/// `(Ū, s̄, V̄ᵀ)` of `X = V S⁺ Uᵀ` for the cotangent `X̄` (module docs).
+fn svd_cotangents<T: Real>(
+    u: &ArrayView2<'_, T>,
+    s_inv: &Array1<T>,
+    vt: &ArrayView2<'_, T>,
+    dx: ArrayView2<'_, T>,
+) -> (Array2<T>, Array1<T>, Array2<T>) {
+    // W = Uᵀ X̄ᵀ (k×n): V̄ᵀ = S⁺ W, and s̄_i = −(s⁺_i)² (W V)_ii = −(s⁺_i)² Σ_j W_ij Vᵀ_ij.
+    let w = matmul::mul(u.t(), dx.t());
+    let ds: Array1<T> = w
+        .rows()
+        .into_iter()
+        .zip(vt.rows())
+        .zip(s_inv)
+        .map(|((wi, vi), &si)| -(si * si) * wi.dot(&vi))
+        .collect();
+    let dvt = &w * &s_inv.view().insert_axis(Axis(1));
+    // Ū = X̄ᵀ (V S⁺) (m×k).
+    let vs = &vt.t() * s_inv;
+    let du = matmul::mul(dx.t(), vs.view());
+    (du, ds, dvt)
+}

@@ -1,0 +1,229 @@
+//! The thin QR factorisation, with R's diagonal non-negative, and its pullback in
+//! projection-first form: no `Q Qᵀ`, no m×m matrix, and `Ā` written into `Q̄`'s buffer.
+//!
+//! For `A = Q R` with `m ≥ n` (`Q` m×n with orthonormal columns, `R` n×n upper triangular) and
+//! cotangents `Q̄`, `R̄`: from `dA = dQ R + Q dR`, `X = Qᵀ dA R⁻¹` splits into the antisymmetric
+//! `QᵀdQ` (its strictly lower part minus the transpose) and the upper triangular `dR R⁻¹`, so
+//!
+//! ```text
+//! M = R̄ Rᵀ − Qᵀ Q̄                    (n×n)
+//! N = sym_upper(M)                     the upper triangle of M, mirrored
+//! Ā = (Q̄ + Q N) R⁻ᵀ                    a triangular solve, in Q̄'s buffer
+//! ```
+//!
+//! For `m < n`, `A = Q [R₁ R₂]` with `R₁` m×m: `X = Q R₁` is a square factorisation, and
+//! `Y = Q R₂` gives `R₂ = Qᵀ Y`, so the square rule runs with `Q̄ + Y R̄₂ᵀ` in place of `Q̄`, and
+//! `Ȳ = Q R̄₂`.
+
+use faer_ext::IntoFaer;
+use ndarray::{Array2, ArrayView2, ShapeBuilder, s};
+
+use super::checks::{self, Part, check_shape};
+use super::cholqr::{self, power_of_two_scale};
+use super::{Real, matmul};
+use crate::{MaybeZero, rrule};
+
+/// The thin QR factorisation `A = Q R`: `Q` (m×k, orthonormal columns) and `R` (k×n, upper
+/// triangular, diagonal non-negative), `k = min(m, n)`.
+///
+/// With R's diagonal positive the factorisation of a full-rank matrix is unique, so the pullback
+/// has no sign gauge to worry about. Tall inputs (`m ≥ 4n`) go through the same Cholesky QR as
+/// [`svd`](super::svd()) (streamed row blocks on all cores, its accuracy checked); the others, and
+/// any input Cholesky QR cannot certify, through faer's Householder QR. Inputs outside LAPACK's
+/// safe range are scaled by a power of two first.
+///
+/// The pullback is `Ā = (Q̄ + Q N) R⁻ᵀ` with `N` the symmetric matrix built from the upper
+/// triangle of `R̄ Rᵀ − Qᵀ Q̄` (derivation in `linalg/qr.rs`). It never forms `Q Qᵀ`, and it
+/// writes `Ā` into `Q̄`'s buffer when `Q̄` has the output's shape (`m ≥ n`), so that pattern
+/// allocates only n×n matrices. The `(Zero, R̄)` pattern is `Q · sym_upper(R̄ Rᵀ) · R⁻ᵀ`; the
+/// `(Q̄, Zero)` pattern drops `R̄ Rᵀ`.
+///
+/// ```
+/// use ndarray::array;
+/// use rules_core::linalg::qr;
+/// use rules_core::{Pullback, Zero};
+///
+/// let a: ndarray::Array2<f64> = array![[3.0, 1.0], [4.0, 2.0], [0.0, 2.0]];
+/// let ((q, r), pb) = qr::rrule(a.view());
+/// assert!((q.dot(&r) - &a).iter().all(|e| e.abs() < 1e-14));
+/// assert!(r[[0, 0]] > 0.0 && r[[1, 1]] > 0.0 && r[[1, 0]] == 0.0);
+/// // ‖R‖²_F = ‖A‖²_F, so R̄ = 2R must give Ā = 2A.
+/// let g = pb.pullback((Zero, &r * 2.0));
+/// assert!((g - &a * 2.0).iter().all(|e: &f64| e.abs() < 1e-13));
+/// ```
+///
+/// # Rank-deficient inputs
+///
+/// When a diagonal entry of `R` is zero (`A` without full rank `k` in its leading columns), the
+/// corresponding columns of `Q` are not determined by `A` and the derivative does not exist:
+/// the pullback divides by that entry and returns ±∞ or NaN, as PyTorch's and JAX's do. Use
+/// [`svd`](super::svd()) or [`pinv`](super::pinv()), which are defined there.
+///
+/// # Panics
+/// If `a` holds NaN or ±∞ (naming the entry), and in the pullback if a cotangent's shape differs
+/// from its output's.
+#[rrule]
+pub fn qr<T: Real>(a: ArrayView2<'_, T>) -> (Array2<T>, Array2<T>) {
+    let (q, r) = factor(a);
+    (
+        (q.clone(), r.clone()),
+        move |dq: Array2<T>, dr: Array2<T>| -> Array2<T> {
+            check_shape("qr", "dQ", dq.shape(), q.shape());
+            check_shape("qr", "dR", dr.shape(), r.shape());
+            // M = R̄ Rᵀ − Qᵀ Q̄ (k×k), one term per cotangent ...
+            let rt = r_terms(&r, &dr);
+            let qq = matmul::t_mul(q.view(), dq.view());
+            // ... and N, its upper triangle mirrored (plus R₂ R̄₂ᵀ for a wide input).
+            #[pass_zero]
+            let core = core(rt, qq);
+            // Ā = (Q̄ + Q N) R₁⁻ᵀ, in Q̄'s buffer when it has the output's shape.
+            #[pass_zero]
+            let da = assemble(&q, &r, core, dq, &dr);
+            da
+        },
+    )
+}
+
+/// `(Q, R)` of `a`, R's diagonal non-negative.
+#[track_caller]
+fn factor<T: Real>(a: ArrayView2<'_, T>) -> (Array2<T>, Array2<T>) {
+    let (m, n) = a.dim();
+    let k = m.min(n);
+    let max_abs = checks::max_abs_finite("qr", a, Part::All);
+    if max_abs > T::zero() && m >= 4 * n {
+        if let Some(red) = cholqr::reduce(a, max_abs) {
+            let alpha = red.alpha;
+            let r = red.r().mapv(|v| v / alpha);
+            let q = red.finish(Array2::eye(n).view());
+            return (q, r);
+        }
+    }
+    // faer's Householder QR, on a copy scaled by a power of two when the input is outside
+    // LAPACK's safe range.
+    let small = T::min_positive_value().sqrt() / T::epsilon();
+    let scale = if max_abs > T::zero() && !(small..=small.recip()).contains(&max_abs) {
+        power_of_two_scale(max_abs)
+    } else {
+        T::one()
+    };
+    let scaled = (scale != T::one()).then(|| a.mapv(|v| v * scale));
+    let view = scaled.as_ref().map_or(a, |c| c.view());
+    let mut q = Array2::<T>::zeros((m, k).f());
+    let mut r = Array2::<T>::zeros((k, n));
+    if k > 0 {
+        let f = view.into_faer().qr();
+        let (fq, fr) = (f.compute_thin_Q(), f.thin_R());
+        for ((i, j), d) in q.indexed_iter_mut() {
+            *d = fq[(i, j)];
+        }
+        for i in 0..k {
+            for j in i..n {
+                r[[i, j]] = fr[(i, j)] / scale;
+            }
+        }
+    }
+    // R's diagonal non-negative: flip row i of R and column i of Q together.
+    for i in 0..k {
+        if r[[i, i]] < T::zero() {
+            r.row_mut(i).mapv_inplace(|v| -v);
+            q.column_mut(i).mapv_inplace(|v| -v);
+        }
+    }
+    (q, r)
+}
+
+/// The terms of `R̄`: `R̄₁ R₁ᵀ − R₂ R̄₂ᵀ`, and `R₂ R̄₂ᵀ` for a wide input (`R = [R₁ R₂]`, `R₁`
+/// k×k; for `m ≥ n`, `R₂` is empty and only `R̄ Rᵀ` remains).
+pub(crate) struct RTerms<T> {
+    m: Array2<T>,
+    wide: Option<Array2<T>>,
+}
+
+impl<T> From<RTerms<T>> for MaybeZero<RTerms<T>> {
+    fn from(t: RTerms<T>) -> Self {
+        MaybeZero::Value(t)
+    }
+}
+
+/// [`RTerms`] of `R̄`. For a wide input `Qᵀ Y = R₂` with `Y = Q R₂`, so the `Y R̄₂ᵀ` that `R̄₂`
+/// adds to `Q̄` contributes `−R₂ R̄₂ᵀ` to `M` and `+R₂ R̄₂ᵀ` to the multiplier of `Q`.
+fn r_terms<T: Real>(r: &Array2<T>, dr: &Array2<T>) -> RTerms<T> {
+    let (k, n) = r.dim();
+    let (r1, dr1) = (r.slice(s![.., ..k]), dr.slice(s![.., ..k]));
+    let mut m = matmul::mul(dr1, r1.t());
+    let wide = (n > k).then(|| {
+        let w = matmul::mul(r.slice(s![.., k..]), dr.slice(s![.., k..]).t());
+        m -= &w;
+        w
+    });
+    RTerms { m, wide }
+}
+
+/// `N = sym_upper(M)` (+ `R₂ R̄₂ᵀ` for a wide input), with `M = R̄ Rᵀ − Qᵀ Q̄` assembled from the
+/// terms that are not `Zero`, in the buffer of one of them.
+fn core<T: Real>(
+    rt: impl Into<MaybeZero<RTerms<T>>>,
+    qq: impl Into<MaybeZero<Array2<T>>>,
+) -> Array2<T> {
+    let (rt, qq) = (rt.into(), qq.into());
+    let (mut m, wide) = match (rt, qq) {
+        (MaybeZero::Value(rt), MaybeZero::Value(qq)) => (rt.m - &qq, rt.wide),
+        (MaybeZero::Value(rt), MaybeZero::Zero) => (rt.m, rt.wide),
+        (MaybeZero::Zero, MaybeZero::Value(qq)) => (-qq, None),
+        // Only the all-Zero pattern, which runs nothing, would get here.
+        (MaybeZero::Zero, MaybeZero::Zero) => return Array2::zeros((0, 0)),
+    };
+    let k = m.nrows();
+    for j in 0..k {
+        for i in j + 1..k {
+            m[[i, j]] = m[[j, i]];
+        }
+    }
+    if let Some(w) = wide {
+        m += &w;
+    }
+    m
+}
+
+/// `Ā = (Q̄ + Q N) R₁⁻ᵀ`, followed for a wide input by the columns `Q R̄₂`. For `m ≥ n`, `Q̄` (when
+/// given) has the output's shape and `Ā` is computed in its buffer: `Q̄ += Q N`, then the
+/// triangular solve in place.
+fn assemble<'a, T: Real>(
+    q: &Array2<T>,
+    r: &Array2<T>,
+    core: Array2<T>,
+    dq: impl Into<MaybeZero<Array2<T>>>,
+    dr: impl Into<MaybeZero<&'a Array2<T>>>,
+) -> Array2<T> {
+    let (m, k) = q.dim();
+    let n = r.ncols();
+    let mut b = match dq.into() {
+        MaybeZero::Value(mut dq) => {
+            matmul::gemm(dq.view_mut(), true, q.view(), core.view(), T::one());
+            dq
+        }
+        MaybeZero::Zero => matmul::mul(q.view(), core.view()),
+    };
+    // B R₁⁻ᵀ: X R₁ᵀ = B ⇔ R₁ Xᵀ = Bᵀ.
+    faer::linalg::triangular_solve::solve_upper_triangular_in_place(
+        r.slice(s![.., ..k]).into_faer(),
+        b.view_mut().reversed_axes().into_faer(),
+        matmul::parallelism(k),
+    );
+    if n == k {
+        return b;
+    }
+    // Wide: Ā = [X̄ | Q R̄₂].
+    let mut da = Array2::<T>::zeros((m, n));
+    da.slice_mut(s![.., ..k]).assign(&b);
+    if let MaybeZero::Value(dr) = dr.into() {
+        matmul::gemm(
+            da.slice_mut(s![.., k..]),
+            false,
+            q.view(),
+            dr.slice(s![.., k..]),
+            T::one(),
+        );
+    }
+    da
+}

@@ -1,0 +1,137 @@
+//! `qr`: the factorisation's defining properties on every shape and both paths (Cholesky QR for
+//! tall inputs, Householder otherwise), the pullback against finite differences, and closed forms
+//! that do not depend on the factorisation (`‖R‖_F = ‖A‖_F`, `Σ log r_ii = log |det A|`).
+
+use ndarray::{Array2, s};
+use rules_core::linalg::qr;
+use rules_core::testing::{Config, Rng, check_rrule, with_singular_values};
+use rules_core::{Pullback, Zero};
+
+fn random(m: usize, n: usize, seed: u64) -> Array2<f64> {
+    let mut rng = Rng::new(seed);
+    Array2::from_shape_fn((m, n), |_| rng.uniform())
+}
+
+fn max_abs(x: &Array2<f64>) -> f64 {
+    x.iter().fold(0.0f64, |m, e| m.max(e.abs()))
+}
+
+/// `Q` orthonormal, `R` upper triangular with a non-negative diagonal, `Q R = A`.
+fn assert_factorises(a: &Array2<f64>, tol: f64) {
+    let (m, n) = a.dim();
+    let k = m.min(n);
+    let (q, r) = qr(a.view());
+    assert_eq!((q.dim(), r.dim()), ((m, k), (k, n)));
+    let scale = max_abs(a).max(f64::MIN_POSITIVE);
+    let rec = max_abs(&(q.dot(&r) - a)) / scale;
+    let orth = max_abs(&(q.t().dot(&q) - Array2::<f64>::eye(k)));
+    assert!(
+        rec < tol && orth < tol,
+        "{m}×{n}: QR − A {rec:e}, QᵀQ − I {orth:e}"
+    );
+    for ((i, j), &v) in r.indexed_iter() {
+        assert!(i <= j || v == 0.0, "{m}×{n}: R[{i}, {j}] = {v}");
+        assert!(i != j || v >= 0.0, "{m}×{n}: R[{i}, {i}] = {v} < 0");
+    }
+}
+
+#[test]
+fn factorises_every_shape_on_both_paths() {
+    // (400, 10) and (40, 4) take the Cholesky QR path, the others faer's Householder QR.
+    for (m, n) in [
+        (6, 3),
+        (3, 3),
+        (3, 6),
+        (40, 4),
+        (400, 10),
+        (1, 1),
+        (1, 4),
+        (4, 1),
+    ] {
+        assert_factorises(&random(m, n, (m * 7 + n) as u64), 1e-14);
+    }
+    // Ill-conditioned (shifted Cholesky QR), scaled far from 1, and rank-deficient (Cholesky QR
+    // refuses, Householder runs).
+    let mut rng = Rng::new(3);
+    let ill = with_singular_values(&mut rng, 200, 5, &[1.0, 1e-3, 1e-6, 1e-9, 1e-12]);
+    assert_factorises(&ill, 1e-13);
+    assert_factorises(&(&ill * 1e200), 1e-13);
+    assert_factorises(&(&ill * 1e-200), 1e-13);
+    let mut deficient = random(100, 4, 9);
+    let first = deficient.column(0).to_owned();
+    deficient.column_mut(2).assign(&first);
+    assert_factorises(&deficient, 1e-13);
+    assert_factorises(&Array2::zeros((5, 3)), 1e-15);
+    // An empty input gives empty factors.
+    let (q, r) = qr(Array2::<f64>::zeros((0, 3)).view());
+    assert_eq!((q.dim(), r.dim()), ((0, 0), (0, 3)));
+}
+
+#[test]
+fn f32_factorises() {
+    let a = random(50, 4, 5).mapv(|v| v as f32);
+    let (q, r) = qr(a.view());
+    let rec = (q.dot(&r) - &a).iter().fold(0.0f32, |m, e| m.max(e.abs()));
+    assert!(rec < 1e-5, "{rec}");
+}
+
+#[test]
+fn pullback_matches_finite_differences_on_every_shape() {
+    for (m, n) in [(6, 3), (3, 3), (3, 6), (20, 4), (2, 5)] {
+        check_rrule(
+            |(a,)| qr(a.view()),
+            |(a,)| qr::rrule(a.view()),
+            &(random(m, n, (m * 3 + n) as u64),),
+            &Config::default(),
+        );
+    }
+}
+
+#[test]
+fn pullback_matches_closed_forms() {
+    // ‖R‖²_F = ‖A‖²_F (Q is orthonormal on A's range): R̄ = 2R gives Ā = 2A, on every shape.
+    for (m, n) in [(7, 3), (4, 4), (3, 7), (60, 5)] {
+        let a = random(m, n, (m + 11 * n) as u64);
+        let ((_, r), pb) = qr::rrule(a.view());
+        let g: Array2<f64> = pb.pullback((Zero, &r * 2.0));
+        assert!(max_abs(&(g - &a * 2.0)) < 1e-12, "{m}×{n}");
+    }
+    // Σ log r_ii = log |det A| for a square A: R̄ = diag(1/r_ii) gives Ā = A⁻ᵀ, i.e. Āᵀ A = I.
+    let a = random(5, 5, 17);
+    let ((_, r), pb) = qr::rrule(a.view());
+    let dr = Array2::from_diag(&r.diag().mapv(f64::recip));
+    let g: Array2<f64> = pb.pullback((Zero, dr));
+    assert!(max_abs(&(g.t().dot(&a) - Array2::<f64>::eye(5))) < 1e-12);
+}
+
+#[test]
+fn the_q_pattern_needs_no_copy_of_the_output() {
+    // Q̄ has the output's shape for m ≥ n: the result comes back in its buffer.
+    let a = random(30, 4, 2);
+    let (_, pb) = qr::rrule(a.view());
+    let dq = random(30, 4, 3);
+    let ptr = dq.as_ptr();
+    let g: Array2<f64> = pb.pullback((dq, Zero));
+    assert_eq!(g.as_ptr(), ptr);
+    // The wide case assembles [X̄ | Q R̄₂] into a new array of the output's shape.
+    let a = random(3, 5, 4);
+    let ((_, r), pb) = qr::rrule(a.view());
+    let g: Array2<f64> = pb.pullback((random(3, 3, 5), r.clone()));
+    assert_eq!(g.dim(), (3, 5));
+    assert!(g.slice(s![.., 3..]).iter().all(|v| v.is_finite()));
+}
+
+#[test]
+#[should_panic(expected = "qr: the input must be finite, but a[[0, 1]] = NaN")]
+fn nan_input_is_reported() {
+    let mut a = random(3, 2, 1);
+    a[[0, 1]] = f64::NAN;
+    let _ = qr(a.view());
+}
+
+#[test]
+#[should_panic(expected = "qr: the cotangent dR has shape [3, 3], expected [2, 2]")]
+fn a_cotangent_of_the_wrong_shape_is_reported() {
+    let (_, pb) = qr::rrule(random(4, 2, 1).view());
+    let _: Array2<f64> = pb.pullback((Zero, Array2::zeros((3, 3))));
+}
