@@ -3,7 +3,7 @@
 use ndarray::{Array2, array};
 use rules_core::Pullback;
 use rules_core::linalg::{LinalgError, cholesky};
-use rules_core::testing::{Config, check_rrule};
+use rules_core::testing::{Config, Symmetric, check_rrule};
 
 /// A symmetric positive definite matrix: `B Bᵀ + n I` for a pseudo-random `B`.
 fn spd(n: usize, seed: u64) -> Array2<f64> {
@@ -132,4 +132,18 @@ fn an_empty_matrix_gives_an_empty_factor() {
     let (l, pb) = cholesky::rrule(Array2::<f64>::zeros((0, 0)).view()).expect("empty is fine");
     assert_eq!(l.dim(), (0, 0));
     assert_eq!(pb.pullback(Array2::zeros((0, 0))).dim(), (0, 0));
+}
+
+/// The kit's symmetric perturbations: the input is the symmetric matrix itself, perturbed only
+/// along `E_ij + E_ji` (the rule reads the lower triangle), and compared as `⟨Ā, E_ij + E_ji⟩`.
+#[test]
+fn matches_finite_differences_along_symmetric_directions() {
+    for n in [1, 3, 9] {
+        check_rrule(
+            |(a,)| cholesky(a.0.view()).expect("positive definite"),
+            |(a,)| cholesky::rrule(a.0.view()).expect("positive definite"),
+            &(Symmetric(spd(n, 40 + n as u64)),),
+            &Config::default(),
+        );
+    }
 }

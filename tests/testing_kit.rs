@@ -1,7 +1,7 @@
 //! The testing kit must pass correct rules and fail, with a helpful message, on planted mistakes.
 
 use ndarray::{Array1, Array2, array};
-use rules_core::testing::{Config, check_rrule, test_rrule};
+use rules_core::testing::{Config, Symmetric, check_rrule, test_rrule};
 use rules_core::{MaybeZero, NoTangent, Patterns, Pullback, rrule};
 
 /// y = k·x.
@@ -531,4 +531,61 @@ mod forward_patterns {
             test_frule(f, |x| (f(x), WrongPattern), &(1.0, 2.0), &Config::default()).unwrap_err();
         assert!(err.contains("pattern (Zero, db)"), "{err}");
     }
+}
+
+/// `f(A) = Σ_{i ≥ j} a_ij²` reads the lower triangle of a symmetric `A`; as a function of a
+/// symmetric matrix its gradient is `A + diag(A)` split evenly over each mirrored pair, i.e. `Ā_ij =
+/// a_ij` off the diagonal and `2 a_ii` on it, so that `⟨Ā, E_ij + E_ji⟩ = 2 a_ij`.
+#[rrule]
+fn lower_square(a: Array2<f64>, planted: bool) -> f64 {
+    let n = a.nrows();
+    let value = (0..n)
+        .flat_map(|i| (0..=i).map(move |j| (i, j)))
+        .map(|(i, j)| a[[i, j]] * a[[i, j]])
+        .sum();
+    (
+        value,
+        move |dy: f64| -> (Array2<f64>, rules_core::NoTangent) {
+            let mut g = Array2::from_shape_fn((n, n), |(i, j)| {
+                let lower = a[[i.max(j), i.min(j)]];
+                if i == j { 2.0 * lower } else { lower }
+            });
+            if planted {
+                // A mistake only symmetric directions can see: double the mirrored pair (1, 0).
+                g[[1, 0]] *= 2.0;
+                g[[0, 1]] *= 2.0;
+            }
+            (g * dy, rules_core::NoTangent)
+        },
+    )
+}
+
+#[test]
+fn symmetric_inputs_are_perturbed_along_symmetric_directions() {
+    let a = array![[1.0, 0.5, -0.2], [0.5, 2.0, 0.3], [-0.2, 0.3, 1.5]];
+    check_rrule(
+        |(a, p)| lower_square(a.0.clone(), *p),
+        |(a, p)| lower_square::rrule(a.0.clone(), *p),
+        &(Symmetric(a.clone()), false),
+        &Config::default(),
+    );
+    // Without the constraint the kit perturbs the upper triangle too, which the function does not
+    // read: the symmetric gradient rightly fails there.
+    let err = test_rrule(
+        |(a, p)| lower_square(a.clone(), *p),
+        |(a, p)| lower_square::rrule(a.clone(), *p),
+        &(a.clone(), false),
+        &Config::default(),
+    )
+    .unwrap_err();
+    assert!(err.contains("element 1 is"), "{err}");
+    // The planted mistake is caught, naming the pair.
+    let err = test_rrule(
+        |(a, p)| lower_square(a.0.clone(), *p),
+        |(a, p)| lower_square::rrule(a.0.clone(), *p),
+        &(Symmetric(a), true),
+        &Config::default(),
+    )
+    .unwrap_err();
+    assert!(err.contains("element [1, 0] and its mirror"), "{err}");
 }

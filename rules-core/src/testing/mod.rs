@@ -67,7 +67,7 @@ pub use forward::{
 pub use matrices::{orthonormal, with_singular_values};
 pub use report::Report;
 pub use rng::Rng;
-pub use tangent::{Elem, Part, PartKind, RuntimeTangent, Tangent};
+pub use tangent::{Constraint, Elem, Part, PartKind, RuntimeTangent, Symmetric, Tangent};
 #[doc(hidden)]
 pub use tangent::{merge_parts, rebuild_field};
 

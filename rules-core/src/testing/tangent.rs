@@ -20,6 +20,82 @@ pub struct Part {
     pub values: Vec<f64>,
     /// What kind of value it came from.
     pub kind: PartKind,
+    /// The directions the kit may perturb an input along ([`Constraint::None`]: every entry on
+    /// its own).
+    pub constraint: Constraint,
+}
+
+/// The directions in which the kit perturbs an input: every entry independently, or only those
+/// that keep a structure the rule assumes (a symmetric matrix, for a rule that reads one
+/// triangle). Set by wrappers such as [`Symmetric`](super::Symmetric).
+///
+/// ```
+/// use rules_core::testing::Constraint;
+/// let mut dir = vec![0.0, 1.0, 3.0, 0.0]; // a 2×2 matrix, row-major
+/// Constraint::Symmetric { n: 2 }.project(&mut dir);
+/// assert_eq!(dir, vec![0.0, 2.0, 2.0, 0.0]);
+/// assert_eq!(Constraint::Symmetric { n: 2 }.basis(4).len(), 3);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Constraint {
+    /// Any direction.
+    #[default]
+    None,
+    /// Symmetric directions of an n×n matrix stored row-major: `E_ij + E_ji`.
+    Symmetric {
+        /// The matrix's order.
+        n: usize,
+    },
+}
+
+impl Constraint {
+    /// The nearest allowed direction to `dir` (`len` entries), in place: `(D + Dᵀ)/2` for a
+    /// symmetric matrix.
+    pub fn project(&self, dir: &mut [f64]) {
+        match *self {
+            Constraint::None => {}
+            Constraint::Symmetric { n } => {
+                for i in 0..n {
+                    for j in 0..i {
+                        let v = 0.5 * (dir[i * n + j] + dir[j * n + i]);
+                        dir[i * n + j] = v;
+                        dir[j * n + i] = v;
+                    }
+                }
+            }
+        }
+    }
+
+    /// A basis of the allowed directions of a part with `len` entries, each named for messages:
+    /// the unit vectors (`element j`), or `E_ij + E_ji` for `i ≥ j` (`element [i, j] and its
+    /// mirror`).
+    #[must_use]
+    pub fn basis(&self, len: usize) -> Vec<(String, Vec<f64>)> {
+        let unit = |idx: &[usize]| {
+            let mut d = vec![0.0; len];
+            for &k in idx {
+                d[k] = 1.0;
+            }
+            d
+        };
+        match *self {
+            Constraint::None => (0..len)
+                .map(|j| (format!("element {j}"), unit(&[j])))
+                .collect(),
+            Constraint::Symmetric { n } => (0..n)
+                .flat_map(|i| (0..=i).map(move |j| (i, j)))
+                .map(|(i, j)| {
+                    if i == j {
+                        (format!("element [{i}, {i}]"), unit(&[i * n + i]))
+                    } else {
+                        let name = format!("element [{i}, {j}] and its mirror");
+                        (name, unit(&[i * n + j, j * n + i]))
+                    }
+                })
+                .collect(),
+        }
+    }
 }
 
 /// See [`Part`]; `NoTangent` has its own kind:
@@ -77,7 +153,11 @@ pub trait RuntimeTangent {
 
 /// The one part of a leaf value: its entries and kind.
 fn leaf(values: Vec<f64>, kind: PartKind) -> Vec<Part> {
-    vec![Part { values, kind }]
+    vec![Part {
+        values,
+        kind,
+        constraint: Constraint::None,
+    }]
 }
 
 /// The entries of the first part (a leaf's only one), or none.
@@ -151,6 +231,50 @@ where
             *o = <A as Elem>::from_f64(*x);
         }
         out
+    }
+}
+
+/// A square matrix input that the kit perturbs only symmetrically (`E_ij + E_ji`), for rules that
+/// read one triangle of a symmetric matrix (`eigh`, `cholesky`): their cotangent is compared with
+/// finite differences along symmetric directions only, as `⟨Ā, E_ij + E_ji⟩`. The rule gets the
+/// matrix as `.0`. Used with [`check_rrule`](super::check_rrule) (not with `check_frule`, whose
+/// tangents are drawn from the input's own tangent type).
+///
+/// ```
+/// use ndarray::array;
+/// use rules_core::linalg::eigvalsh;
+/// use rules_core::testing::{check_rrule, Config, Symmetric};
+///
+/// let a = array![[2.0, 0.5, 0.1], [0.5, 1.0, 0.3], [0.1, 0.3, -1.0]];
+/// check_rrule(
+///     |(a,)| eigvalsh(a.0.view()),
+///     |(a,)| eigvalsh::rrule(a.0.view()),
+///     &(Symmetric(a),),
+///     &Config::default(),
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Symmetric<A>(pub A);
+
+impl<A, S> Tangent for Symmetric<ArrayBase<S, ndarray::Ix2>>
+where
+    A: Elem,
+    S: DataOwned<Elem = A> + DataMut + RawDataClone,
+{
+    /// # Panics
+    /// If the matrix is not square.
+    fn parts(&self) -> Vec<Part> {
+        let (m, n) = self.0.dim();
+        assert!(
+            m == n,
+            "Symmetric: the matrix must be square, but it is {m}×{n}"
+        );
+        let mut parts = self.0.parts();
+        parts[0].constraint = Constraint::Symmetric { n };
+        parts
+    }
+    fn rebuild(&self, parts: &[Vec<f64>]) -> Self {
+        Symmetric(self.0.rebuild(parts))
     }
 }
 
@@ -232,7 +356,11 @@ pub fn merge_parts(fields: Vec<Vec<Part>>) -> Vec<Part> {
         .find(|k| matches!(k, PartKind::F64 | PartKind::F32))
         .unwrap_or(PartKind::NoTangent);
     let values = parts.into_iter().flat_map(|p| p.values).collect();
-    vec![Part { values, kind }]
+    vec![Part {
+        values,
+        kind,
+        constraint: Constraint::None,
+    }]
 }
 
 /// `field` rebuilt from `values[*at..]`, advancing `at` past its entries. Used by the code
