@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
-"""Run the SVD cases of `cargo run --release --example perf_report` with PyTorch and JAX.
+"""Run the cases of `cargo run --release --example perf_report` with PyTorch and JAX.
 
 Measures, for each shape, the fastest of several runs (after a warm-up) of:
   * the forward thin SVD;
   * the gradient of sum(U) with respect to X (forward included), as in ../../shared/peers;
   * the gradient of sum(s) (forward included).
+
+Then, for each linear-algebra rule, the gradient (forward included) of the sum of all entries of
+every output, with respect to every input (`RULES` below, the same cases as perf_report's "linalg
+rules" table): at 500×500, and at 20000×10 for qr and pinv.
 
 Install the peers with `pip install torch jax` (CPU builds are enough). A framework that is not
 installed is skipped with a message; with neither installed the script prints how to install them
@@ -81,11 +85,102 @@ def run_jax(runs):
     return rows
 
 
+# (rule, shape): the cases of perf_report's linalg table.
+RULES = [
+    ("eigh", (500, 500)),
+    ("eigvalsh", (500, 500)),
+    ("cholesky", (500, 500)),
+    ("qr", (500, 500)),
+    ("qr", (20000, 10)),
+    ("solve", (500, 500)),
+    ("inv", (500, 500)),
+    ("det", (500, 500)),
+    ("slogdet", (500, 500)),
+    ("pinv", (500, 500)),
+    ("pinv", (20000, 10)),
+]
+
+
+def inputs(np, rule, m, n):
+    """The inputs of a case, as numpy arrays: symmetric positive definite for eigh, eigvalsh and
+    cholesky, well conditioned (I + X/√n) for the square solves."""
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, (m, n))
+    if rule in ("eigh", "eigvalsh", "cholesky"):
+        return [x @ x.T / n + np.eye(m)]
+    if rule in ("solve", "inv", "det", "slogdet"):
+        a = np.eye(m) + x / np.sqrt(n)
+        return [a, rng.uniform(-1, 1, (m, n))] if rule == "solve" else [a]
+    return [x]
+
+
+def torch_loss(torch, rule):
+    la = torch.linalg
+    return {
+        "eigh": lambda a: sum(t.sum() for t in la.eigh(a)),
+        "eigvalsh": lambda a: la.eigvalsh(a).sum(),
+        "cholesky": lambda a: la.cholesky(a).sum(),
+        "qr": lambda a: sum(t.sum() for t in la.qr(a)),
+        "solve": lambda a, b: la.solve(a, b).sum(),
+        "inv": lambda a: la.inv(a).sum(),
+        "det": lambda a: la.det(a),
+        "slogdet": lambda a: la.slogdet(a)[1],
+        "pinv": lambda a: la.pinv(a).sum(),
+    }[rule]
+
+
+def jax_loss(jnp, rule):
+    la = jnp.linalg
+    return {
+        "eigh": lambda a: sum(t.sum() for t in la.eigh(a)),
+        "eigvalsh": lambda a: la.eigvalsh(a).sum(),
+        "cholesky": lambda a: la.cholesky(a).sum(),
+        "qr": lambda a: sum(t.sum() for t in la.qr(a)),
+        "solve": lambda a, b: la.solve(a, b).sum(),
+        "inv": lambda a: la.inv(a).sum(),
+        "det": lambda a: la.det(a),
+        "slogdet": lambda a: la.slogdet(a)[1],
+        "pinv": lambda a: la.pinv(a).sum(),
+    }[rule]
+
+
+def run_rules(name, runs):
+    import numpy as np
+
+    rows = []
+    if name == "torch":
+        import torch
+
+        for rule, (m, n) in RULES:
+            xs = [torch.tensor(v) for v in inputs(np, rule, m, n)]
+            loss = torch_loss(torch, rule)
+
+            def grad():
+                leaves = [x.clone().requires_grad_(True) for x in xs]
+                loss(*leaves).backward()
+
+            rows.append((name, rule, m, n, best(grad, runs)))
+    else:
+        import jax
+
+        jax.config.update("jax_enable_x64", True)
+        import jax.numpy as jnp
+
+        for rule, (m, n) in RULES:
+            xs = [jnp.asarray(v) for v in inputs(np, rule, m, n)]
+            g = jax.jit(jax.grad(jax_loss(jnp, rule), argnums=tuple(range(len(xs)))))
+            rows.append(
+                (name, rule, m, n, best(lambda: [t.block_until_ready() for t in g(*xs)], runs))
+            )
+    return rows
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=5)
     args = p.parse_args()
     rows = []
+    rule_rows = []
     found = False
     for name, runner in (("torch", run_torch), ("jax", run_jax)):
         try:
@@ -95,6 +190,7 @@ def main():
             continue
         found = True
         rows += runner(args.runs)
+        rule_rows += run_rules(name, args.runs)
     if not found:
         print("Neither PyTorch nor JAX is installed; install them with `pip install torch jax` and rerun.")
         return 0
@@ -102,6 +198,11 @@ def main():
     print("|---|---|---|---|---|---|")
     for peer, m, n, f, gu, gs in rows:
         print(f"| {peer} | {m}×{n} | {f:.2f} | {gu:.2f} | {gu / f:.2f} | {gs:.2f} |")
+    print("\nlinalg rules: gradient of the sum of every output's entries, forward included (ms)")
+    print("| peer | rule | shape | ms |")
+    print("|---|---|---|---|")
+    for peer, rule, m, n, t in rule_rows:
+        print(f"| {peer} | {rule} | {m}×{n} | {t:.2f} |")
     return 0
 
 
