@@ -22,7 +22,7 @@ pub(crate) fn gemm<T: Real>(
     } else {
         faer::Accum::Replace
     };
-    let par = parallelism(c.nrows().min(c.ncols()).min(a.ncols()));
+    let par = product_parallelism(c.nrows(), c.ncols(), a.ncols());
     faer::linalg::matmul::matmul(
         c.into_faer(),
         beta,
@@ -33,11 +33,12 @@ pub(crate) fn gemm<T: Real>(
     );
 }
 
-/// faer's rayon pool (all cores) when the smallest dimension of the work is at least 256, else
-/// sequential: measured on a 2-core machine, threads only paid off for products and SVDs whose
-/// every dimension is large (500×500: 15–25% faster); for tall, thin shapes they were slower.
+/// faer's rayon pool (all cores) for a decomposition whose smallest dimension is at least 128,
+/// else sequential: measured on a 2-core machine, threads paid off for SVDs and products whose
+/// every dimension is large (500×500: 15–25% faster; the 200×200 factor of a 2000×200 SVD: its
+/// forward 12.0 against 13.9 ms), and were slower for tall, thin shapes.
 pub(crate) fn parallelism(smallest_dim: usize) -> faer::Par {
-    if smallest_dim < 256 {
+    if smallest_dim < 128 {
         faer::Par::Seq
     } else {
         faer::Par::rayon(0)
@@ -85,6 +86,18 @@ pub(crate) fn sum_in_order<T: Real>(parts: Vec<Array2<T>>, shape: (usize, usize)
         total += &p;
     }
     total
+}
+
+/// faer's rayon pool for a product of m×k by k×n when it has at least 2²² multiply-adds and no
+/// dimension below 64 (a 2000×200 by 200×200 product: 80 million), else sequential. Thin
+/// products (one dimension of 10, as in the SVD of a tall matrix) are split by rows instead, by
+/// the callers that stream them.
+fn product_parallelism(m: usize, n: usize, k: usize) -> faer::Par {
+    if m.min(n).min(k) >= 64 && m.saturating_mul(n).saturating_mul(k) >= 1 << 22 {
+        faer::Par::rayon(0)
+    } else {
+        faer::Par::Seq
+    }
 }
 
 /// `a · b`, as a new column-major array (the layout faer's product writes fastest).
