@@ -9,7 +9,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use ndarray::{ArcArray2, Array1, Array2};
+use ndarray::{Array1, Array2, ArrayView2};
 
 /// A global allocator that counts live heap bytes and their peak. Install it in a binary with
 /// `#[global_allocator] static ALLOC: CountingAlloc = CountingAlloc;`.
@@ -109,9 +109,9 @@ pub fn ms(d: Duration) -> f64 {
 /// with `F_ij = 1/(s_j² − s_i²)`. It forms the m×m matrix `I − UUᵀ` and the n×n matrix `I − VVᵀ`,
 /// as autograd and pre-2021 ChainRules did, and divides by zero on repeated singular values.
 pub fn textbook_svd_pullback(
-    u: &ArcArray2<f64>,
+    u: &ArrayView2<'_, f64>,
     s: &Array1<f64>,
-    vt: &ArcArray2<f64>,
+    vt: &ArrayView2<'_, f64>,
     du: &Array2<f64>,
     ds: &Array1<f64>,
     dvt: &Array2<f64>,

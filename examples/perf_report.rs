@@ -123,7 +123,7 @@ fn report(m: usize, n: usize) -> Vec<Row> {
         rows.push(measure(
             "textbook (I − UUᵀ) dense",
             || (),
-            |()| textbook_svd_pullback(&u, &s, &vt, &du, &ds, &dvt),
+            |()| textbook_svd_pullback(&u.view(), &s, &vt.view(), &du, &ds, &dvt),
         ));
     }
     rows
@@ -331,7 +331,7 @@ fn main() {
             let t = measure(
                 "textbook",
                 || (),
-                |()| textbook_svd_pullback(&u, &s, &vt, &du, &ds, &dvt),
+                |()| textbook_svd_pullback(&u.view(), &s, &vt.view(), &du, &ds, &dvt),
             );
             t_text.push((m as f64, ms(t.time)));
             h_text.push((m as f64, t.heap as f64 / MB));

@@ -127,8 +127,11 @@ fn main() {
     let ((u2, s2, vt2), pb2) = svd::rrule(x2.view());
     let du2 = Array2::<f64>::ones((m2, n2));
     let (zs, zv) = (Array1::zeros(n2), Array2::zeros((n2, n2)));
-    let (t_text, g_text) = best_of(3, || textbook_svd_pullback(&u2, &s2, &vt2, &du2, &zs, &zv));
-    let (_, heap_text) = peak_extra_heap(|| textbook_svd_pullback(&u2, &s2, &vt2, &du2, &zs, &zv));
+    let (t_text, g_text) = best_of(3, || {
+        textbook_svd_pullback(&u2.view(), &s2, &vt2.view(), &du2, &zs, &zv)
+    });
+    let (_, heap_text) =
+        peak_extra_heap(|| textbook_svd_pullback(&u2.view(), &s2, &vt2.view(), &du2, &zs, &zv));
     let (t_proj, g_proj) = best_of(10, || -> Array2<f64> {
         pb2.pullback((du2.clone(), Zero, Zero))
     });

@@ -172,8 +172,8 @@ fn an_empty_matrix_gives_empty_results() {
     );
 }
 
-/// The kit's symmetric perturbations, on the symmetric matrix itself (9×9: 45 symmetric
-/// directions element by element; 12×12 exceeds the element-wise limit and uses random symmetric
+/// The kit's symmetric perturbations, on the symmetric matrix itself (5×5: its 15 symmetric
+/// directions one by one; 12×12 exceeds the element-wise limit and uses random symmetric
 /// directions).
 #[test]
 fn matches_finite_differences_along_symmetric_directions() {

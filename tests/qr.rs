@@ -37,7 +37,7 @@ fn assert_factorises(a: &Array2<f64>, tol: f64) {
 
 #[test]
 fn factorises_every_shape_on_both_paths() {
-    // (400, 10) and (40, 4) take the Cholesky QR path, the others faer's Householder QR.
+    // (400, 10) and (40, 4) are tall enough for Cholesky QR, the others go to faer's Householder QR.
     for (m, n) in [
         (6, 3),
         (3, 3),
@@ -50,8 +50,7 @@ fn factorises_every_shape_on_both_paths() {
     ] {
         assert_factorises(&random(m, n, (m * 7 + n) as u64), 1e-14);
     }
-    // Ill-conditioned (shifted Cholesky QR), scaled far from 1, and rank-deficient (Cholesky QR
-    // refuses, Householder runs).
+    // Ill-conditioned, scaled far from 1, and with an exactly repeated column.
     let mut rng = Rng::new(3);
     let ill = with_singular_values(&mut rng, 200, 5, &[1.0, 1e-3, 1e-6, 1e-9, 1e-12]);
     assert_factorises(&ill, 1e-13);

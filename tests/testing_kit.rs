@@ -551,7 +551,7 @@ fn lower_square(a: Array2<f64>, planted: bool) -> f64 {
                 if i == j { 2.0 * lower } else { lower }
             });
             if planted {
-                // A mistake only symmetric directions can see: double the mirrored pair (1, 0).
+                // A mistake in one mirrored pair: double (1, 0) and (0, 1).
                 g[[1, 0]] *= 2.0;
                 g[[0, 1]] *= 2.0;
             }

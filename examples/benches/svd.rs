@@ -78,7 +78,7 @@ fn svd_rule(c: &mut Criterion) {
         });
         if m.max(n) <= 2_000 {
             g.bench_function("textbook dense", |b| {
-                b.iter(|| textbook_svd_pullback(&u, &s, &vt, &du, &ds, &dvt))
+                b.iter(|| textbook_svd_pullback(&u.view(), &s, &vt.view(), &du, &ds, &dvt))
             });
         }
         g.finish();

@@ -2,20 +2,25 @@
 //! reduction the SVD uses for tall and wide inputs (and any rule that needs an orthonormal basis
 //! of a tall matrix's range).
 //!
-//! Cholesky QR computes `R` as the Cholesky factor of the Gram matrix `AᵀA` and `Q = A R⁻¹`. Each
-//! such step is backward stable row by row (`A = Q R` to a few ulps of `‖A‖`, whatever the
-//! condition number), but `Q` is orthonormal only to about `κ(A)²·ε`; repeating the step on `Q`
+//! Cholesky QR computes `R` as the Cholesky factor of the Gram matrix `AᵀA` and `Q = A R⁻¹`. The
+//! triangular solve is backward stable row by row (`A = Q R` to a few ulps of `‖Q‖·‖R‖`, so of
+//! `‖A‖` as long as `Q`'s columns stay of norm about 1), but `Q` is orthonormal only to about
+//! `κ(A)²·ε`; repeating the step on `Q`
 //! (CholeskyQR2, Yamamoto, Nakatsukasa, Yanagisawa and Fukaya 2015) makes it orthonormal to `ε`
 //! once the first `Q` is well conditioned. For `κ(A)` beyond about `ε^{-1/2}` the first step adds
 //! a shift `σ = 11 (mn + n(n+1)) ε ‖A‖²_F` to the Gram matrix (shifted CholeskyQR3, Fukaya,
 //! Kannan, Nakatsukasa, Yamamoto and Yanagisawa 2020), which keeps `Q` well enough conditioned for
 //! the following steps.
 //!
-//! Nothing here trusts the theory's constants: a step is the last one only when the Gram matrix
-//! of its input is within `1/2` of the identity in the Frobenius norm (so that the step's own
-//! rounding errors are amplified by at most `3`), and [`reduce`] returns `None` when that is not
-//! reached in three refinement steps, or when a Cholesky factorisation fails (an exactly or
-//! numerically rank-deficient input). The caller then falls back to a Householder-based method.
+//! Nothing here trusts the theory's constants. Every intermediate basis `W` must have columns of
+//! norm at most `√2` (so that the rounding errors of the steps stay of order `ε‖A‖` in the
+//! reconstruction); a step is the last one only when the Gram matrix of its input is within `1/2`
+//! of the identity in the Frobenius norm (so that its own rounding errors are amplified by at
+//! most `3`); and [`reduce`] returns `None` when that is not reached in three refinement steps,
+//! or when a Cholesky factorisation fails. In the tests that happens near condition number 1e15
+//! and for exactly repeated or zero columns, while inputs that are rank-deficient only up to
+//! rounding are reduced (their noise directions come out orthonormal). The caller then falls back
+//! to a Householder-based method.
 //!
 //! Each pass streams the matrix once in blocks of rows that fit in cache: copy-and-scale with the
 //! Gram matrix of the copy, then triangular solve with the Gram matrix of the result, then one
@@ -80,11 +85,8 @@ fn is_f<T>(w: &Array2<T>) -> bool {
 }
 
 /// `f(first row, block)` for each row block of `w`, the blocks shared among rayon's threads when
-/// `w` is large; the results in block order.
-fn for_blocks<T: Real, R: Send>(
-    w: &mut Array2<T>,
-    f: impl Fn(usize, ArrayViewMut2<'_, T>) -> R + Sync + Send,
-) -> Vec<R> {
+/// `w` is large.
+fn for_blocks<T: Real>(w: &mut Array2<T>, f: impl Fn(usize, ArrayViewMut2<'_, T>) + Sync + Send) {
     let (m, n) = w.dim();
     let rows = matmul::block_rows(n);
     let blocks = w.axis_chunks_iter_mut(Axis(0), rows);
@@ -92,11 +94,38 @@ fn for_blocks<T: Real, R: Send>(
         blocks
             .into_par_iter()
             .enumerate()
-            .map(|(i, b)| f(i * rows, b))
-            .collect()
+            .for_each(|(i, b)| f(i * rows, b));
     } else {
-        blocks.enumerate().map(|(i, b)| f(i * rows, b)).collect()
+        blocks.enumerate().for_each(|(i, b)| f(i * rows, b));
     }
+}
+
+/// `Σ_blocks g(first row, block)` of n×n matrices, accumulated by `f(first row, block, sum)`
+/// over the row blocks of `w`: the blocks are split into at most [`matmul::GROUPS`] contiguous
+/// groups, each summed in order into its own matrix (in parallel when `w` is large), and the
+/// groups' sums are added in order. The grouping depends on the shape only, so the result does
+/// not depend on the threads' scheduling, and it holds at most `GROUPS` n×n matrices.
+fn for_blocks_summed<T: Real>(
+    w: &mut Array2<T>,
+    f: impl Fn(usize, ArrayViewMut2<'_, T>, &mut Array2<T>) + Sync + Send,
+) -> Array2<T> {
+    let (m, n) = w.dim();
+    let rows = matmul::block_rows(n);
+    let group_rows = matmul::group_rows(m, rows);
+    let group = |(g, mut chunk): (usize, ArrayViewMut2<'_, T>)| {
+        let mut sum = Array2::<T>::zeros((n, n).f());
+        for (b, block) in chunk.axis_chunks_iter_mut(Axis(0), rows).enumerate() {
+            f(g * group_rows + b * rows, block, &mut sum);
+        }
+        sum
+    };
+    let groups = w.axis_chunks_iter_mut(Axis(0), group_rows.max(1));
+    let sums: Vec<Array2<T>> = if matmul::worth_threads(m * n) {
+        groups.into_par_iter().enumerate().map(group).collect()
+    } else {
+        groups.enumerate().map(group).collect()
+    };
+    matmul::sum_in_order(sums, (n, n))
 }
 
 /// `⌊log₂ x⌋` for a finite `x > 0`.
@@ -125,12 +154,23 @@ pub(crate) fn reduce<T: Real>(a: ArrayView2<'_, T>, max_abs: T) -> Option<Reduce
     let alpha = power_of_two_scale(max_abs);
     // W takes A's memory order, so that the copy streams both (row-major A: row-major W).
     let mut w = Array2::<T>::zeros((m, n).set_f(a.strides()[1] != 1 && n > 1));
-    for shifted in [false, true] {
+    // σ = 11 (mn + n(n+1)) ε ‖A‖²_F (with ‖A‖²_F = tr(G) ≥ ‖A‖²₂). When the factor in front of
+    // ‖A‖²_F is not small (f32 with a large m·n), the shift swamps the Gram matrix and leaves
+    // κ(W₁) ≈ κ(A): no shifted attempt then.
+    let size = T::from(m).unwrap_or_else(T::max_value) * T::from(n).unwrap_or_else(T::max_value)
+        + T::from(n * (n + 1)).unwrap_or_else(T::max_value);
+    let shift = T::from(11).unwrap_or_else(T::one) * size * T::epsilon();
+    let attempts: &[bool] = if shift <= T::from(1e-2).unwrap_or_else(T::zero) {
+        &[false, true]
+    } else {
+        &[false]
+    };
+    let two = T::one() + T::one();
+    let n_t = T::from(n).unwrap_or_else(T::max_value);
+    for &shifted in attempts {
         let mut g = copy_scaled_with_gram(a, alpha, &mut w);
         if shifted {
-            // σ = 11 (mn + n(n+1)) ε ‖A‖²_F, with ‖A‖²_F = tr(G) ≥ ‖A‖²₂.
-            let size = T::from(11 * (m * n + n * (n + 1))).unwrap_or_else(T::max_value);
-            let sigma = size * T::epsilon() * g.diag().sum();
+            let sigma = shift * g.diag().sum();
             g.diag_mut().mapv_inplace(|d| d + sigma);
         }
         // Unshifted, the first factor is of use only if κ(A) is well below ε^(-1/2); its diagonal
@@ -146,6 +186,15 @@ pub(crate) fn reduce<T: Real>(a: ArrayView2<'_, T>, max_abs: T) -> Option<Reduce
         let mut last = r_w.clone();
         for _ in 0..3 {
             let g = solve_with_gram(&mut w, &last);
+            // On every valid path each W is close to orthonormal in norm (‖W‖₂ ≈ 1: the shifted
+            // step makes it at most 1, and each later step is a Cholesky QR of a W that was). A
+            // W with larger columns means a factor was inaccurate, and its rounding errors, of
+            // size ε·‖W‖·‖R‖, would not be bounded by ε·‖A‖ in the reconstruction: give up the
+            // attempt instead.
+            let diag_max = g.diag().iter().copied().fold(T::zero(), T::max);
+            if !(diag_max <= two && g.diag().sum() <= two * n_t) {
+                break;
+            }
             let close = distance_to_identity(&g) <= T::from(0.5).unwrap_or_else(T::one);
             let Some(f) = cholesky_upper(g, T::epsilon()) else {
                 break;
@@ -160,33 +209,28 @@ pub(crate) fn reduce<T: Real>(a: ArrayView2<'_, T>, max_abs: T) -> Option<Reduce
     None
 }
 
-/// `W = α·A`, returning `Wᵀ W`, in one pass over row blocks (Gram matrices of the blocks summed in
-/// block order, so the result does not depend on the threads' scheduling).
+/// `W = α·A`, returning `Wᵀ W`, in one pass over row blocks ([`for_blocks_summed`]).
 fn copy_scaled_with_gram<T: Real>(a: ArrayView2<'_, T>, alpha: T, w: &mut Array2<T>) -> Array2<T> {
-    let n = a.ncols();
-    let parts = for_blocks(w, |start, mut b| {
+    for_blocks_summed(w, |start, mut b, g| {
         let rows = b.nrows();
         b.zip_mut_with(&a.slice(s![start..start + rows, ..]), |w, &a| {
             *w = a * alpha
         });
-        matmul::mul(b.t(), b.view())
-    });
-    matmul::sum_in_order(parts, (n, n))
+        matmul::gemm(g.view_mut(), true, b.t(), b.view(), T::one());
+    })
 }
 
 /// `W ← W R⁻¹` (`R` upper triangular), returning the new `Wᵀ W`, in one pass over row blocks.
 fn solve_with_gram<T: Real>(w: &mut Array2<T>, r: &Array2<T>) -> Array2<T> {
-    let n = w.ncols();
-    let parts = for_blocks(w, |_, mut b| {
+    for_blocks_summed(w, |_, mut b, g| {
         // X R = B ⇔ Rᵀ Xᵀ = Bᵀ.
         solve_lower_triangular_in_place(
             r.t().into_faer(),
             b.view_mut().reversed_axes().into_faer(),
             faer::Par::Seq,
         );
-        matmul::mul(b.t(), b.view())
-    });
-    matmul::sum_in_order(parts, (n, n))
+        matmul::gemm(g.view_mut(), true, b.t(), b.view(), T::one());
+    })
 }
 
 /// `X ← F⁻¹ X` for an upper triangular `F`.
@@ -237,8 +281,10 @@ fn cholesky_upper<T: Real>(mut g: Array2<T>, floor: T) -> Option<Array2<T>> {
     for j in 0..n {
         r.slice_mut(s![j + 1.., j]).fill(T::zero());
     }
-    // A pivot at the rounding level of the largest (`floor = ε`) means the Gram matrix lost a
-    // direction entirely: the factor is garbage there, and no later step could recover it.
+    // A pivot of R below `floor` times the largest: with `floor = ε`, the Gram matrix's own pivot
+    // (its square) is below ε² of its largest, far under its rounding level, so the direction is
+    // lost and no later step could recover it. Pivots between that and √ε are let through; the
+    // norm and distance checks of the next step judge what they produced.
     let d_max = r.diag().iter().copied().fold(T::zero(), T::max);
     let d_min = r.diag().iter().copied().fold(T::infinity(), T::min);
     (d_min > d_max * floor).then_some(r)

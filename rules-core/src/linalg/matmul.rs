@@ -58,10 +58,22 @@ pub(crate) fn worth_threads(entries: usize) -> bool {
     entries >= 1 << 16
 }
 
+/// At most this many groups of row blocks are summed separately in the passes that accumulate a
+/// small product over a tall matrix; a constant, so that the order of the sums does not depend on
+/// the number of threads, and small, so that the partial sums stay few.
+pub(crate) const GROUPS: usize = 16;
+
+/// Rows per group of blocks of `rows` rows, for an m-row matrix: whole blocks, at most
+/// [`GROUPS`] groups.
+pub(crate) fn group_rows(m: usize, rows: usize) -> usize {
+    m.div_ceil(rows).div_ceil(GROUPS).max(1) * rows
+}
+
 /// `aᵀ · b` for `a` (m×k) and `b` (m×c) with many rows: for a thin result (`k, c ≤ 64`) over a
-/// large input, the row blocks are shared among rayon's threads, each block's product is kept,
-/// and the products are summed in block order, so that the result does not depend on the
-/// scheduling (the same input gives the same bits). Otherwise faer's product.
+/// large input, the rows are split into at most [`GROUPS`] contiguous groups summed on rayon's
+/// threads, each block by block in order, and the groups' sums are added in order, so that the
+/// result does not depend on the scheduling (the same input gives the same bits). Otherwise
+/// faer's product.
 pub(crate) fn t_mul<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Array2<T> {
     let (m, k) = a.dim();
     let c = b.ncols();
@@ -69,13 +81,23 @@ pub(crate) fn t_mul<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Arra
         return mul(a.t(), b);
     }
     let rows = block_rows(k + c);
-    let parts: Vec<Array2<T>> = a
-        .axis_chunks_iter(Axis(0), rows)
+    let group_rows = group_rows(m, rows);
+    let sums: Vec<Array2<T>> = a
+        .axis_chunks_iter(Axis(0), group_rows)
         .into_par_iter()
-        .zip(b.axis_chunks_iter(Axis(0), rows))
-        .map(|(ab, bb)| mul(ab.t(), bb))
+        .zip(b.axis_chunks_iter(Axis(0), group_rows))
+        .map(|(ag, bg)| {
+            let mut sum = Array2::<T>::zeros((k, c).f());
+            for (ab, bb) in ag
+                .axis_chunks_iter(Axis(0), rows)
+                .zip(bg.axis_chunks_iter(Axis(0), rows))
+            {
+                gemm(sum.view_mut(), true, ab.t(), bb, T::one());
+            }
+            sum
+        })
         .collect();
-    sum_in_order(parts, (k, c))
+    sum_in_order(sums, (k, c))
 }
 
 /// `Σ parts`, in order (`shape` when there are none).
@@ -229,6 +251,10 @@ mod tests {
         let p = t_mul(x.view(), y.view());
         let want = x.t().dot(&y);
         assert!((&p - &want).iter().all(|e| e.abs() < 1e-10));
-        assert_eq!(p, t_mul(x.view(), y.view()));
+        let one_thread = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .expect("a pool of one thread");
+        assert_eq!(p, one_thread.install(|| t_mul(x.view(), y.view())));
     }
 }

@@ -17,8 +17,8 @@ use super::{Real, checks, matmul, tolerance};
 use crate::{Pullback, rrule};
 
 /// The Moore–Penrose pseudo-inverse `A⁺` (n×m for `a` m×n), from the thin SVD, with singular
-/// values at or below `max(m, n)·ε·s_max` treated as zero (the rank tolerance of NumPy's and
-/// LAPACK-based `pinv`).
+/// values at or below `max(m, n)·ε·s_max` treated as zero (the default of SciPy's and
+/// PyTorch's `pinv`; NumPy's default cutoff is `1e-15·s_max`).
 ///
 /// The rule is a composition: `pinv::rrule` calls `svd::rrule`, and its pullback maps `X̄` to
 /// `(Ū, s̄, V̄ᵀ)` (module docs of `linalg/pinv.rs`) and runs the SVD's dense pullback, which

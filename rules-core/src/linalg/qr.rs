@@ -65,23 +65,23 @@ use crate::{MaybeZero, rrule};
 #[rrule]
 pub fn qr<T: Real>(a: ArrayView2<'_, T>) -> (Array2<T>, Array2<T>) {
     let (q, r) = factor(a);
-    (
-        (q.clone(), r.clone()),
-        move |dq: Array2<T>, dr: Array2<T>| -> Array2<T> {
-            check_shape("qr", "dQ", dq.shape(), q.shape());
-            check_shape("qr", "dR", dr.shape(), r.shape());
-            // M = R̄ Rᵀ − Qᵀ Q̄ (k×k), one term per cotangent ...
-            let rt = r_terms(&r, &dr);
-            let qq = matmul::t_mul(q.view(), dq.view());
-            // ... and N, its upper triangle mirrored (plus R₂ R̄₂ᵀ for a wide input).
-            #[pass_zero]
-            let core = core(rt, qq);
-            // Ā = (Q̄ + Q N) R₁⁻ᵀ, in Q̄'s buffer when it has the output's shape.
-            #[pass_zero]
-            let da = assemble(&q, &r, core, dq, &dr);
-            da
-        },
-    )
+    // The pullback keeps its own copy; the plain function returns the factors without one.
+    #[rrule_only]
+    let (qk, rk) = (q.clone(), r.clone());
+    ((q, r), move |dq: Array2<T>, dr: Array2<T>| -> Array2<T> {
+        check_shape("qr", "dQ", dq.shape(), qk.shape());
+        check_shape("qr", "dR", dr.shape(), rk.shape());
+        // M = R̄ Rᵀ − Qᵀ Q̄ (k×k), one term per cotangent ...
+        let rt = r_terms(&rk, &dr);
+        let qq = matmul::t_mul(qk.view(), dq.view());
+        // ... and N, its upper triangle mirrored (plus R₂ R̄₂ᵀ for a wide input).
+        #[pass_zero]
+        let core = core(rt, qq);
+        // Ā = (Q̄ + Q N) R₁⁻ᵀ, in Q̄'s buffer when it has the output's shape.
+        #[pass_zero]
+        let da = assemble(&qk, &rk, core, dq, &dr);
+        da
+    })
 }
 
 /// `(Q, R)` of `a`, R's diagonal non-negative.

@@ -25,6 +25,24 @@ pub struct Part {
     pub constraint: Constraint,
 }
 
+impl Part {
+    /// A part with the given entries and kind, perturbed freely ([`Constraint::None`]).
+    ///
+    /// ```
+    /// use rules_core::testing::{Constraint, Part, PartKind};
+    /// let p = Part::new(vec![1.0, 2.0], PartKind::F64);
+    /// assert_eq!(p.constraint, Constraint::None);
+    /// ```
+    #[must_use]
+    pub fn new(values: Vec<f64>, kind: PartKind) -> Self {
+        Part {
+            values,
+            kind,
+            constraint: Constraint::None,
+        }
+    }
+}
+
 /// The directions in which the kit perturbs an input: every entry independently, or only those
 /// that keep a structure the rule assumes (a symmetric matrix, for a rule that reads one
 /// triangle). Set by wrappers such as [`Symmetric`](super::Symmetric).
@@ -153,11 +171,7 @@ pub trait RuntimeTangent {
 
 /// The one part of a leaf value: its entries and kind.
 fn leaf(values: Vec<f64>, kind: PartKind) -> Vec<Part> {
-    vec![Part {
-        values,
-        kind,
-        constraint: Constraint::None,
-    }]
+    vec![Part::new(values, kind)]
 }
 
 /// The entries of the first part (a leaf's only one), or none.
@@ -236,7 +250,9 @@ where
 
 /// A square matrix input that the kit perturbs only symmetrically (`E_ij + E_ji`), for rules that
 /// read one triangle of a symmetric matrix (`eigh`, `cholesky`): their cotangent is compared with
-/// finite differences along symmetric directions only, as `⟨Ā, E_ij + E_ji⟩`. The rule gets the
+/// finite differences along symmetric directions only, as `⟨Ā, E_ij + E_ji⟩`. That checks the
+/// symmetric part of `Ā` only: a rule that promises a symmetric cotangent should also be tested
+/// through `x ↦ f(sym(x))` on a plain input, which checks `Ā` whole. The rule gets the
 /// matrix as `.0`. Used with [`check_rrule`](super::check_rrule) (not with `check_frule`, whose
 /// tangents are drawn from the input's own tangent type).
 ///
@@ -351,16 +367,18 @@ impl RuntimeTangent for NoTangent {
 #[must_use]
 pub fn merge_parts(fields: Vec<Vec<Part>>) -> Vec<Part> {
     let parts: Vec<Part> = fields.into_iter().flatten().collect();
+    // A constraint is about one part's own layout; inside a merged part its offsets would be
+    // wrong, so it is refused rather than dropped.
+    assert!(
+        parts.iter().all(|p| p.constraint == Constraint::None),
+        "a field of a #[derive(Differentiable)] struct cannot be `Symmetric` (or otherwise constrained) for the testing kit: pass that matrix as its own input"
+    );
     let kind = (parts.iter())
         .map(|p| p.kind)
         .find(|k| matches!(k, PartKind::F64 | PartKind::F32))
         .unwrap_or(PartKind::NoTangent);
     let values = parts.into_iter().flat_map(|p| p.values).collect();
-    vec![Part {
-        values,
-        kind,
-        constraint: Constraint::None,
-    }]
+    vec![Part::new(values, kind)]
 }
 
 /// `field` rebuilt from `values[*at..]`, advancing `at` past its entries. Used by the code

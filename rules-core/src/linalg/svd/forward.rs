@@ -3,8 +3,10 @@
 //! * **Tall and wide inputs** (one side at least [`REDUCE_RATIO`] times the other) are first
 //!   reduced to a k×k triangular factor by Cholesky QR ([`cholqr`]: CholeskyQR2, or shifted
 //!   CholeskyQR3 for ill-conditioned inputs, in fused passes over row blocks), whose SVD faer
-//!   computes; one more pass over the matrix forms the big factor. Cholesky QR certifies its own
-//!   result; when it cannot (an exactly rank-deficient input), the general path runs instead.
+//!   computes; one more pass over the matrix forms the big factor. Cholesky QR checks its own
+//!   result at every step; when a check fails (very ill-conditioned or rank-deficient inputs, in
+//!   the tests: condition numbers near 1e15, exactly repeated or zero columns), the general path
+//!   runs instead.
 //! * **Everything else** goes to faer's bidiagonal SVD applied to the whole matrix. faer's own
 //!   QR pre-reduction for tall inputs is turned off: it treats a column whose remaining norm is
 //!   below `16·m·ε` of its norm as zero, which loses the small singular values of ill-conditioned
@@ -175,6 +177,28 @@ fn try_faer_svd<T: Real>(
 mod tests {
     use super::*;
     use ndarray::array;
+
+    #[test]
+    fn tall_and_wide_inputs_take_the_cholesky_qr_path() {
+        // The accuracy suites would pass on the general path alone: make sure the reduction
+        // really serves well-conditioned tall inputs (and, transposed, wide ones).
+        let mut rng = crate::testing::Rng::new(6);
+        let a = crate::testing::with_singular_values(
+            &mut rng,
+            400,
+            8,
+            &[3.0, 2.0, 1.5, 1.0, 0.9, 0.5, 0.2, 0.1],
+        );
+        let max = a.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let (u, s, vt) = reduced(a.view(), max, true).expect("reduced");
+        let err = ((&u * &s).dot(&vt) - &a)
+            .iter()
+            .fold(0.0f64, |m, v| m.max(v.abs()));
+        assert!(err < 1e-14, "{err:e}");
+        // A wide input is reduced through its transpose: a tall view in column-major order.
+        let wide = a.t().to_owned();
+        assert!(reduced(wide.t(), max, false).is_some());
+    }
 
     #[test]
     fn thin_svd_reconstructs_strided_and_negative_stride_views() {

@@ -25,16 +25,17 @@ use crate::rrule;
 ///   triangular factor `R` in passes that stream it in row blocks: CholeskyQR2, which reads and
 ///   writes it three times in all; shifted CholeskyQR3 when it is ill-conditioned (condition
 ///   number beyond about `ε^{-1/2}`). faer computes the SVD of `R`, and one more pass forms the
-///   big factor. Cholesky QR checks its own result (the last step must start from a Gram matrix
-///   within `1/2` of the identity); when it cannot pass that check, as for an exactly
-///   rank-deficient input, the general path below runs instead.
+///   big factor. Cholesky QR checks its own result at every step (each intermediate basis must
+///   have columns of norm at most `√2`, and the last step must start from a Gram matrix within
+///   `1/2` of the identity); when a check fails (in the tests: condition numbers near 1e15,
+///   exactly repeated or zero columns), the general path below runs instead.
 /// * **Otherwise**, and as the fallback: faer's bidiagonal SVD of the whole matrix.
 /// * An input whose largest entry is outside `[√min_positive / ε, ε / √min_positive]` is scaled
 ///   by a power of two first (exactly), as LAPACK does, so entries near `1e±200` neither
 ///   overflow nor underflow.
 ///
-/// On every finite input the result meets LAPACK's accuracy. The tests build inputs with known
-/// singular values (tall, wide, square; condition numbers 1 to 1e15; rank-deficient, rank one,
+/// Both paths are backward stable where their checks pass, as LAPACK's is. The tests build
+/// inputs with known singular values (tall, wide, square; condition numbers 1 to 1e15; rank-deficient, rank one,
 /// zero; scaled by 1e200 and 1e-200). Every error stays within `1e-11` in `f64`: the singular
 /// values (relative to `s_max`), `UᵀU − I`, `VᵀV − I`, `U S Vᵀ − A` (relative to `s_max`), and
 /// [`svdvals()`] against `S`. The largest measured is `2e-14`, at 200000×10. In `f32` the bound
@@ -90,9 +91,9 @@ use crate::rrule;
 ///
 /// For a tall input this is three m×k×k products (`P`, `U (C Vᵀ)`, `Ū (S⁻¹ Vᵀ)`). The cotangents
 /// are taken by value, and `Ū` has the output's shape: after the k×k work, one pass over row
-/// blocks overwrites `Ū` with `U (C Vᵀ) + Ū (S⁻¹ Vᵀ)`, through a buffer of one block. A wide input
+/// blocks overwrites `Ū` with `U (C Vᵀ) + Ū (S⁻¹ Vᵀ)`, through a buffer of one block per thread. A wide input
 /// is the mirror image, in `V̄ᵀ`'s buffer. So every pattern that receives that cotangent allocates
-/// only k×k matrices (`P`, `Q`, `C`, the small factors) and one block, nothing of the output's
+/// only k×k matrices (`P`, `Q`, `C`, the small factors) and a block per thread, nothing of the output's
 /// size; the others (`Ū` zero for a tall input) allocate the output once.
 ///
 /// # Degenerate and rank-deficient inputs
