@@ -146,12 +146,15 @@ fn check_shape(m: usize, n: usize) {
 fn tall() {
     check_shape(2000, 10);
     check_shape(300, 40);
+    // Wider than 64 columns: the reduction works on the whole matrix, not on row blocks.
+    check_shape(400, 90);
 }
 
 #[test]
 fn wide() {
     check_shape(10, 2000);
     check_shape(40, 300);
+    check_shape(90, 400);
 }
 
 #[test]

@@ -84,13 +84,36 @@ fn is_f<T>(w: &Array2<T>) -> bool {
     w.strides()[1] != 1 && w.ncols() > 1
 }
 
-/// `f(first row, block)` for each row block of `w`, the blocks shared among rayon's threads when
-/// `w` is large.
+/// Up to this many columns the passes stream row blocks (shared among rayon's threads); beyond
+/// it, each pass is one faer call on the whole matrix (a product or solve with every dimension
+/// large, which faer runs on its own threads), so no per-block partial sums are kept.
+const BLOCKED_COLUMNS: usize = 64;
+
+/// Rows per block, and whether the blocks go to rayon's threads, for an m×n matrix.
+fn blocking(m: usize, n: usize) -> (usize, bool) {
+    if n > BLOCKED_COLUMNS {
+        (m.max(1), false)
+    } else {
+        (matmul::block_rows(n), matmul::worth_threads(m * n))
+    }
+}
+
+/// faer's parallelism for a call on one block: its own threads only when the block is the whole
+/// matrix (wide enough, see [`BLOCKED_COLUMNS`]).
+fn block_par(n: usize) -> faer::Par {
+    if n > BLOCKED_COLUMNS {
+        matmul::parallelism(n)
+    } else {
+        faer::Par::Seq
+    }
+}
+
+/// `f(first row, block)` for each row block of `w` ([`blocking`]).
 fn for_blocks<T: Real>(w: &mut Array2<T>, f: impl Fn(usize, ArrayViewMut2<'_, T>) + Sync + Send) {
     let (m, n) = w.dim();
-    let rows = matmul::block_rows(n);
+    let (rows, threaded) = blocking(m, n);
     let blocks = w.axis_chunks_iter_mut(Axis(0), rows);
-    if matmul::worth_threads(m * n) {
+    if threaded {
         blocks
             .into_par_iter()
             .enumerate()
@@ -100,17 +123,17 @@ fn for_blocks<T: Real>(w: &mut Array2<T>, f: impl Fn(usize, ArrayViewMut2<'_, T>
     }
 }
 
-/// `Σ_blocks g(first row, block)` of n×n matrices, accumulated by `f(first row, block, sum)`
-/// over the row blocks of `w`: the blocks are split into at most [`matmul::GROUPS`] contiguous
-/// groups, each summed in order into its own matrix (in parallel when `w` is large), and the
-/// groups' sums are added in order. The grouping depends on the shape only, so the result does
-/// not depend on the threads' scheduling, and it holds at most `GROUPS` n×n matrices.
+/// The n×n sum accumulated by `f(first row, block, sum)` over the row blocks of `w`
+/// ([`blocking`]): the blocks are split into at most [`matmul::GROUPS`] contiguous groups, each
+/// summed in order into its own matrix (in parallel when threaded), and the groups' sums are
+/// added in order. The grouping depends on the shape only, so the result does not depend on the
+/// threads' scheduling, and at most `GROUPS` n×n matrices are held (one for a wide `w`).
 fn for_blocks_summed<T: Real>(
     w: &mut Array2<T>,
     f: impl Fn(usize, ArrayViewMut2<'_, T>, &mut Array2<T>) + Sync + Send,
 ) -> Array2<T> {
     let (m, n) = w.dim();
-    let rows = matmul::block_rows(n);
+    let (rows, threaded) = blocking(m, n);
     let group_rows = matmul::group_rows(m, rows);
     let group = |(g, mut chunk): (usize, ArrayViewMut2<'_, T>)| {
         let mut sum = Array2::<T>::zeros((n, n).f());
@@ -119,8 +142,8 @@ fn for_blocks_summed<T: Real>(
         }
         sum
     };
-    let groups = w.axis_chunks_iter_mut(Axis(0), group_rows.max(1));
-    let sums: Vec<Array2<T>> = if matmul::worth_threads(m * n) {
+    let groups = w.axis_chunks_iter_mut(Axis(0), group_rows);
+    let sums: Vec<Array2<T>> = if threaded {
         groups.into_par_iter().enumerate().map(group).collect()
     } else {
         groups.enumerate().map(group).collect()
@@ -227,7 +250,7 @@ fn solve_with_gram<T: Real>(w: &mut Array2<T>, r: &Array2<T>) -> Array2<T> {
         solve_lower_triangular_in_place(
             r.t().into_faer(),
             b.view_mut().reversed_axes().into_faer(),
-            faer::Par::Seq,
+            block_par(r.nrows()),
         );
         matmul::gemm(g.view_mut(), true, b.t(), b.view(), T::one());
     })

@@ -66,7 +66,7 @@ pub(crate) const GROUPS: usize = 16;
 /// Rows per group of blocks of `rows` rows, for an m-row matrix: whole blocks, at most
 /// [`GROUPS`] groups.
 pub(crate) fn group_rows(m: usize, rows: usize) -> usize {
-    m.div_ceil(rows).div_ceil(GROUPS).max(1) * rows
+    (m.div_ceil(rows).div_ceil(GROUPS) * rows).max(1)
 }
 
 /// `aᵀ · b` for `a` (m×k) and `b` (m×c) with many rows: for a thin result (`k, c ≤ 64`) over a
