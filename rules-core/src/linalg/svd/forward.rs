@@ -29,9 +29,10 @@ type Usv<T> = (Array2<T>, Array1<T>, Array2<T>);
 
 /// Inputs with `m ≥ REDUCE_RATIO · n` (or the transpose) are reduced by Cholesky QR first.
 ///
-/// Measured on 2 cores (f64, well conditioned): at 200000×10 the reduction takes 9.4 ms against
-/// 20 ms for faer's bidiagonal SVD of the whole matrix; at 4000×100, 7.9 against 15.6 ms; at
-/// 1000×400 (ratio 2.5) it is slower, 42 against 35 ms.
+/// Measured when the ratio was chosen (f64, well conditioned, the reduction still on one
+/// thread): at 200000×10 it took 9.4 ms against 20 ms for faer's bidiagonal SVD of the whole
+/// matrix; at 4000×100, 7.9 against 15.6 ms; at 1000×400 (ratio 2.5) it was slower, 42 against
+/// 35 ms.
 pub(crate) const REDUCE_RATIO: usize = 4;
 
 /// The thin SVD `(U, S, Vt)` of `a`, any strides; `U` and `Vt` are written straight into the
