@@ -107,3 +107,21 @@ fn a_cotangent_of_the_wrong_shape_is_reported() {
     let (_, pb) = pinv::rrule(random(3, 2, 1).view());
     let _: Array2<f64> = pb.pullback(Array2::zeros((3, 2)));
 }
+
+#[test]
+fn f32_satisfies_the_penrose_conditions() {
+    let a = random(6, 4, 3).mapv(|v| v as f32);
+    let x = pinv(a.view());
+    let err = (a.dot(&x).dot(&a) - &a)
+        .iter()
+        .fold(0.0f32, |m, e| m.max(e.abs()));
+    assert!(err < 1e-5, "{err}");
+}
+
+#[test]
+#[should_panic(expected = "pinv: the input must be finite, but a[[1, 0]] = inf")]
+fn a_non_finite_input_is_reported_as_pinv_s() {
+    let mut a = random(3, 2, 1);
+    a[[1, 0]] = f64::INFINITY;
+    let _ = pinv(a.view());
+}

@@ -43,9 +43,12 @@ use crate::{Pullback, rrule};
 /// paths.
 ///
 /// # Panics
-/// As [`svd()`](super::svd()), and in the pullback if `X̄`'s shape is not `A⁺`'s.
+/// If `a` holds NaN or ±∞ (naming `pinv` and the entry), if the SVD does not converge, and in
+/// the pullback if `X̄`'s shape is not `A⁺`'s.
 #[rrule]
 pub fn pinv<T: Real>(a: ArrayView2<'_, T>) -> Array2<T> {
+    // Checked here too, so that a bad input is reported as pinv's, not svd's.
+    checks::check_finite("pinv", a, checks::Part::All);
     #[primal_only]
     let (u, s, vt) = svd(a);
     #[rrule_only]
