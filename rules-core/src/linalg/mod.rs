@@ -12,8 +12,8 @@
 //!   pullback computed in `Q̄`'s buffer;
 //! * [`pinv()`]: the pseudo-inverse, through [`svd()`]'s rule and its tolerance.
 //!
-//! Both are declared with `#[rrule]`, so `svd::rrule(a)` and `svdvals::rrule(a)` return the value
-//! with its pullback, whose type is named by [`SvdPullback`] and [`SvdvalsPullback`]. The
+//! Every rule is declared with `#[rrule]`, so `name::rrule(..)` returns the value with its
+//! pullback, whose type is named by `NamePullback` ([`SvdPullback`], [`QrPullback`], ..). The
 //! element type is `f64` or `f32` (see [`Real`]).
 //!
 //! Layout: one folder per rule family (`svd/`), and the helpers every rule shares, named by what

@@ -22,7 +22,9 @@ use crate::{Pullback, rrule};
 ///
 /// The rule is a composition: `pinv::rrule` calls `svd::rrule`, and its pullback maps `X̄` to
 /// `(Ū, s̄, V̄ᵀ)` (module docs of `linalg/pinv.rs`) and runs the SVD's dense pullback, which
-/// writes `Ā` into `Ū`'s buffer for a tall input.
+/// writes `Ā` into `Ū`'s buffer for a tall input (so the one output-sized buffer it allocates is
+/// `Ū`). The tolerance is fixed; a loss that wants another cutoff composes `svd::rrule` itself,
+/// as this rule does.
 ///
 /// ```
 /// use ndarray::array;

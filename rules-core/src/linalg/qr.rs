@@ -35,7 +35,8 @@ use crate::{MaybeZero, rrule};
 /// The pullback is `Ā = (Q̄ + Q N) R⁻ᵀ` with `N` the symmetric matrix built from the upper
 /// triangle of `R̄ Rᵀ − Qᵀ Q̄` (derivation in `linalg/qr.rs`). It never forms `Q Qᵀ`, and it
 /// writes `Ā` into `Q̄`'s buffer when `Q̄` has the output's shape (`m ≥ n`), so that pattern
-/// allocates only n×n matrices. The `(Zero, R̄)` pattern is `Q · sym_upper(R̄ Rᵀ) · R⁻ᵀ`; the
+/// allocates only n×n matrices. The signature returns `Array2`, so `qr::rrule` keeps its own copy
+/// of `Q` and `R` for the pullback (the plain `qr` makes none). The `(Zero, R̄)` pattern is `Q · sym_upper(R̄ Rᵀ) · R⁻ᵀ`; the
 /// `(Q̄, Zero)` pattern drops `R̄ Rᵀ`.
 ///
 /// ```
@@ -64,7 +65,9 @@ use crate::{MaybeZero, rrule};
 /// When a diagonal entry of `R` is zero (`A` without full rank `k` in its leading columns), the
 /// corresponding columns of `Q` are not determined by `A` and the derivative does not exist:
 /// the pullback divides by that entry and returns ±∞ or NaN, as PyTorch's and JAX's do. Use
-/// [`svd`](super::svd()) or [`pinv`](super::pinv()), which are defined there.
+/// [`svd`](super::svd()) or [`pinv`](super::pinv()) there: their pullbacks stay finite (the
+/// gauge-invariant, respectively fixed-rank, derivative). Near a rank deficiency the gradient is
+/// large; `min_i r_ii` against `r_00` tells how near.
 ///
 /// # Panics
 /// If `a` holds NaN or ±∞ (naming the entry), and in the pullback if a cotangent's shape differs

@@ -1,5 +1,5 @@
 //! Test matrices with known structure, built without any decomposition under test: random
-//! orthonormal columns (classical Gram–Schmidt applied twice, plain loops) and matrices with
+//! orthonormal columns (modified Gram–Schmidt applied twice, plain loops) and matrices with
 //! prescribed singular values `Q₁ diag(s) Q₂ᵀ`.
 
 use ndarray::{Array2, ShapeBuilder};
@@ -8,7 +8,7 @@ use super::Rng;
 
 /// An m×k matrix with orthonormal columns (`k ≤ m`), drawn from `rng`.
 ///
-/// Classical Gram–Schmidt applied twice to a uniform random matrix, written as plain loops so that
+/// Modified Gram–Schmidt applied twice to a uniform random matrix, written as plain loops so that
 /// it shares no code with the decompositions it is used to test: `QᵀQ` is the identity to a few
 /// ulps.
 ///

@@ -68,7 +68,7 @@ pub enum Constraint {
 }
 
 impl Constraint {
-    /// The nearest allowed direction to `dir` (`len` entries), in place: `(D + Dᵀ)/2` for a
+    /// The nearest allowed direction to `dir`, in place: `(D + Dᵀ)/2` for a
     /// symmetric matrix.
     pub fn project(&self, dir: &mut [f64]) {
         match *self {
@@ -101,17 +101,24 @@ impl Constraint {
             Constraint::None => (0..len)
                 .map(|j| (format!("element {j}"), unit(&[j])))
                 .collect(),
-            Constraint::Symmetric { n } => (0..n)
-                .flat_map(|i| (0..=i).map(move |j| (i, j)))
-                .map(|(i, j)| {
-                    if i == j {
-                        (format!("element [{i}, {i}]"), unit(&[i * n + i]))
-                    } else {
-                        let name = format!("element [{i}, {j}] and its mirror");
-                        (name, unit(&[i * n + j, j * n + i]))
-                    }
-                })
-                .collect(),
+            Constraint::Symmetric { n } => {
+                assert_eq!(
+                    len,
+                    n * n,
+                    "Constraint::Symmetric {{ n: {n} }} needs n² entries"
+                );
+                (0..n)
+                    .flat_map(|i| (0..=i).map(move |j| (i, j)))
+                    .map(|(i, j)| {
+                        if i == j {
+                            (format!("element [{i}, {i}]"), unit(&[i * n + i]))
+                        } else {
+                            let name = format!("element [{i}, {j}] and its mirror");
+                            (name, unit(&[i * n + j, j * n + i]))
+                        }
+                    })
+                    .collect()
+            }
         }
     }
 }
@@ -248,7 +255,8 @@ where
     }
 }
 
-/// A square matrix input that the kit perturbs only symmetrically (`E_ij + E_ji`), for rules that
+/// A square matrix input (itself symmetric: the kit does not check it) that the kit perturbs only
+/// symmetrically (`E_ij + E_ji`), for rules that
 /// read one triangle of a symmetric matrix (`eigh`, `cholesky`): their cotangent is compared with
 /// finite differences along symmetric directions only, as `⟨Ā, E_ij + E_ji⟩`. That checks the
 /// symmetric part of `Ā` only: a rule that promises a symmetric cotangent should also be tested
