@@ -125,3 +125,13 @@ fn a_non_finite_input_is_reported_as_pinv_s() {
     a[[1, 0]] = f64::INFINITY;
     let _ = pinv(a.view());
 }
+
+#[test]
+fn empty_inputs_have_empty_results() {
+    for (m, n) in [(0, 3), (3, 0), (0, 0)] {
+        let (x, pb) = pinv::rrule(Array2::<f64>::zeros((m, n)).view());
+        assert_eq!(x.dim(), (n, m));
+        let g: Array2<f64> = pb.pullback(Array2::zeros((n, m)));
+        assert_eq!(g.dim(), (m, n));
+    }
+}

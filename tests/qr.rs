@@ -134,3 +134,12 @@ fn a_cotangent_of_the_wrong_shape_is_reported() {
     let (_, pb) = qr::rrule(random(4, 2, 1).view());
     let _: Array2<f64> = pb.pullback((Zero, Array2::zeros((3, 3))));
 }
+
+#[test]
+fn empty_inputs_have_empty_gradients() {
+    for (m, n) in [(0, 3), (3, 0), (0, 0)] {
+        let ((q, r), pb) = qr::rrule(Array2::<f64>::zeros((m, n)).view());
+        let g: Array2<f64> = pb.pullback((q.clone(), r.clone()));
+        assert_eq!(g.dim(), (m, n));
+    }
+}
