@@ -589,3 +589,61 @@ fn symmetric_inputs_are_perturbed_along_symmetric_directions() {
     .unwrap_err();
     assert!(err.contains("element [1, 0] and its mirror"), "{err}");
 }
+
+/// `y = z²` entry by entry, holomorphic: with the cotangent convention `∂L/∂Re z + i·∂L/∂Im z`,
+/// `z̄ = conj(2z)·ȳ`. The planted version forgets the conjugate, the classic mistake.
+#[rrule]
+fn complex_square(
+    z: Array1<num_complex::Complex<f64>>,
+    planted: bool,
+) -> Array1<num_complex::Complex<f64>> {
+    let y = z.mapv(|v| v * v);
+    (y, move |dy: Array1<num_complex::Complex<f64>>| -> (Array1<num_complex::Complex<f64>>, NoTangent) {
+        let d = if planted {
+            z.mapv(|v| v * 2.0)
+        } else {
+            z.mapv(|v| (v * 2.0).conj())
+        };
+        (&dy * &d, NoTangent)
+    })
+}
+
+/// `Σ |z|²`, a real function of complex inputs: `z̄ = 2z·ȳ`.
+#[rrule]
+fn squared_norm(z: Array1<num_complex::Complex<f64>>) -> f64 {
+    let value = z.iter().map(|v| v.norm_sqr()).sum();
+    (value, move |dy: f64| -> Array1<num_complex::Complex<f64>> {
+        z.mapv(|v| v * (2.0 * dy))
+    })
+}
+
+#[test]
+fn complex_inputs_and_cotangents_follow_the_chainrules_convention() {
+    use num_complex::Complex;
+    let z = array![
+        Complex::new(1.0, 2.0),
+        Complex::new(-0.5, 0.3),
+        Complex::new(0.0, -1.5)
+    ];
+    check_rrule(
+        |(z, p)| complex_square(z.clone(), *p),
+        |(z, p)| complex_square::rrule(z.clone(), *p),
+        &(z.clone(), false),
+        &Config::default(),
+    );
+    check_rrule(
+        |(z,)| squared_norm(z.clone()),
+        |(z,)| squared_norm::rrule(z.clone()),
+        &(z.clone(),),
+        &Config::default(),
+    );
+    // Forgetting the conjugate flips the sign of the imaginary parts' derivatives: caught.
+    let err = test_rrule(
+        |(z, p)| complex_square(z.clone(), *p),
+        |(z, p)| complex_square::rrule(z.clone(), *p),
+        &(z, true),
+        &Config::default(),
+    )
+    .unwrap_err();
+    assert!(err.contains("the cotangent of input `z`"), "{err}");
+}

@@ -67,6 +67,15 @@ macro_rules! itself {
 }
 itself!(f32, f64);
 
+/// Complex numbers are their own tangent too; see [`testing::Elem`](crate::testing::Elem) for
+/// the cotangent convention (`∂L/∂Re z + i·∂L/∂Im z`).
+impl<R: Clone + num_traits::Num> Differentiable for num_complex::Complex<R> {
+    type Tangent = num_complex::Complex<R>;
+    fn zero_tangent(&self) -> Self::Tangent {
+        num_complex::Complex::new(R::zero(), R::zero())
+    }
+}
+
 macro_rules! discrete {
     ($($t:ty),*) => {$(
         impl Differentiable for $t {

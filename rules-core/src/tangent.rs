@@ -270,6 +270,12 @@ mod num_zero {
     impl ZeroElem for f64 {
         const ZERO: Self = 0.0;
     }
+    impl ZeroElem for num_complex::Complex<f32> {
+        const ZERO: Self = num_complex::Complex::new(0.0, 0.0);
+    }
+    impl ZeroElem for num_complex::Complex<f64> {
+        const ZERO: Self = num_complex::Complex::new(0.0, 0.0);
+    }
 }
 
 impl<S: RawData, D> From<ArrayBase<S, D>> for MaybeZero<ArrayBase<S, D>> {

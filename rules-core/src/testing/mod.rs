@@ -16,7 +16,9 @@
 //! both values. [`test_rrule`] returns the same as a `Result` instead.
 //!
 //! Cotangents are random (seeded, so failures reproduce) and shaped like the outputs' tangents
-//! ([`Differentiable`](trait@crate::Differentiable)): `f32`, `f64`, arrays of any dimension,
+//! ([`Differentiable`](trait@crate::Differentiable)): `f32`, `f64`, their complex numbers
+//! (flattened as real and imaginary parts; see [`Elem`] for the cotangent convention), arrays of
+//! any dimension,
 //! derived structs, values that are not differentiated (`NoTangent`), and tuples of these. Inputs
 //! may also be borrowed or not differentiated (`&[usize]`, `Vec<usize>`, `&str`): they are passed
 //! through as they are. `check_rrule` also runs every `PullbackFor` body against the dense

@@ -141,7 +141,8 @@ pub enum PartKind {
     NoTangent,
 }
 
-/// Values the kit can flatten, perturb and rebuild: `f32`, `f64`, owned ndarray arrays of them,
+/// Values the kit can flatten, perturb and rebuild: `f32`, `f64`, their complex numbers, owned
+/// ndarray arrays of them,
 /// values that are not differentiated (integers, `bool`, `char`, `String`, `&str`, `Vec`s and
 /// slices of them), `NoTangent`, structs with `#[derive(Differentiable)]` and their tangents (one
 /// part each), and tuples of these (the parts of each element, in order).
@@ -205,34 +206,93 @@ impl Tangent for f32 {
     }
 }
 
-/// Element types of arrays the kit handles: `f64` and `f32`.
-pub trait Elem: Copy + crate::scalar::Scalar {
-    /// The kind of part an array of this element makes.
+/// Element types of arrays the kit handles: `f64`, `f32`, and their complex numbers
+/// (`num_complex::Complex`), each flattened to one `f64` or to two (real part, then imaginary
+/// part).
+///
+/// With complex entries flattened that way, the kit's loss `⟨ȳ, y⟩` is `Re Σ conj(ȳ)·y`, and the
+/// cotangent it checks is `∂L/∂Re z + i·∂L/∂Im z`: the convention of ChainRules and PyTorch
+/// (JAX's is the conjugate). For a holomorphic `f`, that is `conj(f′(z))·ȳ`.
+///
+/// ```
+/// use num_complex::Complex;
+/// use rules_core::testing::Tangent;
+/// let z = ndarray::array![Complex::new(1.0, 2.0), Complex::new(3.0, -4.0)];
+/// assert_eq!(z.parts()[0].values, vec![1.0, 2.0, 3.0, -4.0]);
+/// ```
+pub trait Elem: Copy + sealed::Sealed {
+    /// The kind of part an array of this element makes (by its real type's precision).
     const KIND: PartKind;
-    /// As `f64`.
-    fn to_f64(self) -> f64;
-    /// From `f64` (rounded for `f32`).
-    fn from_f64(x: f64) -> Self;
+    /// How many `f64` entries one element flattens to: 1, or 2 for a complex number.
+    const WIDTH: usize;
+    /// Appends the element's entries to `out`.
+    fn push(self, out: &mut Vec<f64>);
+    /// The element from its `WIDTH` entries (rounded for `f32`).
+    fn take(entries: &[f64]) -> Self;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for f64 {}
+    impl Sealed for f32 {}
+    impl Sealed for num_complex::Complex<f64> {}
+    impl Sealed for num_complex::Complex<f32> {}
 }
 
 impl Elem for f64 {
     const KIND: PartKind = PartKind::F64;
-    fn to_f64(self) -> f64 {
-        self
+    const WIDTH: usize = 1;
+    fn push(self, out: &mut Vec<f64>) {
+        out.push(self);
     }
-    fn from_f64(x: f64) -> Self {
-        x
+    fn take(entries: &[f64]) -> Self {
+        entries[0]
     }
 }
 
 impl Elem for f32 {
     const KIND: PartKind = PartKind::F32;
-    fn to_f64(self) -> f64 {
-        f64::from(self)
+    const WIDTH: usize = 1;
+    fn push(self, out: &mut Vec<f64>) {
+        out.push(f64::from(self));
     }
     #[allow(clippy::cast_possible_truncation)]
-    fn from_f64(x: f64) -> Self {
-        x as f32
+    fn take(entries: &[f64]) -> Self {
+        entries[0] as f32
+    }
+}
+
+impl<R: Elem> Elem for num_complex::Complex<R>
+where
+    num_complex::Complex<R>: sealed::Sealed,
+{
+    const KIND: PartKind = R::KIND;
+    const WIDTH: usize = 2;
+    fn push(self, out: &mut Vec<f64>) {
+        self.re.push(out);
+        self.im.push(out);
+    }
+    fn take(entries: &[f64]) -> Self {
+        num_complex::Complex::new(R::take(&entries[..1]), R::take(&entries[1..2]))
+    }
+}
+
+/// Complex scalars: two entries, the real part then the imaginary part.
+impl<R: Elem> Tangent for num_complex::Complex<R>
+where
+    num_complex::Complex<R>: Elem,
+{
+    fn parts(&self) -> Vec<Part> {
+        let mut values = Vec::with_capacity(2);
+        self.push(&mut values);
+        leaf(values, R::KIND)
+    }
+    fn rebuild(&self, parts: &[Vec<f64>]) -> Self {
+        let entries = first(parts);
+        if entries.len() < 2 {
+            return *self;
+        }
+        Self::take(entries)
     }
 }
 
@@ -244,12 +304,14 @@ where
     D: Dimension,
 {
     fn parts(&self) -> Vec<Part> {
-        leaf(self.iter().map(|&x| Elem::to_f64(x)).collect(), A::KIND)
+        let mut values = Vec::with_capacity(self.len() * A::WIDTH);
+        self.iter().for_each(|&x| x.push(&mut values));
+        leaf(values, A::KIND)
     }
     fn rebuild(&self, parts: &[Vec<f64>]) -> Self {
         let mut out = self.clone();
-        for (o, x) in out.iter_mut().zip(first(parts)) {
-            *o = <A as Elem>::from_f64(*x);
+        for (o, x) in out.iter_mut().zip(first(parts).chunks_exact(A::WIDTH)) {
+            *o = A::take(x);
         }
         out
     }
@@ -282,7 +344,7 @@ pub struct Symmetric<A>(pub A);
 
 impl<A, S> Tangent for Symmetric<ArrayBase<S, ndarray::Ix2>>
 where
-    A: Elem,
+    A: Elem + crate::scalar::Scalar,
     S: DataOwned<Elem = A> + DataMut + RawDataClone,
 {
     /// # Panics
