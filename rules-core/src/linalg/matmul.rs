@@ -6,11 +6,11 @@ use faer_ext::IntoFaer;
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis, ShapeBuilder};
 use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, ParallelIterator};
 
-use super::Real;
+use super::{Field, Real};
 
 /// `c ← alpha·a·b + c` (`accumulate`) or `c ← alpha·a·b`, with faer's matrix product on views of
 /// any strides.
-pub(crate) fn gemm<T: Real>(
+pub(crate) fn gemm<T: Field>(
     c: ArrayViewMut2<'_, T>,
     accumulate: bool,
     a: ArrayView2<'_, T>,
@@ -29,6 +29,30 @@ pub(crate) fn gemm<T: Real>(
         a.into_faer(),
         b.into_faer(),
         alpha,
+        par,
+    );
+}
+
+/// `c ← aᴴ·b + c` (`accumulate`) or `c ← aᴴ·b`: the conjugate transpose of `a` is faer's lazy
+/// view, so nothing is copied (for a real type it is `aᵀ`).
+pub(crate) fn gemm_adjoint<T: Field>(
+    c: ArrayViewMut2<'_, T>,
+    accumulate: bool,
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+) {
+    let beta = if accumulate {
+        faer::Accum::Add
+    } else {
+        faer::Accum::Replace
+    };
+    let par = product_parallelism(c.nrows(), c.ncols(), a.nrows());
+    faer::linalg::matmul::matmul(
+        c.into_faer(),
+        beta,
+        a.into_faer().adjoint(),
+        b.into_faer(),
+        T::one(),
         par,
     );
 }
@@ -69,16 +93,18 @@ pub(crate) fn group_rows(m: usize, rows: usize) -> usize {
     (m.div_ceil(rows).div_ceil(GROUPS) * rows).max(1)
 }
 
-/// `aᵀ · b` for `a` (m×k) and `b` (m×c) with many rows: for a thin result (`k, c ≤ 64`) over a
+/// `aᴴ · b` (`aᵀ · b` for a real type) for `a` (m×k) and `b` (m×c) with many rows: for a thin result (`k, c ≤ 64`) over a
 /// large input, the rows are split into at most [`GROUPS`] contiguous groups summed on rayon's
 /// threads, each block by block in order, and the groups' sums are added in order, so that the
 /// result does not depend on the scheduling (the same input gives the same bits). Otherwise
 /// faer's product.
-pub(crate) fn t_mul<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Array2<T> {
+pub(crate) fn t_mul<T: Field>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Array2<T> {
     let (m, k) = a.dim();
     let c = b.ncols();
     if k > 64 || c > 64 || !worth_threads(m * (k + c)) {
-        return mul(a.t(), b);
+        let mut out = Array2::<T>::zeros((k, c).f());
+        gemm_adjoint(out.view_mut(), false, a, b);
+        return out;
     }
     let rows = block_rows(k + c);
     let group_rows = group_rows(m, rows);
@@ -92,7 +118,7 @@ pub(crate) fn t_mul<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Arra
                 .axis_chunks_iter(Axis(0), rows)
                 .zip(bg.axis_chunks_iter(Axis(0), rows))
             {
-                gemm(sum.view_mut(), true, ab.t(), bb, T::one());
+                gemm_adjoint(sum.view_mut(), true, ab, bb);
             }
             sum
         })
@@ -101,7 +127,7 @@ pub(crate) fn t_mul<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Arra
 }
 
 /// `Σ parts`, in order (`shape` when there are none).
-pub(crate) fn sum_in_order<T: Real>(parts: Vec<Array2<T>>, shape: (usize, usize)) -> Array2<T> {
+pub(crate) fn sum_in_order<T: Field>(parts: Vec<Array2<T>>, shape: (usize, usize)) -> Array2<T> {
     let mut parts = parts.into_iter();
     let mut total = parts.next().unwrap_or_else(|| Array2::zeros(shape.f()));
     for p in parts {
@@ -123,12 +149,12 @@ fn product_parallelism(m: usize, n: usize, k: usize) -> faer::Par {
 }
 
 /// `a · b`, as a new column-major array (the layout faer's product writes fastest).
-pub(crate) fn mul<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Array2<T> {
+pub(crate) fn mul<T: Field>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Array2<T> {
     mul_by(a, b, T::one())
 }
 
 /// `alpha · a · b`, as [`mul`]: the scaling rides on the product, with no second pass or buffer.
-pub(crate) fn mul_by<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>, alpha: T) -> Array2<T> {
+pub(crate) fn mul_by<T: Field>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>, alpha: T) -> Array2<T> {
     let mut c = Array2::zeros((a.nrows(), b.ncols()).f());
     gemm(c.view_mut(), false, a, b, alpha);
     c
@@ -143,17 +169,19 @@ pub(crate) fn diag<T>(d: &Array1<T>) -> Diagonal<'_, T> {
     Diagonal(d)
 }
 
-impl<T: Real> core::ops::Add<Diagonal<'_, T>> for Array2<T> {
+impl<T: Field> core::ops::Add<Diagonal<'_, T::Real>> for Array2<T> {
     type Output = Array2<T>;
-    /// `C + diag(d)`, in `C`'s buffer.
-    fn add(mut self, d: Diagonal<'_, T>) -> Array2<T> {
-        self.diag_mut().zip_mut_with(d.0, |c, &x| *c += x);
+    /// `C + diag(d)` (a real diagonal), in `C`'s buffer.
+    fn add(mut self, d: Diagonal<'_, T::Real>) -> Array2<T> {
+        self.diag_mut().zip_mut_with(d.0, |c, &x| {
+            *c += T::from_parts(x, <T::Real as num_traits::Zero>::zero())
+        });
         self
     }
 }
 
 /// The k×k core of [`sandwich`]: a dense matrix or a diagonal.
-pub(crate) trait Core<T: Real> {
+pub(crate) trait Core<T: Field> {
     /// `U · self · Vᵀ`, associated the cheap way round.
     fn between(&self, u: ArrayView2<'_, T>, vt: ArrayView2<'_, T>) -> Array2<T> {
         if u.nrows() >= vt.ncols() {
@@ -170,7 +198,7 @@ pub(crate) trait Core<T: Real> {
     fn times_left(&self, x: ArrayView2<'_, T>) -> Array2<T>;
 }
 
-impl<T: Real> Core<T> for Array2<T> {
+impl<T: Field> Core<T> for Array2<T> {
     fn times(&self, x: ArrayView2<'_, T>) -> Array2<T> {
         mul(self.view(), x)
     }
@@ -180,20 +208,38 @@ impl<T: Real> Core<T> for Array2<T> {
     }
 }
 
-impl<T: Real> Core<T> for Diagonal<'_, T> {
+impl<T: Field> Core<T> for Diagonal<'_, T::Real> {
     fn times(&self, x: ArrayView2<'_, T>) -> Array2<T> {
-        &x * &self.0.view().insert_axis(ndarray::Axis(1))
+        scale_rows(x, self.0)
     }
 
     fn times_left(&self, x: ArrayView2<'_, T>) -> Array2<T> {
-        &x * self.0
+        scale_columns(x, self.0)
     }
+}
+
+/// `diag(d) · x`: row `i` of `x` times the real `d_i`.
+pub(crate) fn scale_rows<T: Field>(x: ArrayView2<'_, T>, d: &Array1<T::Real>) -> Array2<T> {
+    let mut out = x.to_owned();
+    for (mut row, &di) in out.rows_mut().into_iter().zip(d) {
+        row.mapv_inplace(|v| v.times_real(di));
+    }
+    out
+}
+
+/// `x · diag(d)`: column `j` of `x` times the real `d_j`.
+pub(crate) fn scale_columns<T: Field>(x: ArrayView2<'_, T>, d: &Array1<T::Real>) -> Array2<T> {
+    let mut out = x.to_owned();
+    for (mut col, &dj) in out.columns_mut().into_iter().zip(d) {
+        col.mapv_inplace(|v| v.times_real(dj));
+    }
+    out
 }
 
 /// `U C Vᵀ`, associated the cheap way round: `U (C Vᵀ)` for a tall input, `(U C) Vᵀ` for a wide
 /// one, so the k×k core only ever meets the small factor first (for a [`Diagonal`] core, as a
 /// scaling). This is the output's one large allocation.
-pub(crate) fn sandwich<T: Real>(
+pub(crate) fn sandwich<T: Field>(
     u: ArrayView2<'_, T>,
     c: &impl Core<T>,
     vt: ArrayView2<'_, T>,

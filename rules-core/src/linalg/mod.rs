@@ -1,6 +1,7 @@
 //! Linear-algebra rules on `ndarray` arrays, computed with faer.
 //!
-//! * [`svd()`]: the thin SVD `(U, S, Vt)`, with its pullback in projection-first form;
+//! * [`svd()`]: the thin SVD `(U, S, Vt)`, with its pullback in projection-first form, for real
+//!   and complex matrices ([`Field`]);
 //! * [`svdvals()`]: the singular values, with the pullback `U·diag(s̄)·Vt`;
 //! * [`solve()`], [`inv()`], [`det()`], [`slogdet()`]: through one LU factorisation reused by the
 //!   pullback; the fallible ones return [`LinalgError`];
@@ -80,4 +81,112 @@ mod sealed {
     pub trait Sealed {}
     impl Sealed for f32 {}
     impl Sealed for f64 {}
+    use ndarray::{Array1, Array2, ArrayView2};
+
+    /// The SVD's forward pass for each element type: the real ones have their Cholesky QR path,
+    /// the complex ones faer's bidiagonal SVD.
+    pub trait SealedField: faer::traits::ComplexField<Real: super::Real> + Sized {
+        /// `(U, S, Vt)`.
+        fn thin_svd(
+            rule: &str,
+            a: ArrayView2<'_, Self>,
+        ) -> (Array2<Self>, Array1<Self::Real>, Array2<Self>);
+        /// `S` alone.
+        fn singular_values(rule: &str, a: ArrayView2<'_, Self>) -> Array1<Self::Real>;
+    }
+    impl<T: super::Real> SealedField for T {
+        fn thin_svd(rule: &str, a: ArrayView2<'_, T>) -> (Array2<T>, Array1<T>, Array2<T>) {
+            super::svd_rule::forward::thin_svd(rule, a)
+        }
+        fn singular_values(rule: &str, a: ArrayView2<'_, T>) -> Array1<T> {
+            super::svd_rule::forward::singular_values(rule, a)
+        }
+    }
+    macro_rules! complex_svd {
+        ($($t:ty),*) => {$(
+            impl SealedField for num_complex::Complex<$t> {
+                fn thin_svd(rule: &str, a: ArrayView2<'_, Self>) -> (Array2<Self>, Array1<$t>, Array2<Self>) {
+                    super::svd_rule::forward::complex_svd(rule, a, true)
+                }
+                fn singular_values(rule: &str, a: ArrayView2<'_, Self>) -> Array1<$t> {
+                    super::svd_rule::forward::complex_svd(rule, a, false).1
+                }
+            }
+        )*};
+    }
+    complex_svd!(f32, f64);
 }
+
+/// The element types [`svd()`] and [`svdvals()`] accept: the [`Real`] ones and their complex
+/// numbers (`num_complex::Complex<f64>`, `Complex<f32>`); `T::Real` (faer's associated type) is
+/// the type of their singular values. Sealed.
+///
+/// ```
+/// use num_complex::Complex;
+/// use rules_core::linalg::svdvals;
+/// let a = ndarray::array![[Complex::new(0.0, 2.0), Complex::new(0.0, 0.0)],
+///                         [Complex::new(0.0, 0.0), Complex::new(1.0, 0.0)]];
+/// let s: ndarray::Array1<f64> = svdvals(a.view());
+/// assert!((s[0] - 2.0).abs() < 1e-15 && (s[1] - 1.0).abs() < 1e-15);
+/// ```
+pub trait Field:
+    faer::traits::ComplexField<Real: Real>
+    + ndarray::LinalgScalar
+    + ndarray::ScalarOperand
+    + core::ops::Neg<Output = Self>
+    + core::ops::SubAssign
+    + core::ops::AddAssign
+    + core::fmt::Debug
+    + Send
+    + Sync
+    + sealed::SealedField
+    + 'static
+{
+    /// `re + i·im` (`re` alone for a real type, which has no imaginary part).
+    fn from_parts(re: Self::Real, im: Self::Real) -> Self;
+    /// The complex conjugate (the value itself for a real type).
+    fn conjugate(self) -> Self;
+    /// The real part.
+    fn real(self) -> Self::Real;
+    /// The imaginary part (zero for a real type).
+    fn imag(self) -> Self::Real;
+    /// `|self|`.
+    fn modulus(self) -> Self::Real;
+    /// `self · r` for a real `r`.
+    fn times_real(self, r: Self::Real) -> Self;
+}
+
+impl<T: Real> Field for T {
+    fn from_parts(re: T, _: T) -> T {
+        re
+    }
+    fn conjugate(self) -> T {
+        self
+    }
+    fn real(self) -> T {
+        self
+    }
+    fn imag(self) -> T {
+        T::zero()
+    }
+    fn modulus(self) -> T {
+        num_traits::Float::abs(self)
+    }
+    fn times_real(self, r: T) -> T {
+        self * r
+    }
+}
+
+macro_rules! complex_field {
+    ($($t:ty),*) => {$(
+        impl Field for num_complex::Complex<$t> {
+            fn from_parts(re: $t, im: $t) -> Self { num_complex::Complex::new(re, im) }
+            fn conjugate(self) -> Self { self.conj() }
+            fn real(self) -> $t { self.re }
+            fn imag(self) -> $t { self.im }
+            fn modulus(self) -> $t { self.norm() }
+            fn times_real(self, r: $t) -> Self { self * r }
+        }
+    )*};
+}
+complex_field!(f32, f64);

@@ -122,6 +122,78 @@ fn general<T: Real>(rule: &str, a: ArrayView2<'_, T>, max_abs: T, vectors: bool)
     }
 }
 
+/// The thin SVD of a complex matrix (`U`, `S`, `Vᴴ`; without `vectors`, `S` alone): faer's
+/// bidiagonal SVD of the whole matrix, on a copy scaled by a power of two when its largest
+/// modulus is outside LAPACK's safe range. (Complex inputs do not take the Cholesky QR path.)
+///
+/// # Panics
+/// If an entry is NaN or infinite (naming it), or if faer does not converge.
+#[track_caller]
+pub(crate) fn complex_svd<R: Real>(
+    rule: &str,
+    a: ArrayView2<'_, num_complex::Complex<R>>,
+    vectors: bool,
+) -> (
+    Array2<num_complex::Complex<R>>,
+    Array1<R>,
+    Array2<num_complex::Complex<R>>,
+)
+where
+    num_complex::Complex<R>: super::super::Field + faer::traits::ComplexField<Real = R>,
+{
+    let (m, n) = a.dim();
+    let k = m.min(n);
+    if let Some(((i, j), v)) = a
+        .indexed_iter()
+        .find(|(_, v)| !(v.re.is_finite() && v.im.is_finite()))
+    {
+        panic!("{rule}: the input must be finite, but a[[{i}, {j}]] = {v:?}");
+    }
+    let max_abs = a.iter().fold(R::zero(), |acc, v| acc.max(v.norm()));
+    let small = R::min_positive_value().sqrt() / R::epsilon();
+    let scale = if max_abs > R::zero() && !(small..=small.recip()).contains(&max_abs) {
+        power_of_two_scale(max_abs)
+    } else {
+        R::one()
+    };
+    let scaled = (scale != R::one()).then(|| a.mapv(|v| v * scale));
+    let view = scaled.as_ref().map_or(a, |c| c.view());
+    let (um, vn) = if vectors { (m, n) } else { (0, 0) };
+    let mut u = Array2::<num_complex::Complex<R>>::zeros((um, k).f());
+    let mut v = Array2::<num_complex::Complex<R>>::zeros((vn, k).f());
+    let mut s = faer::diag::Diag::<num_complex::Complex<R>>::zeros(k);
+    if k > 0 {
+        let par = matmul::parallelism(k);
+        let mut params: faer::Spec<SvdParams, num_complex::Complex<R>> = Default::default();
+        params.config.qr_ratio_threshold = f64::INFINITY;
+        let compute = if vectors {
+            ComputeSvdVectors::Thin
+        } else {
+            ComputeSvdVectors::No
+        };
+        let mut mem = MemBuffer::new(faer::linalg::svd::svd_scratch::<num_complex::Complex<R>>(
+            m, n, compute, compute, par, params,
+        ));
+        let result = faer::linalg::svd::svd(
+            view.into_faer(),
+            s.as_mut(),
+            vectors.then(|| u.view_mut().into_faer()),
+            vectors.then(|| v.view_mut().into_faer()),
+            par,
+            MemStack::new(&mut mem),
+            params,
+        );
+        if let Err(e) = result {
+            panic!("{rule}: the SVD of the {m}×{n} input did not converge ({e:?})");
+        }
+    }
+    let s = s.column_vector();
+    let s = Array1::from_iter((0..k).map(|i| s[i].re / scale));
+    // Vᴴ, from the V faer wrote.
+    let vh = v.t().mapv(|x| x.conj());
+    (u, s, vh)
+}
+
 /// faer's SVD of a small, well-scaled matrix (the reduced factor).
 fn faer_svd<T: Real>(a: ArrayView2<'_, T>, vectors: bool) -> Usv<T> {
     match try_faer_svd(a, vectors) {

@@ -4,12 +4,12 @@
 //! The derivation, the treatment of degenerate inputs and the specialisation are documented on
 //! [`svd()`].
 
-mod forward;
+pub(crate) mod forward;
 mod pullback;
 
 use ndarray::{ArcArray2, Array1, Array2, ArrayView2};
 
-use super::{Real, checks, matmul, tolerance};
+use super::{Field, checks, matmul, tolerance};
 use crate::rrule;
 
 /// The thin singular value decomposition `A = U · diag(S) · Vt`.
@@ -58,6 +58,35 @@ use crate::rrule;
 /// let (_, pb) = svd::rrule(a.view());
 /// let grad = pb.pullback((Zero, array![1.0, 1.0], Zero));
 /// assert!((grad - u.dot(&vt)).iter().all(|e: &f64| e.abs() < 1e-12));
+/// ```
+///
+/// # Complex inputs
+///
+/// For `Complex<f64>` and `Complex<f32>` elements (see [`Field`]), `S` is real
+/// (`Array1<T::Real>`) and `Vt` is `Vᴴ`. The forward pass is faer's bidiagonal SVD of the whole
+/// matrix, scaled as above (complex inputs do not take the Cholesky QR path). Cotangents follow
+/// ChainRules and PyTorch: `∂L/∂Re z + i·∂L/∂Im z` (JAX's are their conjugates). The pullback is
+/// the formula below with Hermitian transposes (`P = UᴴŪ`, `Q = VᴴV̄`, skew-Hermitian parts),
+/// plus an imaginary diagonal `i·(Im P_ii − Im Q_ii)/(2 s_i)`: the diagonal of `Uᴴ dA V` is
+/// `ds_i + s_i·(dΩ_U − dΩ_V)_ii`, whose imaginary part fixes the difference of the two phase
+/// rotations and nothing more. A complex matrix's singular vectors are defined only up to a phase
+/// `e^{iφ}` per pair (`u_i` and `v_i` together), so a loss that depends on that phase has no
+/// gradient. The pullback panics when `|Im P_ii + Im Q_ii|` exceeds `√ε·max(|P|, |Q|)`, as
+/// PyTorch's does, rather than return a value that depends on faer's choice of phases. Losses
+/// such as `|U|²`, `U S Vᴴ`, `U Vᴴ` and `U Uᴴ` are phase-invariant.
+///
+/// ```
+/// use num_complex::Complex;
+/// use rules_core::linalg::svd;
+/// use rules_core::{Pullback, Zero};
+///
+/// let a = ndarray::array![[Complex::new(1.0, 1.0), Complex::new(0.0, 2.0)],
+///                         [Complex::new(0.5, 0.0), Complex::new(1.0, -1.0)]];
+/// let ((u, s, vt), pb) = svd::rrule(a.view());
+/// // ∂(Σ s)/∂A = U Vᴴ, in the ChainRules convention.
+/// let g = pb.pullback((Zero, ndarray::Array1::ones(2), Zero));
+/// assert!((g - u.dot(&vt)).iter().all(|e| e.norm() < 1e-14));
+/// # let _ = s;
 /// ```
 ///
 /// # Panics
@@ -124,21 +153,22 @@ use crate::rrule;
 /// da
 /// ```
 #[rrule]
-pub fn svd<T: Real>(a: ArrayView2<'_, T>) -> (ArcArray2<T>, Array1<T>, ArcArray2<T>) {
-    let (u, s, vt) = forward::thin_svd("svd", a);
+pub fn svd<T: Field>(a: ArrayView2<'_, T>) -> (ArcArray2<T>, Array1<T::Real>, ArcArray2<T>) {
+    let (u, s, vt) = T::thin_svd("svd", a);
     // Shared: the value returned and the pullback hold the same U and Vᵀ, never a copy.
     let (u, vt) = (u.into_shared(), vt.into_shared());
     let (m, n) = a.dim();
     let tol = tolerance::relative(&s, m, n);
     (
         (u.clone(), s.clone(), vt.clone()),
-        move |du: Array2<T>, ds: Array1<T>, dvt: Array2<T>| -> Array2<T> {
+        move |du: Array2<T>, ds: Array1<T::Real>, dvt: Array2<T>| -> Array2<T> {
             checks::check_shape("svd", "dU", du.shape(), u.shape());
             checks::check_shape("svd", "dS", ds.shape(), s.shape());
             checks::check_shape("svd", "dVt", dvt.shape(), vt.shape());
-            // P = UᵀŪ and Q = VᵀV̄ (k×k).
+            // P = UᴴŪ and Q = VᴴV̄ (k×k; with V = Vtᴴ and V̄ = dVtᴴ, Q = Vt·dVtᴴ, computed as the
+            // transpose of conj(dVt)·Vtᵀ).
             let p = matmul::t_mul(u.view(), du.view());
-            let q = matmul::t_mul(vt.t(), dvt.t());
+            let q = matmul::t_mul(dvt.t(), vt.t()).reversed_axes();
             // C = M_off − P S⁻¹ [m > k] − S⁻¹ Qᵀ [n > k], in one pass, in P's buffer ...
             #[pass_zero]
             let c = pullback::middle(&s, tol, (m, n), p, q);
@@ -175,13 +205,13 @@ pub fn svd<T: Real>(a: ArrayView2<'_, T>) -> (ArcArray2<T>, Array1<T>, ArcArray2
 /// # Panics
 /// As [`svd()`].
 #[rrule]
-pub fn svdvals<T: Real>(a: ArrayView2<'_, T>) -> Array1<T> {
+pub fn svdvals<T: Field>(a: ArrayView2<'_, T>) -> Array1<T::Real> {
     // The plain function needs the values only; the rule needs the vectors too.
     #[primal_only]
-    let s = forward::singular_values("svdvals", a);
+    let s = T::singular_values("svdvals", a);
     #[rrule_only]
-    let (u, s, vt) = forward::thin_svd("svdvals", a);
-    (s, move |ds: Array1<T>| -> Array2<T> {
+    let (u, s, vt) = T::thin_svd("svdvals", a);
+    (s, move |ds: Array1<T::Real>| -> Array2<T> {
         checks::check_shape("svdvals", "dS", ds.shape(), &[u.ncols()]);
         matmul::sandwich(u.view(), &matmul::diag(&ds), vt.view())
     })

@@ -6,7 +6,7 @@
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis, ShapeBuilder, s};
 use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, ParallelIterator};
 
-use super::super::{Real, matmul, tolerance};
+use super::super::{Field, matmul, tolerance};
 use crate::MaybeZero;
 
 /// The k×k core of the SVD pullback, in one pass over the pairs `i < j` (DESIGN §5):
@@ -23,9 +23,9 @@ use crate::MaybeZero;
 /// (`Q`'s if `P` is `Zero`; each pair of entries is read before it is written): for a square
 /// input, where they are as large as the output, the core costs no buffer beyond them, and the
 /// other one is freed here.
-pub(crate) fn middle<T: Real>(
-    s: &Array1<T>,
-    tol: T,
+pub(crate) fn middle<T: Field>(
+    s: &Array1<T::Real>,
+    tol: T::Real,
     (m, n): (usize, usize),
     p: impl Into<MaybeZero<Array2<T>>>,
     q: impl Into<MaybeZero<Array2<T>>>,
@@ -39,10 +39,41 @@ pub(crate) fn middle<T: Real>(
             (Array2::zeros((k, k)), false, false, MaybeZero::Zero)
         }
     };
-    let half = T::from(0.5).unwrap_or_else(T::one);
-    let s_inv: Vec<T> = s.iter().map(|&v| tolerance::inv(v, tol)).collect();
+    let zero_r = <T::Real as num_traits::Zero>::zero();
+    let half = <T::Real as num_traits::One>::one()
+        / (<T::Real as num_traits::One>::one() + <T::Real as num_traits::One>::one());
+    let s_inv: Vec<T::Real> = s.iter().map(|&v| tolerance::inv(v, tol)).collect();
     let (tall, wide) = (m > k, n > k);
     let zero = T::zero();
+    // A complex input's loss must not depend on the singular vectors' phases: then
+    // Im P_ii + Im Q_ii = 0 for every i, and otherwise the gradient does not exist (`svd`'s docs).
+    let entry = |x: &MaybeZero<Array2<T>>, in_c: bool, i: usize, j: usize| -> T {
+        match x {
+            _ if in_c => c[[i, j]],
+            MaybeZero::Value(x) => x[[i, j]],
+            MaybeZero::Zero => zero,
+        }
+    };
+    let mut scale = zero_r;
+    for i in 0..k {
+        for j in 0..k {
+            let p_ij = if p_in_c { c[[i, j]] } else { zero };
+            scale = num_traits::Float::max(
+                num_traits::Float::max(scale, p_ij.modulus()),
+                entry(&q, q_in_c, i, j).modulus(),
+            );
+        }
+    }
+    let floor = num_traits::Float::sqrt(<T::Real as num_traits::Float>::epsilon()) * scale;
+    for i in 0..k {
+        let p_ii = if p_in_c { c[[i, i]] } else { zero };
+        let phase = p_ii.imag() + entry(&q, q_in_c, i, i).imag();
+        assert!(
+            // (A NaN cotangent is not a phase dependence: it passes, and stays NaN.)
+            num_traits::Float::abs(phase).partial_cmp(&floor) != Some(core::cmp::Ordering::Greater),
+            "svd: the loss depends on the phases of the singular vectors (Im (UᴴŪ)_ii + Im (VᴴV̄)_ii = {phase:?} at i = {i}, above rounding): a complex matrix's singular vectors are defined only up to a phase e^(iφ) per pair, so this gradient does not exist; make the loss invariant to those phases (as |U|², U S Vᴴ and U Uᴴ are)"
+        );
+    }
     for i in 0..k {
         for j in i..k {
             let (cij0, cji0) = (c[[i, j]], c[[j, i]]);
@@ -52,25 +83,34 @@ pub(crate) fn middle<T: Real>(
                 MaybeZero::Value(q) => (q[[i, j]], q[[j, i]]),
                 MaybeZero::Zero => (zero, zero),
             };
-            // The projection terms: −P S⁻¹ (column scaling) and −S⁻¹ Qᵀ (row scaling).
+            // The projection terms: −P S⁻¹ (column scaling) and −S⁻¹ Qᴴ (row scaling).
             let mut cij = zero;
             let mut cji = zero;
             if tall {
-                cij -= pij * s_inv[j];
-                cji -= pji * s_inv[i];
+                cij -= pij.times_real(s_inv[j]);
+                cji -= pji.times_real(s_inv[i]);
             }
             if wide {
-                cij -= s_inv[i] * qji;
-                cji -= s_inv[j] * qij;
+                cij -= qji.conjugate().times_real(s_inv[i]);
+                cji -= qij.conjugate().times_real(s_inv[j]);
             }
             if i != j {
-                let (ap, aq) = ((pij - pji) * half, (qij - qji) * half);
+                // The skew-Hermitian parts aX = (X − Xᴴ)/2 at (i, j).
+                let ap = (pij - pji.conjugate()).times_real(half);
+                let aq = (qij - qji.conjugate()).times_real(half);
                 let d = tolerance::inv(s[j] - s[i], tol);
                 let e = tolerance::inv(s[j] + s[i], tol);
-                // (i, j) as written; (j, i) from aX_ji = −aX_ij and 1/(s_i − s_j) = −d.
-                cij += (ap + aq) * d + (ap - aq) * e;
-                cji += (ap + aq) * d - (ap - aq) * e;
+                // (i, j) as written; (j, i) from aX_ji = −conj(aX_ij) and 1/(s_i − s_j) = −d.
+                cij += (ap + aq).times_real(d) + (ap - aq).times_real(e);
+                cji += (ap + aq).conjugate().times_real(d) - (ap - aq).conjugate().times_real(e);
                 c[[j, i]] = cji;
+            } else {
+                // The imaginary diagonal of a complex input: i·(Im P_ii − Im Q_ii)/(2 s_i),
+                // which is i·Im P_ii/s_i for a phase-invariant loss (zero for a real one). From
+                // (Uᴴ dA V)_ii = ds_i + s_i·(dΩ_U − dΩ_V)_ii, whose imaginary part fixes the
+                // difference of the two phase rotations and nothing else.
+                let (pim, qim) = (pij.imag(), qij.imag());
+                cij += T::from_parts(zero_r, (pim - qim) * half * s_inv[i]);
             }
             c[[i, j]] = cij;
         }
@@ -85,12 +125,12 @@ pub(crate) fn middle<T: Real>(
 /// and overwrites `Ū` with `U (C Vᵀ) + Ū (S⁻¹ Vᵀ)`, through a per-block buffer. Without such a
 /// cotangent (`Ū`, and `V̄ᵀ` unless square, are `Zero`), `U C Vᵀ` is the one output-sized
 /// allocation. `Ū` or `V̄ᵀ` may be `Zero`; `C` may be a [`Diagonal`](matmul::Diagonal).
-pub(crate) fn assemble<T: Real>(
+pub(crate) fn assemble<T: Field>(
     u: ArrayView2<'_, T>,
     c: &impl matmul::Core<T>,
-    s: &Array1<T>,
+    s: &Array1<T::Real>,
     vt: ArrayView2<'_, T>,
-    tol: T,
+    tol: T::Real,
     du: impl Into<MaybeZero<Array2<T>>>,
     dvt: impl Into<MaybeZero<Array2<T>>>,
 ) -> Array2<T> {
@@ -100,13 +140,13 @@ pub(crate) fn assemble<T: Real>(
     match (du.into(), dvt.into()) {
         // Tall or square, into Ū: rows of U (C Vᵀ) + [m > k] Ū (S⁻¹ Vᵀ).
         (MaybeZero::Value(mut du), _) if m >= n => {
-            let own = (m > k).then(|| &vt * &s_inv.view().insert_axis(Axis(1)));
+            let own = (m > k).then(|| matmul::scale_rows(vt, &s_inv));
             rows_in_place(du.view_mut(), u, c.times(vt).view(), own.as_ref());
             du
         }
         // Wide or square, into V̄ᵀ seen transposed: Āᵀ = V (U C)ᵀ + [n > k] V̄ (U S⁻¹)ᵀ.
         (_, MaybeZero::Value(mut dvt)) if n >= m => {
-            let own = (n > k).then(|| (&u * &s_inv).reversed_axes());
+            let own = (n > k).then(|| matmul::scale_columns(u, &s_inv).reversed_axes());
             let uc_t = c.times_left(u).reversed_axes();
             rows_in_place(
                 dvt.view_mut().reversed_axes(),
@@ -125,7 +165,7 @@ pub(crate) fn assemble<T: Real>(
 /// k×c), the blocks shared among the threads of rayon's pool when `out` is large. With `own`,
 /// `out` is read and written: each block's result goes through a small buffer (one per task),
 /// and is then copied over the block. Without, `x · b` is written straight into `out`.
-fn rows_in_place<T: Real>(
+fn rows_in_place<T: Field>(
     mut out: ArrayViewMut2<'_, T>,
     x: ArrayView2<'_, T>,
     b: ArrayView2<'_, T>,
@@ -200,7 +240,7 @@ mod tests {
                 middle(&s, 1e-12, shape, z.clone(), q.clone())
             );
             assert_eq!(
-                middle(&s, 1e-12, shape, Zero, Zero),
+                middle::<f64>(&s, 1e-12, shape, Zero, Zero),
                 middle(&s, 1e-12, shape, z.clone(), z.clone())
             );
         }

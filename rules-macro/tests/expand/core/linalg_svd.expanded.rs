@@ -1,7 +1,7 @@
-mod forward;
+pub(crate) mod forward;
 mod pullback;
 use ndarray::{ArcArray2, Array1, Array2, ArrayView2};
-use super::{Real, checks, matmul, tolerance};
+use super::{Field, checks, matmul, tolerance};
 use crate::rrule;
 /// The thin singular value decomposition `A = U · diag(S) · Vt`.
 ///
@@ -49,6 +49,35 @@ use crate::rrule;
 /// let (_, pb) = svd::rrule(a.view());
 /// let grad = pb.pullback((Zero, array![1.0, 1.0], Zero));
 /// assert!((grad - u.dot(&vt)).iter().all(|e: &f64| e.abs() < 1e-12));
+/// ```
+///
+/// # Complex inputs
+///
+/// For `Complex<f64>` and `Complex<f32>` elements (see [`Field`]), `S` is real
+/// (`Array1<T::Real>`) and `Vt` is `Vᴴ`. The forward pass is faer's bidiagonal SVD of the whole
+/// matrix, scaled as above (complex inputs do not take the Cholesky QR path). Cotangents follow
+/// ChainRules and PyTorch: `∂L/∂Re z + i·∂L/∂Im z` (JAX's are their conjugates). The pullback is
+/// the formula below with Hermitian transposes (`P = UᴴŪ`, `Q = VᴴV̄`, skew-Hermitian parts),
+/// plus an imaginary diagonal `i·(Im P_ii − Im Q_ii)/(2 s_i)`: the diagonal of `Uᴴ dA V` is
+/// `ds_i + s_i·(dΩ_U − dΩ_V)_ii`, whose imaginary part fixes the difference of the two phase
+/// rotations and nothing more. A complex matrix's singular vectors are defined only up to a phase
+/// `e^{iφ}` per pair (`u_i` and `v_i` together), so a loss that depends on that phase has no
+/// gradient. The pullback panics when `|Im P_ii + Im Q_ii|` exceeds `√ε·max(|P|, |Q|)`, as
+/// PyTorch's does, rather than return a value that depends on faer's choice of phases. Losses
+/// such as `|U|²`, `U S Vᴴ`, `U Vᴴ` and `U Uᴴ` are phase-invariant.
+///
+/// ```
+/// use num_complex::Complex;
+/// use rules_core::linalg::svd;
+/// use rules_core::{Pullback, Zero};
+///
+/// let a = ndarray::array![[Complex::new(1.0, 1.0), Complex::new(0.0, 2.0)],
+///                         [Complex::new(0.5, 0.0), Complex::new(1.0, -1.0)]];
+/// let ((u, s, vt), pb) = svd::rrule(a.view());
+/// // ∂(Σ s)/∂A = U Vᴴ, in the ChainRules convention.
+/// let g = pb.pullback((Zero, ndarray::Array1::ones(2), Zero));
+/// assert!((g - u.dot(&vt)).iter().all(|e| e.norm() < 1e-14));
+/// # let _ = s;
 /// ```
 ///
 /// # Panics
@@ -115,8 +144,10 @@ use crate::rrule;
 /// da
 /// ```
 #[allow(unused_variables, unused_mut, clippy::needless_pass_by_value)]
-pub fn svd<T: Real>(a: ArrayView2<'_, T>) -> (ArcArray2<T>, Array1<T>, ArcArray2<T>) {
-    let (u, s, vt) = forward::thin_svd("svd", a);
+pub fn svd<T: Field>(
+    a: ArrayView2<'_, T>,
+) -> (ArcArray2<T>, Array1<T::Real>, ArcArray2<T>) {
+    let (u, s, vt) = T::thin_svd("svd", a);
     let (u, vt) = (u.into_shared(), vt.into_shared());
     (u.clone(), s.clone(), vt.clone())
 }
@@ -199,7 +230,7 @@ const _: () = {
     #[doc(hidden)]
     #[inline]
     pub fn __new<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -256,20 +287,45 @@ const _: () = {
         fn() -> (T,),
     >
     where
-        __F0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, Array2<T>) -> Array2<T>,
-        __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, Array2<T>) -> Array2<T>,
+        __F0: ::core::ops::Fn(&__C, Array2<T>, Array1<T::Real>, Array2<T>) -> Array2<T>,
+        __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<T::Real>, Array2<T>) -> Array2<T>,
         __F2: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, Array2<T>) -> Array2<T>,
         __F3: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, Array2<T>) -> Array2<T>,
-        __F4: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, __rt::Zero) -> Array2<T>,
-        __F5: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, __rt::Zero) -> Array2<T>,
+        __F4: ::core::ops::Fn(&__C, Array2<T>, Array1<T::Real>, __rt::Zero) -> Array2<T>,
+        __F5: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> Array2<T>,
         __F6: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> Array2<T>,
         __F7: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Zero,
-        __F0w0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, Array2<T>) -> __rt::Skip,
-        __F1w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, Array2<T>) -> __rt::Skip,
+        __F0w0: ::core::ops::Fn(
+            &__C,
+            Array2<T>,
+            Array1<T::Real>,
+            Array2<T>,
+        ) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            Array2<T>,
+        ) -> __rt::Skip,
         __F2w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, Array2<T>) -> __rt::Skip,
         __F3w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, Array2<T>) -> __rt::Skip,
-        __F4w0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, __rt::Zero) -> __rt::Skip,
-        __F5w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, __rt::Zero) -> __rt::Skip,
+        __F4w0: ::core::ops::Fn(
+            &__C,
+            Array2<T>,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> __rt::Skip,
+        __F5w0: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> __rt::Skip,
         __F6w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> __rt::Skip,
         __F7w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Skip,
     {
@@ -295,7 +351,7 @@ const _: () = {
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -313,7 +369,7 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
-    > __rt::Pullback<(Array2<T>, Array1<T>, Array2<T>)>
+    > __rt::Pullback<(Array2<T>, Array1<T::Real>, Array2<T>)>
     for __Pullback<
         __C,
         __F0,
@@ -335,16 +391,19 @@ const _: () = {
         fn() -> (T,),
     >
     where
-        __F0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, Array2<T>) -> Array2<T>,
+        __F0: ::core::ops::Fn(&__C, Array2<T>, Array1<T::Real>, Array2<T>) -> Array2<T>,
     {
         type Output = Array2<T>;
         #[inline]
-        fn pullback(&self, cotangent: (Array2<T>, Array1<T>, Array2<T>)) -> Array2<T> {
+        fn pullback(
+            &self,
+            cotangent: (Array2<T>, Array1<T::Real>, Array2<T>),
+        ) -> Array2<T> {
             (self.f0)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -362,7 +421,7 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
-    > __rt::Pullback<(__rt::Zero, Array1<T>, Array2<T>)>
+    > __rt::Pullback<(__rt::Zero, Array1<T::Real>, Array2<T>)>
     for __Pullback<
         __C,
         __F0,
@@ -384,16 +443,19 @@ const _: () = {
         fn() -> (T,),
     >
     where
-        __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, Array2<T>) -> Array2<T>,
+        __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<T::Real>, Array2<T>) -> Array2<T>,
     {
         type Output = Array2<T>;
         #[inline]
-        fn pullback(&self, cotangent: (__rt::Zero, Array1<T>, Array2<T>)) -> Array2<T> {
+        fn pullback(
+            &self,
+            cotangent: (__rt::Zero, Array1<T::Real>, Array2<T>),
+        ) -> Array2<T> {
             (self.f1)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -442,7 +504,7 @@ const _: () = {
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -491,7 +553,7 @@ const _: () = {
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -509,7 +571,7 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
-    > __rt::Pullback<(Array2<T>, Array1<T>, __rt::Zero)>
+    > __rt::Pullback<(Array2<T>, Array1<T::Real>, __rt::Zero)>
     for __Pullback<
         __C,
         __F0,
@@ -531,16 +593,19 @@ const _: () = {
         fn() -> (T,),
     >
     where
-        __F4: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, __rt::Zero) -> Array2<T>,
+        __F4: ::core::ops::Fn(&__C, Array2<T>, Array1<T::Real>, __rt::Zero) -> Array2<T>,
     {
         type Output = Array2<T>;
         #[inline]
-        fn pullback(&self, cotangent: (Array2<T>, Array1<T>, __rt::Zero)) -> Array2<T> {
+        fn pullback(
+            &self,
+            cotangent: (Array2<T>, Array1<T::Real>, __rt::Zero),
+        ) -> Array2<T> {
             (self.f4)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -558,7 +623,7 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
-    > __rt::Pullback<(__rt::Zero, Array1<T>, __rt::Zero)>
+    > __rt::Pullback<(__rt::Zero, Array1<T::Real>, __rt::Zero)>
     for __Pullback<
         __C,
         __F0,
@@ -580,16 +645,24 @@ const _: () = {
         fn() -> (T,),
     >
     where
-        __F5: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, __rt::Zero) -> Array2<T>,
+        __F5: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> Array2<T>,
     {
         type Output = Array2<T>;
         #[inline]
-        fn pullback(&self, cotangent: (__rt::Zero, Array1<T>, __rt::Zero)) -> Array2<T> {
+        fn pullback(
+            &self,
+            cotangent: (__rt::Zero, Array1<T::Real>, __rt::Zero),
+        ) -> Array2<T> {
             (self.f5)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -638,7 +711,7 @@ const _: () = {
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -690,7 +763,7 @@ const _: () = {
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -711,7 +784,7 @@ const _: () = {
     > __rt::Pullback<
         (
             __rt::MaybeZero<Array2<T>>,
-            __rt::MaybeZero<Array1<T>>,
+            __rt::MaybeZero<Array1<T::Real>>,
             __rt::MaybeZero<Array2<T>>,
         ),
     >
@@ -736,20 +809,45 @@ const _: () = {
         fn() -> (T,),
     >
     where
-        __F0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, Array2<T>) -> Array2<T>,
-        __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, Array2<T>) -> Array2<T>,
+        __F0: ::core::ops::Fn(&__C, Array2<T>, Array1<T::Real>, Array2<T>) -> Array2<T>,
+        __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<T::Real>, Array2<T>) -> Array2<T>,
         __F2: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, Array2<T>) -> Array2<T>,
         __F3: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, Array2<T>) -> Array2<T>,
-        __F4: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, __rt::Zero) -> Array2<T>,
-        __F5: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, __rt::Zero) -> Array2<T>,
+        __F4: ::core::ops::Fn(&__C, Array2<T>, Array1<T::Real>, __rt::Zero) -> Array2<T>,
+        __F5: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> Array2<T>,
         __F6: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> Array2<T>,
         __F7: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Zero,
-        __F0w0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, Array2<T>) -> __rt::Skip,
-        __F1w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, Array2<T>) -> __rt::Skip,
+        __F0w0: ::core::ops::Fn(
+            &__C,
+            Array2<T>,
+            Array1<T::Real>,
+            Array2<T>,
+        ) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            Array2<T>,
+        ) -> __rt::Skip,
         __F2w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, Array2<T>) -> __rt::Skip,
         __F3w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, Array2<T>) -> __rt::Skip,
-        __F4w0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, __rt::Zero) -> __rt::Skip,
-        __F5w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, __rt::Zero) -> __rt::Skip,
+        __F4w0: ::core::ops::Fn(
+            &__C,
+            Array2<T>,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> __rt::Skip,
+        __F5w0: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> __rt::Skip,
         __F6w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> __rt::Skip,
         __F7w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Skip,
     {
@@ -758,7 +856,7 @@ const _: () = {
             &self,
             cotangent: (
                 __rt::MaybeZero<Array2<T>>,
-                __rt::MaybeZero<Array1<T>>,
+                __rt::MaybeZero<Array1<T::Real>>,
                 __rt::MaybeZero<Array2<T>>,
             ),
         ) -> __rt::MaybeZero<Array2<T>> {
@@ -826,7 +924,7 @@ const _: () = {
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -844,7 +942,7 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
-    > __rt::Patterns<(Array2<T>, Array1<T>, Array2<T>)>
+    > __rt::Patterns<(Array2<T>, Array1<T::Real>, Array2<T>)>
     for __Pullback<
         __C,
         __F0,
@@ -866,20 +964,45 @@ const _: () = {
         fn() -> (T,),
     >
     where
-        __F0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, Array2<T>) -> Array2<T>,
-        __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, Array2<T>) -> Array2<T>,
+        __F0: ::core::ops::Fn(&__C, Array2<T>, Array1<T::Real>, Array2<T>) -> Array2<T>,
+        __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<T::Real>, Array2<T>) -> Array2<T>,
         __F2: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, Array2<T>) -> Array2<T>,
         __F3: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, Array2<T>) -> Array2<T>,
-        __F4: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, __rt::Zero) -> Array2<T>,
-        __F5: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, __rt::Zero) -> Array2<T>,
+        __F4: ::core::ops::Fn(&__C, Array2<T>, Array1<T::Real>, __rt::Zero) -> Array2<T>,
+        __F5: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> Array2<T>,
         __F6: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> Array2<T>,
         __F7: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Zero,
-        __F0w0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, Array2<T>) -> __rt::Skip,
-        __F1w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, Array2<T>) -> __rt::Skip,
+        __F0w0: ::core::ops::Fn(
+            &__C,
+            Array2<T>,
+            Array1<T::Real>,
+            Array2<T>,
+        ) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            Array2<T>,
+        ) -> __rt::Skip,
         __F2w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, Array2<T>) -> __rt::Skip,
         __F3w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, Array2<T>) -> __rt::Skip,
-        __F4w0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, __rt::Zero) -> __rt::Skip,
-        __F5w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, __rt::Zero) -> __rt::Skip,
+        __F4w0: ::core::ops::Fn(
+            &__C,
+            Array2<T>,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> __rt::Skip,
+        __F5w0: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> __rt::Skip,
         __F6w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> __rt::Skip,
         __F7w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Skip,
     {
@@ -889,7 +1012,7 @@ const _: () = {
         fn pullback_static(
             &self,
             zero_mask: u64,
-            cotangent: (Array2<T>, Array1<T>, Array2<T>),
+            cotangent: (Array2<T>, Array1<T::Real>, Array2<T>),
         ) -> __rt::Option<__rt::MaybeZero<Array2<T>>> {
             let (__c0, __c1, __c2) = cotangent;
             match zero_mask {
@@ -942,7 +1065,7 @@ const _: () = {
         fn pullback_runtime(
             &self,
             zero_mask: u64,
-            cotangent: (Array2<T>, Array1<T>, Array2<T>),
+            cotangent: (Array2<T>, Array1<T::Real>, Array2<T>),
         ) -> __rt::MaybeZero<Array2<T>> {
             let (__c0, __c1, __c2) = cotangent;
             let __c0 = if zero_mask & 1u64 != 0 {
@@ -963,7 +1086,7 @@ const _: () = {
             <Self as __rt::Pullback<
                 (
                     __rt::MaybeZero<Array2<T>>,
-                    __rt::MaybeZero<Array1<T>>,
+                    __rt::MaybeZero<Array1<T::Real>>,
                     __rt::MaybeZero<Array2<T>>,
                 ),
             >>::pullback(self, (__c0, __c1, __c2))
@@ -972,7 +1095,7 @@ const _: () = {
             &self,
             wanted: u64,
             zero_mask: u64,
-            cotangent: (Array2<T>, Array1<T>, Array2<T>),
+            cotangent: (Array2<T>, Array1<T::Real>, Array2<T>),
         ) -> __rt::Option<__rt::MaybeZero<Array2<T>>> {
             let (__c0, __c1, __c2) = cotangent;
             match (wanted, zero_mask) {
@@ -1069,7 +1192,7 @@ const _: () = {
             &self,
             wanted: u64,
             zero_mask: u64,
-            cotangent: (Array2<T>, Array1<T>, Array2<T>),
+            cotangent: (Array2<T>, Array1<T::Real>, Array2<T>),
         ) -> __rt::Option<__rt::MaybeZero<Array2<T>>> {
             if wanted >= 2u64 {
                 return __rt::Option::None;
@@ -1098,7 +1221,7 @@ const _: () = {
                     [bool; 1usize],
                     (
                         __rt::MaybeZero<Array2<T>>,
-                        __rt::MaybeZero<Array1<T>>,
+                        __rt::MaybeZero<Array1<T::Real>>,
                         __rt::MaybeZero<Array2<T>>,
                     ),
                 >>::pullback_for(self, __sel, (__c0, __c1, __c2)),
@@ -1106,7 +1229,7 @@ const _: () = {
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -1124,7 +1247,7 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
-    > __rt::PullbackFor<__rt::Need, (Array2<T>, Array1<T>, Array2<T>)>
+    > __rt::PullbackFor<__rt::Need, (Array2<T>, Array1<T::Real>, Array2<T>)>
     for __Pullback<
         __C,
         __F0,
@@ -1146,20 +1269,20 @@ const _: () = {
         fn() -> (T,),
     >
     where
-        __F0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, Array2<T>) -> Array2<T>,
+        __F0: ::core::ops::Fn(&__C, Array2<T>, Array1<T::Real>, Array2<T>) -> Array2<T>,
     {
         type Output = Array2<T>;
         #[inline]
         fn pullback_for(
             &self,
             _: __rt::Need,
-            cotangent: (Array2<T>, Array1<T>, Array2<T>),
+            cotangent: (Array2<T>, Array1<T::Real>, Array2<T>),
         ) -> Array2<T> {
             (self.f0)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -1177,7 +1300,7 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
-    > __rt::PullbackFor<__rt::Need, (__rt::Zero, Array1<T>, Array2<T>)>
+    > __rt::PullbackFor<__rt::Need, (__rt::Zero, Array1<T::Real>, Array2<T>)>
     for __Pullback<
         __C,
         __F0,
@@ -1199,20 +1322,20 @@ const _: () = {
         fn() -> (T,),
     >
     where
-        __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, Array2<T>) -> Array2<T>,
+        __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<T::Real>, Array2<T>) -> Array2<T>,
     {
         type Output = Array2<T>;
         #[inline]
         fn pullback_for(
             &self,
             _: __rt::Need,
-            cotangent: (__rt::Zero, Array1<T>, Array2<T>),
+            cotangent: (__rt::Zero, Array1<T::Real>, Array2<T>),
         ) -> Array2<T> {
             (self.f1)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -1265,7 +1388,7 @@ const _: () = {
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -1318,7 +1441,7 @@ const _: () = {
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -1336,7 +1459,7 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
-    > __rt::PullbackFor<__rt::Need, (Array2<T>, Array1<T>, __rt::Zero)>
+    > __rt::PullbackFor<__rt::Need, (Array2<T>, Array1<T::Real>, __rt::Zero)>
     for __Pullback<
         __C,
         __F0,
@@ -1358,20 +1481,20 @@ const _: () = {
         fn() -> (T,),
     >
     where
-        __F4: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, __rt::Zero) -> Array2<T>,
+        __F4: ::core::ops::Fn(&__C, Array2<T>, Array1<T::Real>, __rt::Zero) -> Array2<T>,
     {
         type Output = Array2<T>;
         #[inline]
         fn pullback_for(
             &self,
             _: __rt::Need,
-            cotangent: (Array2<T>, Array1<T>, __rt::Zero),
+            cotangent: (Array2<T>, Array1<T::Real>, __rt::Zero),
         ) -> Array2<T> {
             (self.f4)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -1389,7 +1512,7 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
-    > __rt::PullbackFor<__rt::Need, (__rt::Zero, Array1<T>, __rt::Zero)>
+    > __rt::PullbackFor<__rt::Need, (__rt::Zero, Array1<T::Real>, __rt::Zero)>
     for __Pullback<
         __C,
         __F0,
@@ -1411,20 +1534,25 @@ const _: () = {
         fn() -> (T,),
     >
     where
-        __F5: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, __rt::Zero) -> Array2<T>,
+        __F5: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> Array2<T>,
     {
         type Output = Array2<T>;
         #[inline]
         fn pullback_for(
             &self,
             _: __rt::Need,
-            cotangent: (__rt::Zero, Array1<T>, __rt::Zero),
+            cotangent: (__rt::Zero, Array1<T::Real>, __rt::Zero),
         ) -> Array2<T> {
             (self.f5)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -1477,7 +1605,7 @@ const _: () = {
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -1530,7 +1658,7 @@ const _: () = {
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -1548,7 +1676,7 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
-    > __rt::PullbackFor<__rt::Skip, (Array2<T>, Array1<T>, Array2<T>)>
+    > __rt::PullbackFor<__rt::Skip, (Array2<T>, Array1<T::Real>, Array2<T>)>
     for __Pullback<
         __C,
         __F0,
@@ -1570,20 +1698,25 @@ const _: () = {
         fn() -> (T,),
     >
     where
-        __F0w0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, Array2<T>) -> __rt::Skip,
+        __F0w0: ::core::ops::Fn(
+            &__C,
+            Array2<T>,
+            Array1<T::Real>,
+            Array2<T>,
+        ) -> __rt::Skip,
     {
         type Output = __rt::Skip;
         #[inline]
         fn pullback_for(
             &self,
             _: __rt::Skip,
-            cotangent: (Array2<T>, Array1<T>, Array2<T>),
+            cotangent: (Array2<T>, Array1<T::Real>, Array2<T>),
         ) -> __rt::Skip {
             (self.f0w0)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -1601,7 +1734,7 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
-    > __rt::PullbackFor<__rt::Skip, (__rt::Zero, Array1<T>, Array2<T>)>
+    > __rt::PullbackFor<__rt::Skip, (__rt::Zero, Array1<T::Real>, Array2<T>)>
     for __Pullback<
         __C,
         __F0,
@@ -1623,20 +1756,25 @@ const _: () = {
         fn() -> (T,),
     >
     where
-        __F1w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, Array2<T>) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            Array2<T>,
+        ) -> __rt::Skip,
     {
         type Output = __rt::Skip;
         #[inline]
         fn pullback_for(
             &self,
             _: __rt::Skip,
-            cotangent: (__rt::Zero, Array1<T>, Array2<T>),
+            cotangent: (__rt::Zero, Array1<T::Real>, Array2<T>),
         ) -> __rt::Skip {
             (self.f1w0)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -1689,7 +1827,7 @@ const _: () = {
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -1742,7 +1880,7 @@ const _: () = {
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -1760,7 +1898,7 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
-    > __rt::PullbackFor<__rt::Skip, (Array2<T>, Array1<T>, __rt::Zero)>
+    > __rt::PullbackFor<__rt::Skip, (Array2<T>, Array1<T::Real>, __rt::Zero)>
     for __Pullback<
         __C,
         __F0,
@@ -1782,20 +1920,25 @@ const _: () = {
         fn() -> (T,),
     >
     where
-        __F4w0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, __rt::Zero) -> __rt::Skip,
+        __F4w0: ::core::ops::Fn(
+            &__C,
+            Array2<T>,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> __rt::Skip,
     {
         type Output = __rt::Skip;
         #[inline]
         fn pullback_for(
             &self,
             _: __rt::Skip,
-            cotangent: (Array2<T>, Array1<T>, __rt::Zero),
+            cotangent: (Array2<T>, Array1<T::Real>, __rt::Zero),
         ) -> __rt::Skip {
             (self.f4w0)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -1813,7 +1956,7 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
-    > __rt::PullbackFor<__rt::Skip, (__rt::Zero, Array1<T>, __rt::Zero)>
+    > __rt::PullbackFor<__rt::Skip, (__rt::Zero, Array1<T::Real>, __rt::Zero)>
     for __Pullback<
         __C,
         __F0,
@@ -1835,20 +1978,25 @@ const _: () = {
         fn() -> (T,),
     >
     where
-        __F5w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, __rt::Zero) -> __rt::Skip,
+        __F5w0: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> __rt::Skip,
     {
         type Output = __rt::Skip;
         #[inline]
         fn pullback_for(
             &self,
             _: __rt::Skip,
-            cotangent: (__rt::Zero, Array1<T>, __rt::Zero),
+            cotangent: (__rt::Zero, Array1<T::Real>, __rt::Zero),
         ) -> __rt::Skip {
             (self.f5w0)(&self.caps, cotangent.0, cotangent.1, cotangent.2)
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -1901,7 +2049,7 @@ const _: () = {
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -1954,7 +2102,7 @@ const _: () = {
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -1976,7 +2124,7 @@ const _: () = {
         [bool; 1usize],
         (
             __rt::MaybeZero<Array2<T>>,
-            __rt::MaybeZero<Array1<T>>,
+            __rt::MaybeZero<Array1<T::Real>>,
             __rt::MaybeZero<Array2<T>>,
         ),
     >
@@ -2001,20 +2149,45 @@ const _: () = {
         fn() -> (T,),
     >
     where
-        __F0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, Array2<T>) -> Array2<T>,
-        __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, Array2<T>) -> Array2<T>,
+        __F0: ::core::ops::Fn(&__C, Array2<T>, Array1<T::Real>, Array2<T>) -> Array2<T>,
+        __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<T::Real>, Array2<T>) -> Array2<T>,
         __F2: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, Array2<T>) -> Array2<T>,
         __F3: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, Array2<T>) -> Array2<T>,
-        __F4: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, __rt::Zero) -> Array2<T>,
-        __F5: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, __rt::Zero) -> Array2<T>,
+        __F4: ::core::ops::Fn(&__C, Array2<T>, Array1<T::Real>, __rt::Zero) -> Array2<T>,
+        __F5: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> Array2<T>,
         __F6: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> Array2<T>,
         __F7: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Zero,
-        __F0w0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, Array2<T>) -> __rt::Skip,
-        __F1w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, Array2<T>) -> __rt::Skip,
+        __F0w0: ::core::ops::Fn(
+            &__C,
+            Array2<T>,
+            Array1<T::Real>,
+            Array2<T>,
+        ) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            Array2<T>,
+        ) -> __rt::Skip,
         __F2w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, Array2<T>) -> __rt::Skip,
         __F3w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, Array2<T>) -> __rt::Skip,
-        __F4w0: ::core::ops::Fn(&__C, Array2<T>, Array1<T>, __rt::Zero) -> __rt::Skip,
-        __F5w0: ::core::ops::Fn(&__C, __rt::Zero, Array1<T>, __rt::Zero) -> __rt::Skip,
+        __F4w0: ::core::ops::Fn(
+            &__C,
+            Array2<T>,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> __rt::Skip,
+        __F5w0: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> __rt::Skip,
         __F6w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> __rt::Skip,
         __F7w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Skip,
     {
@@ -2024,7 +2197,7 @@ const _: () = {
             wanted: [bool; 1usize],
             cotangent: (
                 __rt::MaybeZero<Array2<T>>,
-                __rt::MaybeZero<Array1<T>>,
+                __rt::MaybeZero<Array1<T::Real>>,
                 __rt::MaybeZero<Array2<T>>,
             ),
         ) -> __rt::MaybeZero<Array2<T>> {
@@ -2172,12 +2345,12 @@ Each pattern below is a separately compiled body: the declared pullback with the
 Keeps 9 of the 9 statements of the declared body.
 
 ```text
-fn pattern_0(du: Array2<T>, ds: Array1<T>, dvt: Array2<T>) -> Array2<T> {
+fn pattern_0(du: Array2<T>, ds: Array1<T::Real>, dvt: Array2<T>) -> Array2<T> {
     checks::check_shape("svd", "dU", du.shape(), u.shape());
     checks::check_shape("svd", "dS", ds.shape(), s.shape());
     checks::check_shape("svd", "dVt", dvt.shape(), vt.shape());
     let p = matmul::t_mul(u.view(), du.view());
-    let q = matmul::t_mul(vt.t(), dvt.t());
+    let q = matmul::t_mul(dvt.t(), vt.t()).reversed_axes();
     let c = pullback::middle(&s, tol, (m, n), p, q);
     let c = c + matmul::diag(&ds);
     let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, du, dvt);
@@ -2190,10 +2363,10 @@ fn pattern_0(du: Array2<T>, ds: Array1<T>, dvt: Array2<T>) -> Array2<T> {
 Keeps 7 of the 9 statements of the declared body.
 
 ```text
-fn pattern_1(_: Zero, ds: Array1<T>, dvt: Array2<T>) -> Array2<T> {
+fn pattern_1(_: Zero, ds: Array1<T::Real>, dvt: Array2<T>) -> Array2<T> {
     checks::check_shape("svd", "dS", ds.shape(), s.shape());
     checks::check_shape("svd", "dVt", dvt.shape(), vt.shape());
-    let q = matmul::t_mul(vt.t(), dvt.t());
+    let q = matmul::t_mul(dvt.t(), vt.t()).reversed_axes();
     let c = pullback::middle(&s, tol, (m, n), Zero, q);
     let c = c + matmul::diag(&ds);
     let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, Zero, dvt);
@@ -2210,7 +2383,7 @@ fn pattern_2(du: Array2<T>, _: Zero, dvt: Array2<T>) -> Array2<T> {
     checks::check_shape("svd", "dU", du.shape(), u.shape());
     checks::check_shape("svd", "dVt", dvt.shape(), vt.shape());
     let p = matmul::t_mul(u.view(), du.view());
-    let q = matmul::t_mul(vt.t(), dvt.t());
+    let q = matmul::t_mul(dvt.t(), vt.t()).reversed_axes();
     let c = pullback::middle(&s, tol, (m, n), p, q);
     let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, du, dvt);
     da
@@ -2224,7 +2397,7 @@ Keeps 5 of the 9 statements of the declared body.
 ```text
 fn pattern_3(_: Zero, _: Zero, dvt: Array2<T>) -> Array2<T> {
     checks::check_shape("svd", "dVt", dvt.shape(), vt.shape());
-    let q = matmul::t_mul(vt.t(), dvt.t());
+    let q = matmul::t_mul(dvt.t(), vt.t()).reversed_axes();
     let c = pullback::middle(&s, tol, (m, n), Zero, q);
     let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, Zero, dvt);
     da
@@ -2236,7 +2409,7 @@ fn pattern_3(_: Zero, _: Zero, dvt: Array2<T>) -> Array2<T> {
 Keeps 7 of the 9 statements of the declared body.
 
 ```text
-fn pattern_4(du: Array2<T>, ds: Array1<T>, _: Zero) -> Array2<T> {
+fn pattern_4(du: Array2<T>, ds: Array1<T::Real>, _: Zero) -> Array2<T> {
     checks::check_shape("svd", "dU", du.shape(), u.shape());
     checks::check_shape("svd", "dS", ds.shape(), s.shape());
     let p = matmul::t_mul(u.view(), du.view());
@@ -2252,7 +2425,7 @@ fn pattern_4(du: Array2<T>, ds: Array1<T>, _: Zero) -> Array2<T> {
 Keeps 4 of the 9 statements of the declared body.
 
 ```text
-fn pattern_5(_: Zero, ds: Array1<T>, _: Zero) -> Array2<T> {
+fn pattern_5(_: Zero, ds: Array1<T::Real>, _: Zero) -> Array2<T> {
     checks::check_shape("svd", "dS", ds.shape(), s.shape());
     let c = matmul::diag(&ds);
     let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, Zero, Zero);
@@ -2285,22 +2458,30 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
 ```
 
 */
-        pub fn rrule<T: Real>(
+        pub fn rrule<T: Field>(
             a: ArrayView2<'_, T>,
-        ) -> ((ArcArray2<T>, Array1<T>, ArcArray2<T>), impl SvdPullback<T> + use<T>) {
-            let (u, s, vt) = forward::thin_svd("svd", a);
+        ) -> (
+            (ArcArray2<T>, Array1<T::Real>, ArcArray2<T>),
+            impl SvdPullback<T> + use<T>,
+        ) {
+            let (u, s, vt) = T::thin_svd("svd", a);
             let (u, vt) = (u.into_shared(), vt.into_shared());
             let (m, n) = a.dim();
             let tol = tolerance::relative(&s, m, n);
             let __value = (u.clone(), s.clone(), vt.clone());
             let __pb = __new(
                 (u, s, vt, tol, m, n),
-                |__caps, du: Array2<T>, ds: Array1<T>, dvt: Array2<T>| -> Array2<T> {
+                |
+                    __caps,
+                    du: Array2<T>,
+                    ds: Array1<T::Real>,
+                    dvt: Array2<T>,
+                | -> Array2<T> {
                     checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
                     checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
                     checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
                     let p = matmul::t_mul(__caps.0.view(), du.view());
-                    let q = matmul::t_mul(__caps.2.t(), dvt.t());
+                    let q = matmul::t_mul(dvt.t(), __caps.2.t()).reversed_axes();
                     let c = pullback::middle(
                         &__caps.1,
                         __caps.3,
@@ -2320,10 +2501,15 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                     );
                     da
                 },
-                |__caps, _: __rt::Zero, ds: Array1<T>, dvt: Array2<T>| -> Array2<T> {
+                |
+                    __caps,
+                    _: __rt::Zero,
+                    ds: Array1<T::Real>,
+                    dvt: Array2<T>,
+                | -> Array2<T> {
                     checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
                     checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
-                    let q = matmul::t_mul(__caps.2.t(), dvt.t());
+                    let q = matmul::t_mul(dvt.t(), __caps.2.t()).reversed_axes();
                     let c = pullback::middle(
                         &__caps.1,
                         __caps.3,
@@ -2347,7 +2533,7 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                     checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
                     checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
                     let p = matmul::t_mul(__caps.0.view(), du.view());
-                    let q = matmul::t_mul(__caps.2.t(), dvt.t());
+                    let q = matmul::t_mul(dvt.t(), __caps.2.t()).reversed_axes();
                     let c = pullback::middle(
                         &__caps.1,
                         __caps.3,
@@ -2368,7 +2554,7 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                 },
                 |__caps, _: __rt::Zero, _: __rt::Zero, dvt: Array2<T>| -> Array2<T> {
                     checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
-                    let q = matmul::t_mul(__caps.2.t(), dvt.t());
+                    let q = matmul::t_mul(dvt.t(), __caps.2.t()).reversed_axes();
                     let c = pullback::middle(
                         &__caps.1,
                         __caps.3,
@@ -2387,7 +2573,7 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                     );
                     da
                 },
-                |__caps, du: Array2<T>, ds: Array1<T>, _: __rt::Zero| -> Array2<T> {
+                |__caps, du: Array2<T>, ds: Array1<T::Real>, _: __rt::Zero| -> Array2<T> {
                     checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
                     checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
                     let p = matmul::t_mul(__caps.0.view(), du.view());
@@ -2410,7 +2596,7 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                     );
                     da
                 },
-                |__caps, _: __rt::Zero, ds: Array1<T>, _: __rt::Zero| -> Array2<T> {
+                |__caps, _: __rt::Zero, ds: Array1<T::Real>, _: __rt::Zero| -> Array2<T> {
                     checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
                     let c = matmul::diag(&ds);
                     let da = pullback::assemble(
@@ -2448,13 +2634,23 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                 |__caps, _: __rt::Zero, _: __rt::Zero, _: __rt::Zero| -> __rt::Zero {
                     __rt::Zero
                 },
-                |__caps, du: Array2<T>, ds: Array1<T>, dvt: Array2<T>| -> __rt::Skip {
+                |
+                    __caps,
+                    du: Array2<T>,
+                    ds: Array1<T::Real>,
+                    dvt: Array2<T>,
+                | -> __rt::Skip {
                     checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
                     checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
                     checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
                     __rt::Skip
                 },
-                |__caps, _: __rt::Zero, ds: Array1<T>, dvt: Array2<T>| -> __rt::Skip {
+                |
+                    __caps,
+                    _: __rt::Zero,
+                    ds: Array1<T::Real>,
+                    dvt: Array2<T>,
+                | -> __rt::Skip {
                     checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
                     checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
                     __rt::Skip
@@ -2468,12 +2664,22 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                     checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
                     __rt::Skip
                 },
-                |__caps, du: Array2<T>, ds: Array1<T>, _: __rt::Zero| -> __rt::Skip {
+                |
+                    __caps,
+                    du: Array2<T>,
+                    ds: Array1<T::Real>,
+                    _: __rt::Zero,
+                | -> __rt::Skip {
                     checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
                     checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
                     __rt::Skip
                 },
-                |__caps, _: __rt::Zero, ds: Array1<T>, _: __rt::Zero| -> __rt::Skip {
+                |
+                    __caps,
+                    _: __rt::Zero,
+                    ds: Array1<T::Real>,
+                    _: __rt::Zero,
+                | -> __rt::Skip {
                     checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
                     __rt::Skip
                 },
@@ -2507,9 +2713,9 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
     clippy::nursery
 )]
 pub trait SvdPullback<
-    T: Real,
+    T: Field,
 >: ::rules_core::__private::Pullback<
-        (::rules_core::__private::Zero, Array1<T>, Array2<T>),
+        (::rules_core::__private::Zero, Array1<T::Real>, Array2<T>),
         Output = Array2<T>,
     > + ::rules_core::__private::Pullback<
         (Array2<T>, ::rules_core::__private::Zero, Array2<T>),
@@ -2518,10 +2724,10 @@ pub trait SvdPullback<
         (::rules_core::__private::Zero, ::rules_core::__private::Zero, Array2<T>),
         Output = Array2<T>,
     > + ::rules_core::__private::Pullback<
-        (Array2<T>, Array1<T>, ::rules_core::__private::Zero),
+        (Array2<T>, Array1<T::Real>, ::rules_core::__private::Zero),
         Output = Array2<T>,
     > + ::rules_core::__private::Pullback<
-        (::rules_core::__private::Zero, Array1<T>, ::rules_core::__private::Zero),
+        (::rules_core::__private::Zero, Array1<T::Real>, ::rules_core::__private::Zero),
         Output = Array2<T>,
     > + ::rules_core::__private::Pullback<
         (Array2<T>, ::rules_core::__private::Zero, ::rules_core::__private::Zero),
@@ -2536,21 +2742,21 @@ pub trait SvdPullback<
     > + ::rules_core::__private::Pullback<
         (
             ::rules_core::__private::MaybeZero<Array2<T>>,
-            ::rules_core::__private::MaybeZero<Array1<T>>,
+            ::rules_core::__private::MaybeZero<Array1<T::Real>>,
             ::rules_core::__private::MaybeZero<Array2<T>>,
         ),
         Output = ::rules_core::__private::MaybeZero<Array2<T>>,
     > + ::rules_core::__private::Patterns<
-        (Array2<T>, Array1<T>, Array2<T>),
+        (Array2<T>, Array1<T::Real>, Array2<T>),
         Output = Array2<T>,
         Runtime = ::rules_core::__private::MaybeZero<Array2<T>>,
     > + ::rules_core::__private::PullbackFor<
         ::rules_core::__private::Need,
-        (Array2<T>, Array1<T>, Array2<T>),
+        (Array2<T>, Array1<T::Real>, Array2<T>),
         Output = Array2<T>,
     > + ::rules_core::__private::PullbackFor<
         ::rules_core::__private::Need,
-        (::rules_core::__private::Zero, Array1<T>, Array2<T>),
+        (::rules_core::__private::Zero, Array1<T::Real>, Array2<T>),
         Output = Array2<T>,
     > + ::rules_core::__private::PullbackFor<
         ::rules_core::__private::Need,
@@ -2562,11 +2768,11 @@ pub trait SvdPullback<
         Output = Array2<T>,
     > + ::rules_core::__private::PullbackFor<
         ::rules_core::__private::Need,
-        (Array2<T>, Array1<T>, ::rules_core::__private::Zero),
+        (Array2<T>, Array1<T::Real>, ::rules_core::__private::Zero),
         Output = Array2<T>,
     > + ::rules_core::__private::PullbackFor<
         ::rules_core::__private::Need,
-        (::rules_core::__private::Zero, Array1<T>, ::rules_core::__private::Zero),
+        (::rules_core::__private::Zero, Array1<T::Real>, ::rules_core::__private::Zero),
         Output = Array2<T>,
     > + ::rules_core::__private::PullbackFor<
         ::rules_core::__private::Need,
@@ -2582,11 +2788,11 @@ pub trait SvdPullback<
         Output = ::rules_core::__private::Zero,
     > + ::rules_core::__private::PullbackFor<
         ::rules_core::__private::Skip,
-        (Array2<T>, Array1<T>, Array2<T>),
+        (Array2<T>, Array1<T::Real>, Array2<T>),
         Output = ::rules_core::__private::Skip,
     > + ::rules_core::__private::PullbackFor<
         ::rules_core::__private::Skip,
-        (::rules_core::__private::Zero, Array1<T>, Array2<T>),
+        (::rules_core::__private::Zero, Array1<T::Real>, Array2<T>),
         Output = ::rules_core::__private::Skip,
     > + ::rules_core::__private::PullbackFor<
         ::rules_core::__private::Skip,
@@ -2598,11 +2804,11 @@ pub trait SvdPullback<
         Output = ::rules_core::__private::Skip,
     > + ::rules_core::__private::PullbackFor<
         ::rules_core::__private::Skip,
-        (Array2<T>, Array1<T>, ::rules_core::__private::Zero),
+        (Array2<T>, Array1<T::Real>, ::rules_core::__private::Zero),
         Output = ::rules_core::__private::Skip,
     > + ::rules_core::__private::PullbackFor<
         ::rules_core::__private::Skip,
-        (::rules_core::__private::Zero, Array1<T>, ::rules_core::__private::Zero),
+        (::rules_core::__private::Zero, Array1<T::Real>, ::rules_core::__private::Zero),
         Output = ::rules_core::__private::Skip,
     > + ::rules_core::__private::PullbackFor<
         ::rules_core::__private::Skip,
@@ -2620,7 +2826,7 @@ pub trait SvdPullback<
         [bool; 1usize],
         (
             ::rules_core::__private::MaybeZero<Array2<T>>,
-            ::rules_core::__private::MaybeZero<Array1<T>>,
+            ::rules_core::__private::MaybeZero<Array1<T::Real>>,
             ::rules_core::__private::MaybeZero<Array2<T>>,
         ),
         Output = ::rules_core::__private::MaybeZero<Array2<T>>,
@@ -2641,10 +2847,10 @@ pub trait SvdPullback<
     clippy::pedantic,
     clippy::nursery
 )]
-impl<T: Real, __P> SvdPullback<T> for __P
+impl<T: Field, __P> SvdPullback<T> for __P
 where
     __P: ::rules_core::__private::Pullback<
-            (::rules_core::__private::Zero, Array1<T>, Array2<T>),
+            (::rules_core::__private::Zero, Array1<T::Real>, Array2<T>),
             Output = Array2<T>,
         >
         + ::rules_core::__private::Pullback<
@@ -2656,11 +2862,15 @@ where
             Output = Array2<T>,
         >
         + ::rules_core::__private::Pullback<
-            (Array2<T>, Array1<T>, ::rules_core::__private::Zero),
+            (Array2<T>, Array1<T::Real>, ::rules_core::__private::Zero),
             Output = Array2<T>,
         >
         + ::rules_core::__private::Pullback<
-            (::rules_core::__private::Zero, Array1<T>, ::rules_core::__private::Zero),
+            (
+                ::rules_core::__private::Zero,
+                Array1<T::Real>,
+                ::rules_core::__private::Zero,
+            ),
             Output = Array2<T>,
         >
         + ::rules_core::__private::Pullback<
@@ -2678,24 +2888,24 @@ where
         + ::rules_core::__private::Pullback<
             (
                 ::rules_core::__private::MaybeZero<Array2<T>>,
-                ::rules_core::__private::MaybeZero<Array1<T>>,
+                ::rules_core::__private::MaybeZero<Array1<T::Real>>,
                 ::rules_core::__private::MaybeZero<Array2<T>>,
             ),
             Output = ::rules_core::__private::MaybeZero<Array2<T>>,
         >
         + ::rules_core::__private::Patterns<
-            (Array2<T>, Array1<T>, Array2<T>),
+            (Array2<T>, Array1<T::Real>, Array2<T>),
             Output = Array2<T>,
             Runtime = ::rules_core::__private::MaybeZero<Array2<T>>,
         >
         + ::rules_core::__private::PullbackFor<
             ::rules_core::__private::Need,
-            (Array2<T>, Array1<T>, Array2<T>),
+            (Array2<T>, Array1<T::Real>, Array2<T>),
             Output = Array2<T>,
         >
         + ::rules_core::__private::PullbackFor<
             ::rules_core::__private::Need,
-            (::rules_core::__private::Zero, Array1<T>, Array2<T>),
+            (::rules_core::__private::Zero, Array1<T::Real>, Array2<T>),
             Output = Array2<T>,
         >
         + ::rules_core::__private::PullbackFor<
@@ -2710,12 +2920,16 @@ where
         >
         + ::rules_core::__private::PullbackFor<
             ::rules_core::__private::Need,
-            (Array2<T>, Array1<T>, ::rules_core::__private::Zero),
+            (Array2<T>, Array1<T::Real>, ::rules_core::__private::Zero),
             Output = Array2<T>,
         >
         + ::rules_core::__private::PullbackFor<
             ::rules_core::__private::Need,
-            (::rules_core::__private::Zero, Array1<T>, ::rules_core::__private::Zero),
+            (
+                ::rules_core::__private::Zero,
+                Array1<T::Real>,
+                ::rules_core::__private::Zero,
+            ),
             Output = Array2<T>,
         >
         + ::rules_core::__private::PullbackFor<
@@ -2734,12 +2948,12 @@ where
         >
         + ::rules_core::__private::PullbackFor<
             ::rules_core::__private::Skip,
-            (Array2<T>, Array1<T>, Array2<T>),
+            (Array2<T>, Array1<T::Real>, Array2<T>),
             Output = ::rules_core::__private::Skip,
         >
         + ::rules_core::__private::PullbackFor<
             ::rules_core::__private::Skip,
-            (::rules_core::__private::Zero, Array1<T>, Array2<T>),
+            (::rules_core::__private::Zero, Array1<T::Real>, Array2<T>),
             Output = ::rules_core::__private::Skip,
         >
         + ::rules_core::__private::PullbackFor<
@@ -2754,12 +2968,16 @@ where
         >
         + ::rules_core::__private::PullbackFor<
             ::rules_core::__private::Skip,
-            (Array2<T>, Array1<T>, ::rules_core::__private::Zero),
+            (Array2<T>, Array1<T::Real>, ::rules_core::__private::Zero),
             Output = ::rules_core::__private::Skip,
         >
         + ::rules_core::__private::PullbackFor<
             ::rules_core::__private::Skip,
-            (::rules_core::__private::Zero, Array1<T>, ::rules_core::__private::Zero),
+            (
+                ::rules_core::__private::Zero,
+                Array1<T::Real>,
+                ::rules_core::__private::Zero,
+            ),
             Output = ::rules_core::__private::Skip,
         >
         + ::rules_core::__private::PullbackFor<
@@ -2780,7 +2998,7 @@ where
             [bool; 1usize],
             (
                 ::rules_core::__private::MaybeZero<Array2<T>>,
-                ::rules_core::__private::MaybeZero<Array1<T>>,
+                ::rules_core::__private::MaybeZero<Array1<T::Real>>,
                 ::rules_core::__private::MaybeZero<Array2<T>>,
             ),
             Output = ::rules_core::__private::MaybeZero<Array2<T>>,
@@ -2809,8 +3027,8 @@ where
 /// # Panics
 /// As [`svd()`].
 #[allow(unused_variables, unused_mut, clippy::needless_pass_by_value)]
-pub fn svdvals<T: Real>(a: ArrayView2<'_, T>) -> Array1<T> {
-    let s = forward::singular_values("svdvals", a);
+pub fn svdvals<T: Field>(a: ArrayView2<'_, T>) -> Array1<T::Real> {
+    let s = T::singular_values("svdvals", a);
     s
 }
 /// The differentiation rules of [`svdvals()`]: `svdvals::rrule` (value and pullback). Generated by `#[rrule]`.
@@ -2860,7 +3078,7 @@ const _: () = {
     }
     #[doc(hidden)]
     #[inline]
-    pub fn __new<T: Real, __C, __F0, __F1, __F0w0, __F1w0>(
+    pub fn __new<T: Field, __C, __F0, __F1, __F0w0, __F1w0>(
         caps: __C,
         f0: __F0,
         f1: __F1,
@@ -2868,9 +3086,9 @@ const _: () = {
         f1w0: __F1w0,
     ) -> __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
     where
-        __F0: ::core::ops::Fn(&__C, Array1<T>) -> Array2<T>,
+        __F0: ::core::ops::Fn(&__C, Array1<T::Real>) -> Array2<T>,
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
-        __F0w0: ::core::ops::Fn(&__C, Array1<T>) -> __rt::Skip,
+        __F0w0: ::core::ops::Fn(&__C, Array1<T::Real>) -> __rt::Skip,
         __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
     {
         __Pullback {
@@ -2882,18 +3100,18 @@ const _: () = {
             marker: __rt::PhantomData,
         }
     }
-    impl<T: Real, __C, __F0, __F1, __F0w0, __F1w0> __rt::Pullback<Array1<T>>
+    impl<T: Field, __C, __F0, __F1, __F0w0, __F1w0> __rt::Pullback<Array1<T::Real>>
     for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
     where
-        __F0: ::core::ops::Fn(&__C, Array1<T>) -> Array2<T>,
+        __F0: ::core::ops::Fn(&__C, Array1<T::Real>) -> Array2<T>,
     {
         type Output = Array2<T>;
         #[inline]
-        fn pullback(&self, cotangent: Array1<T>) -> Array2<T> {
+        fn pullback(&self, cotangent: Array1<T::Real>) -> Array2<T> {
             (self.f0)(&self.caps, cotangent)
         }
     }
-    impl<T: Real, __C, __F0, __F1, __F0w0, __F1w0> __rt::Pullback<__rt::Zero>
+    impl<T: Field, __C, __F0, __F1, __F0w0, __F1w0> __rt::Pullback<__rt::Zero>
     for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
     where
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
@@ -2905,24 +3123,24 @@ const _: () = {
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
         __F0w0,
         __F1w0,
-    > __rt::Pullback<__rt::MaybeZero<Array1<T>>>
+    > __rt::Pullback<__rt::MaybeZero<Array1<T::Real>>>
     for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
     where
-        __F0: ::core::ops::Fn(&__C, Array1<T>) -> Array2<T>,
+        __F0: ::core::ops::Fn(&__C, Array1<T::Real>) -> Array2<T>,
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
-        __F0w0: ::core::ops::Fn(&__C, Array1<T>) -> __rt::Skip,
+        __F0w0: ::core::ops::Fn(&__C, Array1<T::Real>) -> __rt::Skip,
         __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
     {
         type Output = __rt::MaybeZero<Array2<T>>;
         fn pullback(
             &self,
-            cotangent: __rt::MaybeZero<Array1<T>>,
+            cotangent: __rt::MaybeZero<Array1<T::Real>>,
         ) -> __rt::MaybeZero<Array2<T>> {
             match cotangent {
                 __rt::MaybeZero::Value(__c0) => {
@@ -2933,12 +3151,12 @@ const _: () = {
             }
         }
     }
-    impl<T: Real, __C, __F0, __F1, __F0w0, __F1w0> __rt::Patterns<Array1<T>>
+    impl<T: Field, __C, __F0, __F1, __F0w0, __F1w0> __rt::Patterns<Array1<T::Real>>
     for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
     where
-        __F0: ::core::ops::Fn(&__C, Array1<T>) -> Array2<T>,
+        __F0: ::core::ops::Fn(&__C, Array1<T::Real>) -> Array2<T>,
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
-        __F0w0: ::core::ops::Fn(&__C, Array1<T>) -> __rt::Skip,
+        __F0w0: ::core::ops::Fn(&__C, Array1<T::Real>) -> __rt::Skip,
         __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
     {
         type Runtime = __rt::MaybeZero<Array2<T>>;
@@ -2947,7 +3165,7 @@ const _: () = {
         fn pullback_static(
             &self,
             zero_mask: u64,
-            cotangent: Array1<T>,
+            cotangent: Array1<T::Real>,
         ) -> __rt::Option<__rt::MaybeZero<Array2<T>>> {
             let __c0 = cotangent;
             match zero_mask {
@@ -2964,7 +3182,7 @@ const _: () = {
         fn pullback_runtime(
             &self,
             zero_mask: u64,
-            cotangent: Array1<T>,
+            cotangent: Array1<T::Real>,
         ) -> __rt::MaybeZero<Array2<T>> {
             let __c0 = cotangent;
             let __c0 = if zero_mask & 1u64 != 0 {
@@ -2972,13 +3190,15 @@ const _: () = {
             } else {
                 __rt::MaybeZero::Value(__c0)
             };
-            <Self as __rt::Pullback<__rt::MaybeZero<Array1<T>>>>::pullback(self, __c0)
+            <Self as __rt::Pullback<
+                __rt::MaybeZero<Array1<T::Real>>,
+            >>::pullback(self, __c0)
         }
         fn pullback_for_static(
             &self,
             wanted: u64,
             zero_mask: u64,
-            cotangent: Array1<T>,
+            cotangent: Array1<T::Real>,
         ) -> __rt::Option<__rt::MaybeZero<Array2<T>>> {
             let __c0 = cotangent;
             match (wanted, zero_mask) {
@@ -3003,7 +3223,7 @@ const _: () = {
             &self,
             wanted: u64,
             zero_mask: u64,
-            cotangent: Array1<T>,
+            cotangent: Array1<T::Real>,
         ) -> __rt::Option<__rt::MaybeZero<Array2<T>>> {
             if wanted >= 2u64 {
                 return __rt::Option::None;
@@ -3020,31 +3240,31 @@ const _: () = {
             __rt::Option::Some(
                 <Self as __rt::PullbackFor<
                     [bool; 1usize],
-                    __rt::MaybeZero<Array1<T>>,
+                    __rt::MaybeZero<Array1<T::Real>>,
                 >>::pullback_for(self, __sel, __c0),
             )
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
         __F0w0,
         __F1w0,
-    > __rt::PullbackFor<__rt::Need, Array1<T>>
+    > __rt::PullbackFor<__rt::Need, Array1<T::Real>>
     for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
     where
-        __F0: ::core::ops::Fn(&__C, Array1<T>) -> Array2<T>,
+        __F0: ::core::ops::Fn(&__C, Array1<T::Real>) -> Array2<T>,
     {
         type Output = Array2<T>;
         #[inline]
-        fn pullback_for(&self, _: __rt::Need, cotangent: Array1<T>) -> Array2<T> {
+        fn pullback_for(&self, _: __rt::Need, cotangent: Array1<T::Real>) -> Array2<T> {
             (self.f0)(&self.caps, cotangent)
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -3062,25 +3282,25 @@ const _: () = {
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
         __F0w0,
         __F1w0,
-    > __rt::PullbackFor<__rt::Skip, Array1<T>>
+    > __rt::PullbackFor<__rt::Skip, Array1<T::Real>>
     for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
     where
-        __F0w0: ::core::ops::Fn(&__C, Array1<T>) -> __rt::Skip,
+        __F0w0: ::core::ops::Fn(&__C, Array1<T::Real>) -> __rt::Skip,
     {
         type Output = __rt::Skip;
         #[inline]
-        fn pullback_for(&self, _: __rt::Skip, cotangent: Array1<T>) -> __rt::Skip {
+        fn pullback_for(&self, _: __rt::Skip, cotangent: Array1<T::Real>) -> __rt::Skip {
             (self.f0w0)(&self.caps, cotangent)
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
@@ -3098,25 +3318,25 @@ const _: () = {
         }
     }
     impl<
-        T: Real,
+        T: Field,
         __C,
         __F0,
         __F1,
         __F0w0,
         __F1w0,
-    > __rt::PullbackFor<[bool; 1usize], __rt::MaybeZero<Array1<T>>>
+    > __rt::PullbackFor<[bool; 1usize], __rt::MaybeZero<Array1<T::Real>>>
     for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
     where
-        __F0: ::core::ops::Fn(&__C, Array1<T>) -> Array2<T>,
+        __F0: ::core::ops::Fn(&__C, Array1<T::Real>) -> Array2<T>,
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
-        __F0w0: ::core::ops::Fn(&__C, Array1<T>) -> __rt::Skip,
+        __F0w0: ::core::ops::Fn(&__C, Array1<T::Real>) -> __rt::Skip,
         __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
     {
         type Output = __rt::MaybeZero<Array2<T>>;
         fn pullback_for(
             &self,
             wanted: [bool; 1usize],
-            cotangent: __rt::MaybeZero<Array1<T>>,
+            cotangent: __rt::MaybeZero<Array1<T::Real>>,
         ) -> __rt::MaybeZero<Array2<T>> {
             let __w = wanted
                 .iter()
@@ -3156,7 +3376,7 @@ Each pattern below is a separately compiled body: the declared pullback with the
 Keeps 2 of the 2 statements of the declared body.
 
 ```text
-fn pattern_0(ds: Array1<T>) -> Array2<T> {
+fn pattern_0(ds: Array1<T::Real>) -> Array2<T> {
     checks::check_shape("svdvals", "dS", ds.shape(), &[u.ncols()]);
     matmul::sandwich(u.view(), &matmul::diag(&ds), vt.view())
 }
@@ -3173,14 +3393,14 @@ fn pattern_1(_: Zero) -> Zero {
 ```
 
 */
-        pub fn rrule<T: Real>(
+        pub fn rrule<T: Field>(
             a: ArrayView2<'_, T>,
-        ) -> (Array1<T>, impl SvdvalsPullback<T> + use<T>) {
-            let (u, s, vt) = forward::thin_svd("svdvals", a);
+        ) -> (Array1<T::Real>, impl SvdvalsPullback<T> + use<T>) {
+            let (u, s, vt) = T::thin_svd("svdvals", a);
             let __value = s;
             let __pb = __new(
                 (u, vt),
-                |__caps, ds: Array1<T>| -> Array2<T> {
+                |__caps, ds: Array1<T::Real>| -> Array2<T> {
                     checks::check_shape(
                         "svdvals",
                         "dS",
@@ -3194,7 +3414,7 @@ fn pattern_1(_: Zero) -> Zero {
                     )
                 },
                 |__caps, _: __rt::Zero| -> __rt::Zero { __rt::Zero },
-                |__caps, ds: Array1<T>| -> __rt::Skip {
+                |__caps, ds: Array1<T::Real>| -> __rt::Skip {
                     checks::check_shape(
                         "svdvals",
                         "dS",
@@ -3227,20 +3447,20 @@ fn pattern_1(_: Zero) -> Zero {
     clippy::nursery
 )]
 pub trait SvdvalsPullback<
-    T: Real,
+    T: Field,
 >: ::rules_core::__private::Pullback<
         ::rules_core::__private::Zero,
         Output = ::rules_core::__private::Zero,
     > + ::rules_core::__private::Pullback<
-        ::rules_core::__private::MaybeZero<Array1<T>>,
+        ::rules_core::__private::MaybeZero<Array1<T::Real>>,
         Output = ::rules_core::__private::MaybeZero<Array2<T>>,
     > + ::rules_core::__private::Patterns<
-        Array1<T>,
+        Array1<T::Real>,
         Output = Array2<T>,
         Runtime = ::rules_core::__private::MaybeZero<Array2<T>>,
     > + ::rules_core::__private::PullbackFor<
         ::rules_core::__private::Need,
-        Array1<T>,
+        Array1<T::Real>,
         Output = Array2<T>,
     > + ::rules_core::__private::PullbackFor<
         ::rules_core::__private::Need,
@@ -3248,7 +3468,7 @@ pub trait SvdvalsPullback<
         Output = ::rules_core::__private::Zero,
     > + ::rules_core::__private::PullbackFor<
         ::rules_core::__private::Skip,
-        Array1<T>,
+        Array1<T::Real>,
         Output = ::rules_core::__private::Skip,
     > + ::rules_core::__private::PullbackFor<
         ::rules_core::__private::Skip,
@@ -3256,7 +3476,7 @@ pub trait SvdvalsPullback<
         Output = ::rules_core::__private::Skip,
     > + ::rules_core::__private::PullbackFor<
         [bool; 1usize],
-        ::rules_core::__private::MaybeZero<Array1<T>>,
+        ::rules_core::__private::MaybeZero<Array1<T::Real>>,
         Output = ::rules_core::__private::MaybeZero<Array2<T>>,
     > {}
 #[allow(
@@ -3275,24 +3495,24 @@ pub trait SvdvalsPullback<
     clippy::pedantic,
     clippy::nursery
 )]
-impl<T: Real, __P> SvdvalsPullback<T> for __P
+impl<T: Field, __P> SvdvalsPullback<T> for __P
 where
     __P: ::rules_core::__private::Pullback<
             ::rules_core::__private::Zero,
             Output = ::rules_core::__private::Zero,
         >
         + ::rules_core::__private::Pullback<
-            ::rules_core::__private::MaybeZero<Array1<T>>,
+            ::rules_core::__private::MaybeZero<Array1<T::Real>>,
             Output = ::rules_core::__private::MaybeZero<Array2<T>>,
         >
         + ::rules_core::__private::Patterns<
-            Array1<T>,
+            Array1<T::Real>,
             Output = Array2<T>,
             Runtime = ::rules_core::__private::MaybeZero<Array2<T>>,
         >
         + ::rules_core::__private::PullbackFor<
             ::rules_core::__private::Need,
-            Array1<T>,
+            Array1<T::Real>,
             Output = Array2<T>,
         >
         + ::rules_core::__private::PullbackFor<
@@ -3302,7 +3522,7 @@ where
         >
         + ::rules_core::__private::PullbackFor<
             ::rules_core::__private::Skip,
-            Array1<T>,
+            Array1<T::Real>,
             Output = ::rules_core::__private::Skip,
         >
         + ::rules_core::__private::PullbackFor<
@@ -3312,7 +3532,7 @@ where
         >
         + ::rules_core::__private::PullbackFor<
             [bool; 1usize],
-            ::rules_core::__private::MaybeZero<Array1<T>>,
+            ::rules_core::__private::MaybeZero<Array1<T::Real>>,
             Output = ::rules_core::__private::MaybeZero<Array2<T>>,
         >,
 {}
