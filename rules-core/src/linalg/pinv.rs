@@ -21,7 +21,7 @@ use crate::{Pullback, rrule};
 /// PyTorch's `pinv`; NumPy's default cutoff is `1e-15·s_max`).
 ///
 /// The rule is a composition: `pinv::rrule` calls `svd::rrule`, and its pullback maps `X̄` to
-/// `(Ū, s̄, V̄ᵀ)` (module docs of `linalg/pinv.rs`) and runs the SVD's dense pullback, which
+/// `(Ū, s̄, V̄ᵀ)` (derivation below) and runs the SVD's dense pullback, which
 /// writes `Ā` into `Ū`'s buffer for a tall input (so the one output-sized buffer it allocates is
 /// `Ū`). The tolerance is fixed; a loss that wants another cutoff composes `svd::rrule` itself,
 /// as this rule does.
@@ -34,6 +34,20 @@ use crate::{Pullback, rrule};
 /// let x = pinv(a.view());
 /// assert!((x - array![[1.0, 0.0, 0.0], [0.0, 0.5, 0.0]]).iter().all(|e| e.abs() < 1e-15));
 /// ```
+///
+/// # Derivation
+///
+/// With `X = V S⁺ Uᵀ` (`s⁺_i = 1/s_i` above the tolerance, else 0), `⟨X̄, dX⟩` splits over `dU`,
+/// `dS` and `dV` into
+///
+/// ```text
+/// Ū  = X̄ᵀ V S⁺            (m×k)
+/// V̄ᵀ = S⁺ Uᵀ X̄ᵀ           (k×n)
+/// s̄_i = −(s⁺_i)² (Uᵀ X̄ᵀ V)_ii
+/// ```
+///
+/// and the SVD's pullback maps those to `Ā`. The rule has one output, so its patterns are the
+/// dense one and `Zero` (which runs nothing).
 ///
 /// # Rank-deficient inputs
 ///

@@ -33,7 +33,7 @@ use crate::{MaybeZero, rrule};
 /// safe range are scaled by a power of two first.
 ///
 /// The pullback is `Ā = (Q̄ + Q N) R⁻ᵀ` with `N` the symmetric matrix built from the upper
-/// triangle of `R̄ Rᵀ − Qᵀ Q̄` (derivation in `linalg/qr.rs`). It never forms `Q Qᵀ`, and it
+/// triangle of `R̄ Rᵀ − Qᵀ Q̄` (derivation below). It never forms `Q Qᵀ`, and it
 /// writes `Ā` into `Q̄`'s buffer when `Q̄` has the output's shape (`m ≥ n`), so that pattern
 /// allocates only n×n matrices. The signature returns `Array2`, so `qr::rrule` keeps its own copy
 /// of `Q` and `R` for the pullback (the plain `qr` makes none). The `(Zero, R̄)` pattern is `Q · sym_upper(R̄ Rᵀ) · R⁻ᵀ`; the
@@ -52,6 +52,28 @@ use crate::{MaybeZero, rrule};
 /// let g = pb.pullback((Zero, &r * 2.0));
 /// assert!((g - &a * 2.0).iter().all(|e: &f64| e.abs() < 1e-13));
 /// ```
+///
+/// # Derivation
+///
+/// For `A = Q R` with `m ≥ n` and cotangents `Q̄`, `R̄`: from `dA = dQ R + Q dR`, the matrix
+/// `X = Qᵀ dA R⁻¹` splits into the antisymmetric `QᵀdQ` (its strictly lower part minus that
+/// part's transpose) and the upper triangular `dR R⁻¹`. Pairing with the cotangents gives
+///
+/// ```text
+/// M = R̄ Rᵀ − Qᵀ Q̄                    (n×n)
+/// N = sym_upper(M)                     the upper triangle of M, mirrored
+/// Ā = (Q̄ + Q N) R⁻ᵀ                    a triangular solve, in Q̄'s buffer
+/// ```
+///
+/// For `m < n`, `A = Q [R₁ R₂]` with `R₁` m×m: `Q R₁` is a square factorisation and `R₂ = Qᵀ Y`
+/// for the trailing columns `Y`, so the square rule runs with `Q̄ + Y R̄₂ᵀ` in place of `Q̄`
+/// (folded into `M` and `N` as `∓ R₂ R̄₂ᵀ`), and the trailing columns of `Ā` are `Q R̄₂`.
+///
+/// # Patterns
+///
+/// `(Q̄, R̄)` as above; `(Zero, R̄)` drops `Qᵀ Q̄` and computes `Q N` into a new array;
+/// `(Q̄, Zero)` drops `R̄ Rᵀ` (and, for a wide input, the trailing columns' product); `(Zero,
+/// Zero)` runs nothing.
 ///
 /// # Accuracy
 ///
