@@ -16,7 +16,9 @@ use std::time::Duration;
 use std::ops::Not;
 
 use ndarray::{ArcArray2, Array1, Array2, ShapeBuilder};
-use rules_core::linalg::{cholesky, det, eigh, eigvalsh, inv, pinv, qr, slogdet, solve, svd};
+use rules_core::linalg::{
+    cholesky, det, eigh, eigvalsh, inv, pinv, qr, slogdet, solve, svd, svdvals,
+};
 use rules_core::{Pullback, Zero};
 use rules_examples::{
     CountingAlloc, Panel, Series, best_of_with, ms, peak_extra_heap, svg_loglog_panel, test_matrix,
@@ -140,6 +142,10 @@ fn linalg_report() -> Vec<(Row, (usize, usize))> {
     let well = Array2::<f64>::eye(n) + &x / (n as f64).sqrt();
     let b = test_matrix(n, n, 8);
     let tall = test_matrix(20_000, 10, 9);
+    let im = test_matrix(n, n, 10);
+    let complex = ndarray::Zip::from(&x)
+        .and(&im)
+        .map_collect(|&re, &im| num_complex::Complex::new(re, im));
     let ones = |m: usize, k: usize| Array2::<f64>::ones((m, k));
     let sq = (n, n);
     vec![
@@ -226,6 +232,14 @@ fn linalg_report() -> Vec<(Row, (usize, usize))> {
                 |c| pinv::rrule(tall.view()).1.pullback(c),
             ),
             (20_000, 10),
+        ),
+        (
+            measure(
+                "svdvals (complex, Σ s)",
+                || Array1::<f64>::ones(n),
+                |c| svdvals::rrule(complex.view()).1.pullback(c),
+            ),
+            sq,
         ),
     ]
 }

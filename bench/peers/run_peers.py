@@ -98,6 +98,7 @@ RULES = [
     ("slogdet", (500, 500)),
     ("pinv", (500, 500)),
     ("pinv", (20000, 10)),
+    ("svdvals_complex", (500, 500)),
 ]
 
 
@@ -106,6 +107,8 @@ def inputs(np, rule, m, n):
     cholesky, well conditioned (I + X/√n) for the square solves."""
     rng = np.random.default_rng(0)
     x = rng.uniform(-1, 1, (m, n))
+    if rule == "svdvals_complex":
+        return [x + 1j * rng.uniform(-1, 1, (m, n))]
     if rule in ("eigh", "eigvalsh", "cholesky"):
         return [x @ x.T / n + np.eye(m)]
     if rule in ("solve", "inv", "det", "slogdet"):
@@ -126,6 +129,7 @@ def torch_loss(torch, rule):
         "det": lambda a: la.det(a),
         "slogdet": lambda a: la.slogdet(a)[1],
         "pinv": lambda a: la.pinv(a).sum(),
+        "svdvals_complex": lambda a: la.svdvals(a).sum(),
     }[rule]
 
 
@@ -141,6 +145,7 @@ def jax_loss(jnp, rule):
         "det": lambda a: la.det(a),
         "slogdet": lambda a: la.slogdet(a)[1],
         "pinv": lambda a: la.pinv(a).sum(),
+        "svdvals_complex": lambda a: la.svd(a, compute_uv=False).sum(),
     }[rule]
 
 
