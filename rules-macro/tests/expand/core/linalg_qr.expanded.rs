@@ -1239,9 +1239,7 @@ fn factor<T: Real>(a: ArrayView2<'_, T>) -> (Array2<T>, Array2<T>) {
     if k > 0 {
         let f = view.into_faer().qr();
         let (fq, fr) = (f.compute_thin_Q(), f.thin_R());
-        for ((i, j), d) in q.indexed_iter_mut() {
-            *d = fq[(i, j)];
-        }
+        q.view_mut().into_faer().copy_from(fq.as_ref());
         for i in 0..k {
             for j in i..n {
                 r[[i, j]] = fr[(i, j)] / scale;
