@@ -166,3 +166,22 @@ fn a_phase_dependent_loss_is_refused() {
     let du = Array2::from_elem((5, 3), C::new(1.0, 0.0));
     let _ = pb.pullback((du, Zero, Zero));
 }
+
+#[test]
+fn empty_and_non_finite_complex_inputs() {
+    for (m, n) in [(0, 3), (3, 0), (0, 0)] {
+        let a = Array2::<C>::zeros((m, n));
+        let ((u, s, vt), pb) = svd::rrule(a.view());
+        assert_eq!((u.dim(), s.len(), vt.dim()), ((m, 0), 0, (0, n)));
+        let g = pb.pullback((u.to_owned(), s, vt.to_owned()));
+        assert_eq!(g.dim(), (m, n));
+    }
+    let mut a = random(3, 2, 1);
+    a[[1, 1]] = C::new(0.0, f64::NAN);
+    let err = std::panic::catch_unwind(|| svdvals(a.view())).unwrap_err();
+    let msg = err.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(
+        msg.starts_with("svdvals: the input must be finite, but a[[1, 1]]"),
+        "{msg}"
+    );
+}
