@@ -3,7 +3,9 @@
 
 use ndarray::ArrayView2;
 
-use super::{LinalgError, Real};
+use num_traits::Float;
+
+use super::{Field, LinalgError};
 
 /// Panics with a message naming the rule, the argument and both shapes when `got != expected`.
 #[track_caller]
@@ -23,52 +25,53 @@ pub(crate) enum Part {
     Lower,
 }
 
-/// The first entry (in logical row-major order) of the `part` of `a` that is NaN or ±∞.
-fn first_non_finite<T: Real>(a: ArrayView2<'_, T>, part: Part) -> Option<(usize, usize, T)> {
+/// The first entry (in logical row-major order) of the `part` of `a` that is NaN or ±∞ (for a
+/// complex entry: either part).
+fn first_non_finite<T: Field>(a: ArrayView2<'_, T>, part: Part) -> Option<(usize, usize, T)> {
     a.indexed_iter()
         .filter(|((i, j), _)| matches!(part, Part::All) || i >= j)
-        .find(|(_, v)| !v.is_finite())
+        .find(|(_, v)| !Float::is_finite(v.modulus()))
         .map(|((i, j), &v)| (i, j, v))
 }
 
 /// Panics with a message naming the rule and the first entry of the `part` of `a` that is NaN
 /// or ±∞.
 #[track_caller]
-pub(crate) fn check_finite<T: Real>(rule: &str, a: ArrayView2<'_, T>, part: Part) {
+pub(crate) fn check_finite<T: Field>(rule: &str, a: ArrayView2<'_, T>, part: Part) {
     if let Some((i, j, v)) = first_non_finite(a, part) {
         panic!("{rule}: the input must be finite, but a[[{i}, {j}]] = {v:?}");
     }
 }
 
-/// `max |a|` over the `part` of `a`, in one pass; panics as [`check_finite`] if an entry is NaN
-/// or ±∞.
+/// `max |a|` (the largest modulus) over the `part` of `a`, in one pass; panics as
+/// [`check_finite`] if an entry is NaN or ±∞.
 #[track_caller]
-pub(crate) fn max_abs_finite<T: Real>(rule: &str, a: ArrayView2<'_, T>, part: Part) -> T {
+pub(crate) fn max_abs_finite<T: Field>(rule: &str, a: ArrayView2<'_, T>, part: Part) -> T::Real {
     // One pass in memory order, over the rows (or columns) as slices where the layout allows,
     // with independent lanes so that the loop vectorises; NaN and ±∞ are caught by comparing
     // against the largest finite value (`!(|v| <= max)` is true for both). The entry is located
     // only when there is one to report.
-    let lanes = |x: &[T]| -> (T, bool) {
-        let big = T::max_value();
+    let zero = <T::Real as num_traits::Zero>::zero();
+    let one_entry = |(m, f): (T::Real, bool), v: T| {
+        let v = v.modulus();
+        (Float::max(m, v), f & Float::is_finite(v))
+    };
+    let lanes = |x: &[T]| -> (T::Real, bool) {
+        let big = <T::Real as Float>::max_value();
         let chunks = x.chunks_exact(8);
         let rest = chunks.remainder();
-        let mut acc = [T::zero(); 8];
+        let mut acc = [zero; 8];
         let mut ok = [true; 8];
         for c in chunks {
             for l in 0..8 {
-                let v = c[l].abs();
+                let v = c[l].modulus();
                 ok[l] &= v <= big;
                 acc[l] = if v > acc[l] { v } else { acc[l] };
             }
         }
-        let mut max = acc.iter().copied().fold(T::zero(), T::max);
-        let mut finite = ok.iter().all(|&b| b);
-        for v in rest {
-            let v = v.abs();
-            finite &= v <= big;
-            max = max.max(v);
-        }
-        (max, finite)
+        let max = acc.iter().copied().fold(zero, Float::max);
+        let finite = ok.iter().all(|&b| b);
+        rest.iter().fold((max, finite), |acc, &v| one_entry(acc, v))
     };
     let (max, finite) = match (part, a.as_slice_memory_order()) {
         (Part::All, Some(x)) => lanes(x),
@@ -77,17 +80,13 @@ pub(crate) fn max_abs_finite<T: Real>(rule: &str, a: ArrayView2<'_, T>, part: Pa
             .into_iter()
             .map(|row| match row.as_slice() {
                 Some(x) => lanes(x),
-                None => row.fold((T::zero(), true), |(m, f), &v| {
-                    (m.max(v.abs()), f & v.is_finite())
-                }),
+                None => row.iter().fold((zero, true), |acc, &v| one_entry(acc, v)),
             })
-            .fold((T::zero(), true), |(m, f), (rm, rf)| (m.max(rm), f & rf)),
+            .fold((zero, true), |(m, f), (rm, rf)| (Float::max(m, rm), f & rf)),
         (Part::Lower, _) => a
             .indexed_iter()
             .filter(|((i, j), _)| i >= j)
-            .fold((T::zero(), true), |(m, f), (_, &v)| {
-                (m.max(v.abs()), f & v.is_finite())
-            }),
+            .fold((zero, true), |acc, (_, &v)| one_entry(acc, v)),
     };
     if !finite {
         check_finite(rule, a, part);
@@ -96,7 +95,7 @@ pub(crate) fn max_abs_finite<T: Real>(rule: &str, a: ArrayView2<'_, T>, part: Pa
 }
 
 /// `Err(NonFinite)` naming the first entry of the `part` of `x` that is NaN or ±∞.
-pub(crate) fn finite<T: Real>(
+pub(crate) fn finite<T: Field>(
     rule: &'static str,
     arg: &'static str,
     x: ArrayView2<'_, T>,

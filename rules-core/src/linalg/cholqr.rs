@@ -169,6 +169,24 @@ pub(crate) fn power_of_two_scale<T: Real>(x: T) -> T {
     two.powi(-e)
 }
 
+/// `a` scaled by a power of two (exactly) when its largest modulus `max_abs` lies outside
+/// LAPACK's safe range `[√min_positive / ε, ε / √min_positive]`: `Some((α·a, α))`, else `None`
+/// (no copy). Used by the paths that hand the whole matrix to faer.
+pub(crate) fn scaled_into_safe_range<T: super::Field>(
+    a: ArrayView2<'_, T>,
+    max_abs: T::Real,
+) -> Option<(Array2<T>, T::Real)> {
+    use num_traits::Float;
+    let small =
+        Float::sqrt(<T::Real as Float>::min_positive_value()) / <T::Real as Float>::epsilon();
+    let outside = max_abs > <T::Real as num_traits::Zero>::zero()
+        && !(small..=Float::recip(small)).contains(&max_abs);
+    outside.then(|| {
+        let alpha = power_of_two_scale(max_abs);
+        (a.mapv(|v| v.times_real(alpha)), alpha)
+    })
+}
+
 /// Reduces the tall `a` (m ≥ n ≥ 1, finite, `max |a| = max_abs > 0`) as in [`Reduced`], or
 /// `None` when Cholesky QR cannot certify its result (see the module docs).
 pub(crate) fn reduce<T: Real>(a: ArrayView2<'_, T>, max_abs: T) -> Option<Reduced<T>> {

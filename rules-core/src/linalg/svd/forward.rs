@@ -21,11 +21,15 @@ use faer::linalg::svd::{ComputeSvdVectors, SvdParams};
 use faer_ext::IntoFaer;
 use ndarray::{Array1, Array2, ArrayView2, ShapeBuilder};
 
-use super::super::cholqr::{self, power_of_two_scale};
-use super::super::{Real, checks, matmul};
+use super::super::cholqr::{self, scaled_into_safe_range};
+use super::super::{Field, Real, checks, matmul};
 
 /// `(U, S, Vt)`.
-type Usv<T> = (Array2<T>, Array1<T>, Array2<T>);
+type Usv<T> = (
+    Array2<T>,
+    Array1<<T as faer::traits::ComplexField>::Real>,
+    Array2<T>,
+);
 
 /// Inputs with `m ≥ REDUCE_RATIO · n` (or the transpose) are reduced by Cholesky QR first.
 ///
@@ -103,14 +107,14 @@ fn reduced<T: Real>(a: ArrayView2<'_, T>, max_abs: T, vectors: bool) -> Option<U
 /// faer's bidiagonal SVD of the whole of `a`, scaled by a power of two first when its largest
 /// entry is outside LAPACK's safe range.
 #[track_caller]
-fn general<T: Real>(rule: &str, a: ArrayView2<'_, T>, max_abs: T, vectors: bool) -> Usv<T> {
+pub(crate) fn general<T: Field>(
+    rule: &str,
+    a: ArrayView2<'_, T>,
+    max_abs: T::Real,
+    vectors: bool,
+) -> Usv<T> {
     let (m, n) = a.dim();
-    let small = T::min_positive_value().sqrt() / T::epsilon();
-    let big = small.recip();
-    let scaled = (max_abs > T::zero() && !(small..=big).contains(&max_abs)).then(|| {
-        let alpha = power_of_two_scale(max_abs);
-        (a.mapv(|v| v * alpha), alpha)
-    });
+    let scaled = scaled_into_safe_range(a, max_abs);
     let view = scaled.as_ref().map_or(a, |(c, _)| c.view());
     let (u, s, vt) = match try_faer_svd(view, vectors) {
         Ok(usv) => usv,
@@ -122,80 +126,19 @@ fn general<T: Real>(rule: &str, a: ArrayView2<'_, T>, max_abs: T, vectors: bool)
     }
 }
 
-/// The thin SVD of a complex matrix (`U`, `S`, `Vᴴ`; without `vectors`, `S` alone): faer's
-/// bidiagonal SVD of the whole matrix, on a copy scaled by a power of two when its largest
-/// modulus is outside LAPACK's safe range. (Complex inputs do not take the Cholesky QR path.)
+/// The thin SVD of a complex matrix (`U`, `S`, `Vᴴ`; without `vectors`, `S` alone): the
+/// general path, since complex inputs do not take the Cholesky QR one.
 ///
 /// # Panics
 /// If an entry is NaN or infinite (naming it), or if faer does not converge.
 #[track_caller]
-pub(crate) fn complex_svd<R: Real>(
-    rule: &str,
-    a: ArrayView2<'_, num_complex::Complex<R>>,
-    vectors: bool,
-) -> (
-    Array2<num_complex::Complex<R>>,
-    Array1<R>,
-    Array2<num_complex::Complex<R>>,
-)
-where
-    num_complex::Complex<R>: super::super::Field + faer::traits::ComplexField<Real = R>,
-{
-    let (m, n) = a.dim();
-    let k = m.min(n);
-    if let Some(((i, j), v)) = a
-        .indexed_iter()
-        .find(|(_, v)| !(v.re.is_finite() && v.im.is_finite()))
-    {
-        panic!("{rule}: the input must be finite, but a[[{i}, {j}]] = {v:?}");
-    }
-    let max_abs = a.iter().fold(R::zero(), |acc, v| acc.max(v.norm()));
-    let small = R::min_positive_value().sqrt() / R::epsilon();
-    let scale = if max_abs > R::zero() && !(small..=small.recip()).contains(&max_abs) {
-        power_of_two_scale(max_abs)
-    } else {
-        R::one()
-    };
-    let scaled = (scale != R::one()).then(|| a.mapv(|v| v * scale));
-    let view = scaled.as_ref().map_or(a, |c| c.view());
-    let (um, vn) = if vectors { (m, n) } else { (0, 0) };
-    let mut u = Array2::<num_complex::Complex<R>>::zeros((um, k).f());
-    let mut v = Array2::<num_complex::Complex<R>>::zeros((vn, k).f());
-    let mut s = faer::diag::Diag::<num_complex::Complex<R>>::zeros(k);
-    if k > 0 {
-        let par = matmul::parallelism(k);
-        let mut params: faer::Spec<SvdParams, num_complex::Complex<R>> = Default::default();
-        params.config.qr_ratio_threshold = f64::INFINITY;
-        let compute = if vectors {
-            ComputeSvdVectors::Thin
-        } else {
-            ComputeSvdVectors::No
-        };
-        let mut mem = MemBuffer::new(faer::linalg::svd::svd_scratch::<num_complex::Complex<R>>(
-            m, n, compute, compute, par, params,
-        ));
-        let result = faer::linalg::svd::svd(
-            view.into_faer(),
-            s.as_mut(),
-            vectors.then(|| u.view_mut().into_faer()),
-            vectors.then(|| v.view_mut().into_faer()),
-            par,
-            MemStack::new(&mut mem),
-            params,
-        );
-        if let Err(e) = result {
-            panic!("{rule}: the SVD of the {m}×{n} input did not converge ({e:?})");
-        }
-    }
-    let s = s.column_vector();
-    let s = Array1::from_iter((0..k).map(|i| s[i].re / scale));
-    // Vᴴ, from the V faer wrote.
-    let vh = v.t().mapv(|x| x.conj());
-    (u, s, vh)
+pub(crate) fn complex_svd<T: Field>(rule: &str, a: ArrayView2<'_, T>, vectors: bool) -> Usv<T> {
+    let max_abs = checks::max_abs_finite(rule, a, checks::Part::All);
+    general(rule, a, max_abs, vectors)
 }
 
 /// faer's SVD of a small, well-scaled matrix (the reduced factor).
-fn faer_svd<T: Real>(a: ArrayView2<'_, T>, vectors: bool) -> Usv<T> {
+fn faer_svd<T: Field>(a: ArrayView2<'_, T>, vectors: bool) -> Usv<T> {
     match try_faer_svd(a, vectors) {
         Ok(usv) => usv,
         Err(e) => panic!(
@@ -207,9 +150,10 @@ fn faer_svd<T: Real>(a: ArrayView2<'_, T>, vectors: bool) -> Usv<T> {
 }
 
 /// faer's bidiagonal SVD (its QR pre-reduction off), written into the buffers returned: `U`
-/// column-major, and `Vt` row-major, whose transpose is the `V` faer writes. Without `vectors`,
+/// column-major, and `Vt` row-major, whose transpose is the `V` faer writes (conjugated in place
+/// afterwards for a complex type, to give `Vᴴ`). `S` is real. Without `vectors`,
 /// `U` and `Vt` are empty.
-fn try_faer_svd<T: Real>(
+fn try_faer_svd<T: Field>(
     a: ArrayView2<'_, T>,
     vectors: bool,
 ) -> Result<Usv<T>, faer::linalg::svd::SvdError> {
@@ -242,8 +186,11 @@ fn try_faer_svd<T: Real>(
             params,
         )?;
     }
+    if !T::IS_REAL {
+        vt.mapv_inplace(|x| x.conjugate());
+    }
     let s = s.column_vector();
-    Ok((u, Array1::from_iter((0..k).map(|i| s[i])), vt))
+    Ok((u, Array1::from_iter((0..k).map(|i| s[i].real())), vt))
 }
 
 #[cfg(test)]
