@@ -19,7 +19,7 @@ use faer_ext::IntoFaer;
 use ndarray::{Array2, ArrayView2, ShapeBuilder, s};
 
 use super::checks::{self, Part, check_shape};
-use super::cholqr::{self, power_of_two_scale};
+use super::cholqr;
 use super::{Real, matmul};
 use crate::{MaybeZero, rrule};
 
@@ -132,14 +132,10 @@ fn factor<T: Real>(a: ArrayView2<'_, T>) -> (Array2<T>, Array2<T>) {
     }
     // faer's Householder QR, on a copy scaled by a power of two when the input is outside
     // LAPACK's safe range.
-    let small = T::min_positive_value().sqrt() / T::epsilon();
-    let scale = if max_abs > T::zero() && !(small..=small.recip()).contains(&max_abs) {
-        power_of_two_scale(max_abs)
-    } else {
-        T::one()
-    };
-    let scaled = (scale != T::one()).then(|| a.mapv(|v| v * scale));
-    let view = scaled.as_ref().map_or(a, |c| c.view());
+    let scaled = cholqr::scaled_into_safe_range(a, max_abs);
+    let (view, scale) = scaled
+        .as_ref()
+        .map_or((a, T::one()), |(c, s)| (c.view(), *s));
     let mut q = Array2::<T>::zeros((m, k).f());
     let mut r = Array2::<T>::zeros((k, n));
     if k > 0 {
@@ -227,26 +223,28 @@ fn assemble<'a, T: Real>(
 ) -> Array2<T> {
     let (m, k) = q.dim();
     let n = r.ncols();
-    let mut b = match dq.into() {
-        MaybeZero::Value(mut dq) => {
-            matmul::gemm(dq.view_mut(), true, q.view(), core.view(), T::one());
-            dq
+    // Ā, or for a wide input its leading m×m block X̄: in Q̄'s buffer when Q̄ has the output's
+    // shape, else in the output allocated here (a wide Q̄ is m×m, copied into its block).
+    let mut da = match dq.into() {
+        MaybeZero::Value(dq) if n == k => dq,
+        MaybeZero::Value(dq) => {
+            let mut da = Array2::<T>::zeros((m, n));
+            da.slice_mut(s![.., ..k]).assign(&dq);
+            da
         }
-        MaybeZero::Zero => matmul::mul(q.view(), core.view()),
+        MaybeZero::Zero => Array2::<T>::zeros((m, n)),
     };
+    let mut b = da.slice_mut(s![.., ..k]);
+    // B = Q̄ + Q N (Q̄ already in place, or zero).
+    matmul::gemm(b.view_mut(), true, q.view(), core.view(), T::one());
     // B R₁⁻ᵀ: X R₁ᵀ = B ⇔ R₁ Xᵀ = Bᵀ.
     faer::linalg::triangular_solve::solve_upper_triangular_in_place(
         r.slice(s![.., ..k]).into_faer(),
-        b.view_mut().reversed_axes().into_faer(),
+        b.reversed_axes().into_faer(),
         matmul::parallelism(k),
     );
-    if n == k {
-        return b;
-    }
-    // Wide: Ā = [X̄ | Q R̄₂].
-    let mut da = Array2::<T>::zeros((m, n));
-    da.slice_mut(s![.., ..k]).assign(&b);
-    if let MaybeZero::Value(dr) = dr.into() {
+    // Wide: the trailing columns are Q R̄₂.
+    if let (true, MaybeZero::Value(dr)) = (n > k, dr.into()) {
         matmul::gemm(
             da.slice_mut(s![.., k..]),
             false,
