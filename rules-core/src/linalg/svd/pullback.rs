@@ -54,25 +54,29 @@ pub(crate) fn middle<T: Field>(
             MaybeZero::Zero => zero,
         }
     };
-    let mut scale = zero_r;
-    for i in 0..k {
-        for j in 0..k {
-            let p_ij = if p_in_c { c[[i, j]] } else { zero };
-            scale = num_traits::Float::max(
-                num_traits::Float::max(scale, p_ij.modulus()),
-                entry(&q, q_in_c, i, j).modulus(),
+    // (A real type has no phases: nothing to check.)
+    if !T::IS_REAL {
+        let mut scale = zero_r;
+        for i in 0..k {
+            for j in 0..k {
+                let p_ij = if p_in_c { c[[i, j]] } else { zero };
+                scale = num_traits::Float::max(
+                    num_traits::Float::max(scale, p_ij.modulus()),
+                    entry(&q, q_in_c, i, j).modulus(),
+                );
+            }
+        }
+        let floor = num_traits::Float::sqrt(<T::Real as num_traits::Float>::epsilon()) * scale;
+        for i in 0..k {
+            let p_ii = if p_in_c { c[[i, i]] } else { zero };
+            let phase = p_ii.imag() + entry(&q, q_in_c, i, i).imag();
+            assert!(
+                // (A NaN cotangent is not a phase dependence: it passes, and stays NaN.)
+                num_traits::Float::abs(phase).partial_cmp(&floor)
+                    != Some(core::cmp::Ordering::Greater),
+                "svd: the loss depends on the phases of the singular vectors (Im (UᴴŪ)_ii + Im (VᴴV̄)_ii = {phase:?} at i = {i}, above rounding): a complex matrix's singular vectors are defined only up to a phase e^(iφ) per pair, so this gradient does not exist; make the loss invariant to those phases (as |U|², U S Vᴴ and U Uᴴ are)"
             );
         }
-    }
-    let floor = num_traits::Float::sqrt(<T::Real as num_traits::Float>::epsilon()) * scale;
-    for i in 0..k {
-        let p_ii = if p_in_c { c[[i, i]] } else { zero };
-        let phase = p_ii.imag() + entry(&q, q_in_c, i, i).imag();
-        assert!(
-            // (A NaN cotangent is not a phase dependence: it passes, and stays NaN.)
-            num_traits::Float::abs(phase).partial_cmp(&floor) != Some(core::cmp::Ordering::Greater),
-            "svd: the loss depends on the phases of the singular vectors (Im (UᴴŪ)_ii + Im (VᴴV̄)_ii = {phase:?} at i = {i}, above rounding): a complex matrix's singular vectors are defined only up to a phase e^(iφ) per pair, so this gradient does not exist; make the loss invariant to those phases (as |U|², U S Vᴴ and U Uᴴ are)"
-        );
     }
     for i in 0..k {
         for j in i..k {
