@@ -21,3 +21,14 @@ pub fn calls_during<R>(f: impl FnOnce() -> R) -> (usize, R) {
     let r = f();
     (CALLS.with(Cell::get) - before, r)
 }
+
+/// An m×n matrix with entries uniform in `[-1, 1)`, from the kit's seeded generator.
+pub fn random(m: usize, n: usize, seed: u64) -> ndarray::Array2<f64> {
+    let mut rng = rules_core::testing::Rng::new(seed);
+    ndarray::Array2::from_shape_fn((m, n), |_| rng.uniform())
+}
+
+/// The largest absolute entry (0 for an empty array).
+pub fn max_abs(x: &ndarray::Array2<f64>) -> f64 {
+    x.iter().fold(0.0f64, |m, e| m.max(e.abs()))
+}

@@ -7,14 +7,7 @@ use rules_core::linalg::qr;
 use rules_core::testing::{Config, Rng, check_rrule, with_singular_values};
 use rules_core::{Pullback, Zero};
 
-fn random(m: usize, n: usize, seed: u64) -> Array2<f64> {
-    let mut rng = Rng::new(seed);
-    Array2::from_shape_fn((m, n), |_| rng.uniform())
-}
-
-fn max_abs(x: &Array2<f64>) -> f64 {
-    x.iter().fold(0.0f64, |m, e| m.max(e.abs()))
-}
+use rules_tests::{max_abs, random};
 
 /// `Q` orthonormal, `R` upper triangular with a non-negative diagonal, `Q R = A`.
 fn assert_factorises(a: &Array2<f64>, tol: f64) {
