@@ -1,7 +1,7 @@
 use faer_ext::IntoFaer;
 use ndarray::{Array2, ArrayView2, ShapeBuilder, s};
 use super::checks::{self, Part, check_shape};
-use super::cholqr::{self, power_of_two_scale};
+use super::cholqr;
 use super::{Real, matmul};
 use crate::{MaybeZero, rrule};
 /// The thin QR factorisation `A = Q R`: `Q` (m×k, orthonormal columns) and `R` (k×n, upper
@@ -1226,14 +1226,8 @@ fn factor<T: Real>(a: ArrayView2<'_, T>) -> (Array2<T>, Array2<T>) {
             return (q, r);
         }
     }
-    let small = T::min_positive_value().sqrt() / T::epsilon();
-    let scale = if max_abs > T::zero() && !(small..=small.recip()).contains(&max_abs) {
-        power_of_two_scale(max_abs)
-    } else {
-        T::one()
-    };
-    let scaled = (scale != T::one()).then(|| a.mapv(|v| v * scale));
-    let view = scaled.as_ref().map_or(a, |c| c.view());
+    let scaled = cholqr::scaled_into_safe_range(a, max_abs);
+    let (view, scale) = scaled.as_ref().map_or((a, T::one()), |(c, s)| (c.view(), *s));
     let mut q = Array2::<T>::zeros((m, k).f());
     let mut r = Array2::<T>::zeros((k, n));
     if k > 0 {
@@ -1315,24 +1309,23 @@ fn assemble<'a, T: Real>(
 ) -> Array2<T> {
     let (m, k) = q.dim();
     let n = r.ncols();
-    let mut b = match dq.into() {
-        MaybeZero::Value(mut dq) => {
-            matmul::gemm(dq.view_mut(), true, q.view(), core.view(), T::one());
-            dq
+    let mut da = match dq.into() {
+        MaybeZero::Value(dq) if n == k => dq,
+        MaybeZero::Value(dq) => {
+            let mut da = Array2::<T>::zeros((m, n));
+            da.slice_mut(s![.., ..k]).assign(&dq);
+            da
         }
-        MaybeZero::Zero => matmul::mul(q.view(), core.view()),
+        MaybeZero::Zero => Array2::<T>::zeros((m, n)),
     };
+    let mut b = da.slice_mut(s![.., ..k]);
+    matmul::gemm(b.view_mut(), true, q.view(), core.view(), T::one());
     faer::linalg::triangular_solve::solve_upper_triangular_in_place(
         r.slice(s![.., ..k]).into_faer(),
-        b.view_mut().reversed_axes().into_faer(),
+        b.reversed_axes().into_faer(),
         matmul::parallelism(k),
     );
-    if n == k {
-        return b;
-    }
-    let mut da = Array2::<T>::zeros((m, n));
-    da.slice_mut(s![.., ..k]).assign(&b);
-    if let MaybeZero::Value(dr) = dr.into() {
+    if let (true, MaybeZero::Value(dr)) = (n > k, dr.into()) {
         matmul::gemm(
             da.slice_mut(s![.., k..]),
             false,
