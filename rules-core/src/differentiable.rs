@@ -88,7 +88,7 @@ macro_rules! discrete {
 }
 discrete!(
     usize, u8, u16, u32, u64, u128, isize, i8, i16, i32, i64, i128, bool, char, String, str,
-    NoTangent
+    NoTangent, ndarray::Axis
 );
 
 impl<T: Differentiable<Tangent = NoTangent>> Differentiable for Vec<T> {

@@ -52,6 +52,7 @@ mod differentiable;
 mod elementwise;
 pub mod linalg;
 mod non_differentiable;
+pub mod ops;
 mod pullback;
 mod pushforward;
 mod scalar;

@@ -36,6 +36,7 @@ use crate::{MaybeZero, Zero};
 /// ```
 pub trait Scalar:
     num_traits::Float
+    + crate::linalg::Real
     + crate::Differentiable<Tangent = Self>
     + ndarray::ScalarOperand
     + ndarray::LinalgScalar

@@ -1,6 +1,8 @@
 //! From tokens to a [`Rule`]: checks the shape of the declaration, records the statement markers,
 //! and reports every mistake at its own tokens.
 
+use std::cell::Cell;
+
 use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::parse::Parser;
@@ -21,8 +23,16 @@ pub(crate) const MAX_OUTPUTS: usize = 6;
 /// The most inputs a rule may have: one bit each in the engine's sets of results.
 pub(crate) const MAX_INPUTS: usize = 63;
 
+thread_local! {
+    /// Whether the rule being expanded is declared inside `rules_core` itself (`crate = crate`):
+    /// there `Zero` and `Scalar` are both local, so rustc can see that the impls for a bare
+    /// `T: Scalar` and for `Zero` do not overlap, and several bare scalar slots are allowed.
+    pub(crate) static IN_CORE: Cell<bool> = const { Cell::new(false) };
+}
+
 /// Parses `#[rrule(...)]`'s arguments.
 pub(crate) fn args(cx: &mut Ctxt, tokens: TokenStream) -> Args {
+    IN_CORE.with(|c| c.set(false));
     let mut args = Args {
         krate: syn::parse_quote!(::rules_core),
     };
@@ -39,7 +49,10 @@ pub(crate) fn args(cx: &mut Ctxt, tokens: TokenStream) -> Args {
     for meta in metas {
         match &meta {
             Meta::NameValue(nv) if nv.path.is_ident("crate") => match &nv.value {
-                Expr::Path(p) if p.qself.is_none() => args.krate = p.path.clone(),
+                Expr::Path(p) if p.qself.is_none() => {
+                    IN_CORE.with(|c| c.set(p.path.is_ident("crate")));
+                    args.krate = p.path.clone();
+                }
                 other => cx.error(
                     other,
                     "`crate = ...` takes a path, such as `crate = ::my_ad::rules_core`",
@@ -453,7 +466,7 @@ fn closure(
     // Several bare generic cotangents overlap with their `Zero` patterns, except two of one `T`
     // (dispatched through `ScalarSlots2`).
     let same_pair = matches!(cotangents.as_slice(), [a, b] if a.ty == b.ty);
-    if n_params > 1 && !same_pair {
+    if n_params > 1 && !same_pair && !IN_CORE.with(Cell::get) {
         for c in &cotangents {
             check_not_generic_param(cx, &c.ty, sig, impl_generics);
         }

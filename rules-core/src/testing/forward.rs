@@ -74,10 +74,10 @@ inputs! {
 /// # Panics
 /// When a check fails, at the caller's line.
 #[track_caller]
-pub fn check_frule<X, Y, P>(
+pub fn check_frule<'x, X, Y, P>(
     primal: impl Fn(&X) -> Y,
-    frule: impl Fn(&X) -> (Y, P),
-    inputs: &X,
+    frule: impl Fn(&'x X) -> (Y, P),
+    inputs: &'x X,
     config: &Config,
 ) -> Report
 where
@@ -97,10 +97,10 @@ where
 ///
 /// # Errors
 /// The message of the first check that fails.
-pub fn test_frule<X, Y, P>(
+pub fn test_frule<'x, X, Y, P>(
     primal: impl Fn(&X) -> Y,
-    frule: impl Fn(&X) -> (Y, P),
-    inputs: &X,
+    frule: impl Fn(&'x X) -> (Y, P),
+    inputs: &'x X,
     config: &Config,
 ) -> Result<Report, String>
 where
@@ -260,10 +260,10 @@ where
 /// # Panics
 /// When they disagree, at the caller's line.
 #[track_caller]
-pub fn check_adjoint<X, Y, PB, PF>(
-    rrule: impl Fn(&X) -> (Y, PB),
-    frule: impl Fn(&X) -> (Y, PF),
-    inputs: &X,
+pub fn check_adjoint<'x, X, Y, PB, PF>(
+    rrule: impl Fn(&'x X) -> (Y, PB),
+    frule: impl Fn(&'x X) -> (Y, PF),
+    inputs: &'x X,
     config: &Config,
 ) where
     X: Inputs,
@@ -283,10 +283,10 @@ pub fn check_adjoint<X, Y, PB, PF>(
 ///
 /// # Errors
 /// When `⟨ẏ, ȳ⟩` and `⟨ẋ, x̄⟩` differ beyond the tolerance.
-pub fn test_adjoint<X, Y, PB, PF>(
-    rrule: impl Fn(&X) -> (Y, PB),
-    frule: impl Fn(&X) -> (Y, PF),
-    inputs: &X,
+pub fn test_adjoint<'x, X, Y, PB, PF>(
+    rrule: impl Fn(&'x X) -> (Y, PB),
+    frule: impl Fn(&'x X) -> (Y, PF),
+    inputs: &'x X,
     config: &Config,
 ) -> Result<(), String>
 where
@@ -353,11 +353,11 @@ where
 /// # Panics
 /// When a check fails, at the caller's line.
 #[track_caller]
-pub fn check_scalar<X, Y, PB, PF>(
+pub fn check_scalar<'x, X, Y, PB, PF>(
     primal: impl Fn(&X) -> Y,
-    rrule: impl Fn(&X) -> (Y, PB),
-    frule: impl Fn(&X) -> (Y, PF),
-    inputs: &X,
+    rrule: impl Fn(&'x X) -> (Y, PB),
+    frule: impl Fn(&'x X) -> (Y, PF),
+    inputs: &'x X,
     config: &Config,
 ) -> Report
 where
@@ -381,11 +381,11 @@ where
 ///
 /// # Errors
 /// The message of the first check that fails.
-pub fn test_scalar<X, Y, PB, PF>(
+pub fn test_scalar<'x, X, Y, PB, PF>(
     primal: impl Fn(&X) -> Y,
-    rrule: impl Fn(&X) -> (Y, PB),
-    frule: impl Fn(&X) -> (Y, PF),
-    inputs: &X,
+    rrule: impl Fn(&'x X) -> (Y, PB),
+    frule: impl Fn(&'x X) -> (Y, PF),
+    inputs: &'x X,
     config: &Config,
 ) -> Result<Report, String>
 where

@@ -130,10 +130,10 @@ impl Default for Config {
 /// When a check fails; the message names the check, the input or output and the element. The
 /// panic is reported at the caller's line.
 #[track_caller]
-pub fn check_rrule<X, Y, P>(
+pub fn check_rrule<'x, X, Y, P>(
     primal: impl Fn(&X) -> Y,
-    rrule: impl Fn(&X) -> (Y, P),
-    inputs: &X,
+    rrule: impl Fn(&'x X) -> (Y, P),
+    inputs: &'x X,
     config: &Config,
 ) -> Report
 where
@@ -169,10 +169,10 @@ where
 ///
 /// # Errors
 /// The message of the first check that fails.
-pub fn test_rrule<X, Y, P>(
+pub fn test_rrule<'x, X, Y, P>(
     primal: impl Fn(&X) -> Y,
-    rrule: impl Fn(&X) -> (Y, P),
-    inputs: &X,
+    rrule: impl Fn(&'x X) -> (Y, P),
+    inputs: &'x X,
     config: &Config,
 ) -> Result<Report, String>
 where
