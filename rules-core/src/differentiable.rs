@@ -87,8 +87,24 @@ macro_rules! discrete {
     )*};
 }
 discrete!(
-    usize, u8, u16, u32, u64, u128, isize, i8, i16, i32, i64, i128, bool, char, String, str,
-    NoTangent, ndarray::Axis
+    usize,
+    u8,
+    u16,
+    u32,
+    u64,
+    u128,
+    isize,
+    i8,
+    i16,
+    i32,
+    i64,
+    i128,
+    bool,
+    char,
+    String,
+    str,
+    NoTangent,
+    ndarray::Axis
 );
 
 impl<T: Differentiable<Tangent = NoTangent>> Differentiable for Vec<T> {

@@ -36,7 +36,6 @@ use crate::{MaybeZero, Zero};
 /// ```
 pub trait Scalar:
     num_traits::Float
-    + crate::linalg::Real
     + crate::Differentiable<Tangent = Self>
     + ndarray::ScalarOperand
     + ndarray::LinalgScalar
@@ -53,10 +52,26 @@ pub trait Scalar:
 impl Scalar for f64 {}
 impl Scalar for f32 {}
 
-mod sealed {
-    pub trait Sealed {}
-    impl Sealed for f64 {}
-    impl Sealed for f32 {}
+pub(crate) mod sealed {
+    use ndarray::{ArrayView2, ArrayViewMut2};
+
+    /// Seals [`Scalar`](super::Scalar), and reaches the linear-algebra kernels for a generic
+    /// `T: Scalar` (which cannot name [`Real`](crate::linalg::Real) as a supertrait: faer's
+    /// operator traits would make `T += &T` ambiguous in users' generic code).
+    pub trait Sealed: Sized {
+        /// `c ← a·b` with faer's matrix product.
+        fn gemm(c: ArrayViewMut2<'_, Self>, a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>);
+    }
+    macro_rules! sealed {
+        ($($t:ty),*) => {$(
+            impl Sealed for $t {
+                fn gemm(c: ArrayViewMut2<'_, $t>, a: ArrayView2<'_, $t>, b: ArrayView2<'_, $t>) {
+                    crate::linalg::gemm(c, false, a, b, 1.0);
+                }
+            }
+        )*};
+    }
+    sealed!(f32, f64);
 }
 
 /// A cotangent for a bare scalar slot of type `T`: `T` itself, [`Zero`], or [`MaybeZero<T>`].

@@ -46,6 +46,7 @@ pub use error::LinalgError;
 pub use lu_rules::{
     DetPullback, InvPullback, SlogdetPullback, SolvePullback, det, inv, slogdet, solve,
 };
+pub(crate) use matmul::gemm;
 pub use pinv_rule::{PinvPullback, pinv};
 pub use qr_rule::{QrPullback, qr};
 pub use svd_rule::{SvdPullback, SvdvalsPullback, svd, svdvals};

@@ -8,8 +8,8 @@
 use ndarray::{Array, ArrayView, DimMax, Dimension};
 
 use super::broadcast::{co_shape, expand_to, sum_to, sum_to_ref};
-use super::kernels::{map2, sum2, update, update2, update3};
 use super::check_cotangent;
+use super::kernels::{map2, sum2, update, update2, update3};
 use crate::{Scalar, frule, rrule};
 
 /// The dimension type of the broadcast of a `D1` and a `D2` array (ndarray's `DimMax`): `Ix2`
@@ -71,7 +71,9 @@ pub fn add<T: Scalar, D1: Dimension + DimMax<D2>, D2: Dimension>(
 /// use ndarray::array;
 /// use rules_core::{ops, Pullback};
 ///
-/// let (y, pb) = ops::sub::rrule(array![3.0, 4.0].view(), array![1.0].view());
+/// let a = array![3.0, 4.0];
+/// let b = array![1.0];
+/// let (y, pb) = ops::sub::rrule(a.view(), b.view());
 /// assert_eq!(y, array![2.0, 3.0]);
 /// assert_eq!(pb.pullback(array![1.0, 2.0]), (array![1.0, 2.0], array![-3.0]));
 /// ```
@@ -112,7 +114,9 @@ pub fn sub<T: Scalar, D1: Dimension + DimMax<D2>, D2: Dimension>(
 /// use ndarray::array;
 /// use rules_core::{ops, Pullback};
 ///
-/// let (y, pb) = ops::mul::rrule(array![[1.0, 2.0], [3.0, 4.0]].view(), array![10.0, 100.0].view());
+/// let a = array![[1.0, 2.0], [3.0, 4.0]];
+/// let b = array![10.0, 100.0];
+/// let (y, pb) = ops::mul::rrule(a.view(), b.view());
 /// assert_eq!(y, array![[10.0, 200.0], [30.0, 400.0]]);
 /// let (da, db) = pb.pullback(array![[1.0, 1.0], [1.0, 1.0]]);
 /// assert_eq!(da, array![[10.0, 100.0], [10.0, 100.0]]);
@@ -154,7 +158,9 @@ pub fn mul<T: Scalar, D1: Dimension + DimMax<D2>, D2: Dimension>(
 /// use ndarray::array;
 /// use rules_core::{ops, Pullback};
 ///
-/// let (y, pb) = ops::div::rrule(array![1.0, 6.0].view(), array![2.0].view());
+/// let a = array![1.0, 6.0];
+/// let b = array![2.0];
+/// let (y, pb) = ops::div::rrule(a.view(), b.view());
 /// assert_eq!(y, array![0.5, 3.0]);
 /// let (da, db) = pb.pullback(array![1.0, 1.0]);
 /// assert_eq!(da, array![0.5, 0.5]);
@@ -233,7 +239,8 @@ pub fn scale<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>, k: T) -> Array<T, 
 /// use ndarray::array;
 /// use rules_core::{ops, Pullback};
 ///
-/// let (y, pb) = ops::neg::rrule(array![1.0, -2.0].view());
+/// let a = array![1.0, -2.0];
+/// let (y, pb) = ops::neg::rrule(a.view());
 /// assert_eq!(y, array![-1.0, 2.0]);
 /// assert_eq!(pb.pullback(array![1.0, 0.5]), array![-1.0, -0.5]);
 /// ```

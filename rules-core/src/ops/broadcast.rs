@@ -39,7 +39,10 @@ where
 
 /// `x`, of a shape that broadcasts to `to`, as an array of shape `to`: `x`'s own buffer when the
 /// shapes already agree, else one new array.
-pub(crate) fn expand_to<T: Scalar, D: Dimension, E: Dimension>(x: Array<T, D>, to: &E) -> Array<T, E> {
+pub(crate) fn expand_to<T: Scalar, D: Dimension, E: Dimension>(
+    x: Array<T, D>,
+    to: &E,
+) -> Array<T, E> {
     if x.shape() == to.slice() {
         return match x.into_dimensionality::<E>() {
             Ok(x) => x,
@@ -55,7 +58,10 @@ pub(crate) fn expand_to<T: Scalar, D: Dimension, E: Dimension>(x: Array<T, D>, t
 /// `dy`, of the output's shape, summed back to the shape `to` of an operand that was broadcast
 /// to it: over the leading axes the operand does not have, and over the axes where it has
 /// length 1. `dy`'s own buffer is returned when the shapes agree.
-pub(crate) fn sum_to<T: Scalar, D: Dimension, E: Dimension>(dy: Array<T, D>, to: &E) -> Array<T, E> {
+pub(crate) fn sum_to<T: Scalar, D: Dimension, E: Dimension>(
+    dy: Array<T, D>,
+    to: &E,
+) -> Array<T, E> {
     if dy.shape() == to.slice() {
         return match dy.into_dimensionality::<E>() {
             Ok(x) => x,
@@ -97,7 +103,11 @@ fn reduce<T: Scalar, S: Data<Elem = T>, D: Dimension, E: Dimension>(
         cur = Some(sum(cur, 0, false));
     }
     for (i, &len) in to.slice().iter().enumerate() {
-        let have = cur.as_ref().map_or(view.len_of(Axis(dy.ndim() - to.ndim() + i)), |c| c.len_of(Axis(i)));
+        let have = cur
+            .as_ref()
+            .map_or(view.len_of(Axis(dy.ndim() - to.ndim() + i)), |c| {
+                c.len_of(Axis(i))
+            });
         if len == 1 && have != 1 {
             cur = Some(sum(cur, i, true));
         }

@@ -16,7 +16,11 @@ fn spread<'a, T, S: Data<Elem = T>, D: Dimension, E: Dimension>(
 ) -> ArrayView<'a, T, E> {
     match x.broadcast(to.clone()) {
         Some(v) => v,
-        None => unreachable!("the rule checked that {:?} broadcasts to {:?}", x.shape(), to.slice()),
+        None => unreachable!(
+            "the rule checked that {:?} broadcasts to {:?}",
+            x.shape(),
+            to.slice()
+        ),
     }
 }
 
@@ -129,5 +133,20 @@ pub(crate) fn sum2<T: Scalar, D: Dimension>(
         z.par_fold(|| T::zero(), |s, &u, &v| s + f(u, v), |s, t| s + t)
     } else {
         z.fold(T::zero(), |s, &u, &v| s + f(u, v))
+    }
+}
+
+/// `Σ f(a, b, c)` over the entries of three arrays of one shape.
+pub(crate) fn sum3<T: Scalar, D: Dimension>(
+    a: &ArrayBase<impl Data<Elem = T>, D>,
+    b: &ArrayBase<impl Data<Elem = T>, D>,
+    c: &ArrayBase<impl Data<Elem = T>, D>,
+    f: impl Fn(T, T, T) -> T + Sync + Send,
+) -> T {
+    let z = Zip::from(a).and(b).and(c);
+    if a.len() >= PAR_ENTRIES {
+        z.par_fold(|| T::zero(), |s, &u, &v, &w| s + f(u, v, w), |s, t| s + t)
+    } else {
+        z.fold(T::zero(), |s, &u, &v, &w| s + f(u, v, w))
     }
 }

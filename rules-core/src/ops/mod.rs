@@ -3,8 +3,16 @@
 mod arith;
 mod broadcast;
 mod kernels;
+mod linear;
+mod normalised;
+mod reduce;
+mod unary;
 
 pub use arith::{Broadcast, add, div, mul, neg, scale, sub};
+pub use linear::{MatmulDim, Product, matmul, transpose};
+pub use normalised::{cross_entropy, log_softmax, logsumexp, softmax};
+pub use reduce::{mean, mean_axis, mse, norm, sum, sum_axis, sum_sq};
+pub use unary::{abs, exp, ln, log1p, powi, relu, sigmoid, softplus, sqrt, tanh};
 
 /// Panics unless a cotangent has the shape of the output it belongs to.
 #[track_caller]

@@ -403,7 +403,20 @@ macro_rules! discrete {
     )*};
 }
 discrete!(
-    usize, u8, u16, u32, u64, isize, i8, i16, i32, i64, bool, char, String, ndarray::Axis
+    usize,
+    u8,
+    u16,
+    u32,
+    u64,
+    isize,
+    i8,
+    i16,
+    i32,
+    i64,
+    bool,
+    char,
+    String,
+    ndarray::Axis
 );
 
 impl Tangent for &str {

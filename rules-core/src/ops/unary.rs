@@ -1,0 +1,306 @@
+//! Elementwise functions of one array, any dimension: `exp`, `ln`, `log1p`, `sqrt`, `tanh`,
+//! `sigmoid`, `relu`, `softplus`, `abs`, `powi`.
+//!
+//! Each is a rule with both directions. The pullback and the pushforward multiply the incoming
+//! (co)tangent by the derivative in that (co)tangent's own buffer: no allocation. Where the
+//! derivative is a function of the output (`exp`, `sqrt`, `tanh`, `sigmoid`) the rule keeps a
+//! copy of the output; otherwise it keeps a view of the input. NaN propagates through the values
+//! and the cotangents.
+
+use ndarray::{Array, ArrayView, Dimension};
+
+use super::check_cotangent;
+use super::kernels::{map, update2};
+use crate::{NoTangent, Scalar, frule, rrule};
+
+/// `eˣ`, elementwise.
+///
+/// ```
+/// use ndarray::array;
+/// use rules_core::{ops, Pullback};
+///
+/// let a = array![0.0, 1.0];
+/// let (y, pb) = ops::exp::rrule(a.view());
+/// assert_eq!(y, array![1.0, 1.0f64.exp()]);
+/// assert_eq!(pb.pullback(array![2.0, 1.0]), array![2.0, 1.0f64.exp()]);
+/// ```
+#[rrule]
+#[frule]
+pub fn exp<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
+    let y = map(&a, |u| u.exp());
+    let e = y.clone();
+    (
+        y,
+        move |dy: Array<T, D>| -> Array<T, D> {
+            check_cotangent("exp", dy.shape(), e.shape());
+            update2(dy, &e, |d, v| d * v)
+        },
+        move |da: Array<T, D>| -> Array<T, D> { update2(da, &e, |d, v| d * v) },
+    )
+}
+
+/// The natural logarithm, elementwise (NaN below 0, −∞ at 0, as `f64::ln`).
+///
+/// ```
+/// use ndarray::array;
+/// use rules_core::{ops, Pullback};
+///
+/// let a = array![1.0, 4.0];
+/// let (y, pb) = ops::ln::rrule(a.view());
+/// assert_eq!(y, array![0.0, 4.0f64.ln()]);
+/// assert_eq!(pb.pullback(array![1.0, 1.0]), array![1.0, 0.25]);
+/// ```
+#[rrule]
+#[frule]
+pub fn ln<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
+    let y = map(&a, |u| u.ln());
+    (
+        y,
+        move |dy: Array<T, D>| -> Array<T, D> {
+            check_cotangent("ln", dy.shape(), a.shape());
+            update2(dy, &a, |d, u| d / u)
+        },
+        move |da: Array<T, D>| -> Array<T, D> { update2(da, &a, |d, u| d / u) },
+    )
+}
+
+/// `ln(1 + x)`, elementwise, accurate for small `x`.
+///
+/// ```
+/// use ndarray::array;
+/// use rules_core::{ops, Pullback};
+///
+/// let a = array![1e-20, 1.0];
+/// let (y, pb) = ops::log1p::rrule(a.view());
+/// assert_eq!(y[0], 1e-20);
+/// assert_eq!(pb.pullback(array![1.0, 1.0]), array![1.0, 0.5]);
+/// ```
+#[rrule]
+#[frule]
+pub fn log1p<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
+    let y = map(&a, |u| u.ln_1p());
+    (
+        y,
+        move |dy: Array<T, D>| -> Array<T, D> {
+            check_cotangent("log1p", dy.shape(), a.shape());
+            update2(dy, &a, |d, u| d / (T::one() + u))
+        },
+        move |da: Array<T, D>| -> Array<T, D> { update2(da, &a, |d, u| d / (T::one() + u)) },
+    )
+}
+
+/// `√x`, elementwise. The derivative `1/(2√x)` is +∞ at 0 (as in PyTorch and JAX): a zero
+/// cotangent there gives NaN.
+///
+/// ```
+/// use ndarray::array;
+/// use rules_core::{ops, Pullback};
+///
+/// let a = array![4.0, 9.0];
+/// let (y, pb) = ops::sqrt::rrule(a.view());
+/// assert_eq!(y, array![2.0, 3.0]);
+/// assert_eq!(pb.pullback(array![1.0, 6.0]), array![0.25, 1.0]);
+/// ```
+#[rrule]
+#[frule]
+pub fn sqrt<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
+    let y = map(&a, |u| u.sqrt());
+    let r = y.clone();
+    (
+        y,
+        move |dy: Array<T, D>| -> Array<T, D> {
+            check_cotangent("sqrt", dy.shape(), r.shape());
+            update2(dy, &r, |d, v| d / (v + v))
+        },
+        move |da: Array<T, D>| -> Array<T, D> { update2(da, &r, |d, v| d / (v + v)) },
+    )
+}
+
+/// `tanh x`, elementwise.
+///
+/// ```
+/// use ndarray::array;
+/// use rules_core::{ops, Pullback};
+///
+/// let a = array![0.0];
+/// let (y, pb) = ops::tanh::rrule(a.view());
+/// assert_eq!(y, array![0.0]);
+/// assert_eq!(pb.pullback(array![3.0]), array![3.0]); // 1 − tanh²(0) = 1
+/// ```
+#[rrule]
+#[frule]
+pub fn tanh<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
+    let y = map(&a, |u| u.tanh());
+    let t = y.clone();
+    (
+        y,
+        move |dy: Array<T, D>| -> Array<T, D> {
+            check_cotangent("tanh", dy.shape(), t.shape());
+            update2(dy, &t, |d, v| d * (T::one() - v * v))
+        },
+        move |da: Array<T, D>| -> Array<T, D> { update2(da, &t, |d, v| d * (T::one() - v * v)) },
+    )
+}
+
+/// The logistic function `1/(1 + e⁻ˣ)`, elementwise, computed without overflow for any `x`
+/// (`eˣ/(1 + eˣ)` for negative `x`).
+///
+/// ```
+/// use ndarray::array;
+/// use rules_core::{ops, Pullback};
+///
+/// let a = array![0.0, -1000.0, 1000.0];
+/// let (y, pb) = ops::sigmoid::rrule(a.view());
+/// assert_eq!(y, array![0.5, 0.0, 1.0]);
+/// assert_eq!(pb.pullback(array![1.0, 1.0, 1.0]), array![0.25, 0.0, 0.0]);
+/// ```
+#[rrule]
+#[frule]
+pub fn sigmoid<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
+    let y = map(&a, logistic);
+    let s = y.clone();
+    (
+        y,
+        move |dy: Array<T, D>| -> Array<T, D> {
+            check_cotangent("sigmoid", dy.shape(), s.shape());
+            update2(dy, &s, |d, v| d * v * (T::one() - v))
+        },
+        move |da: Array<T, D>| -> Array<T, D> { update2(da, &s, |d, v| d * v * (T::one() - v)) },
+    )
+}
+
+/// `1/(1 + e⁻ˣ)` without overflow.
+fn logistic<T: Scalar>(x: T) -> T {
+    if x >= T::zero() {
+        T::one() / (T::one() + (-x).exp())
+    } else {
+        let e = x.exp();
+        e / (T::one() + e)
+    }
+}
+
+/// `max(x, 0)`, elementwise. The derivative at 0 is taken as 0 (as PyTorch and JAX do); NaN
+/// stays NaN in the value, and its cotangent is 0.
+///
+/// ```
+/// use ndarray::array;
+/// use rules_core::{ops, Pullback};
+///
+/// let a = array![-1.0, 0.0, 2.0];
+/// let (y, pb) = ops::relu::rrule(a.view());
+/// assert_eq!(y, array![0.0, 0.0, 2.0]);
+/// assert_eq!(pb.pullback(array![5.0, 5.0, 5.0]), array![0.0, 0.0, 5.0]);
+/// ```
+#[rrule]
+#[frule]
+pub fn relu<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
+    let y = map(&a, |u| if u < T::zero() { T::zero() } else { u });
+    (
+        y,
+        move |dy: Array<T, D>| -> Array<T, D> {
+            check_cotangent("relu", dy.shape(), a.shape());
+            update2(dy, &a, |d, u| if u > T::zero() { d } else { T::zero() })
+        },
+        move |da: Array<T, D>| -> Array<T, D> {
+            update2(da, &a, |d, u| if u > T::zero() { d } else { T::zero() })
+        },
+    )
+}
+
+/// `ln(1 + eˣ)`, elementwise, computed as `max(x, 0) + ln(1 + e^−|x|)` (no overflow at any `x`);
+/// its derivative is the logistic function.
+///
+/// ```
+/// use ndarray::array;
+/// use rules_core::{ops, Pullback};
+///
+/// let a = array![0.0, 1000.0];
+/// let (y, pb) = ops::softplus::rrule(a.view());
+/// assert_eq!(y, array![2.0f64.ln(), 1000.0]);
+/// assert_eq!(pb.pullback(array![1.0, 1.0]), array![0.5, 1.0]);
+/// ```
+#[rrule]
+#[frule]
+pub fn softplus<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
+    let y = map(&a, |u| u.max(T::zero()) + (-u.abs()).exp().ln_1p());
+    (
+        y,
+        move |dy: Array<T, D>| -> Array<T, D> {
+            check_cotangent("softplus", dy.shape(), a.shape());
+            update2(dy, &a, |d, u| d * logistic(u))
+        },
+        move |da: Array<T, D>| -> Array<T, D> { update2(da, &a, |d, u| d * logistic(u)) },
+    )
+}
+
+/// `|x|`, elementwise. The derivative at 0 is taken as 0 (PyTorch's `sgn(0) = 0`).
+///
+/// ```
+/// use ndarray::array;
+/// use rules_core::{ops, Pullback};
+///
+/// let a = array![-2.0, 0.0, 3.0];
+/// let (y, pb) = ops::abs::rrule(a.view());
+/// assert_eq!(y, array![2.0, 0.0, 3.0]);
+/// assert_eq!(pb.pullback(array![1.0, 1.0, 1.0]), array![-1.0, 0.0, 1.0]);
+/// ```
+#[rrule]
+#[frule]
+pub fn abs<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
+    let y = map(&a, |u| u.abs());
+    (
+        y,
+        move |dy: Array<T, D>| -> Array<T, D> {
+            check_cotangent("abs", dy.shape(), a.shape());
+            update2(dy, &a, |d, u| d * sign(u))
+        },
+        move |da: Array<T, D>| -> Array<T, D> { update2(da, &a, |d, u| d * sign(u)) },
+    )
+}
+
+/// `1`, `−1` or `0` (NaN for NaN).
+fn sign<T: Scalar>(u: T) -> T {
+    if u > T::zero() {
+        T::one()
+    } else if u < T::zero() {
+        -T::one()
+    } else if u.is_nan() {
+        u
+    } else {
+        T::zero()
+    }
+}
+
+/// `xⁿ` for an integer `n` (not differentiated), elementwise.
+///
+/// ```
+/// use ndarray::array;
+/// use rules_core::{ops, Pullback, NoTangent};
+///
+/// let a = array![2.0, -1.0];
+/// let (y, pb) = ops::powi::rrule(a.view(), 3);
+/// assert_eq!(y, array![8.0, -1.0]);
+/// assert_eq!(pb.pullback(array![1.0, 1.0]), (array![12.0, 3.0], NoTangent));
+/// ```
+#[rrule]
+#[frule]
+pub fn powi<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>, n: i32) -> Array<T, D> {
+    let y = map(&a, |u| u.powi(n));
+    let k = T::from(n).unwrap_or_else(T::nan);
+    (
+        y,
+        move |dy: Array<T, D>| -> (Array<T, D>, NoTangent) {
+            check_cotangent("powi", dy.shape(), a.shape());
+            let da = update2(dy, &a, |d, u| d * power_slope(u, n, k));
+            (da, NoTangent)
+        },
+        move |da: Array<T, D>, _dn: NoTangent| -> Array<T, D> {
+            update2(da, &a, |d, u| d * power_slope(u, n, k))
+        },
+    )
+}
+
+/// `n·xⁿ⁻¹`, exactly 0 for `n = 0` (also at `x = 0`, where `0·0⁻¹` would be NaN).
+fn power_slope<T: Scalar>(u: T, n: i32, k: T) -> T {
+    if n == 0 { T::zero() } else { k * u.powi(n - 1) }
+}
