@@ -3,7 +3,8 @@
 //! the number of rows for the textbook and projection-first pullbacks.
 //!
 //! Run with `cargo run --release --example perf_report` (add `-- --quick` for fewer shapes and
-//! runs, `-- --linalg` for the linear-algebra table alone). The plot is written to `target/perf.svg`; `-- --update-plot` writes the committed
+//! runs, `-- --linalg` for the linear-algebra table alone, `-- --ops` for the elementary rules'
+//! table alone). The plot is written to `target/perf.svg`; `-- --update-plot` writes the committed
 //! `bench/perf.svg` instead. Every number printed is measured in this run.
 //!
 //! The pullbacks are also compared with a bandwidth probe: one single-threaded pass
@@ -244,9 +245,99 @@ fn linalg_report() -> Vec<(Row, (usize, usize))> {
     ]
 }
 
+/// The elementary rules: forward and dense pullback (a cotangent of ones, all inputs' cotangents),
+/// the cases `bench/peers/run_peers.py` measures for PyTorch and JAX: matmul 512×512 by
+/// 512×512, a bias row added to 4096×512, tanh of 10⁶ entries, log_softmax and cross_entropy of
+/// 4096×512 logits along the rows.
+fn ops_report() -> Vec<(Row, &'static str)> {
+    use rules_core::ops;
+    let a = test_matrix(512, 512, 11);
+    let b = test_matrix(512, 512, 12);
+    let h = test_matrix(4096, 512, 13);
+    let bias: Array1<f64> = test_matrix(1, 512, 14).remove_axis(ndarray::Axis(0));
+    let v: Array1<f64> = test_matrix(1, 1_000_000, 15).remove_axis(ndarray::Axis(0));
+    let logits = test_matrix(4096, 512, 16).mapv(|x| 4.0 * x);
+    let labels: Vec<usize> = (0..4096).map(|i| (i * 7919) % 512).collect();
+    let rows = ndarray::Axis(1);
+    vec![
+        (
+            measure(
+                "matmul",
+                || Array2::<f64>::ones((512, 512)),
+                |c| {
+                    let (y, pb) = ops::matmul::rrule(a.view(), b.view());
+                    (y, pb.pullback(c))
+                },
+            ),
+            "512×512 · 512×512",
+        ),
+        (
+            measure(
+                "add (bias row)",
+                || Array2::<f64>::ones((4096, 512)),
+                |c| {
+                    let (y, pb) = ops::add::rrule(h.view(), bias.view());
+                    (y, pb.pullback(c))
+                },
+            ),
+            "4096×512 + 512",
+        ),
+        (
+            measure(
+                "tanh",
+                || Array1::<f64>::ones(1_000_000),
+                |c| {
+                    let (y, pb) = ops::tanh::rrule(v.view());
+                    (y, pb.pullback(c))
+                },
+            ),
+            "10⁶",
+        ),
+        (
+            measure(
+                "log_softmax (rows)",
+                || Array2::<f64>::ones((4096, 512)),
+                |c| {
+                    let (y, pb) = ops::log_softmax::rrule(logits.view(), rows);
+                    (y, pb.pullback(c))
+                },
+            ),
+            "4096×512",
+        ),
+        (
+            measure(
+                "cross_entropy",
+                || 1.0,
+                |c| {
+                    let (y, pb) = ops::cross_entropy::rrule(logits.view(), &labels);
+                    (y, pb.pullback(c))
+                },
+            ),
+            "4096×512",
+        ),
+    ]
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let linalg_only = std::env::args().any(|a| a == "--linalg");
+    if std::env::args().any(|a| a == "--ops") {
+        println!("ops: forward + dense pullback (cotangent of ones), f64");
+        println!(
+            "  {:<22} {:>20} {:>10} {:>10}",
+            "rule", "shape", "ms", "heap MB"
+        );
+        for (r, shape) in ops_report() {
+            println!(
+                "  {:<22} {:>20} {:>10.3} {:>10.2}",
+                r.case,
+                shape,
+                ms(r.time),
+                r.heap as f64 / MB
+            );
+        }
+        return;
+    }
     let shapes: &[(usize, usize)] = if quick {
         &[(20_000, 10), (10, 20_000), (500, 500)]
     } else {

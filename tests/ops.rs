@@ -403,7 +403,8 @@ fn shapes_that_do_not_broadcast() {
     expected = "tanh: the output cotangent has shape [2], expected [3] (the output's shape)"
 )]
 fn a_cotangent_of_the_wrong_shape() {
-    let (_, pb) = ops::tanh::rrule(array![1.0, 2.0, 3.0].view());
+    let x = array![1.0, 2.0, 3.0];
+    let (_, pb) = ops::tanh::rrule(x.view());
     let _ = pb.pullback(array![1.0, 2.0]);
 }
 

@@ -10,9 +10,13 @@ Then, for each linear-algebra rule, the gradient (forward included) of the sum o
 every output, with respect to every input (`RULES` below, the same cases as perf_report's "linalg
 rules" table): at 500×500, and at 20000×10 for qr and pinv.
 
+And the elementary rules (`OPS`, perf_report's "ops" table; `--ops` runs it alone): forward and
+pullback of a cotangent of ones, with every input's cotangent; JAX under `jit`, returning the value
+too so that the forward pass is not removed as dead code.
+
 Install the peers with `pip install torch jax` (CPU builds are enough). A framework that is not
 installed is skipped with a message; with neither installed the script prints how to install them
-and exits successfully. Usage: `python3 bench/peers/run_peers.py [--runs N]`.
+and exits successfully. Usage: `python3 bench/peers/run_peers.py [--runs N] [--ops]`.
 """
 
 import argparse
@@ -180,12 +184,111 @@ def run_rules(name, runs):
     return rows
 
 
+# The elementary rules (perf_report's "ops" table): forward and pullback of a cotangent of ones,
+# every input's cotangent, f64. (name, shapes of the inputs)
+OPS = [
+    ("matmul", "512×512 · 512×512"),
+    ("add (bias row)", "4096×512 + 512"),
+    ("tanh", "10⁶"),
+    ("log_softmax (rows)", "4096×512"),
+    ("cross_entropy", "4096×512"),
+]
+
+
+def ops_inputs(np):
+    rng = np.random.default_rng(0)
+    u = lambda *s: rng.uniform(-1, 1, s)
+    labels = np.array([(i * 7919) % 512 for i in range(4096)])
+    return {
+        "matmul": [u(512, 512), u(512, 512)],
+        "add (bias row)": [u(4096, 512), u(512)],
+        "tanh": [u(1_000_000)],
+        "log_softmax (rows)": [4 * u(4096, 512)],
+        "cross_entropy": [4 * u(4096, 512), labels],
+    }
+
+
+def run_ops(name, runs):
+    import numpy as np
+
+    data = ops_inputs(np)
+    rows = []
+    if name == "torch":
+        import torch
+        import torch.nn.functional as F
+
+        fs = {
+            "matmul": lambda a, b: a @ b,
+            "add (bias row)": lambda a, b: a + b,
+            "tanh": torch.tanh,
+            "log_softmax (rows)": lambda a: torch.log_softmax(a, dim=1),
+        }
+        for case, shape in OPS:
+            xs = [torch.tensor(v) for v in data[case]]
+            if case == "cross_entropy":
+                logits, labels = xs
+
+                def step():
+                    x = logits.detach().requires_grad_(True)
+                    F.cross_entropy(x, labels).backward()
+
+            else:
+                f = fs[case]
+                ones = torch.ones_like(f(*xs))
+
+                def step():
+                    leaves = [x.detach().requires_grad_(True) for x in xs]
+                    f(*leaves).backward(ones)
+
+            rows.append((name, case, shape, best(step, runs)))
+    else:
+        import jax
+
+        jax.config.update("jax_enable_x64", True)
+        import jax.numpy as jnp
+
+        def ce(x, labels):
+            lp = jax.nn.log_softmax(x, axis=1)
+            return -jnp.take_along_axis(lp, labels[:, None], axis=1).mean()
+
+        fs = {
+            "matmul": lambda a, b: a @ b,
+            "add (bias row)": lambda a, b: a + b,
+            "tanh": jnp.tanh,
+            "log_softmax (rows)": lambda a: jax.nn.log_softmax(a, axis=1),
+        }
+        for case, shape in OPS:
+            xs = [jnp.asarray(v) for v in data[case]]
+            if case == "cross_entropy":
+                logits, labels = xs
+                # The value and the gradient, as our rule returns both.
+                g = jax.jit(jax.value_and_grad(ce))
+                step = lambda: [t.block_until_ready() for t in g(logits, labels)]
+            else:
+                f = fs[case]
+
+                # The cotangent is an argument, as it is for the other systems: a constant one
+                # would let XLA fold the multiplications by it away.
+                ones = jnp.ones_like(f(*xs))
+
+                def value_and_vjp(ct, *args, f=f):
+                    y, pb = jax.vjp(f, *args)
+                    return (y,) + pb(ct)
+
+                g = jax.jit(value_and_vjp)
+                step = lambda g=g, xs=xs, ones=ones: [t.block_until_ready() for t in g(ones, *xs)]
+            rows.append((name, case, shape, best(step, runs)))
+    return rows
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--ops", action="store_true", help="the elementary rules' table alone")
     args = p.parse_args()
     rows = []
     rule_rows = []
+    op_rows = []
     found = False
     for name, runner in (("torch", run_torch), ("jax", run_jax)):
         try:
@@ -194,10 +297,19 @@ def main():
             print(f"{name} is not installed: skipped (pip install {name})")
             continue
         found = True
-        rows += runner(args.runs)
-        rule_rows += run_rules(name, args.runs)
+        op_rows += run_ops(name, args.runs)
+        if not args.ops:
+            rows += runner(args.runs)
+            rule_rows += run_rules(name, args.runs)
     if not found:
         print("Neither PyTorch nor JAX is installed; install them with `pip install torch jax` and rerun.")
+        return 0
+    print("\nops: forward + pullback of a cotangent of ones, every input's cotangent, f64 (ms)")
+    print("| peer | rule | shape | ms |")
+    print("|---|---|---|---|")
+    for peer, case, shape, t in op_rows:
+        print(f"| {peer} | {case} | {shape} | {t:.3f} |")
+    if args.ops:
         return 0
     print("\n| peer | shape | forward ms | grad sum(U) ms | grad/fwd | grad sum(s) ms |")
     print("|---|---|---|---|---|---|")

@@ -61,12 +61,25 @@ pub(crate) mod sealed {
     pub trait Sealed: Sized {
         /// `c ← a·b` with faer's matrix product.
         fn gemm(c: ArrayViewMut2<'_, Self>, a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>);
+        /// `eˣ` in straight-line code that vectorises (`ops::fastmath`).
+        fn exp_v(self) -> Self;
+        /// `tanh x` in straight-line code that vectorises (`ops::fastmath`).
+        fn tanh_v(self) -> Self;
     }
     macro_rules! sealed {
         ($($t:ty),*) => {$(
             impl Sealed for $t {
                 fn gemm(c: ArrayViewMut2<'_, $t>, a: ArrayView2<'_, $t>, b: ArrayView2<'_, $t>) {
                     crate::linalg::gemm(c, false, a, b, 1.0);
+                }
+                // In double precision for both types: `f32` rounds the double result once more.
+                #[inline(always)]
+                fn exp_v(self) -> $t {
+                    crate::ops::fastmath::exp(self as f64) as $t
+                }
+                #[inline(always)]
+                fn tanh_v(self) -> $t {
+                    crate::ops::fastmath::tanh(self as f64) as $t
                 }
             }
         )*};

@@ -2,7 +2,9 @@
 
 mod arith;
 mod broadcast;
+pub(crate) mod fastmath;
 mod kernels;
+mod lanes;
 mod linear;
 mod normalised;
 mod reduce;

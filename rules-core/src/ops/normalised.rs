@@ -5,53 +5,96 @@
 //! A lane holding NaN gives NaN in that lane; a lane holding +∞, or only −∞, gives NaN too (as
 //! in PyTorch and JAX): the normalisation is `∞/∞` there.
 
-use ndarray::{
-    Array, Array1, ArrayView, ArrayView1, ArrayView2, ArrayViewMut1, Axis, Dimension, Ix2,
-    RemoveAxis, Zip,
-};
+use ndarray::{Array, ArrayView, ArrayView2, Axis, Dimension, Ix2, RemoveAxis, Zip};
 
 use super::check_cotangent;
-use super::kernels::PAR_ENTRIES;
+use super::lanes::{map_lanes, max, per_lane, sum, sum_pairs};
 use super::reduce::check_axis;
 use crate::{NoTangent, Scalar, frule, rrule};
 
-/// The largest entry of a lane, ignoring NaN (which the sum then propagates); −∞ when empty.
-fn lane_max<T: Scalar>(x: &ArrayView1<'_, T>) -> T {
-    x.fold(T::neg_infinity(), |m, &v| if v > m { v } else { m })
+// The lane kernels: named and inlined into the vectorised loops of `lanes` (a closure with this
+// much in it would not be inlined there, and would run without the vector instructions).
+
+/// `o ← exp(x − max)`, and the lane's maximum and sum (the exponentials go through `o`, a loop
+/// that vectorises, then their sum).
+#[inline(always)]
+fn exp_lane<T: Scalar>(o: &mut [T], x: &[T]) -> Lane<T> {
+    let m = max(x);
+    for (o, &v) in o.iter_mut().zip(x) {
+        *o = (v - m).exp_v();
+    }
+    let s = sum(o);
+    Lane {
+        max: m,
+        sum: s,
+        inv_sum: T::one() / s,
+    }
 }
 
-/// `(max, Σ exp(x − max))` of a lane.
-fn lane_sum_exp<T: Scalar>(x: &ArrayView1<'_, T>) -> (T, T) {
-    let m = lane_max(x);
-    (m, x.fold(T::zero(), |s, &v| s + (v - m).exp()))
+/// `o ← softmax(x)`.
+#[inline(always)]
+fn softmax_lane<T: Scalar>(o: &mut [T], x: &[T]) -> Lane<T> {
+    let l = exp_lane(o, x);
+    for o in o.iter_mut() {
+        *o = *o * l.inv_sum;
+    }
+    l
 }
 
-/// `log Σ exp(x)` of a lane.
-fn lane_lse<T: Scalar>(x: &ArrayView1<'_, T>) -> T {
-    let (m, s) = lane_sum_exp(x);
-    m + s.ln()
+/// `d ← p ∘ (d − Σ d∘p)`, `p = softmax(x)` recomputed from the lane's maximum and sum.
+#[inline(always)]
+fn softmax_adjoint_lane<T: Scalar>(d: &mut [T], x: &[T], l: Lane<T>) {
+    for (d, &v) in d.iter_mut().zip(x) {
+        *d = *d * l.p(v);
+    }
+    let s = sum(d);
+    for (d, &v) in d.iter_mut().zip(x) {
+        *d = *d - l.p(v) * s;
+    }
 }
 
-/// Runs `f` on every pair of lanes along `axis` of `out` and `x` (of one shape), on rayon's
-/// threads for large arrays.
-fn per_lane<T: Scalar, D: Dimension>(
-    out: &mut Array<T, D>,
-    x: &ArrayView<'_, T, D>,
-    axis: Axis,
-    f: impl Fn(ArrayViewMut1<'_, T>, ArrayView1<'_, T>) + Sync + Send,
-) {
-    let big = x.len() >= PAR_ENTRIES;
-    let z = Zip::from(out.lanes_mut(axis)).and(x.lanes(axis));
-    if big {
-        z.par_for_each(f);
-    } else {
-        z.for_each(f);
+/// `o ← x − log Σ exp(x)`.
+#[inline(always)]
+fn log_softmax_lane<T: Scalar>(o: &mut [T], x: &[T]) -> Lane<T> {
+    let l = exp_lane(o, x);
+    let lse = l.lse();
+    for (o, &v) in o.iter_mut().zip(x) {
+        *o = v - lse;
+    }
+    l
+}
+
+/// `d ← d − softmax(x)·Σ d`.
+#[inline(always)]
+fn log_softmax_pullback_lane<T: Scalar>(d: &mut [T], x: &[T], l: Lane<T>) {
+    let s = sum(d);
+    for (d, &v) in d.iter_mut().zip(x) {
+        *d = *d - l.p(v) * s;
+    }
+}
+
+/// `d ← d − Σ softmax(x)∘d`.
+#[inline(always)]
+fn log_softmax_pushforward_lane<T: Scalar>(d: &mut [T], x: &[T], l: Lane<T>) {
+    let s = sum_pairs(d, x, |d, v| d * l.p(v));
+    for d in d.iter_mut() {
+        *d = *d - s;
+    }
+}
+
+/// `o ← k·softmax(x)`, from the lane's maximum and sum.
+#[inline(always)]
+fn scaled_softmax_lane<T: Scalar>(o: &mut [T], x: &[T], l: Lane<T>, k: T) {
+    let scale = l.inv_sum * k;
+    for (o, &v) in o.iter_mut().zip(x) {
+        *o = (v - l.max).exp_v() * scale;
     }
 }
 
 /// `exp(x − max) / Σ exp(x − max)` along `axis`.
 ///
-/// Pullback: `ā = y ∘ (ȳ − Σ_axis ȳ∘y)`, computed in `ȳ`'s buffer; the rule keeps a copy of `y`.
+/// Pullback: `ā = y ∘ (ȳ − Σ_axis ȳ∘y)`, computed in `ȳ`'s buffer; the rule keeps a view of
+/// `x` and each lane's maximum and `Σ exp`, from which it recomputes `y` (no copy of the output).
 ///
 /// ```
 /// use ndarray::{array, Axis};
@@ -75,46 +118,48 @@ pub fn softmax<T: Scalar, D: Dimension + RemoveAxis>(
 ) -> Array<T, D> {
     check_axis("softmax", axis, a.shape());
     let mut y = Array::zeros(a.raw_dim());
-    per_lane(&mut y, &a, axis, |mut o, x| {
-        let m = lane_max(&x);
-        let mut s = T::zero();
-        o.zip_mut_with(&x, |o, &v| {
-            *o = (v - m).exp();
-            s = s + *o;
-        });
-        let inv = T::one() / s;
-        o.mapv_inplace(|e| e * inv);
-    });
-    let p = y.clone();
+    let lanes = per_lane(
+        &mut y,
+        &a,
+        axis,
+        #[inline(always)]
+        |_, o, x| softmax_lane(o, x),
+    );
     (
         y,
         move |dy: Array<T, D>| -> (Array<T, D>, NoTangent) {
-            check_cotangent("softmax", dy.shape(), p.shape());
-            let da = softmax_adjoint(dy, &p, axis);
+            check_cotangent("softmax", dy.shape(), a.shape());
+            let da = softmax_adjoint(dy, &a, &lanes, axis);
             (da, NoTangent)
         },
-        move |da: Array<T, D>, _axis: NoTangent| -> Array<T, D> { softmax_adjoint(da, &p, axis) },
+        move |da: Array<T, D>, _axis: NoTangent| -> Array<T, D> {
+            softmax_adjoint(da, &a, &lanes, axis)
+        },
     )
 }
 
-/// `y ∘ (d − Σ_axis d∘y)` in `d`'s buffer (the Jacobian of softmax is symmetric, so this is
-/// both its pullback and its pushforward).
+/// `y ∘ (d − Σ_axis d∘y)` in `d`'s buffer, `y = softmax(x)` (the Jacobian of softmax is
+/// symmetric, so this is both its pullback and its pushforward).
 fn softmax_adjoint<T: Scalar, D: Dimension>(
     mut d: Array<T, D>,
-    y: &Array<T, D>,
+    x: &ArrayView<'_, T, D>,
+    lanes: &[Lane<T>],
     axis: Axis,
 ) -> Array<T, D> {
-    per_lane(&mut d, &y.view(), axis, |mut d, y| {
-        let s = d.iter().zip(&y).fold(T::zero(), |s, (&d, &y)| s + d * y);
-        d.zip_mut_with(&y, |d, &y| *d = y * (*d - s));
-    });
+    per_lane(
+        &mut d,
+        x,
+        axis,
+        #[inline(always)]
+        |i, d, x| softmax_adjoint_lane(d, x, lanes[i]),
+    );
     d
 }
 
 /// `x − log Σ exp(x)` along `axis`.
 ///
-/// Pullback: `ā = ȳ − softmax(x) ∘ Σ_axis ȳ`, in `ȳ`'s buffer (the softmax is `exp(y)`, from
-/// the kept output).
+/// Pullback: `ā = ȳ − softmax(x) ∘ Σ_axis ȳ`, in `ȳ`'s buffer; the rule keeps a view of `x` and
+/// each lane's maximum and `Σ exp` (no copy of the output).
 ///
 /// ```
 /// use ndarray::{array, Axis};
@@ -137,50 +182,57 @@ pub fn log_softmax<T: Scalar, D: Dimension + RemoveAxis>(
 ) -> Array<T, D> {
     check_axis("log_softmax", axis, a.shape());
     let mut y = Array::zeros(a.raw_dim());
-    per_lane(&mut y, &a, axis, |mut o, x| {
-        let l = lane_lse(&x);
-        o.zip_mut_with(&x, |o, &v| *o = v - l);
-    });
-    let ly = y.clone();
+    let lanes = per_lane(
+        &mut y,
+        &a,
+        axis,
+        #[inline(always)]
+        |_, o, x| log_softmax_lane(o, x),
+    );
     (
         y,
         move |dy: Array<T, D>| -> (Array<T, D>, NoTangent) {
-            check_cotangent("log_softmax", dy.shape(), ly.shape());
-            let da = log_softmax_pullback(dy, &ly, axis);
+            check_cotangent("log_softmax", dy.shape(), a.shape());
+            let da = log_softmax_pullback(dy, &a, &lanes, axis);
             (da, NoTangent)
         },
         move |da: Array<T, D>, _axis: NoTangent| -> Array<T, D> {
-            log_softmax_pushforward(da, &ly, axis)
+            log_softmax_pushforward(da, &a, &lanes, axis)
         },
     )
 }
 
-/// `d − exp(y) ∘ Σ_axis d`, in `d`'s buffer.
+/// `d − softmax(x) ∘ Σ_axis d`, in `d`'s buffer.
 fn log_softmax_pullback<T: Scalar, D: Dimension>(
     mut d: Array<T, D>,
-    y: &Array<T, D>,
+    x: &ArrayView<'_, T, D>,
+    lanes: &[Lane<T>],
     axis: Axis,
 ) -> Array<T, D> {
-    per_lane(&mut d, &y.view(), axis, |mut d, y| {
-        let s = d.sum();
-        d.zip_mut_with(&y, |d, &y| *d = *d - y.exp() * s);
-    });
+    per_lane(
+        &mut d,
+        x,
+        axis,
+        #[inline(always)]
+        |i, d, x| log_softmax_pullback_lane(d, x, lanes[i]),
+    );
     d
 }
 
-/// `d − Σ_axis exp(y)∘d`, in `d`'s buffer.
+/// `d − Σ_axis softmax(x)∘d`, in `d`'s buffer.
 fn log_softmax_pushforward<T: Scalar, D: Dimension>(
     mut d: Array<T, D>,
-    y: &Array<T, D>,
+    x: &ArrayView<'_, T, D>,
+    lanes: &[Lane<T>],
     axis: Axis,
 ) -> Array<T, D> {
-    per_lane(&mut d, &y.view(), axis, |mut d, y| {
-        let s = d
-            .iter()
-            .zip(&y)
-            .fold(T::zero(), |s, (&d, &y)| s + d * y.exp());
-        d.mapv_inplace(|d| d - s);
-    });
+    per_lane(
+        &mut d,
+        x,
+        axis,
+        #[inline(always)]
+        |i, d, x| log_softmax_pushforward_lane(d, x, lanes[i]),
+    );
     d
 }
 
@@ -208,24 +260,29 @@ pub fn logsumexp<T: Scalar, D: Dimension + RemoveAxis>(
     axis: Axis,
 ) -> Array<T, D::Smaller> {
     check_axis("logsumexp", axis, a.shape());
-    let lanes = Zip::from(a.lanes(axis)).map_collect(|x| Lane::of(&x));
-    let y = lanes.map(|l| l.lse());
+    let lanes = map_lanes(
+        &a,
+        axis,
+        #[inline(always)]
+        |x, buf| Lane::of(x, buf),
+    );
+    let out = a.raw_dim().remove_axis(axis);
+    let y = lane_values(&out, lanes.iter().map(Lane::lse));
     (
         y,
         move |dy: Array<T, D::Smaller>| -> (Array<T, D>, NoTangent) {
-            check_cotangent("logsumexp", dy.shape(), lanes.shape());
+            check_cotangent("logsumexp", dy.shape(), out.slice());
             let da = logsumexp_pullback(&dy, &a, &lanes, axis);
             (da, NoTangent)
         },
         move |da: Array<T, D>, _axis: NoTangent| -> Array<T, D::Smaller> {
-            Zip::from(da.lanes(axis))
-                .and(a.lanes(axis))
-                .and(&lanes)
-                .map_collect(|t, x, l| {
-                    t.iter()
-                        .zip(&x)
-                        .fold(T::zero(), |s, (&t, &v)| s + t * l.p(v))
-                })
+            let it = da.lanes(axis).into_iter().zip(a.lanes(axis)).zip(&lanes);
+            let per_lane = it.map(|((t, x), l)| {
+                t.iter()
+                    .zip(&x)
+                    .fold(T::zero(), |s, (&t, &v)| s + t * l.p(v))
+            });
+            lane_values(&out, per_lane)
         },
     )
 }
@@ -241,21 +298,28 @@ struct Lane<T> {
 }
 
 impl<T: Scalar> Lane<T> {
-    fn of(x: &ArrayView1<'_, T>) -> Self {
-        let (max, sum) = lane_sum_exp(x);
-        Lane {
-            max,
-            sum,
-            inv_sum: T::one() / sum,
-        }
+    /// From a lane and a scratch buffer of its length.
+    #[inline(always)]
+    fn of(x: &[T], buf: &mut [T]) -> Self {
+        exp_lane(buf, x)
     }
     /// `log Σ exp(x)`.
     fn lse(&self) -> T {
         self.max + self.sum.ln()
     }
     /// The softmax entry of `v`.
+    #[inline(always)]
     fn p(&self, v: T) -> T {
-        (v - self.max).exp() * self.inv_sum
+        (v - self.max).exp_v() * self.inv_sum
+    }
+}
+
+/// An array of shape `shape` from one value per lane, in the lanes' logical order.
+fn lane_values<T: Scalar, E: Dimension>(shape: &E, values: impl Iterator<Item = T>) -> Array<T, E> {
+    let v: Vec<T> = values.collect();
+    match Array::from_shape_vec(shape.clone(), v) {
+        Ok(a) => a,
+        Err(_) => unreachable!("one value per lane"),
     }
 }
 
@@ -263,43 +327,39 @@ impl<T: Scalar> Lane<T> {
 fn logsumexp_pullback<T: Scalar, D: Dimension + RemoveAxis>(
     d: &Array<T, D::Smaller>,
     x: &ArrayView<'_, T, D>,
-    lanes: &Array<Lane<T>, D::Smaller>,
+    lanes: &[Lane<T>],
     axis: Axis,
 ) -> Array<T, D> {
+    let d: Vec<T> = d.iter().copied().collect();
     let mut out = Array::zeros(x.raw_dim());
-    let z = Zip::from(out.lanes_mut(axis))
-        .and(x.lanes(axis))
-        .and(d)
-        .and(lanes);
-    let lane = |mut o: ArrayViewMut1<'_, T>, x: ArrayView1<'_, T>, &d: &T, l: &Lane<T>| {
-        o.zip_mut_with(&x, |o, &v| *o = d * l.p(v));
-    };
-    if x.len() >= PAR_ENTRIES {
-        z.par_for_each(lane);
-    } else {
-        z.for_each(lane);
-    }
+    per_lane(
+        &mut out,
+        x,
+        axis,
+        #[inline(always)]
+        |i, o, x| scaled_softmax_lane(o, x, lanes[i], d[i]),
+    );
     out
 }
 
 /// `k·(softmax(x) − onehot(labels))`, row by row, as a new array.
 fn cross_entropy_pullback<T: Scalar>(
     x: &ArrayView2<'_, T>,
-    rows: &Array1<Lane<T>>,
+    rows: &[Lane<T>],
     labels: &[usize],
     k: T,
 ) -> Array<T, Ix2> {
     let mut dx = Array::zeros(x.raw_dim());
-    let z = Zip::from(dx.rows_mut()).and(x.rows()).and(rows).and(labels);
-    let row = |mut o: ArrayViewMut1<'_, T>, x: ArrayView1<'_, T>, l: &Lane<T>, &label: &usize| {
-        o.zip_mut_with(&x, |o, &v| *o = l.p(v) * k);
-        o[label] = o[label] - k;
-    };
-    if x.len() >= PAR_ENTRIES {
-        z.par_for_each(row);
-    } else {
-        z.for_each(row);
-    }
+    per_lane(
+        &mut dx,
+        x,
+        Axis(1),
+        #[inline(always)]
+        |i, o, x| {
+            scaled_softmax_lane(o, x, rows[i], k);
+            o[labels[i]] = o[labels[i]] - k;
+        },
+    );
     dx
 }
 
@@ -338,12 +398,12 @@ pub fn cross_entropy<T: Scalar>(logits: ArrayView2<'_, T>, labels: &[usize]) -> 
             "cross_entropy: labels[{i}] = {k} is out of range for `logits` of shape [{m}, {c}] ({c} classes)"
         );
     }
-    let z = Zip::from(logits.rows());
-    let rows: Array1<Lane<T>> = if logits.len() >= PAR_ENTRIES {
-        z.par_map_collect(|x| Lane::of(&x))
-    } else {
-        z.map_collect(|x| Lane::of(&x))
-    };
+    let rows = map_lanes(
+        &logits,
+        Axis(1),
+        #[inline(always)]
+        |x, buf| Lane::of(x, buf),
+    );
     let n = T::from(m).unwrap_or_else(T::nan);
     // Σᵢ (maxᵢ − xᵢ,labelᵢ) + ln Σᵢ: the large terms cancel before the small ones are added.
     let loss = (rows.iter().zip(labels).enumerate()).fold(T::zero(), |s, (i, (l, &k))| {
@@ -358,7 +418,7 @@ pub fn cross_entropy<T: Scalar>(logits: ArrayView2<'_, T>, labels: &[usize]) -> 
         move |dx: Array<T, Ix2>, _labels: NoTangent| -> T {
             let per_row = Zip::from(dx.rows())
                 .and(logits.rows())
-                .and(&rows)
+                .and(&ndarray::ArrayView1::from(&rows[..]))
                 .and(labels)
                 .map_collect(|t, x, l, &label| {
                     t.iter()

@@ -1,0 +1,144 @@
+//! `exp`, `expm1` and `tanh` as straight-line code (no branches, no table, no call), so that the
+//! elementwise loops that use them vectorise: the standard library's versions call libm once per
+//! entry, which was 10–30× slower than PyTorch's and XLA's vectorised kernels on the `ops`
+//! benchmark. Accuracy, against the standard library's (tested in `tests` on dense sweeps of the
+//! whole range, subnormal results and ±∞ included): `exp` within 2 ulp, `tanh` within 3; NaN in,
+//! NaN out.
+//!
+//! The method is the textbook one: `x = n·ln 2 + r` with `|r| ≤ ln 2 / 2` (Cody and Waite's
+//! two-part `ln 2`, so that `r` is exact), `expm1(r)` from its Taylor series to degree 13
+//! (truncation below 10⁻¹⁷ relative), then `eˣ = 2ⁿ·(1 + expm1(r))`, with `2ⁿ` built from its bits
+//! in two halves so that results in the subnormal range and at overflow come out right.
+
+/// `1.5·2⁵²`: adding it rounds a double of magnitude below 2⁵¹ to an integer, which then sits in
+/// the low bits of the sum's representation.
+const ROUND: f64 = 6_755_399_441_055_744.0;
+const LOG2_E: f64 = std::f64::consts::LOG2_E;
+/// `ln 2` in two parts: the high part has 11 trailing zero bits, so `n·LN2_HI` is exact for
+/// `|n| < 2¹¹`.
+const LN2_HI: f64 = f64::from_bits(0x3FE6_2E42_FEE0_0000);
+/// `ln 2 − LN2_HI`, rounded.
+const LN2_LO: f64 = f64::from_bits(0x3DEA_39EF_3579_3C76);
+/// Beyond these, `eˣ` is +∞ or 0 (to the nearest double); clamping keeps `n` in range.
+const X_MAX: f64 = 709.79;
+const X_MIN: f64 = -745.2;
+
+/// `(n, expm1(r))` with `x = n·ln 2 + r`, for `x` in `[X_MIN, X_MAX]`.
+#[inline(always)]
+fn reduce(x: f64) -> (f64, f64) {
+    let t = x * LOG2_E + ROUND;
+    let n = t - ROUND;
+    let r = (x - n * LN2_HI) - n * LN2_LO;
+    // expm1(r) = r + r²/2! + … + r¹³/13!, by Horner's rule.
+    let mut p = 1.0 / 6_227_020_800.0;
+    p = p * r + 1.0 / 479_001_600.0;
+    p = p * r + 1.0 / 39_916_800.0;
+    p = p * r + 1.0 / 3_628_800.0;
+    p = p * r + 1.0 / 362_880.0;
+    p = p * r + 1.0 / 40_320.0;
+    p = p * r + 1.0 / 5_040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    (n, (p * r) * r + r)
+}
+
+/// `2ᵏ` for an integer-valued `k` in `[−1022, 1023]`, from its bits.
+#[inline(always)]
+fn pow2(k: f64) -> f64 {
+    let bits = (k + ROUND).to_bits().wrapping_add(1023) << 52;
+    f64::from_bits(bits)
+}
+
+/// `eˣ`.
+#[inline(always)]
+pub(crate) fn exp(x: f64) -> f64 {
+    let c = x.clamp(X_MIN, X_MAX);
+    let (n, p) = reduce(c);
+    // 2ⁿ as 2^h · 2^(n−h): each factor stays normal for every n the clamp allows.
+    let h = (n * 0.5 + ROUND) - ROUND;
+    let y = (pow2(h) * (p + 1.0)) * pow2(n - h);
+    if x.is_nan() { x } else { y }
+}
+
+/// `eˣ − 1`, accurate near 0, for `x ≤ 700` (the range `tanh` uses).
+#[inline(always)]
+fn expm1_moderate(x: f64) -> f64 {
+    let (n, p) = reduce(x.max(-40.0));
+    let s = pow2(n);
+    // 2ⁿ(1 + p) − 1 = 2ⁿp + (2ⁿ − 1): exact-ish for n = 0 (it is p) and without cancellation
+    // otherwise (|2ⁿ − 1| ≥ ½ while |2ⁿp| ≤ 0.42·2ⁿ).
+    s * p + (s - 1.0)
+}
+
+/// `tanh x = expm1(2|x|) / (expm1(2|x|) + 2)`, with the sign of `x`; exactly ±1 beyond |x| = 19.1.
+#[inline(always)]
+pub(crate) fn tanh(x: f64) -> f64 {
+    let a = x.abs().min(19.5);
+    let e = expm1_moderate(a + a);
+    let t = (e / (e + 2.0)).copysign(x);
+    if x.is_nan() { x } else { t }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Ulps between `a` and the reference `b` (both finite or both the same non-finite value).
+    fn ulps(a: f64, b: f64) -> f64 {
+        if a == b || (a.is_nan() && b.is_nan()) {
+            return 0.0;
+        }
+        let b_abs = b.abs();
+        let ulp = f64::from_bits(b_abs.to_bits() + 1) - b_abs;
+        (a - b).abs() / ulp
+    }
+
+    fn sweep(lo: f64, hi: f64, n: usize) -> impl Iterator<Item = f64> {
+        (0..=n).map(move |i| lo + (hi - lo) * i as f64 / n as f64)
+    }
+
+    #[test]
+    fn exp_is_within_two_ulps_everywhere() {
+        let mut worst = (0.0, 0.0);
+        let points = sweep(-746.0, 710.0, 400_000)
+            .chain(sweep(-1.0, 1.0, 100_000))
+            .chain(sweep(-1e-8, 1e-8, 1_000))
+            .chain([0.0, -0.0, 709.78, 709.79, -745.13, -745.14, -708.4, -720.0]);
+        for x in points {
+            let e = ulps(super::exp(x), x.exp());
+            if e > worst.0 {
+                worst = (e, x);
+            }
+        }
+        assert!(worst.0 <= 2.0, "exp is {} ulps off at {}", worst.0, worst.1);
+        assert_eq!(super::exp(f64::INFINITY), f64::INFINITY);
+        assert_eq!(super::exp(f64::NEG_INFINITY), 0.0);
+        assert_eq!(super::exp(1000.0), f64::INFINITY);
+        assert!(super::exp(f64::NAN).is_nan());
+    }
+
+    #[test]
+    fn tanh_is_within_three_ulps_everywhere() {
+        let mut worst = (0.0, 0.0);
+        let points = sweep(-25.0, 25.0, 400_000)
+            .chain(sweep(-0.01, 0.01, 100_000))
+            .chain(sweep(-1e-12, 1e-12, 1_000))
+            .chain([0.0, 1e-300, 5e-324, 19.0, 19.1, 19.5, 1e300]);
+        for x in points {
+            let e = ulps(super::tanh(x), x.tanh());
+            if e > worst.0 {
+                worst = (e, x);
+            }
+        }
+        assert!(
+            worst.0 <= 3.0,
+            "tanh is {} ulps off at {}",
+            worst.0,
+            worst.1
+        );
+        assert_eq!(super::tanh(-0.0).to_bits(), (-0.0f64).to_bits());
+        assert_eq!(super::tanh(f64::NEG_INFINITY), -1.0);
+        assert!(super::tanh(f64::NAN).is_nan());
+    }
+}
