@@ -61,10 +61,11 @@ pub(crate) mod sealed {
     pub trait Sealed: Sized {
         /// `c ← a·b` with faer's matrix product.
         fn gemm(c: ArrayViewMut2<'_, Self>, a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>);
-        /// `eˣ` in straight-line code that vectorises (`ops::fastmath`).
-        fn exp_v(self) -> Self;
-        /// `tanh x` in straight-line code that vectorises (`ops::fastmath`).
-        fn tanh_v(self) -> Self;
+        /// `eˣ` in straight-line code that vectorises (`ops::fastmath`), with fused multiply-adds
+        /// if `fma` (true only in code compiled for them: see `ops::kernels::vectorised`).
+        fn exp_v(self, fma: bool) -> Self;
+        /// `tanh x`, as [`Sealed::exp_v`].
+        fn tanh_v(self, fma: bool) -> Self;
     }
     macro_rules! sealed {
         ($($t:ty),*) => {$(
@@ -74,12 +75,12 @@ pub(crate) mod sealed {
                 }
                 // In double precision for both types: `f32` rounds the double result once more.
                 #[inline(always)]
-                fn exp_v(self) -> $t {
-                    crate::ops::fastmath::exp(self as f64) as $t
+                fn exp_v(self, fma: bool) -> $t {
+                    crate::ops::fastmath::exp(self as f64, fma) as $t
                 }
                 #[inline(always)]
-                fn tanh_v(self) -> $t {
-                    crate::ops::fastmath::tanh(self as f64) as $t
+                fn tanh_v(self, fma: bool) -> $t {
+                    crate::ops::fastmath::tanh(self as f64, fma) as $t
                 }
             }
         )*};

@@ -23,26 +23,38 @@ const LN2_LO: f64 = f64::from_bits(0x3DEA_39EF_3579_3C76);
 const X_MAX: f64 = 709.79;
 const X_MIN: f64 = -745.2;
 
+/// `a·b + c`: one fused instruction where `fma` says the code runs with FMA (the caller knows:
+/// `kernels::vectorised` passes `true` only to the copy compiled for it), else two operations
+/// (`mul_add` without the instruction would be a libm call).
+#[inline(always)]
+fn madd(a: f64, b: f64, c: f64, fma: bool) -> f64 {
+    if fma { a.mul_add(b, c) } else { a * b + c }
+}
+
 /// `(n, expm1(r))` with `x = n·ln 2 + r`, for `x` in `[X_MIN, X_MAX]`.
 #[inline(always)]
-fn reduce(x: f64) -> (f64, f64) {
-    let t = x * LOG2_E + ROUND;
+fn reduce(x: f64, fma: bool) -> (f64, f64) {
+    let t = madd(x, LOG2_E, ROUND, fma);
     let n = t - ROUND;
-    let r = (x - n * LN2_HI) - n * LN2_LO;
+    let r = madd(-n, LN2_LO, madd(-n, LN2_HI, x, fma), fma);
     // expm1(r) = r + r²/2! + … + r¹³/13!, by Horner's rule.
     let mut p = 1.0 / 6_227_020_800.0;
-    p = p * r + 1.0 / 479_001_600.0;
-    p = p * r + 1.0 / 39_916_800.0;
-    p = p * r + 1.0 / 3_628_800.0;
-    p = p * r + 1.0 / 362_880.0;
-    p = p * r + 1.0 / 40_320.0;
-    p = p * r + 1.0 / 5_040.0;
-    p = p * r + 1.0 / 720.0;
-    p = p * r + 1.0 / 120.0;
-    p = p * r + 1.0 / 24.0;
-    p = p * r + 1.0 / 6.0;
-    p = p * r + 0.5;
-    (n, (p * r) * r + r)
+    for c in [
+        1.0 / 479_001_600.0,
+        1.0 / 39_916_800.0,
+        1.0 / 3_628_800.0,
+        1.0 / 362_880.0,
+        1.0 / 40_320.0,
+        1.0 / 5_040.0,
+        1.0 / 720.0,
+        1.0 / 120.0,
+        1.0 / 24.0,
+        1.0 / 6.0,
+        0.5,
+    ] {
+        p = madd(p, r, c, fma);
+    }
+    (n, madd(p * r, r, r, fma))
 }
 
 /// `2ᵏ` for an integer-valued `k` in `[−1022, 1023]`, from its bits.
@@ -54,9 +66,9 @@ fn pow2(k: f64) -> f64 {
 
 /// `eˣ`.
 #[inline(always)]
-pub(crate) fn exp(x: f64) -> f64 {
+pub(crate) fn exp(x: f64, fma: bool) -> f64 {
     let c = x.clamp(X_MIN, X_MAX);
-    let (n, p) = reduce(c);
+    let (n, p) = reduce(c, fma);
     // 2ⁿ as 2^h · 2^(n−h): each factor stays normal for every n the clamp allows.
     let h = (n * 0.5 + ROUND) - ROUND;
     let y = (pow2(h) * (p + 1.0)) * pow2(n - h);
@@ -65,26 +77,26 @@ pub(crate) fn exp(x: f64) -> f64 {
 
 /// `eˣ − 1`, accurate near 0, for `x ≤ 700` (the range `tanh` uses).
 #[inline(always)]
-fn expm1_moderate(x: f64) -> f64 {
-    let (n, p) = reduce(x.max(-40.0));
+fn expm1_moderate(x: f64, fma: bool) -> f64 {
+    let (n, p) = reduce(x.max(-40.0), fma);
     let s = pow2(n);
     // 2ⁿ(1 + p) − 1 = 2ⁿp + (2ⁿ − 1): exact-ish for n = 0 (it is p) and without cancellation
     // otherwise (|2ⁿ − 1| ≥ ½ while |2ⁿp| ≤ 0.42·2ⁿ).
-    s * p + (s - 1.0)
+    madd(s, p, s - 1.0, fma)
 }
 
 /// `tanh x = expm1(2|x|) / (expm1(2|x|) + 2)`, with the sign of `x`; exactly ±1 beyond |x| = 19.1.
 #[inline(always)]
-pub(crate) fn tanh(x: f64) -> f64 {
+pub(crate) fn tanh(x: f64, fma: bool) -> f64 {
     let a = x.abs().min(19.5);
-    let e = expm1_moderate(a + a);
+    let e = expm1_moderate(a + a, fma);
     let t = (e / (e + 2.0)).copysign(x);
     if x.is_nan() { x } else { t }
 }
 
 #[cfg(test)]
 mod tests {
-    /// Ulps between `a` and the reference `b` (both finite or both the same non-finite value).
+    /// Ulps between `a` and the reference `b` (0 when both are the same non-finite value).
     fn ulps(a: f64, b: f64) -> f64 {
         if a == b || (a.is_nan() && b.is_nan()) {
             return 0.0;
@@ -98,47 +110,53 @@ mod tests {
         (0..=n).map(move |i| lo + (hi - lo) * i as f64 / n as f64)
     }
 
+    /// The largest error in ulps of `f` against `reference` over `points`, with and without
+    /// fused multiply-adds, and where it is.
+    fn worst(
+        points: impl Iterator<Item = f64>,
+        f: impl Fn(f64, bool) -> f64,
+        reference: impl Fn(f64) -> f64,
+    ) -> (f64, f64) {
+        let mut worst = (0.0, 0.0);
+        for x in points {
+            for fma in [false, true] {
+                let e = ulps(f(x, fma), reference(x));
+                if e > worst.0 {
+                    worst = (e, x);
+                }
+            }
+        }
+        worst
+    }
+
     #[test]
     fn exp_is_within_two_ulps_everywhere() {
-        let mut worst = (0.0, 0.0);
         let points = sweep(-746.0, 710.0, 400_000)
             .chain(sweep(-1.0, 1.0, 100_000))
             .chain(sweep(-1e-8, 1e-8, 1_000))
             .chain([0.0, -0.0, 709.78, 709.79, -745.13, -745.14, -708.4, -720.0]);
-        for x in points {
-            let e = ulps(super::exp(x), x.exp());
-            if e > worst.0 {
-                worst = (e, x);
-            }
+        let (e, x) = worst(points, super::exp, f64::exp);
+        assert!(e <= 2.0, "exp is {e} ulps off at {x}");
+        for fma in [false, true] {
+            assert_eq!(super::exp(f64::INFINITY, fma), f64::INFINITY);
+            assert_eq!(super::exp(f64::NEG_INFINITY, fma), 0.0);
+            assert_eq!(super::exp(1000.0, fma), f64::INFINITY);
+            assert!(super::exp(f64::NAN, fma).is_nan());
         }
-        assert!(worst.0 <= 2.0, "exp is {} ulps off at {}", worst.0, worst.1);
-        assert_eq!(super::exp(f64::INFINITY), f64::INFINITY);
-        assert_eq!(super::exp(f64::NEG_INFINITY), 0.0);
-        assert_eq!(super::exp(1000.0), f64::INFINITY);
-        assert!(super::exp(f64::NAN).is_nan());
     }
 
     #[test]
     fn tanh_is_within_three_ulps_everywhere() {
-        let mut worst = (0.0, 0.0);
         let points = sweep(-25.0, 25.0, 400_000)
             .chain(sweep(-0.01, 0.01, 100_000))
             .chain(sweep(-1e-12, 1e-12, 1_000))
             .chain([0.0, 1e-300, 5e-324, 19.0, 19.1, 19.5, 1e300]);
-        for x in points {
-            let e = ulps(super::tanh(x), x.tanh());
-            if e > worst.0 {
-                worst = (e, x);
-            }
+        let (e, x) = worst(points, super::tanh, f64::tanh);
+        assert!(e <= 3.0, "tanh is {e} ulps off at {x}");
+        for fma in [false, true] {
+            assert_eq!(super::tanh(-0.0, fma).to_bits(), (-0.0f64).to_bits());
+            assert_eq!(super::tanh(f64::NEG_INFINITY, fma), -1.0);
+            assert!(super::tanh(f64::NAN, fma).is_nan());
         }
-        assert!(
-            worst.0 <= 3.0,
-            "tanh is {} ulps off at {}",
-            worst.0,
-            worst.1
-        );
-        assert_eq!(super::tanh(-0.0).to_bits(), (-0.0f64).to_bits());
-        assert_eq!(super::tanh(f64::NEG_INFINITY), -1.0);
-        assert!(super::tanh(f64::NAN).is_nan());
     }
 }

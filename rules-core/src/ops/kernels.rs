@@ -21,26 +21,26 @@ pub(crate) const PAR_ENTRIES: usize = 1 << 15;
 /// Entries per parallel task.
 const TASK_ENTRIES: usize = 1 << 14;
 
-/// Runs `f` compiled with AVX2 and FMA where the processor has them, else as it is.
+/// Runs `f` compiled with AVX2 and FMA where the processor has them (`f(true)`), else as it
+/// is (`f(false)`): the flag tells the `fastmath` functions inlined into `f` whether fused
+/// multiply-adds are instructions.
 #[inline(always)]
-pub(crate) fn vectorised<R>(f: impl FnOnce() -> R) -> R {
+pub(crate) fn vectorised<R>(f: impl FnOnce(bool) -> R) -> R {
     #[cfg(target_arch = "x86_64")]
     {
         #[allow(unsafe_code)] // `unsafe` only because of the target feature: it has no contract beyond it
         #[target_feature(enable = "avx2,fma")]
-        unsafe fn wide<R>(f: impl FnOnce() -> R) -> R {
-            f()
+        unsafe fn wide<R>(f: impl FnOnce(bool) -> R) -> R {
+            f(true)
         }
-        if std::env::var("NOAVX").is_err()
-            && std::arch::is_x86_feature_detected!("avx2")
-            && std::arch::is_x86_feature_detected!("fma")
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
         {
             #[allow(unsafe_code)]
             // SAFETY: the processor has the features `wide` is compiled for (checked above).
             return unsafe { wide(f) };
         }
     }
-    f()
+    f(false)
 }
 
 /// `x` as a view of shape `to` (the shapes were checked to broadcast).
@@ -76,16 +76,16 @@ macro_rules! apply {
         fn $name<T: Scalar, D: Dimension>(
             mut out: ArrayViewMut<'_, T, D>,
             $($x: ArrayView<'_, T, D>,)*
-            f: impl Fn(&mut T $(, apply!(@t $x T))*) + Sync,
+            f: impl Fn(&mut T $(, apply!(@t $x T))*, bool) + Sync,
         ) {
             let f = &f;
             let flat = true $(&& $x.strides() == out.strides() && $x.as_slice_memory_order().is_some())*;
             if let (true, Some(o)) = (flat, out.as_slice_memory_order_mut()) {
                 $(let $x = $x.as_slice_memory_order().unwrap_or(&[]);)*
                 let run = |o: &mut [T] $(, $x: &[T])*| {
-                    vectorised(#[inline(always)] || {
+                    vectorised(#[inline(always)] |fma| {
                         for apply!(@pat o; $($x),*) in o.iter_mut()$(.zip($x))* {
-                            f(o $(, *$x)*);
+                            f(o $(, *$x)*, fma);
                         }
                     })
                 };
@@ -99,13 +99,13 @@ macro_rules! apply {
                 return;
             }
             match task_rows(out.shape()) {
-                None => Zip::from(out)$(.and($x))*.for_each(|o $(, &$x)*| f(o $(, $x)*)),
+                None => Zip::from(out)$(.and($x))*.for_each(|o $(, &$x)*| f(o $(, $x)*, false)),
                 Some(rows) => out
                     .axis_chunks_iter_mut(Axis(0), rows)
                     .into_par_iter()
                     $(.zip($x.axis_chunks_iter(Axis(0), rows).into_par_iter()))*
                     .for_each(|apply!(@pat o; $($x),*)| {
-                        Zip::from(o)$(.and($x))*.for_each(|o $(, &$x)*| f(o $(, $x)*))
+                        Zip::from(o)$(.and($x))*.for_each(|o $(, &$x)*| f(o $(, $x)*, false))
                     }),
             }
         }
@@ -131,7 +131,23 @@ pub(crate) fn map<T: Scalar, D: Dimension>(
         out.view_mut(),
         x.view(),
         #[inline(always)]
-        |o, x| *o = f(x),
+        |o, x, _| *o = f(x),
+    );
+    out
+}
+
+/// `f(x, fma)` for every entry, as a new array: `fma` is for the `fastmath` functions that `f`
+/// calls (see [`vectorised`]).
+pub(crate) fn map_fma<T: Scalar, D: Dimension>(
+    x: &ArrayBase<impl Data<Elem = T>, D>,
+    f: impl Fn(T, bool) -> T + Sync + Send,
+) -> Array<T, D> {
+    let mut out = Array::zeros(x.raw_dim());
+    apply1(
+        out.view_mut(),
+        x.view(),
+        #[inline(always)]
+        |o, x, fma| *o = f(x, fma),
     );
     out
 }
@@ -149,7 +165,7 @@ pub(crate) fn map2<T: Scalar, D1: Dimension, D2: Dimension, E: Dimension>(
         spread(a, out),
         spread(b, out),
         #[inline(always)]
-        |o, a, b| *o = f(a, b),
+        |o, a, b, _| *o = f(a, b),
     );
     y
 }
@@ -170,7 +186,7 @@ pub(crate) fn map3<T: Scalar, D: Dimension, D1: Dimension, D2: Dimension>(
         spread(b, &out),
         spread(c, &out),
         #[inline(always)]
-        |o, a, b, c| *o = f(a, b, c),
+        |o, a, b, c, _| *o = f(a, b, c),
     );
     y
 }
@@ -183,7 +199,7 @@ pub(crate) fn update<T: Scalar, D: Dimension>(
     apply0(
         d.view_mut(),
         #[inline(always)]
-        |o| *o = f(*o),
+        |o, _| *o = f(*o),
     );
     d
 }
@@ -199,7 +215,7 @@ pub(crate) fn update2<T: Scalar, D: Dimension, E: Dimension>(
         d.view_mut(),
         spread(x, &shape),
         #[inline(always)]
-        |o, x| *o = f(*o, x),
+        |o, x, _| *o = f(*o, x),
     );
     d
 }
@@ -217,7 +233,7 @@ pub(crate) fn update3<T: Scalar, D: Dimension, D1: Dimension, D2: Dimension>(
         spread(x, &shape),
         spread(y, &shape),
         #[inline(always)]
-        |o, x, y| *o = f(*o, x, y),
+        |o, x, y, _| *o = f(*o, x, y),
     );
     d
 }

@@ -16,14 +16,15 @@ use crate::Scalar;
 /// Entries per parallel task.
 const TASK_ENTRIES: usize = 1 << 14;
 
-/// `f(i, out_lane, x_lane)` for every lane `i` along `axis` (lanes numbered in the logical
+/// `f(i, out_lane, x_lane, fma)` for every lane `i` along `axis` (lanes numbered in the logical
 /// row-major order of the other axes), `out` read and written, `x` read; the values `f`
-/// returns, in lane order.
+/// returns, in lane order. `fma` is for the `fastmath` functions `f` calls (see
+/// [`vectorised`]).
 pub(crate) fn per_lane<T: Scalar, D: Dimension, R: Send>(
     out: &mut Array<T, D>,
     x: &ArrayView<'_, T, D>,
     axis: Axis,
-    f: impl Fn(usize, &mut [T], &[T]) -> R + Sync,
+    f: impl Fn(usize, &mut [T], &[T], bool) -> R + Sync,
 ) -> Vec<R> {
     let f = &f;
     let n = x.len_of(axis);
@@ -33,7 +34,7 @@ pub(crate) fn per_lane<T: Scalar, D: Dimension, R: Send>(
         let task = |t: usize, o: &mut [T], xs: &[T]| {
             vectorised(
                 #[inline(always)]
-                || lanes_of(t * rows, n, o, xs, f),
+                |fma| lanes_of(t * rows, n, o, xs, f, fma),
             )
         };
         if xs.len() < PAR_ENTRIES {
@@ -57,7 +58,7 @@ pub(crate) fn per_lane<T: Scalar, D: Dimension, R: Send>(
             for (b, &v) in bo.iter_mut().zip(&o) {
                 *b = v;
             }
-            let r = f(i, &mut bo, &bx);
+            let r = f(i, &mut bo, &bx, false);
             for (v, &b) in o.iter_mut().zip(&bo) {
                 *v = b;
             }
@@ -71,7 +72,7 @@ pub(crate) fn per_lane<T: Scalar, D: Dimension, R: Send>(
 pub(crate) fn map_lanes<T: Scalar, D: Dimension, R: Send>(
     x: &ArrayView<'_, T, D>,
     axis: Axis,
-    f: impl Fn(&[T], &mut [T]) -> R + Sync,
+    f: impl Fn(&[T], &mut [T], bool) -> R + Sync,
 ) -> Vec<R> {
     let f = &f;
     let n = x.len_of(axis);
@@ -81,7 +82,7 @@ pub(crate) fn map_lanes<T: Scalar, D: Dimension, R: Send>(
             let mut buf = vec![T::zero(); n];
             vectorised(
                 #[inline(always)]
-                || mapped_lanes(n, xs, &mut buf, f),
+                |fma| mapped_lanes(n, xs, &mut buf, f, fma),
             )
         };
         if xs.len() < PAR_ENTRIES {
@@ -97,7 +98,7 @@ pub(crate) fn map_lanes<T: Scalar, D: Dimension, R: Send>(
             for (b, &v) in b.iter_mut().zip(&l) {
                 *b = v;
             }
-            f(&b, &mut buf)
+            f(&b, &mut buf, false)
         })
         .collect()
 }
@@ -112,11 +113,12 @@ fn lanes_of<T, R>(
     n: usize,
     o: &mut [T],
     xs: &[T],
-    f: &impl Fn(usize, &mut [T], &[T]) -> R,
+    f: &impl Fn(usize, &mut [T], &[T], bool) -> R,
+    fma: bool,
 ) -> Vec<R> {
     let mut out = Vec::with_capacity(xs.len() / n);
     for (j, (o, x)) in o.chunks_exact_mut(n).zip(xs.chunks_exact(n)).enumerate() {
-        out.push(f(first + j, o, x));
+        out.push(f(first + j, o, x, fma));
     }
     out
 }
@@ -127,11 +129,12 @@ fn mapped_lanes<T, R>(
     n: usize,
     xs: &[T],
     buf: &mut [T],
-    f: &impl Fn(&[T], &mut [T]) -> R,
+    f: &impl Fn(&[T], &mut [T], bool) -> R,
+    fma: bool,
 ) -> Vec<R> {
     let mut out = Vec::with_capacity(xs.len() / n);
     for x in xs.chunks_exact(n) {
-        out.push(f(x, buf));
+        out.push(f(x, buf, fma));
     }
     out
 }

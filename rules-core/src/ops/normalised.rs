@@ -18,10 +18,10 @@ use crate::{NoTangent, Scalar, frule, rrule};
 /// `o ← exp(x − max)`, and the lane's maximum and sum (the exponentials go through `o`, a loop
 /// that vectorises, then their sum).
 #[inline(always)]
-fn exp_lane<T: Scalar>(o: &mut [T], x: &[T]) -> Lane<T> {
+fn exp_lane<T: Scalar>(o: &mut [T], x: &[T], fma: bool) -> Lane<T> {
     let m = max(x);
     for (o, &v) in o.iter_mut().zip(x) {
-        *o = (v - m).exp_v();
+        *o = (v - m).exp_v(fma);
     }
     let s = sum(o);
     Lane {
@@ -33,8 +33,8 @@ fn exp_lane<T: Scalar>(o: &mut [T], x: &[T]) -> Lane<T> {
 
 /// `o ← softmax(x)`.
 #[inline(always)]
-fn softmax_lane<T: Scalar>(o: &mut [T], x: &[T]) -> Lane<T> {
-    let l = exp_lane(o, x);
+fn softmax_lane<T: Scalar>(o: &mut [T], x: &[T], fma: bool) -> Lane<T> {
+    let l = exp_lane(o, x, fma);
     for o in o.iter_mut() {
         *o = *o * l.inv_sum;
     }
@@ -43,20 +43,20 @@ fn softmax_lane<T: Scalar>(o: &mut [T], x: &[T]) -> Lane<T> {
 
 /// `d ← p ∘ (d − Σ d∘p)`, `p = softmax(x)` recomputed from the lane's maximum and sum.
 #[inline(always)]
-fn softmax_adjoint_lane<T: Scalar>(d: &mut [T], x: &[T], l: Lane<T>) {
+fn softmax_adjoint_lane<T: Scalar>(d: &mut [T], x: &[T], l: Lane<T>, fma: bool) {
     for (d, &v) in d.iter_mut().zip(x) {
-        *d = *d * l.p(v);
+        *d = *d * l.p(v, fma);
     }
     let s = sum(d);
     for (d, &v) in d.iter_mut().zip(x) {
-        *d = *d - l.p(v) * s;
+        *d = *d - l.p(v, fma) * s;
     }
 }
 
 /// `o ← x − log Σ exp(x)`.
 #[inline(always)]
-fn log_softmax_lane<T: Scalar>(o: &mut [T], x: &[T]) -> Lane<T> {
-    let l = exp_lane(o, x);
+fn log_softmax_lane<T: Scalar>(o: &mut [T], x: &[T], fma: bool) -> Lane<T> {
+    let l = exp_lane(o, x, fma);
     let lse = l.lse();
     for (o, &v) in o.iter_mut().zip(x) {
         *o = v - lse;
@@ -66,17 +66,17 @@ fn log_softmax_lane<T: Scalar>(o: &mut [T], x: &[T]) -> Lane<T> {
 
 /// `d ← d − softmax(x)·Σ d`.
 #[inline(always)]
-fn log_softmax_pullback_lane<T: Scalar>(d: &mut [T], x: &[T], l: Lane<T>) {
+fn log_softmax_pullback_lane<T: Scalar>(d: &mut [T], x: &[T], l: Lane<T>, fma: bool) {
     let s = sum(d);
     for (d, &v) in d.iter_mut().zip(x) {
-        *d = *d - l.p(v) * s;
+        *d = *d - l.p(v, fma) * s;
     }
 }
 
 /// `d ← d − Σ softmax(x)∘d`.
 #[inline(always)]
-fn log_softmax_pushforward_lane<T: Scalar>(d: &mut [T], x: &[T], l: Lane<T>) {
-    let s = sum_pairs(d, x, |d, v| d * l.p(v));
+fn log_softmax_pushforward_lane<T: Scalar>(d: &mut [T], x: &[T], l: Lane<T>, fma: bool) {
+    let s = sum_pairs(d, x, |d, v| d * l.p(v, fma));
     for d in d.iter_mut() {
         *d = *d - s;
     }
@@ -84,10 +84,10 @@ fn log_softmax_pushforward_lane<T: Scalar>(d: &mut [T], x: &[T], l: Lane<T>) {
 
 /// `o ← k·softmax(x)`, from the lane's maximum and sum.
 #[inline(always)]
-fn scaled_softmax_lane<T: Scalar>(o: &mut [T], x: &[T], l: Lane<T>, k: T) {
+fn scaled_softmax_lane<T: Scalar>(o: &mut [T], x: &[T], l: Lane<T>, k: T, fma: bool) {
     let scale = l.inv_sum * k;
     for (o, &v) in o.iter_mut().zip(x) {
-        *o = (v - l.max).exp_v() * scale;
+        *o = (v - l.max).exp_v(fma) * scale;
     }
 }
 
@@ -123,7 +123,7 @@ pub fn softmax<T: Scalar, D: Dimension + RemoveAxis>(
         &a,
         axis,
         #[inline(always)]
-        |_, o, x| softmax_lane(o, x),
+        |_, o, x, fma| softmax_lane(o, x, fma),
     );
     (
         y,
@@ -151,7 +151,7 @@ fn softmax_adjoint<T: Scalar, D: Dimension>(
         x,
         axis,
         #[inline(always)]
-        |i, d, x| softmax_adjoint_lane(d, x, lanes[i]),
+        |i, d, x, fma| softmax_adjoint_lane(d, x, lanes[i], fma),
     );
     d
 }
@@ -187,7 +187,7 @@ pub fn log_softmax<T: Scalar, D: Dimension + RemoveAxis>(
         &a,
         axis,
         #[inline(always)]
-        |_, o, x| log_softmax_lane(o, x),
+        |_, o, x, fma| log_softmax_lane(o, x, fma),
     );
     (
         y,
@@ -214,7 +214,7 @@ fn log_softmax_pullback<T: Scalar, D: Dimension>(
         x,
         axis,
         #[inline(always)]
-        |i, d, x| log_softmax_pullback_lane(d, x, lanes[i]),
+        |i, d, x, fma| log_softmax_pullback_lane(d, x, lanes[i], fma),
     );
     d
 }
@@ -231,7 +231,7 @@ fn log_softmax_pushforward<T: Scalar, D: Dimension>(
         x,
         axis,
         #[inline(always)]
-        |i, d, x| log_softmax_pushforward_lane(d, x, lanes[i]),
+        |i, d, x, fma| log_softmax_pushforward_lane(d, x, lanes[i], fma),
     );
     d
 }
@@ -264,7 +264,7 @@ pub fn logsumexp<T: Scalar, D: Dimension + RemoveAxis>(
         &a,
         axis,
         #[inline(always)]
-        |x, buf| Lane::of(x, buf),
+        |x, buf, fma| Lane::of(x, buf, fma),
     );
     let out = a.raw_dim().remove_axis(axis);
     let y = lane_values(&out, lanes.iter().map(Lane::lse));
@@ -280,7 +280,7 @@ pub fn logsumexp<T: Scalar, D: Dimension + RemoveAxis>(
             let per_lane = it.map(|((t, x), l)| {
                 t.iter()
                     .zip(&x)
-                    .fold(T::zero(), |s, (&t, &v)| s + t * l.p(v))
+                    .fold(T::zero(), |s, (&t, &v)| s + t * l.p(v, false))
             });
             lane_values(&out, per_lane)
         },
@@ -300,8 +300,8 @@ struct Lane<T> {
 impl<T: Scalar> Lane<T> {
     /// From a lane and a scratch buffer of its length.
     #[inline(always)]
-    fn of(x: &[T], buf: &mut [T]) -> Self {
-        exp_lane(buf, x)
+    fn of(x: &[T], buf: &mut [T], fma: bool) -> Self {
+        exp_lane(buf, x, fma)
     }
     /// `log Σ exp(x)`.
     fn lse(&self) -> T {
@@ -309,8 +309,8 @@ impl<T: Scalar> Lane<T> {
     }
     /// The softmax entry of `v`.
     #[inline(always)]
-    fn p(&self, v: T) -> T {
-        (v - self.max).exp_v() * self.inv_sum
+    fn p(&self, v: T, fma: bool) -> T {
+        (v - self.max).exp_v(fma) * self.inv_sum
     }
 }
 
@@ -337,7 +337,7 @@ fn logsumexp_pullback<T: Scalar, D: Dimension + RemoveAxis>(
         x,
         axis,
         #[inline(always)]
-        |i, o, x| scaled_softmax_lane(o, x, lanes[i], d[i]),
+        |i, o, x, fma| scaled_softmax_lane(o, x, lanes[i], d[i], fma),
     );
     out
 }
@@ -355,8 +355,8 @@ fn cross_entropy_pullback<T: Scalar>(
         x,
         Axis(1),
         #[inline(always)]
-        |i, o, x| {
-            scaled_softmax_lane(o, x, rows[i], k);
+        |i, o, x, fma| {
+            scaled_softmax_lane(o, x, rows[i], k, fma);
             o[labels[i]] = o[labels[i]] - k;
         },
     );
@@ -402,7 +402,7 @@ pub fn cross_entropy<T: Scalar>(logits: ArrayView2<'_, T>, labels: &[usize]) -> 
         &logits,
         Axis(1),
         #[inline(always)]
-        |x, buf| Lane::of(x, buf),
+        |x, buf, fma| Lane::of(x, buf, fma),
     );
     let n = T::from(m).unwrap_or_else(T::nan);
     // Σᵢ (maxᵢ − xᵢ,labelᵢ) + ln Σᵢ: the large terms cancel before the small ones are added.
@@ -423,7 +423,7 @@ pub fn cross_entropy<T: Scalar>(logits: ArrayView2<'_, T>, labels: &[usize]) -> 
                 .map_collect(|t, x, l, &label| {
                     t.iter()
                         .zip(&x)
-                        .fold(T::zero(), |s, (&t, &v)| s + t * l.p(v))
+                        .fold(T::zero(), |s, (&t, &v)| s + t * l.p(v, false))
                         - t[label]
                 });
             per_row.sum() / n

@@ -17,7 +17,7 @@
 use ndarray::{Array, ArrayView, Dimension};
 
 use super::check_cotangent;
-use super::kernels::{map, update2};
+use super::kernels::{map, map_fma, update2};
 use crate::{NoTangent, Scalar, frule, rrule};
 
 /// `eˣ`, elementwise.
@@ -35,7 +35,7 @@ use crate::{NoTangent, Scalar, frule, rrule};
 #[rrule]
 #[frule]
 pub fn exp<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
-    let y = map(&a, |u| u.exp_v());
+    let y = map_fma(&a, |u, fma| u.exp_v(fma));
     let e = y.clone();
     (
         y,
@@ -138,7 +138,7 @@ pub fn sqrt<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
 #[rrule]
 #[frule]
 pub fn tanh<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
-    let y = map(&a, |u| u.tanh_v());
+    let y = map_fma(&a, |u, fma| u.tanh_v(fma));
     let t = y.clone();
     (
         y,
@@ -165,7 +165,7 @@ pub fn tanh<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
 #[rrule]
 #[frule]
 pub fn sigmoid<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
-    let y = map(&a, logistic);
+    let y = map_fma(&a, logistic);
     let s = y.clone();
     (
         y,
@@ -179,11 +179,11 @@ pub fn sigmoid<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
 
 /// `1/(1 + e⁻ˣ)` without overflow.
 #[inline(always)]
-fn logistic<T: Scalar>(x: T) -> T {
+fn logistic<T: Scalar>(x: T, fma: bool) -> T {
     if x >= T::zero() {
-        T::one() / (T::one() + (-x).exp_v())
+        T::one() / (T::one() + (-x).exp_v(fma))
     } else {
-        let e = x.exp_v();
+        let e = x.exp_v(fma);
         e / (T::one() + e)
     }
 }
@@ -236,9 +236,9 @@ pub fn softplus<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> 
         y,
         move |dy: Array<T, D>| -> Array<T, D> {
             check_cotangent("softplus", dy.shape(), a.shape());
-            update2(dy, &a, |d, u| d * logistic(u))
+            update2(dy, &a, |d, u| d * logistic(u, false))
         },
-        move |da: Array<T, D>| -> Array<T, D> { update2(da, &a, |d, u| d * logistic(u)) },
+        move |da: Array<T, D>| -> Array<T, D> { update2(da, &a, |d, u| d * logistic(u, false)) },
     )
 }
 
