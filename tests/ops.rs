@@ -451,3 +451,87 @@ fn owned_cotangents_are_reused() {
         assert_eq!(out.as_ptr(), ptr, "rule {rule}");
     }
 }
+
+#[test]
+fn moving_entries() {
+    use ndarray::{Ix1, Ix3, IxDyn};
+    let m = random(3, 4, 111);
+    check_both!(ops::reshape, |(a, s)| (a.view(), *s), (m.clone(), Ix1(12)));
+    check_both!(
+        ops::reshape,
+        |(a, s)| (a.view(), s.clone()),
+        (m.clone(), IxDyn(&[2, 3, 2]))
+    );
+    check_both!(
+        ops::reshape,
+        |(a, s)| (a.view(), *s),
+        (m.clone(), Ix3(2, 2, 3))
+    );
+    for axis in [Axis(0), Axis(1)] {
+        let other = if axis == Axis(0) {
+            random(2, 4, 112)
+        } else {
+            random(3, 2, 112)
+        };
+        check_both!(
+            ops::concatenate,
+            |(a, b, ax)| (a.view(), b.view(), *ax),
+            (m.clone(), other, axis)
+        );
+        check_both!(
+            ops::select,
+            |(a, ax, idx)| (a.view(), *ax, idx),
+            (m.clone(), axis, &[2usize, 0, 2, 1][..])
+        );
+        // Away from ties, so that finite differences see one derivative.
+        check_both!(ops::max_axis, |(a, ax)| (a.view(), *ax), (m.clone(), axis));
+        check_both!(ops::min_axis, |(a, ax)| (a.view(), *ax), (m.clone(), axis));
+    }
+    // reshape reads a transposed view in row-major order of its logical shape.
+    let t = array![[1.0, 2.0], [3.0, 4.0]];
+    assert_eq!(ops::reshape(t.t(), Ix1(4)), array![1.0, 3.0, 2.0, 4.0]);
+    // Repeated indices add up.
+    let idx = [1, 1, 1];
+    let (_, pb) = ops::select::rrule(t.view(), Axis(0), &idx);
+    assert_eq!(
+        pb.pullback(Array2::ones((3, 2))).0,
+        array![[0.0, 0.0], [3.0, 3.0]]
+    );
+    // Ties go to the first of the equal entries; NaN wins.
+    let tie = array![[2.0, 2.0, 1.0], [0.0, f64::NAN, 5.0]];
+    let (m, pb) = ops::max_axis::rrule(tie.view(), Axis(1));
+    assert_eq!(m[0], 2.0);
+    assert!(m[1].is_nan());
+    assert_eq!(
+        pb.pullback(array![1.0, 1.0]).0,
+        array![[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
+    );
+}
+
+#[test]
+#[should_panic(expected = "reshape: `a` of shape [3, 4] has 12 entries, but the shape [5] has 5")]
+fn reshape_names_the_sizes() {
+    let _ = ops::reshape(random(3, 4, 1).view(), ndarray::Ix1(5));
+}
+
+#[test]
+#[should_panic(
+    expected = "select: indices[1] = 3 is out of range for axis 0 of `a` of shape [3, 4]"
+)]
+fn select_names_a_bad_index() {
+    let _ = ops::select(random(3, 4, 1).view(), Axis(0), &[0, 3]);
+}
+
+#[test]
+#[should_panic(
+    expected = "concatenate: `a` [3, 4] and `b` [2, 3] must have equal lengths on every axis but axis 0"
+)]
+fn concatenate_names_the_shapes() {
+    let _ = ops::concatenate(random(3, 4, 1).view(), random(2, 3, 1).view(), Axis(0));
+}
+
+#[test]
+#[should_panic(expected = "max_axis: axis 1 of the input of shape [3, 0] is empty")]
+fn max_of_an_empty_lane() {
+    let _ = ops::max_axis(Array2::<f64>::zeros((3, 0)).view(), Axis(1));
+}

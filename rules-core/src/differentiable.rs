@@ -133,6 +133,14 @@ where
     }
 }
 
+/// A shape (`Ix2`, `IxDyn`, ..), as `ops::reshape` takes: not differentiated.
+impl<I: ?Sized> Differentiable for ndarray::Dim<I> {
+    type Tangent = NoTangent;
+    fn zero_tangent(&self) -> NoTangent {
+        NoTangent
+    }
+}
+
 impl<T: Differentiable + ?Sized> Differentiable for &T {
     type Tangent = T::Tangent;
     fn zero_tangent(&self) -> T::Tangent {

@@ -419,6 +419,19 @@ discrete!(
     ndarray::Axis
 );
 
+/// A shape (`Ix2`, `IxDyn`, ..): passed through unchanged.
+impl<I> Tangent for ndarray::Dim<I>
+where
+    ndarray::Dim<I>: Clone,
+{
+    fn parts(&self) -> Vec<Part> {
+        leaf(Vec::new(), PartKind::Discrete("shape"))
+    }
+    fn rebuild(&self, _: &[Vec<f64>]) -> Self {
+        self.clone()
+    }
+}
+
 impl Tangent for &str {
     fn parts(&self) -> Vec<Part> {
         leaf(Vec::new(), PartKind::Discrete("&str"))
