@@ -647,3 +647,43 @@ fn complex_inputs_and_cotangents_follow_the_chainrules_convention() {
     .unwrap_err();
     assert!(err.contains("the cotangent of input `z`"), "{err}");
 }
+
+/// `x ∘ w`, whose pullback keeps views of both inputs.
+#[rules_core::rrule]
+fn weigh(x: ndarray::ArrayView1<'_, f64>, w: ndarray::ArrayView1<'_, f64>) -> ndarray::Array1<f64> {
+    let y = &x * &w;
+    (
+        y,
+        move |dy: ndarray::Array1<f64>| -> (ndarray::Array1<f64>, ndarray::Array1<f64>) {
+            (&dy * &w, &dy * &x)
+        },
+    )
+}
+
+#[test]
+fn a_pullback_may_borrow_the_inputs_it_is_checked_at() {
+    let inputs = (ndarray::array![1.0, -2.0], ndarray::array![0.5, 3.0]);
+    let r = rules_core::testing::check_rrule(
+        |(x, w)| weigh(x.view(), w.view()),
+        |(x, w)| weigh::rrule(x.view(), w.view()),
+        &inputs,
+        &rules_core::testing::Config::default(),
+    );
+    assert!(r.selections > 0 && r.fd_checks > 0);
+    // And a planted mistake is still caught through the borrowed views.
+    #[rules_core::rrule]
+    fn wrong(x: ndarray::ArrayView1<'_, f64>) -> ndarray::Array1<f64> {
+        let y = &x * &x;
+        (y, move |dy: ndarray::Array1<f64>| -> ndarray::Array1<f64> {
+            &dy * &x
+        })
+    }
+    let err = rules_core::testing::test_rrule(
+        |(x,)| wrong(x.view()),
+        |(x,)| wrong::rrule(x.view()),
+        &(ndarray::array![1.0, 2.0],),
+        &rules_core::testing::Config::default(),
+    )
+    .unwrap_err();
+    assert!(err.contains("the cotangent of input `x`"), "{err}");
+}

@@ -41,7 +41,9 @@
 //! * [`Pullback`], implemented by every generated pullback, and [`Patterns`], the hook the testing
 //!   kit uses to run every pattern of a rule;
 //! * [`Scalar`]: the float types a generic rule with a bare `T` output is instantiated at;
-//! * [`linalg`]: the SVD rules;
+//! * [`ops`]: the elementary rules (arithmetic with broadcasting, `matmul`, reductions,
+//!   elementwise functions, `softmax` and friends, losses);
+//! * [`linalg`]: the linear-algebra rules, the SVD first;
 //! * [`testing`]: check any rule against finite differences and its own patterns in one call.
 
 #[allow(unused_extern_crates)] // used by code that `#[rrule]` generates inside this crate

@@ -24,11 +24,11 @@
 //! through as they are. `check_rrule` also runs every `PullbackFor` body against the dense
 //! pullback.
 //!
-//! Limits: the inputs are passed as one tuple the kit owns, so a rule that takes views is
-//! checked through `|(a,)| f::rrule(a.view())`; a rule whose *pullback keeps* a view made from
-//! that tuple cannot be checked this way (its pullback type would borrow the kit's copy): keep an
-//! owned copy in the rule, or check a wrapper. A borrowed input stored in the tuple itself
-//! (`&(x, idx.as_slice())`) is fine. The pattern check runs at one point with one random
+//! Inputs: the inputs are passed as one tuple, so a rule that takes views is checked through
+//! `|(a,)| f::rrule(a.view())`. `rrule` is only ever called with the tuple you pass (perturbed
+//! copies go to `primal` alone), so a pullback may keep views of it: `ops::mul`'s pullback
+//! borrows both operands and is checked this way. A borrowed input stored in the tuple itself
+//! (`&(x, idx.as_slice())`) is fine too. The pattern check runs at one point with one random
 //! cotangent.
 //!
 //! # Example: a rule of your own, checked in five lines
