@@ -66,6 +66,9 @@ pub(crate) mod sealed {
         fn exp_v(self, fma: bool) -> Self;
         /// `tanh x`, as [`Sealed::exp_v`].
         fn tanh_v(self, fma: bool) -> Self;
+        /// `eˣ`, as [`Sealed::exp_v`], with results below the smallest normal `f64` flushed to 0
+        /// (for the normalised exponentials).
+        fn exp_flushed_v(self, fma: bool) -> Self;
     }
     macro_rules! sealed {
         ($($t:ty),*) => {$(
@@ -81,6 +84,10 @@ pub(crate) mod sealed {
                 #[inline(always)]
                 fn tanh_v(self, fma: bool) -> $t {
                     crate::ops::fastmath::tanh(self as f64, fma) as $t
+                }
+                #[inline(always)]
+                fn exp_flushed_v(self, fma: bool) -> $t {
+                    crate::ops::fastmath::exp_flushed(self as f64, fma) as $t
                 }
             }
         )*};

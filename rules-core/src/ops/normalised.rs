@@ -21,7 +21,7 @@ use crate::{NoTangent, Scalar, frule, rrule};
 fn exp_lane<T: Scalar>(o: &mut [T], x: &[T], fma: bool) -> Lane<T> {
     let m = max(x);
     for (o, &v) in o.iter_mut().zip(x) {
-        *o = (v - m).exp_v(fma);
+        *o = (v - m).exp_flushed_v(fma);
     }
     let s = sum(o);
     Lane {
@@ -87,7 +87,7 @@ fn log_softmax_pushforward_lane<T: Scalar>(d: &mut [T], x: &[T], l: Lane<T>, fma
 fn scaled_softmax_lane<T: Scalar>(o: &mut [T], x: &[T], l: Lane<T>, k: T, fma: bool) {
     let scale = l.inv_sum * k;
     for (o, &v) in o.iter_mut().zip(x) {
-        *o = (v - l.max).exp_v(fma) * scale;
+        *o = (v - l.max).exp_flushed_v(fma) * scale;
     }
 }
 
@@ -310,7 +310,7 @@ impl<T: Scalar> Lane<T> {
     /// The softmax entry of `v`.
     #[inline(always)]
     fn p(&self, v: T, fma: bool) -> T {
-        (v - self.max).exp_v(fma) * self.inv_sum
+        (v - self.max).exp_flushed_v(fma) * self.inv_sum
     }
 }
 
