@@ -2,6 +2,9 @@
 //! `cross_entropy` on logits. All subtract each lane's maximum before exponentiating, so that
 //! logits of ±1000 (or ±1e300) give finite, exact results.
 //!
+//! Their exponentials are `fastmath::exp_flushed`: terms below `2⁻¹⁰²²` count as 0, which
+//! cannot move a sum whose largest term is 1.
+//!
 //! A lane holding NaN gives NaN in that lane; a lane holding +∞, or only −∞, gives NaN too (as
 //! in PyTorch and JAX): the normalisation is `∞/∞` there.
 
