@@ -3,7 +3,10 @@
 //! reduction of a cotangent back to an operand's shape (PyTorch's `sum_to_size`, ChainRules'
 //! `ProjectTo`).
 
-use ndarray::{Array, ArrayBase, ArrayD, Axis, Data, DimMax, Dimension};
+use ndarray::{Array, ArrayBase, ArrayD, ArrayView, Axis, Data, DimMax, Dimension, IxDyn};
+use rayon::iter::{IntoParallelIterator, ParallelIterator};
+
+use super::kernels::PAR_ENTRIES;
 
 use crate::Scalar;
 
@@ -85,6 +88,23 @@ pub(crate) fn sum_to_ref<T: Scalar, S: Data<Elem = T>, D: Dimension, E: Dimensio
     reduce(dy, to)
 }
 
+/// `x` summed along `axis`; a large sum along the leading axis runs on rayon's threads, over
+/// blocks of rows fixed by the shape alone, whose sums are added in order (the same bits
+/// whatever the number of threads).
+fn sum_along<T: Scalar>(x: ArrayView<'_, T, IxDyn>, axis: Axis) -> ArrayD<T> {
+    let n = x.len_of(axis);
+    if axis.index() != 0 || x.len() < PAR_ENTRIES || n < 2 {
+        return x.sum_axis(axis);
+    }
+    let rows = ((1 << 14) / (x.len() / n).max(1)).max(1);
+    let parts: Vec<ArrayD<T>> = (x.axis_chunks_iter(axis, rows).into_par_iter())
+        .map(|c| c.sum_axis(axis))
+        .collect();
+    let mut it = parts.into_iter();
+    let first = it.next().unwrap_or_else(|| x.sum_axis(axis));
+    it.fold(first, |acc, p| acc + p)
+}
+
 /// The sum of `dy` over the axes that `to` broadcast along.
 fn reduce<T: Scalar, S: Data<Elem = T>, D: Dimension, E: Dimension>(
     dy: &ArrayBase<S, D>,
@@ -94,8 +114,8 @@ fn reduce<T: Scalar, S: Data<Elem = T>, D: Dimension, E: Dimension>(
     let mut cur: Option<ArrayD<T>> = None;
     let sum = |cur: Option<ArrayD<T>>, axis: usize, keep: bool| {
         let s = match cur {
-            Some(c) => c.sum_axis(Axis(axis)),
-            None => view.sum_axis(Axis(axis)),
+            Some(c) => sum_along(c.view(), Axis(axis)),
+            None => sum_along(view.view(), Axis(axis)),
         };
         if keep { s.insert_axis(Axis(axis)) } else { s }
     };
