@@ -8,6 +8,8 @@
 //! four doubles wide (the closures passed in are inlined into it). Other layouts (broadcast
 //! operands, transposed views) run through ndarray's `Zip`.
 
+use core::mem::MaybeUninit;
+
 use ndarray::{Array, ArrayBase, ArrayView, ArrayViewMut, Axis, Data, Dimension, Zip};
 use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, ParallelIterator};
 use rayon::slice::{ParallelSlice, ParallelSliceMut};
@@ -68,23 +70,41 @@ fn task_rows(shape: &[usize]) -> Option<usize> {
     Some((TASK_ENTRIES / inner.max(1)).max(1))
 }
 
-/// One loop over an output and `n` operands of its shape, `f(&mut out, x, ..)` for each entry.
-/// When every array is contiguous in one memory order, the loop runs over flat slices (which
-/// vectorise); otherwise over a `Zip`.
-macro_rules! apply {
+/// Row-major strides of `shape`.
+fn standard_strides(shape: &[usize]) -> Vec<isize> {
+    let mut st = vec![0isize; shape.len()];
+    let mut step = 1isize;
+    for (s, &n) in st.iter_mut().zip(shape).rev() {
+        *s = step;
+        step *= n.max(1) as isize;
+    }
+    st
+}
+
+/// The loops over slices: `f(&mut o, x, .., fma)` for every entry of an output `o` (given as its
+/// memory, its strides and its shape; `O` is `T` or `MaybeUninit<T>`) and operands of its shape.
+/// *Flat*: every array contiguous with the output's strides, one loop over the memory. *Rows*:
+/// the output in standard layout and every operand's rows (along the last axis) contiguous, as
+/// a broadcast bias row is: one loop per row. Both in tasks of about 2¹⁴ entries from
+/// [`PAR_ENTRIES`], each in [`vectorised`]. `false` when the layouts allow neither (the caller
+/// then runs a `Zip`).
+macro_rules! sliced {
     ($name:ident; $($x:ident),*) => {
-        fn $name<T: Scalar, D: Dimension>(
-            mut out: ArrayViewMut<'_, T, D>,
-            $($x: ArrayView<'_, T, D>,)*
-            f: impl Fn(&mut T $(, apply!(@t $x T))*, bool) + Sync,
-        ) {
+        #[allow(clippy::too_many_arguments, unused_variables)]
+        fn $name<T: Scalar, O: Send, D: Dimension>(
+            o: &mut [O],
+            strides: &[isize],
+            shape: &[usize],
+            $($x: &ArrayView<'_, T, D>,)*
+            f: impl Fn(&mut O $(, sliced!(@t $x T))*, bool) + Sync,
+        ) -> bool {
             let f = &f;
-            let flat = true $(&& $x.strides() == out.strides() && $x.as_slice_memory_order().is_some())*;
-            if let (true, Some(o)) = (flat, out.as_slice_memory_order_mut()) {
+            let flat = true $(&& $x.strides() == strides && $x.as_slice_memory_order().is_some())*;
+            if flat {
                 $(let $x = $x.as_slice_memory_order().unwrap_or(&[]);)*
-                let run = |o: &mut [T] $(, $x: &[T])*| {
+                let run = |o: &mut [O] $(, $x: &[T])*| {
                     vectorised(#[inline(always)] |fma| {
-                        for apply!(@pat o; $($x),*) in o.iter_mut()$(.zip($x))* {
+                        for sliced!(@pat o; $($x),*) in o.iter_mut()$(.zip($x))* {
                             f(o $(, *$x)*, fma);
                         }
                     })
@@ -94,9 +114,67 @@ macro_rules! apply {
                 } else {
                     o.par_chunks_mut(TASK_ENTRIES)
                         $(.zip($x.par_chunks(TASK_ENTRIES)))*
-                        .for_each(|apply!(@pat o; $($x),*)| run(o $(, $x)*));
+                        .for_each(|sliced!(@pat o; $($x),*)| run(o $(, $x)*));
                 }
-                return;
+                return true;
+            }
+            let Some(&n) = shape.last() else { return false };
+            if n == 0 || strides != standard_strides(shape).as_slice() {
+                return false;
+            }
+            let last = Axis(shape.len() - 1);
+            $(
+                let $x: Option<Vec<&[T]>> = $x.lanes(last).into_iter().map(|l| l.to_slice()).collect();
+                let Some($x) = $x else { return false };
+            )*
+            let rows = (TASK_ENTRIES / n).max(1);
+            let run = |first: usize, o: &mut [O]| {
+                vectorised(#[inline(always)] |fma| {
+                    for (i, o) in o.chunks_exact_mut(n).enumerate() {
+                        $(let $x = $x[first + i];)*
+                        for sliced!(@pat o; $($x),*) in o.iter_mut()$(.zip($x))* {
+                            f(o $(, *$x)*, fma);
+                        }
+                    }
+                })
+            };
+            if o.len() < PAR_ENTRIES {
+                run(0, o);
+            } else {
+                o.par_chunks_mut(rows * n)
+                    .enumerate()
+                    .for_each(|(t, o)| run(t * rows, o));
+            }
+            true
+        }
+    };
+    (@t $x:ident $T:ident) => { $T };
+    (@pat $o:ident; ) => { $o };
+    (@pat $o:ident; $a:ident) => { ($o, $a) };
+    (@pat $o:ident; $a:ident, $b:ident) => { (($o, $a), $b) };
+    (@pat $o:ident; $a:ident, $b:ident, $c:ident) => { ((($o, $a), $b), $c) };
+}
+sliced!(sliced0;);
+sliced!(sliced1; x);
+sliced!(sliced2; x, y);
+sliced!(sliced3; x, y, z);
+
+/// One pass over an output (in place) and `n` operands of its shape, `f(&mut out, x, .., fma)`
+/// for each entry: over slices where the layouts allow ([`sliced1`] and the others), else over
+/// a `Zip` (`fma` false).
+macro_rules! apply {
+    ($name:ident, $sliced:ident; $($x:ident),*) => {
+        fn $name<T: Scalar, D: Dimension>(
+            mut out: ArrayViewMut<'_, T, D>,
+            $($x: ArrayView<'_, T, D>,)*
+            f: impl Fn(&mut T $(, apply!(@t $x T))*, bool) + Sync,
+        ) {
+            let f = &f;
+            let (strides, shape) = (out.strides().to_vec(), out.shape().to_vec());
+            if let Some(o) = out.as_slice_memory_order_mut() {
+                if $sliced::<T, T, D>(o, &strides, &shape $(, &$x)*, f) {
+                    return;
+                }
             }
             match task_rows(out.shape()) {
                 None => Zip::from(out)$(.and($x))*.for_each(|o $(, &$x)*| f(o $(, $x)*, false)),
@@ -116,24 +194,39 @@ macro_rules! apply {
     (@pat $o:ident; $a:ident, $b:ident) => { (($o, $a), $b) };
     (@pat $o:ident; $a:ident, $b:ident, $c:ident) => { ((($o, $a), $b), $c) };
 }
-apply!(apply0;);
-apply!(apply1; x);
-apply!(apply2; x, y);
-apply!(apply3; x, y, z);
+apply!(apply0, sliced0;);
+apply!(apply1, sliced1; x);
+apply!(apply2, sliced2; x, y);
+apply!(apply3, sliced3; x, y, z);
+
+/// A new array of shape `shape` in standard layout, every entry written by `fill` through
+/// [`sliced1`] and the others (called with the output's memory, strides and shape), without
+/// zeroing it first; `None` (nothing allocated) when `fill` says the layouts do not allow it.
+fn fresh<T: Scalar, E: Dimension>(
+    shape: &E,
+    fill: impl FnOnce(&mut [MaybeUninit<T>], &[isize], &[usize]) -> bool,
+) -> Option<Array<T, E>> {
+    let len = shape.size();
+    let mut v: Vec<T> = Vec::with_capacity(len);
+    let strides = standard_strides(shape.slice());
+    if !fill(&mut v.spare_capacity_mut()[..len], &strides, shape.slice()) {
+        return None;
+    }
+    #[allow(unsafe_code)]
+    // SAFETY: `fill` returned true, so its loops wrote every one of the `len` entries (the flat
+    // and row loops of `sliced*` visit each entry of the output exactly once).
+    unsafe {
+        v.set_len(len)
+    };
+    Array::from_shape_vec(shape.clone(), v).ok()
+}
 
 /// `f(x)` for every entry, as a new array.
 pub(crate) fn map<T: Scalar, D: Dimension>(
     x: &ArrayBase<impl Data<Elem = T>, D>,
     f: impl Fn(T) -> T + Sync + Send,
 ) -> Array<T, D> {
-    let mut out = Array::zeros(x.raw_dim());
-    apply1(
-        out.view_mut(),
-        x.view(),
-        #[inline(always)]
-        |o, x, _| *o = f(x),
-    );
-    out
+    map_fma(x, move |v, _| f(v))
 }
 
 /// `f(x, fma)` for every entry, as a new array: `fma` is for the `fastmath` functions that `f`
@@ -142,14 +235,32 @@ pub(crate) fn map_fma<T: Scalar, D: Dimension>(
     x: &ArrayBase<impl Data<Elem = T>, D>,
     f: impl Fn(T, bool) -> T + Sync + Send,
 ) -> Array<T, D> {
-    let mut out = Array::zeros(x.raw_dim());
+    let shape = x.raw_dim();
+    let x = x.view();
+    let f = &f;
+    let filled = fresh(&shape, |o, st, sh| {
+        sliced1(
+            o,
+            st,
+            sh,
+            &x,
+            #[inline(always)]
+            |o: &mut MaybeUninit<T>, x, fma| {
+                o.write(f(x, fma));
+            },
+        )
+    });
+    if let Some(y) = filled {
+        return y;
+    }
+    let mut y = Array::zeros(shape);
     apply1(
-        out.view_mut(),
-        x.view(),
+        y.view_mut(),
+        x,
         #[inline(always)]
         |o, x, fma| *o = f(x, fma),
     );
-    out
+    y
 }
 
 /// `f(a, b)` for every entry of `a` and `b` broadcast to `out`, as a new array.
@@ -159,11 +270,29 @@ pub(crate) fn map2<T: Scalar, D1: Dimension, D2: Dimension, E: Dimension>(
     out: &E,
     f: impl Fn(T, T) -> T + Sync + Send,
 ) -> Array<T, E> {
+    let (a, b) = (spread(a, out), spread(b, out));
+    let f = &f;
+    let filled = fresh(out, |o, st, sh| {
+        sliced2(
+            o,
+            st,
+            sh,
+            &a,
+            &b,
+            #[inline(always)]
+            |o: &mut MaybeUninit<T>, a, b, _| {
+                o.write(f(a, b));
+            },
+        )
+    });
+    if let Some(y) = filled {
+        return y;
+    }
     let mut y = Array::zeros(out.clone());
     apply2(
         y.view_mut(),
-        spread(a, out),
-        spread(b, out),
+        a,
+        b,
         #[inline(always)]
         |o, a, b, _| *o = f(a, b),
     );
@@ -179,12 +308,31 @@ pub(crate) fn map3<T: Scalar, D: Dimension, D1: Dimension, D2: Dimension>(
     f: impl Fn(T, T, T) -> T + Sync + Send,
 ) -> Array<T, D> {
     let out = a.raw_dim();
-    let mut y = Array::zeros(out.clone());
+    let (a, b, c) = (a.view(), spread(b, &out), spread(c, &out));
+    let f = &f;
+    let filled = fresh(&out, |o, st, sh| {
+        sliced3(
+            o,
+            st,
+            sh,
+            &a,
+            &b,
+            &c,
+            #[inline(always)]
+            |o: &mut MaybeUninit<T>, a, b, c, _| {
+                o.write(f(a, b, c));
+            },
+        )
+    });
+    if let Some(y) = filled {
+        return y;
+    }
+    let mut y = Array::zeros(out);
     apply3(
         y.view_mut(),
-        a.view(),
-        spread(b, &out),
-        spread(c, &out),
+        a,
+        b,
+        c,
         #[inline(always)]
         |o, a, b, c, _| *o = f(a, b, c),
     );
