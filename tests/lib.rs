@@ -32,3 +32,12 @@ pub fn random(m: usize, n: usize, seed: u64) -> ndarray::Array2<f64> {
 pub fn max_abs(x: &ndarray::Array2<f64>) -> f64 {
     x.iter().fold(0.0f64, |m, e| m.max(e.abs()))
 }
+
+/// `f` run on a rayon pool of one thread (to compare a threaded pass with a sequential one).
+pub fn one_thread<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a one-thread pool");
+    pool.install(f)
+}

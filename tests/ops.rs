@@ -318,8 +318,8 @@ fn normalised_exponentials_are_stable_at_a_thousand() {
     assert!(l.is_finite() && l > 0.0);
     let (g, _) = pb.pullback(1.0);
     assert!(g.iter().all(|v| v.is_finite()));
-    // The gradient through the softmax at ±1000 against finite differences (with steps of 1e-3,
-    // not the default 1e-3 of the largest magnitude).
+    // The gradient through the softmax at ±1000 against finite differences (with steps of
+    // 1e-6 of the largest magnitude, 1e-3 here, not the default 1e-3 of it).
     let fine = Config {
         step: Some(1e-6),
         ..Config::default()
@@ -534,4 +534,154 @@ fn concatenate_names_the_shapes() {
 #[should_panic(expected = "max_axis: axis 1 of the input of shape [3, 0] is empty")]
 fn max_of_an_empty_lane() {
     let _ = ops::max_axis(Array2::<f64>::zeros((3, 0)).view(), Axis(1));
+}
+
+/// The largest difference in ulps between two `f64` arrays of one shape.
+fn ulps_apart(a: &ArrayD<f64>, b: &ArrayD<f64>) -> f64 {
+    a.iter().zip(b).fold(0.0f64, |m, (&x, &y)| {
+        let ulp = f64::from_bits(y.abs().to_bits() + 1) - y.abs();
+        m.max((x - y).abs() / ulp)
+    })
+}
+
+#[test]
+fn accuracy_at_the_edges() {
+    // log_softmax at large logits: (x − max) − ln Σ, within an ulp or two of −ln 2.
+    let big = array![[1000.0, 1000.0], [-1e300, -1e300]];
+    let y = ops::log_softmax(big.view(), Axis(1));
+    let ln2 = -(2.0f64.ln());
+    assert!(
+        y.iter().all(|&v| (v - ln2).abs() <= 2.0 * f64::EPSILON),
+        "{y}"
+    );
+    let y32 = ops::log_softmax(big.mapv(|v| (v as f32).max(-3e38)).view(), Axis(1));
+    assert!(
+        y32.iter()
+            .all(|&v| (v - ln2 as f32).abs() <= 2.0 * f32::EPSILON),
+        "{y32}"
+    );
+    // norm of subnormal entries: finite, exact, with a finite cotangent.
+    let tiny: Array1<f64> = array![3e-310, 4e-310];
+    let (r, pb) = ops::norm::rrule(tiny.view());
+    assert!((r - 5e-310).abs() <= 1e-323, "{r:e}");
+    let g = pb.pullback(1.0);
+    assert!(
+        (g[0] - 0.6).abs() < 1e-12 && (g[1] - 0.8).abs() < 1e-12,
+        "{g}"
+    );
+    // A NaN entry makes the norm and every cotangent NaN.
+    let with_nan = array![1.0, f64::NAN];
+    let (r, pb) = ops::norm::rrule(with_nan.view());
+    assert!(r.is_nan() && pb.pullback(1.0).iter().all(|v| v.is_nan()));
+    // div's b̄ = −ȳ·a/b² where b² alone would underflow (f32).
+    let (a, b) = (array![1e-20f32], array![1e-23f32]);
+    let (_, pb) = ops::div::rrule(a.view(), b.view());
+    let (_, db) = pb.pullback(array![1.0f32]);
+    assert!((db[0] / -1e26 - 1.0).abs() < 1e-5, "{db}");
+    // logsumexp of a lane of −∞ is −∞, of one holding +∞ is +∞ (PyTorch and JAX agree).
+    let inf = f64::INFINITY;
+    let l = ops::logsumexp(array![[-inf, -inf], [1.0, inf]].view(), Axis(1));
+    assert_eq!(l, array![-inf, inf]);
+    // A NaN with any payload stays NaN through the normalised exponentials.
+    let odd_nan = f64::from_bits(0x7FF8_0000_0000_0FFF);
+    let s = ops::softmax(array![[odd_nan, 0.0], [1.0, 2.0]].view(), Axis(1));
+    assert!(s.row(0).iter().all(|v| v.is_nan()) && s.row(1).iter().all(|v| v.is_finite()));
+    // powi at i32::MIN: no overflow in n − 1.
+    let one = array![1.0];
+    let (_, pb) = ops::powi::rrule(one.view(), i32::MIN);
+    assert_eq!(pb.pullback(array![1.0]).0, array![i32::MIN as f64]);
+}
+
+#[test]
+#[should_panic(
+    expected = "add: the tangent `db` has shape [5], expected [4] (the shape of the input it belongs to)"
+)]
+fn a_tangent_of_the_wrong_shape() {
+    let (m, bias) = (random(3, 4, 1), row(4, 2));
+    let (_, pf) = ops::add::frule(m.view(), bias.view());
+    let _ = pf.pushforward((m.clone(), row(5, 3)));
+}
+
+#[test]
+fn the_parallel_paths_agree_with_plain_loops() {
+    // 300×200 = 60 000 entries: past the 2¹⁵ at which passes are split among threads.
+    let m = random(300, 200, 121);
+    let bias = row(200, 122);
+    let y = ops::add(m.view(), bias.view());
+    assert_eq!(y, &m + &bias);
+    let t = ops::tanh(m.view());
+    assert!(ulps_apart(&t.clone().into_dyn(), &m.mapv(f64::tanh).into_dyn()) <= 3.0);
+    let e = ops::exp(m.view());
+    assert!(ulps_apart(&e.into_dyn(), &m.mapv(f64::exp).into_dyn()) <= 2.0);
+    let ls = ops::log_softmax(m.view(), Axis(1));
+    for (row, out) in m.rows().into_iter().zip(ls.rows()) {
+        let mx = row.fold(f64::NEG_INFINITY, |a, &b| a.max(b));
+        let l = row.iter().map(|v| (v - mx).exp()).sum::<f64>().ln();
+        for (&v, &o) in row.iter().zip(out) {
+            assert!((o - ((v - mx) - l)).abs() < 1e-14);
+        }
+    }
+    // Cotangents of the output's shape, transposed (F order), go through the other loops.
+    let dy = random(200, 300, 123);
+    let (_, pb) = ops::tanh::rrule(m.view());
+    let dx = pb.pullback(dy.t().to_owned());
+    assert!(
+        (&dx - &(&dy.t() * &t.mapv(|v| 1.0 - v * v)))
+            .iter()
+            .all(|e| e.abs() < 1e-15)
+    );
+    let (_, pb) = ops::log_softmax::rrule(m.view(), Axis(1));
+    let (d1, _) = pb.pullback(dy.t().to_owned());
+    let (d2, _) = pb.pullback(dy.t().as_standard_layout().into_owned());
+    assert!((&d1 - &d2).iter().all(|e| e.abs() < 1e-15));
+    // The sums give the same bits on one thread as on all of them.
+    let one = rayon_one_thread(|| {
+        (
+            ops::sum(m.view()),
+            ops::sum_sq(m.view()),
+            ops::norm(m.view()),
+        )
+    });
+    assert_eq!(
+        one,
+        (
+            ops::sum(m.view()),
+            ops::sum_sq(m.view()),
+            ops::norm(m.view())
+        )
+    );
+    let (_, pb) = ops::add::rrule(m.view(), bias.view());
+    let db_all = pb.pullback(dy.t().to_owned()).1;
+    let db_one = rayon_one_thread(|| pb.pullback(dy.t().to_owned()).1);
+    assert_eq!(db_all, db_one);
+}
+
+/// `f` on a pool of one thread.
+fn rayon_one_thread<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    rules_tests::one_thread(f)
+}
+
+#[test]
+fn empty_and_zero_dimensional_inputs() {
+    let empty = Array2::<f64>::zeros((0, 3));
+    let bias = array![1.0, 2.0, 3.0];
+    assert_eq!(ops::add(empty.view(), bias.view()).shape(), [0, 3]);
+    assert_eq!(ops::sum(empty.view()), 0.0);
+    assert!(ops::mean(empty.view()).is_nan());
+    assert_eq!(ops::softmax(empty.view(), Axis(1)).shape(), [0, 3]);
+    assert_eq!(ops::tanh(empty.view()).shape(), [0, 3]);
+    let (y, pb) = ops::log_softmax::rrule(empty.view(), Axis(1));
+    assert_eq!((y.len(), pb.pullback(empty.clone()).0.len()), (0, 0));
+    let s = Array::from_elem((), 0.5);
+    check1!(ops::tanh, s.clone());
+    check2!(ops::mul, s.clone(), s.clone());
+}
+
+#[test]
+fn softmax_reuses_the_cotangent() {
+    let m = random(3, 4, 131);
+    let dy = random(3, 4, 132);
+    let ptr = dy.as_ptr();
+    let (_, pb) = ops::softmax::rrule(m.view(), Axis(1));
+    assert_eq!(pb.pullback(dy).0.as_ptr(), ptr);
 }

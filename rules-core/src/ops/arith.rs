@@ -1,15 +1,18 @@
 //! Elementwise arithmetic with NumPy's broadcasting: `add`, `sub`, `mul`, `div`, `scale`, `neg`.
 //!
 //! The cotangent of an operand that was broadcast is summed back to that operand's shape (what
-//! PyTorch's `sum_to_size` and ChainRules' `ProjectTo` do); the output cotangent's buffer becomes
-//! the first operand's cotangent when their shapes agree, so `add` and `scale` allocate nothing
-//! in that case, and `mul`/`div` one array for the second operand.
+//! PyTorch's `sum_to_size` and ChainRules' `ProjectTo` do). The output cotangent's buffer becomes
+//! the first operand's cotangent when their shapes agree, so `add` and `sub` allocate only the
+//! second operand's cotangent (a copy if it has the output's shape, the small reduced array if
+//! it was broadcast), `scale` nothing, and `mul`/`div` an output-shaped array for the second
+//! operand (then reduced, if it was broadcast). Put the operand of the output's shape first:
+//! `add(bias, h)` copies `ȳ` for `h` where `add(h, bias)` hands it over.
 
 use ndarray::{Array, ArrayView, DimMax, Dimension};
 
 use super::broadcast::{co_shape, expand_to, sum_to, sum_to_ref};
-use super::check_cotangent;
 use super::kernels::{map2, sum2, update, update2, update3};
+use super::{check_cotangent, check_tangent};
 use crate::{Scalar, frule, rrule};
 
 /// The dimension type of the broadcast of a `D1` and a `D2` array (ndarray's `DimMax`): `Ix2`
@@ -37,7 +40,8 @@ pub type Broadcast<D1, D2> = <D1 as DimMax<D2>>::Output;
 ///
 /// # Panics
 /// If the shapes do not broadcast (the message names the rule and both shapes), and in the
-/// pullback if the cotangent does not have the output's shape. NaN propagates.
+/// pullback and the pushforward if a cotangent or tangent does not have the shape of the output
+/// or input it belongs to. NaN propagates.
 #[rrule]
 #[frule]
 pub fn add<T: Scalar, D1: Dimension + DimMax<D2>, D2: Dimension>(
@@ -56,6 +60,8 @@ pub fn add<T: Scalar, D1: Dimension + DimMax<D2>, D2: Dimension>(
             (da, db)
         },
         move |da: Array<T, D1>, db: Array<T, D2>| -> Array<T, Broadcast<D1, D2>> {
+            check_tangent("add", "da", da.shape(), sa.slice());
+            check_tangent("add", "db", db.shape(), sb.slice());
             let ta = expand_to(da, &out);
             let tb = expand_to(db, &out);
             ta + tb
@@ -98,6 +104,8 @@ pub fn sub<T: Scalar, D1: Dimension + DimMax<D2>, D2: Dimension>(
             (da, db)
         },
         move |da: Array<T, D1>, db: Array<T, D2>| -> Array<T, Broadcast<D1, D2>> {
+            check_tangent("sub", "da", da.shape(), sa.slice());
+            check_tangent("sub", "db", db.shape(), sb.slice());
             let ta = expand_to(da, &out);
             let tb = expand_to(db, &out);
             ta - tb
@@ -142,6 +150,8 @@ pub fn mul<T: Scalar, D1: Dimension + DimMax<D2>, D2: Dimension>(
             (da, db)
         },
         move |da: Array<T, D1>, db: Array<T, D2>| -> Array<T, Broadcast<D1, D2>> {
+            check_tangent("mul", "da", da.shape(), a.shape());
+            check_tangent("mul", "db", db.shape(), b.shape());
             let ta = map2(&da, &b, &out, |d, v| d * v);
             let tb = map2(&db, &a, &out, |d, u| d * u);
             ta + tb
@@ -182,15 +192,17 @@ pub fn div<T: Scalar, D1: Dimension + DimMax<D2>, D2: Dimension>(
         move |dy: Array<T, Broadcast<D1, D2>>| -> (Array<T, D1>, Array<T, D2>) {
             check_cotangent("div", dy.shape(), out.slice());
             let db = sum_to(
-                super::kernels::map3(&dy, &a, &b, |d, u, v| -d * u / (v * v)),
+                super::kernels::map3(&dy, &a, &b, |d, u, v| -(d * (u / v)) / v),
                 &b.raw_dim(),
             );
             let da = sum_to(update2(dy, &b, |d, v| d / v), &a.raw_dim());
             (da, db)
         },
         move |da: Array<T, D1>, db: Array<T, D2>| -> Array<T, Broadcast<D1, D2>> {
+            check_tangent("div", "da", da.shape(), a.shape());
+            check_tangent("div", "db", db.shape(), b.shape());
             let ta = map2(&da, &b, &out, |d, v| d / v);
-            let tb = update3(expand_to(db, &out), &a, &b, |d, u, v| -d * u / (v * v));
+            let tb = update3(expand_to(db, &out), &a, &b, |d, u, v| -(d * (u / v)) / v);
             ta + tb
         },
     )
@@ -211,6 +223,10 @@ pub fn div<T: Scalar, D1: Dimension + DimMax<D2>, D2: Dimension>(
 /// // Only k's cotangent: ȳ's buffer is not touched, one dot product runs.
 /// assert_eq!(pb.pullback_for((Skip, Need), array![1.0, 1.0]), (Skip, 3.0));
 /// ```
+///
+/// # Panics
+/// In the pullback and the pushforward, if a cotangent or tangent does not have the shape of
+/// the output or input it belongs to (the message names the rule and both shapes).
 #[rrule(crate = crate)]
 #[frule]
 pub fn scale<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>, k: T) -> Array<T, D> {
@@ -224,6 +240,7 @@ pub fn scale<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>, k: T) -> Array<T, 
             (da, dk)
         },
         move |da: Array<T, D>, dk: T| -> Array<T, D> {
+            check_tangent("scale", "da", da.shape(), a.shape());
             let ta = update(da, |d| d * k);
             let tk = super::kernels::map(&a, |u| u * dk);
             ta + tk
@@ -244,6 +261,10 @@ pub fn scale<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>, k: T) -> Array<T, 
 /// assert_eq!(y, array![-1.0, 2.0]);
 /// assert_eq!(pb.pullback(array![1.0, 0.5]), array![-1.0, -0.5]);
 /// ```
+///
+/// # Panics
+/// In the pullback and the pushforward, if a cotangent or tangent does not have the shape of
+/// the output or input it belongs to (the message names the rule and both shapes).
 #[rrule]
 #[frule]
 pub fn neg<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
@@ -255,6 +276,9 @@ pub fn neg<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
             check_cotangent("neg", dy.shape(), shape.slice());
             update(dy, |d| -d)
         },
-        move |da: Array<T, D>| -> Array<T, D> { update(da, |d| -d) },
+        move |da: Array<T, D>| -> Array<T, D> {
+            check_tangent("neg", "da", da.shape(), shape.slice());
+            update(da, |d| -d)
+        },
     )
 }

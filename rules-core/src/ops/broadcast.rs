@@ -110,6 +110,12 @@ fn reduce<T: Scalar, S: Data<Elem = T>, D: Dimension, E: Dimension>(
     dy: &ArrayBase<S, D>,
     to: &E,
 ) -> Array<T, E> {
+    let (sd, st) = (dy.shape(), to.slice());
+    let lead = sd.len().checked_sub(st.len());
+    assert!(
+        lead.is_some_and(|l| st.iter().zip(&sd[l..]).all(|(&t, &d)| t == d || t == 1)),
+        "a cotangent of shape {sd:?} cannot be summed to the operand's shape {st:?}"
+    );
     let view = dy.view().into_dyn();
     let mut cur: Option<ArrayD<T>> = None;
     let sum = |cur: Option<ArrayD<T>>, axis: usize, keep: bool| {

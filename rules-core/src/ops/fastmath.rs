@@ -1,13 +1,13 @@
 //! `exp`, `expm1` and `tanh` as straight-line code (no branches, no table, no call), so that the
 //! elementwise loops that use them vectorise: the standard library's versions call libm once per
 //! entry, which was 10–30× slower than PyTorch's and XLA's vectorised kernels on the `ops`
-//! benchmark. Accuracy, against the standard library's (tested in `tests` on dense sweeps of the
-//! whole range, subnormal results and ±∞ included): `exp` within 2 ulp, `tanh` within 3; NaN in,
+//! benchmark. Accuracy, against the standard library's (tested in `tests` on sweeps of 400 000
+//! points over the whole range and finer ones near 0, subnormal results and ±∞ included): `exp` within 2 ulp, `tanh` within 3; NaN in,
 //! NaN out. `exp_flushed`, for the normalised exponentials, is `exp` within 2 ulp down to the
 //! smallest normal result and 0 below it.
 //!
 //! The method is the textbook one: `x = n·ln 2 + r` with `|r| ≤ ln 2 / 2` (Cody and Waite's
-//! two-part `ln 2`, so that `r` is exact), `expm1(r)` from a degree-11 polynomial (interpolating
+//! two-part `ln 2`: `n·LN2_HI` is exact, so `r` carries one rounding), `expm1(r)` from a degree-11 polynomial (interpolating
 //! at Chebyshev points; 0.37 ulp from expm1 at most), then `eˣ = 2ⁿ·(1 + expm1(r))`, with `2ⁿ`
 //! built from its bits in two halves so that results in the subnormal range and at overflow come
 //! out right. Inside the AVX2+FMA copy of a loop the multiply-adds are fused: on one core an
@@ -18,8 +18,8 @@
 /// the low bits of the sum's representation.
 const ROUND: f64 = 6_755_399_441_055_744.0;
 const LOG2_E: f64 = std::f64::consts::LOG2_E;
-/// `ln 2` in two parts: the high part has 11 trailing zero bits, so `n·LN2_HI` is exact for
-/// `|n| < 2¹¹`.
+/// `ln 2` in two parts: the high part has 21 trailing zero bits, so `n·LN2_HI` is exact for
+/// every `n` the clamps allow.
 const LN2_HI: f64 = f64::from_bits(0x3FE6_2E42_FEE0_0000);
 /// `ln 2 − LN2_HI`, rounded.
 const LN2_LO: f64 = f64::from_bits(0x3DEA_39EF_3579_3C76);
@@ -96,6 +96,9 @@ pub(crate) fn exp_flushed(x: f64, fma: bool) -> f64 {
         0.0
     } else if x > OVER {
         f64::INFINITY
+    } else if x.is_nan() {
+        // A NaN's payload would otherwise be added into the exponent and sign bits.
+        x
     } else {
         y
     }
@@ -127,6 +130,9 @@ mod tests {
         if a == b || (a.is_nan() && b.is_nan()) {
             return 0.0;
         }
+        if a.is_nan() != b.is_nan() || a.is_infinite() || b.is_infinite() {
+            return f64::INFINITY; // unequal, and one is not finite
+        }
         let b_abs = b.abs();
         let ulp = f64::from_bits(b_abs.to_bits() + 1) - b_abs;
         (a - b).abs() / ulp
@@ -147,6 +153,8 @@ mod tests {
         for x in points {
             for fma in [false, true] {
                 let e = ulps(f(x, fma), reference(x));
+                let e = if e.is_nan() { f64::INFINITY } else { e };
+                // A NaN error (a NaN where the reference is not) counts as the worst.
                 if e > worst.0 {
                     worst = (e, x);
                 }

@@ -5,7 +5,7 @@
 
 use ndarray::{Array, Array2, ArrayView, ArrayView2, Axis, Dimension, Ix0, Ix1, Ix2, IxDyn};
 
-use super::check_cotangent;
+use super::{check_cotangent, check_tangent};
 use crate::{Scalar, frule, rrule};
 
 /// The operand dimensions [`matmul()`] takes: `Ix2` (a matrix) and `Ix1` (a vector), in the four
@@ -106,7 +106,8 @@ fn product<T: Scalar>(l: ArrayView2<'_, T>, r: ArrayView2<'_, T>) -> Array2<T> {
 ///
 /// # Panics
 /// If the inner dimensions differ (the message names the rule and both shapes), and in the
-/// pullback if the cotangent does not have the product's shape.
+/// pullback and the pushforward if a cotangent or tangent does not have the shape of the output
+/// or input it belongs to.
 #[rrule]
 #[frule]
 pub fn matmul<T: Scalar, DA: MatmulDim<DB>, DB: Dimension + sealed::Operand>(
@@ -147,6 +148,8 @@ pub fn matmul<T: Scalar, DA: MatmulDim<DB>, DB: Dimension + sealed::Operand>(
             (da, db)
         },
         move |da: Array<T, DA>, db: Array<T, DB>| -> Array<T, Product<DA, DB>> {
+            check_tangent("matmul", "da", da.shape(), a.shape());
+            check_tangent("matmul", "db", db.shape(), b.shape());
             let ta: Array<T, Product<DA, DB>> = from_matrix(
                 product(as_matrix(da.view(), true), as_matrix(b.view(), false)),
                 DA::VECTOR,
@@ -195,6 +198,10 @@ fn matrix_of<'a, T, D: Dimension>(
 /// assert_eq!(y, array![[1.0], [2.0], [3.0]]);
 /// assert_eq!(pb.pullback(array![[1.0], [0.0], [0.0]]), array![[1.0, 0.0, 0.0]]);
 /// ```
+///
+/// # Panics
+/// In the pullback and the pushforward, if a cotangent or tangent does not have the shape of
+/// the output or input it belongs to (the message names the rule and both shapes).
 #[rrule]
 #[frule]
 pub fn transpose<T: Scalar>(a: ArrayView2<'_, T>) -> Array2<T> {

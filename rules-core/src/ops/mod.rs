@@ -80,6 +80,15 @@ pub use reduce::{mean, mean_axis, mse, norm, sum, sum_axis, sum_sq};
 pub use shape::{concatenate, max_axis, min_axis, reshape, select};
 pub use unary::{abs, exp, ln, log1p, powi, relu, sigmoid, softplus, sqrt, tanh};
 
+/// Panics unless a tangent has the shape of the input it belongs to.
+#[track_caller]
+fn check_tangent(rule: &str, arg: &str, got: &[usize], expected: &[usize]) {
+    assert!(
+        got == expected,
+        "{rule}: the tangent `{arg}` has shape {got:?}, expected {expected:?} (the shape of the input it belongs to)"
+    );
+}
+
 /// Panics unless a cotangent has the shape of the output it belongs to.
 #[track_caller]
 fn check_cotangent(rule: &str, got: &[usize], expected: &[usize]) {

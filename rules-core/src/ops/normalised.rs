@@ -1,6 +1,6 @@
 //! Normalised exponentials along an axis: `softmax`, `log_softmax`, `logsumexp`, and the loss
 //! `cross_entropy` on logits. All subtract each lane's maximum before exponentiating, so that
-//! logits of ±1000 (or ±1e300) give finite, exact results.
+//! logits of ±1000 (or ±1e300) give finite results, accurate to a few ulps.
 //!
 //! Their exponentials are `fastmath::exp_flushed`: terms below `2⁻¹⁰²²` count as 0, which
 //! cannot move a sum whose largest term is 1.
@@ -10,9 +10,9 @@
 
 use ndarray::{Array, ArrayView, ArrayView2, Axis, Dimension, Ix2, RemoveAxis, Zip};
 
-use super::check_cotangent;
 use super::lanes::{map_lanes, max, per_lane, sum, sum_pairs};
 use super::reduce::check_axis;
+use super::{check_cotangent, check_tangent};
 use crate::{NoTangent, Scalar, frule, rrule};
 
 // The lane kernels: named and inlined into the vectorised loops of `lanes` (a closure with this
@@ -22,7 +22,10 @@ use crate::{NoTangent, Scalar, frule, rrule};
 /// that vectorises, then their sum).
 #[inline(always)]
 fn exp_lane<T: Scalar>(o: &mut [T], x: &[T], fma: bool) -> Lane<T> {
+    // An infinite maximum is not subtracted (∞ − ∞ is NaN): a lane of −∞ then has Σ = 0 and
+    // log Σ exp = −∞, one holding +∞ has log Σ exp = +∞, as in PyTorch and JAX.
     let m = max(x);
+    let m = if m.is_finite() { m } else { T::zero() };
     for (o, &v) in o.iter_mut().zip(x) {
         *o = (v - m).exp_flushed_v(fma);
     }
@@ -60,9 +63,11 @@ fn softmax_adjoint_lane<T: Scalar>(d: &mut [T], x: &[T], l: Lane<T>, fma: bool) 
 #[inline(always)]
 fn log_softmax_lane<T: Scalar>(o: &mut [T], x: &[T], fma: bool) -> Lane<T> {
     let l = exp_lane(o, x, fma);
-    let lse = l.lse();
+    // (x − max) − ln Σ, not x − (max + ln Σ): the rounding of max + ln Σ (an ulp of 1000 is
+    // 10⁻¹³) would go into every entry.
+    let ls = l.sum.ln();
     for (o, &v) in o.iter_mut().zip(x) {
-        *o = v - lse;
+        *o = (v - l.max) - ls;
     }
     l
 }
@@ -111,8 +116,9 @@ fn scaled_softmax_lane<T: Scalar>(o: &mut [T], x: &[T], l: Lane<T>, k: T, fma: b
 /// ```
 ///
 /// # Panics
-/// If `axis` is out of range (naming the rule, the axis and the shape), and in the pullback if
-/// the cotangent does not have the output's shape.
+/// If `axis` is out of range (naming the rule, the axis and the shape), and in the pullback and
+/// the pushforward if a cotangent or tangent does not have the shape of the output or input it
+/// belongs to.
 #[rrule]
 #[frule]
 pub fn softmax<T: Scalar, D: Dimension + RemoveAxis>(
@@ -136,6 +142,7 @@ pub fn softmax<T: Scalar, D: Dimension + RemoveAxis>(
             (da, NoTangent)
         },
         move |da: Array<T, D>, _axis: NoTangent| -> Array<T, D> {
+            check_tangent("softmax", "da", da.shape(), a.shape());
             softmax_adjoint(da, &a, &lanes, axis)
         },
     )
@@ -200,6 +207,7 @@ pub fn log_softmax<T: Scalar, D: Dimension + RemoveAxis>(
             (da, NoTangent)
         },
         move |da: Array<T, D>, _axis: NoTangent| -> Array<T, D> {
+            check_tangent("log_softmax", "da", da.shape(), a.shape());
             log_softmax_pushforward(da, &a, &lanes, axis)
         },
     )
@@ -242,7 +250,7 @@ fn log_softmax_pushforward<T: Scalar, D: Dimension>(
 /// `log Σ exp(x)` along `axis` (the result has that axis removed).
 ///
 /// Pullback: `ā = ȳ ∘ softmax(x)`, with `ȳ` repeated along `axis`; the rule keeps a view of `x`
-/// and the result.
+/// and each lane's maximum and `Σ exp`.
 ///
 /// ```
 /// use ndarray::{array, Axis};
@@ -279,6 +287,7 @@ pub fn logsumexp<T: Scalar, D: Dimension + RemoveAxis>(
             (da, NoTangent)
         },
         move |da: Array<T, D>, _axis: NoTangent| -> Array<T, D::Smaller> {
+            check_tangent("logsumexp", "da", da.shape(), a.shape());
             let it = da.lanes(axis).into_iter().zip(a.lanes(axis)).zip(&lanes);
             let per_lane = it.map(|((t, x), l)| {
                 t.iter()
@@ -370,7 +379,7 @@ fn cross_entropy_pullback<T: Scalar>(
 /// for logits `x` (m×c) and one class label per row; stable at any finite logits.
 ///
 /// Pullback: `x̄ = ȳ·(softmax(x) − onehot(labels)) / m`; the rule keeps a view of `x`, the
-/// labels and one `log Σ exp` per row.
+/// labels and three numbers per row (its maximum, `Σ exp` and its reciprocal).
 ///
 /// ```
 /// use ndarray::array;
@@ -386,7 +395,8 @@ fn cross_entropy_pullback<T: Scalar>(
 ///
 /// # Panics
 /// If `labels` does not hold one label per row, or a label is not below the number of columns
-/// (the message names the rule, the label and the shape).
+/// (the message names the rule, the label and the shape). In the pushforward, if the tangent
+/// does not have the logits' shape.
 #[rrule]
 #[frule]
 pub fn cross_entropy<T: Scalar>(logits: ArrayView2<'_, T>, labels: &[usize]) -> T {
@@ -419,6 +429,7 @@ pub fn cross_entropy<T: Scalar>(logits: ArrayView2<'_, T>, labels: &[usize]) -> 
             (dx, NoTangent)
         },
         move |dx: Array<T, Ix2>, _labels: NoTangent| -> T {
+            check_tangent("cross_entropy", "dx", dx.shape(), logits.shape());
             let per_row = Zip::from(dx.rows())
                 .and(logits.rows())
                 .and(&ndarray::ArrayView1::from(&rows[..]))

@@ -3,8 +3,8 @@
 
 use ndarray::{Array, ArrayBase, ArrayView, Axis, Data, Dimension, RemoveAxis};
 
-use super::check_cotangent;
-use super::kernels::{PAR_ENTRIES, map, map2, sum2, sum3};
+use super::kernels::{map, map2, sum1, sum2, sum3};
+use super::{check_cotangent, check_tangent};
 use crate::{NoTangent, Scalar, frule, rrule};
 
 /// Panics unless `axis` is an axis of an array of `ndim` axes.
@@ -18,13 +18,9 @@ pub(crate) fn check_axis(rule: &str, axis: Axis, shape: &[usize]) {
     );
 }
 
-/// `Σ a` over every entry (ndarray's unrolled sum; threads from 2¹⁵ entries).
+/// `Σ a` over every entry (see [`sum1`]: the same bits whatever the number of threads).
 fn total<T: Scalar, S: Data<Elem = T>, D: Dimension>(a: &ArrayBase<S, D>) -> T {
-    if a.len() >= PAR_ENTRIES {
-        ndarray::Zip::from(a).par_fold(T::zero, |s, &v| s + v, |s, t| s + t)
-    } else {
-        a.sum()
-    }
+    sum1(a, |v| v)
 }
 
 /// The sum of every entry.
@@ -40,6 +36,10 @@ fn total<T: Scalar, S: Data<Elem = T>, D: Dimension>(a: &ArrayBase<S, D>) -> T {
 /// assert_eq!(s, 10.0);
 /// assert_eq!(pb.pullback(2.0), array![[2.0, 2.0], [2.0, 2.0]]);
 /// ```
+///
+/// # Panics
+/// In the pullback and the pushforward, if a cotangent or tangent does not have the shape of
+/// the output or input it belongs to (the message names the rule and both shapes).
 #[rrule]
 #[frule]
 pub fn sum<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> T {
@@ -48,7 +48,10 @@ pub fn sum<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> T {
     (
         s,
         move |ds: T| -> Array<T, D> { Array::from_elem(shape.clone(), ds) },
-        move |da: Array<T, D>| -> T { total(&da) },
+        move |da: Array<T, D>| -> T {
+            check_tangent("sum", "da", da.shape(), shape.slice());
+            total(&da)
+        },
     )
 }
 
@@ -65,6 +68,10 @@ pub fn sum<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> T {
 /// assert_eq!(m, 3.0);
 /// assert_eq!(pb.pullback(3.0), array![1.0, 1.0, 1.0]);
 /// ```
+///
+/// # Panics
+/// In the pullback and the pushforward, if a cotangent or tangent does not have the shape of
+/// the output or input it belongs to (the message names the rule and both shapes).
 #[rrule]
 #[frule]
 pub fn mean<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> T {
@@ -74,7 +81,10 @@ pub fn mean<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> T {
     (
         m,
         move |dm: T| -> Array<T, D> { Array::from_elem(shape.clone(), dm / n) },
-        move |da: Array<T, D>| -> T { total(&da) / n },
+        move |da: Array<T, D>| -> T {
+            check_tangent("mean", "da", da.shape(), shape.slice());
+            total(&da) / n
+        },
     )
 }
 
@@ -111,8 +121,9 @@ fn spread_axis<T: Scalar, S: Data<Elem = T>, E: Dimension, D: Dimension>(
 /// ```
 ///
 /// # Panics
-/// If `axis` is out of range (naming the rule, the axis and the shape), and in the pullback if
-/// the cotangent does not have the output's shape.
+/// If `axis` is out of range (naming the rule, the axis and the shape), and in the pullback and
+/// the pushforward if a cotangent or tangent does not have the shape of the output or input it
+/// belongs to.
 #[rrule]
 #[frule]
 pub fn sum_axis<T: Scalar, D: Dimension + RemoveAxis>(
@@ -129,7 +140,10 @@ pub fn sum_axis<T: Scalar, D: Dimension + RemoveAxis>(
             let da = spread_axis(&dy, axis, &shape, T::one());
             (da, NoTangent)
         },
-        move |da: Array<T, D>, _axis: NoTangent| -> Array<T, D::Smaller> { da.sum_axis(axis) },
+        move |da: Array<T, D>, _axis: NoTangent| -> Array<T, D::Smaller> {
+            check_tangent("sum_axis", "da", da.shape(), shape.slice());
+            da.sum_axis(axis)
+        },
     )
 }
 
@@ -167,6 +181,7 @@ pub fn mean_axis<T: Scalar, D: Dimension + RemoveAxis>(
             (da, NoTangent)
         },
         move |da: Array<T, D>, _axis: NoTangent| -> Array<T, D::Smaller> {
+            check_tangent("mean_axis", "da", da.shape(), shape.slice());
             da.sum_axis(axis).mapv_into(|v| v / n)
         },
     )
@@ -185,6 +200,10 @@ pub fn mean_axis<T: Scalar, D: Dimension + RemoveAxis>(
 /// assert_eq!(s, 25.0);
 /// assert_eq!(pb.pullback(0.5), array![3.0, 4.0]);
 /// ```
+///
+/// # Panics
+/// In the pullback and the pushforward, if a cotangent or tangent does not have the shape of
+/// the output or input it belongs to (the message names the rule and both shapes).
 #[rrule]
 #[frule]
 pub fn sum_sq<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> T {
@@ -196,6 +215,7 @@ pub fn sum_sq<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> T {
             map(&a, |u| u * k)
         },
         move |da: Array<T, D>| -> T {
+            check_tangent("sum_sq", "da", da.shape(), a.shape());
             let d = sum2(&da, &a, |d, u| d * u);
             d + d
         },
@@ -221,23 +241,28 @@ pub fn sum_sq<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> T {
 /// assert_eq!((r, pb.pullback(1.0)), (0.0, array![0.0, 0.0]));
 /// assert_eq!(ops::norm(array![3e300, 4e300].view()), 5e300);
 /// ```
+///
+/// # Panics
+/// In the pullback and the pushforward, if a cotangent or tangent does not have the shape of
+/// the output or input it belongs to (the message names the rule and both shapes).
 #[rrule]
 #[frule]
 pub fn norm<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> T {
     let r = stable_norm(&a);
-    let inv = if r > T::zero() {
-        T::one() / r
-    } else {
-        T::zero()
-    };
     (
         r,
-        move |dr: T| -> Array<T, D> {
-            let k = dr * inv;
-            map(&a, |u| u * k)
+        move |dr: T| -> Array<T, D> { map(&a, |u| unit(u, r) * dr) },
+        move |da: Array<T, D>| -> T {
+            check_tangent("norm", "da", da.shape(), a.shape());
+            sum2(&da, &a, |d, u| d * unit(u, r))
         },
-        move |da: Array<T, D>| -> T { sum2(&da, &a, |d, u| d * u) * inv },
     )
+}
+
+/// `u / r`, and 0 where `r = 0` (then every `u` is 0): divided rather than multiplied by `1/r`,
+/// which overflows for a subnormal `r`; NaN for a NaN `r`.
+fn unit<T: Scalar>(u: T, r: T) -> T {
+    if r == T::zero() { T::zero() } else { u / r }
 }
 
 /// `√Σ a²` with the entries scaled by the largest magnitude (NaN if any entry is NaN, +∞ if any
@@ -250,8 +275,8 @@ fn stable_norm<T: Scalar, D: Dimension>(a: &ArrayView<'_, T, D>) -> T {
     if big == T::zero() || !big.is_finite() {
         return big;
     }
-    let inv = T::one() / big;
-    let s = sum2(a, a, |u, v| (u * inv) * (v * inv));
+    // Divided by `big`, not multiplied by `1/big`, which overflows for a subnormal `big`.
+    let s = sum2(a, a, |u, v| (u / big) * (v / big));
     big * s.sqrt()
 }
 
@@ -272,7 +297,8 @@ fn stable_norm<T: Scalar, D: Dimension>(a: &ArrayView<'_, T, D>) -> T {
 /// ```
 ///
 /// # Panics
-/// If the shapes differ, naming the rule and both shapes.
+/// If the shapes differ, naming the rule and both shapes. In the pullback and the pushforward, if a cotangent
+/// or tangent does not have the shape of the output or input it belongs to.
 #[rrule]
 #[frule]
 pub fn mse<T: Scalar, D: Dimension>(pred: ArrayView<'_, T, D>, target: ArrayView<'_, T, D>) -> T {
@@ -293,6 +319,8 @@ pub fn mse<T: Scalar, D: Dimension>(pred: ArrayView<'_, T, D>, target: ArrayView
             (dp, dt)
         },
         move |dp: Array<T, D>, dt: Array<T, D>| -> T {
+            check_tangent("mse", "dp", dp.shape(), pred.shape());
+            check_tangent("mse", "dt", dt.shape(), target.shape());
             let k = (T::one() + T::one()) / n;
             let lp = sum3(&dp, &pred, &target, |d, p, t| d * (p - t)) * k;
             let lt = sum3(&dt, &target, &pred, |d, t, p| d * (t - p)) * k;

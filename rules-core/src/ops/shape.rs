@@ -4,8 +4,8 @@
 
 use ndarray::{Array, ArrayView, Axis, Dimension, Order, RemoveAxis, Slice};
 
-use super::check_cotangent;
 use super::reduce::check_axis;
+use super::{check_cotangent, check_tangent};
 use crate::{NoTangent, Scalar, frule, rrule};
 
 /// `a` with the shape `shape`, its entries in row-major order (NumPy's `reshape`, C order).
@@ -24,7 +24,8 @@ use crate::{NoTangent, Scalar, frule, rrule};
 ///
 /// # Panics
 /// If `shape` does not have as many entries as `a` (naming the rule and both shapes), and in the
-/// pullback if the cotangent does not have `shape`.
+/// pullback and the pushforward if a cotangent or tangent does not have the shape of the output
+/// or input it belongs to.
 #[rrule]
 #[frule]
 pub fn reshape<T: Scalar, D: Dimension, E: Dimension>(
@@ -48,7 +49,10 @@ pub fn reshape<T: Scalar, D: Dimension, E: Dimension>(
             let da = rows_as(dy, from.clone());
             (da, NoTangent)
         },
-        move |da: Array<T, D>, _shape: NoTangent| -> Array<T, E> { rows_as(da, shape.clone()) },
+        move |da: Array<T, D>, _shape: NoTangent| -> Array<T, E> {
+            check_tangent("reshape", "da", da.shape(), from.slice());
+            rows_as(da, shape.clone())
+        },
     )
 }
 
@@ -58,9 +62,8 @@ fn rows_as<T: Scalar, S: ndarray::Data<Elem = T>, D: Dimension, E: Dimension>(
     x: ndarray::ArrayBase<S, D>,
     to: E,
 ) -> Array<T, E> {
-    let x = x.into_owned();
     let x = if x.is_standard_layout() {
-        x
+        x.into_owned()
     } else {
         x.as_standard_layout().into_owned()
     };
@@ -86,7 +89,8 @@ fn rows_as<T: Scalar, S: ndarray::Data<Elem = T>, D: Dimension, E: Dimension>(
 /// ```
 ///
 /// # Panics
-/// If `axis` is out of range or the other axes differ, naming the rule and both shapes.
+/// If `axis` is out of range or the other axes differ, naming the rule and both shapes. In the pullback and the pushforward, if a cotangent
+/// or tangent does not have the shape of the output or input it belongs to.
 #[rrule]
 #[frule]
 pub fn concatenate<T: Scalar, D: Dimension + RemoveAxis>(
@@ -122,6 +126,8 @@ pub fn concatenate<T: Scalar, D: Dimension + RemoveAxis>(
             (da, db, NoTangent)
         },
         move |da: Array<T, D>, db: Array<T, D>, _axis: NoTangent| -> Array<T, D> {
+            check_tangent("concatenate", "da", da.shape(), a.shape());
+            check_tangent("concatenate", "db", db.shape(), b.shape());
             let ta = pad_along(da.view(), axis, &shape, 0);
             let tb = pad_along(db.view(), axis, &shape, na);
             ta + tb
@@ -175,7 +181,8 @@ fn pad_along<T: Scalar, D: Dimension>(
 ///
 /// # Panics
 /// If `axis` is out of range or an index is not below `a`'s length along it (naming the rule,
-/// the index and the shape).
+/// the index and the shape). In the pullback and the pushforward, if a cotangent
+/// or tangent does not have the shape of the output or input it belongs to.
 #[rrule]
 #[frule]
 pub fn select<T: Scalar, D: Dimension + RemoveAxis>(
@@ -202,6 +209,7 @@ pub fn select<T: Scalar, D: Dimension + RemoveAxis>(
             (da, NoTangent, NoTangent)
         },
         move |da: Array<T, D>, _axis: NoTangent, _indices: NoTangent| -> Array<T, D> {
+            check_tangent("select", "da", da.shape(), from.slice());
             take(&da, axis, indices)
         },
     )
@@ -297,7 +305,8 @@ fn place_lanes<T: Scalar, D: Dimension + RemoveAxis>(
 /// ```
 ///
 /// # Panics
-/// If `axis` is out of range or has length 0 (naming the rule and the shape).
+/// If `axis` is out of range or has length 0 (naming the rule and the shape). In the pullback and the pushforward, if a cotangent
+/// or tangent does not have the shape of the output or input it belongs to.
 #[rrule]
 #[frule]
 pub fn max_axis<T: Scalar, D: Dimension + RemoveAxis>(
@@ -316,6 +325,7 @@ pub fn max_axis<T: Scalar, D: Dimension + RemoveAxis>(
             (da, NoTangent)
         },
         move |da: Array<T, D>, _axis: NoTangent| -> Array<T, D::Smaller> {
+            check_tangent("max_axis", "da", da.shape(), shape.slice());
             gather_lanes(&da.view(), axis, &at)
         },
     )
@@ -353,6 +363,7 @@ pub fn min_axis<T: Scalar, D: Dimension + RemoveAxis>(
             (da, NoTangent)
         },
         move |da: Array<T, D>, _axis: NoTangent| -> Array<T, D::Smaller> {
+            check_tangent("min_axis", "da", da.shape(), shape.slice());
             gather_lanes(&da.view(), axis, &at)
         },
     )

@@ -4,10 +4,11 @@
 //! Each is a rule with both directions. The pullback and the pushforward multiply the incoming
 //! (co)tangent by the derivative in that (co)tangent's own buffer: no allocation. Where the
 //! derivative is a function of the output (`exp`, `sqrt`, `tanh`, `sigmoid`) the rule keeps a
-//! copy of the output (PyTorch keeps the output itself, shared; the heap is the same): measured
-//! on the `ops` benchmark, recomputing `tanh` from the input in the pullback instead halved the
-//! rule's heap but took 1.6× the time. Otherwise the rule keeps a view of the input. NaN
-//! propagates through the values and the cotangents.
+//! copy of the output, one buffer more than PyTorch, which shares its output with the graph:
+//! measured on the `ops` benchmark, recomputing `tanh` from the input in the pullback instead
+//! halved the rule's heap but took 1.6× the time. Otherwise the rule keeps a view of the input.
+//! NaN propagates through the values and the cotangents, except `relu`'s cotangent at a NaN
+//! input, which is 0 (the derivative `x > 0` is false there, as in PyTorch).
 //!
 //! `exp`, `tanh` and `sigmoid` compute `eˣ` and `tanh x` with straight-line kernels of this
 //! crate's that vectorise (run with AVX2 and FMA where the processor has them), within 2 ulps
@@ -16,8 +17,8 @@
 
 use ndarray::{Array, ArrayView, Dimension};
 
-use super::check_cotangent;
 use super::kernels::{map, map_fma, update2};
+use super::{check_cotangent, check_tangent};
 use crate::{NoTangent, Scalar, frule, rrule};
 
 /// `eˣ`, elementwise.
@@ -32,6 +33,10 @@ use crate::{NoTangent, Scalar, frule, rrule};
 /// assert!((y[1] - 1.0f64.exp()).abs() < 1e-15);
 /// assert_eq!(pb.pullback(array![2.0, 1.0]), array![2.0 * y[0], y[1]]);
 /// ```
+///
+/// # Panics
+/// In the pullback and the pushforward, if a cotangent or tangent does not have the shape of
+/// the output or input it belongs to (the message names the rule and both shapes).
 #[rrule]
 #[frule]
 pub fn exp<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
@@ -43,7 +48,10 @@ pub fn exp<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
             check_cotangent("exp", dy.shape(), e.shape());
             update2(dy, &e, |d, v| d * v)
         },
-        move |da: Array<T, D>| -> Array<T, D> { update2(da, &e, |d, v| d * v) },
+        move |da: Array<T, D>| -> Array<T, D> {
+            check_tangent("exp", "da", da.shape(), e.shape());
+            update2(da, &e, |d, v| d * v)
+        },
     )
 }
 
@@ -58,6 +66,10 @@ pub fn exp<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
 /// assert_eq!(y, array![0.0, 4.0f64.ln()]);
 /// assert_eq!(pb.pullback(array![1.0, 1.0]), array![1.0, 0.25]);
 /// ```
+///
+/// # Panics
+/// In the pullback and the pushforward, if a cotangent or tangent does not have the shape of
+/// the output or input it belongs to (the message names the rule and both shapes).
 #[rrule]
 #[frule]
 pub fn ln<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
@@ -68,7 +80,10 @@ pub fn ln<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
             check_cotangent("ln", dy.shape(), a.shape());
             update2(dy, &a, |d, u| d / u)
         },
-        move |da: Array<T, D>| -> Array<T, D> { update2(da, &a, |d, u| d / u) },
+        move |da: Array<T, D>| -> Array<T, D> {
+            check_tangent("ln", "da", da.shape(), a.shape());
+            update2(da, &a, |d, u| d / u)
+        },
     )
 }
 
@@ -83,6 +98,10 @@ pub fn ln<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
 /// assert_eq!(y[0], 1e-20);
 /// assert_eq!(pb.pullback(array![1.0, 1.0]), array![1.0, 0.5]);
 /// ```
+///
+/// # Panics
+/// In the pullback and the pushforward, if a cotangent or tangent does not have the shape of
+/// the output or input it belongs to (the message names the rule and both shapes).
 #[rrule]
 #[frule]
 pub fn log1p<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
@@ -93,7 +112,10 @@ pub fn log1p<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
             check_cotangent("log1p", dy.shape(), a.shape());
             update2(dy, &a, |d, u| d / (T::one() + u))
         },
-        move |da: Array<T, D>| -> Array<T, D> { update2(da, &a, |d, u| d / (T::one() + u)) },
+        move |da: Array<T, D>| -> Array<T, D> {
+            check_tangent("log1p", "da", da.shape(), a.shape());
+            update2(da, &a, |d, u| d / (T::one() + u))
+        },
     )
 }
 
@@ -109,6 +131,10 @@ pub fn log1p<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
 /// assert_eq!(y, array![2.0, 3.0]);
 /// assert_eq!(pb.pullback(array![1.0, 6.0]), array![0.25, 1.0]);
 /// ```
+///
+/// # Panics
+/// In the pullback and the pushforward, if a cotangent or tangent does not have the shape of
+/// the output or input it belongs to (the message names the rule and both shapes).
 #[rrule]
 #[frule]
 pub fn sqrt<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
@@ -120,7 +146,10 @@ pub fn sqrt<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
             check_cotangent("sqrt", dy.shape(), r.shape());
             update2(dy, &r, |d, v| d / (v + v))
         },
-        move |da: Array<T, D>| -> Array<T, D> { update2(da, &r, |d, v| d / (v + v)) },
+        move |da: Array<T, D>| -> Array<T, D> {
+            check_tangent("sqrt", "da", da.shape(), r.shape());
+            update2(da, &r, |d, v| d / (v + v))
+        },
     )
 }
 
@@ -135,6 +164,10 @@ pub fn sqrt<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
 /// assert_eq!(y, array![0.0]);
 /// assert_eq!(pb.pullback(array![3.0]), array![3.0]); // 1 − tanh²(0) = 1
 /// ```
+///
+/// # Panics
+/// In the pullback and the pushforward, if a cotangent or tangent does not have the shape of
+/// the output or input it belongs to (the message names the rule and both shapes).
 #[rrule]
 #[frule]
 pub fn tanh<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
@@ -146,7 +179,10 @@ pub fn tanh<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
             check_cotangent("tanh", dy.shape(), t.shape());
             update2(dy, &t, |d, v| d * (T::one() - v * v))
         },
-        move |da: Array<T, D>| -> Array<T, D> { update2(da, &t, |d, v| d * (T::one() - v * v)) },
+        move |da: Array<T, D>| -> Array<T, D> {
+            check_tangent("tanh", "da", da.shape(), t.shape());
+            update2(da, &t, |d, v| d * (T::one() - v * v))
+        },
     )
 }
 
@@ -162,6 +198,10 @@ pub fn tanh<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
 /// assert_eq!(y, array![0.5, 0.0, 1.0]);
 /// assert_eq!(pb.pullback(array![1.0, 1.0, 1.0]), array![0.25, 0.0, 0.0]);
 /// ```
+///
+/// # Panics
+/// In the pullback and the pushforward, if a cotangent or tangent does not have the shape of
+/// the output or input it belongs to (the message names the rule and both shapes).
 #[rrule]
 #[frule]
 pub fn sigmoid<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
@@ -173,7 +213,10 @@ pub fn sigmoid<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
             check_cotangent("sigmoid", dy.shape(), s.shape());
             update2(dy, &s, |d, v| d * v * (T::one() - v))
         },
-        move |da: Array<T, D>| -> Array<T, D> { update2(da, &s, |d, v| d * v * (T::one() - v)) },
+        move |da: Array<T, D>| -> Array<T, D> {
+            check_tangent("sigmoid", "da", da.shape(), s.shape());
+            update2(da, &s, |d, v| d * v * (T::one() - v))
+        },
     )
 }
 
@@ -200,6 +243,10 @@ fn logistic<T: Scalar>(x: T, fma: bool) -> T {
 /// assert_eq!(y, array![0.0, 0.0, 2.0]);
 /// assert_eq!(pb.pullback(array![5.0, 5.0, 5.0]), array![0.0, 0.0, 5.0]);
 /// ```
+///
+/// # Panics
+/// In the pullback and the pushforward, if a cotangent or tangent does not have the shape of
+/// the output or input it belongs to (the message names the rule and both shapes).
 #[rrule]
 #[frule]
 pub fn relu<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
@@ -211,6 +258,7 @@ pub fn relu<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
             update2(dy, &a, |d, u| if u > T::zero() { d } else { T::zero() })
         },
         move |da: Array<T, D>| -> Array<T, D> {
+            check_tangent("relu", "da", da.shape(), a.shape());
             update2(da, &a, |d, u| if u > T::zero() { d } else { T::zero() })
         },
     )
@@ -228,6 +276,10 @@ pub fn relu<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
 /// assert_eq!(y, array![2.0f64.ln(), 1000.0]);
 /// assert_eq!(pb.pullback(array![1.0, 1.0]), array![0.5, 1.0]);
 /// ```
+///
+/// # Panics
+/// In the pullback and the pushforward, if a cotangent or tangent does not have the shape of
+/// the output or input it belongs to (the message names the rule and both shapes).
 #[rrule]
 #[frule]
 pub fn softplus<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
@@ -238,7 +290,10 @@ pub fn softplus<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> 
             check_cotangent("softplus", dy.shape(), a.shape());
             update2(dy, &a, |d, u| d * logistic(u, false))
         },
-        move |da: Array<T, D>| -> Array<T, D> { update2(da, &a, |d, u| d * logistic(u, false)) },
+        move |da: Array<T, D>| -> Array<T, D> {
+            check_tangent("softplus", "da", da.shape(), a.shape());
+            update2(da, &a, |d, u| d * logistic(u, false))
+        },
     )
 }
 
@@ -253,6 +308,10 @@ pub fn softplus<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> 
 /// assert_eq!(y, array![2.0, 0.0, 3.0]);
 /// assert_eq!(pb.pullback(array![1.0, 1.0, 1.0]), array![-1.0, 0.0, 1.0]);
 /// ```
+///
+/// # Panics
+/// In the pullback and the pushforward, if a cotangent or tangent does not have the shape of
+/// the output or input it belongs to (the message names the rule and both shapes).
 #[rrule]
 #[frule]
 pub fn abs<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
@@ -263,7 +322,10 @@ pub fn abs<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>) -> Array<T, D> {
             check_cotangent("abs", dy.shape(), a.shape());
             update2(dy, &a, |d, u| d * sign(u))
         },
-        move |da: Array<T, D>| -> Array<T, D> { update2(da, &a, |d, u| d * sign(u)) },
+        move |da: Array<T, D>| -> Array<T, D> {
+            check_tangent("abs", "da", da.shape(), a.shape());
+            update2(da, &a, |d, u| d * sign(u))
+        },
     )
 }
 
@@ -292,6 +354,10 @@ fn sign<T: Scalar>(u: T) -> T {
 /// assert_eq!(y, array![8.0, -1.0]);
 /// assert_eq!(pb.pullback(array![1.0, 1.0]), (array![12.0, 3.0], NoTangent));
 /// ```
+///
+/// # Panics
+/// In the pullback and the pushforward, if a cotangent or tangent does not have the shape of
+/// the output or input it belongs to (the message names the rule and both shapes).
 #[rrule]
 #[frule]
 pub fn powi<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>, n: i32) -> Array<T, D> {
@@ -305,6 +371,7 @@ pub fn powi<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>, n: i32) -> Array<T,
             (da, NoTangent)
         },
         move |da: Array<T, D>, _dn: NoTangent| -> Array<T, D> {
+            check_tangent("powi", "da", da.shape(), a.shape());
             update2(da, &a, |d, u| d * power_slope(u, n, k))
         },
     )
@@ -312,5 +379,11 @@ pub fn powi<T: Scalar, D: Dimension>(a: ArrayView<'_, T, D>, n: i32) -> Array<T,
 
 /// `n·xⁿ⁻¹`, exactly 0 for `n = 0` (also at `x = 0`, where `0·0⁻¹` would be NaN).
 fn power_slope<T: Scalar>(u: T, n: i32, k: T) -> T {
-    if n == 0 { T::zero() } else { k * u.powi(n - 1) }
+    if n == 0 {
+        return T::zero();
+    }
+    match n.checked_sub(1) {
+        Some(m) => k * u.powi(m),
+        None => k * u.powi(n) / u, // n = i32::MIN
+    }
 }
