@@ -185,7 +185,9 @@ fn matrix_of<'a, T, D: Dimension>(
     }
 }
 
-/// `aᵀ`, as a new array (a copy of `a`'s memory in the transposed layout).
+/// `aᵀ`, as a new array: a copy of `a`'s memory with the strides swapped, so a row-major `a` gives
+/// a column-major result (`.as_standard_layout()` makes it row-major, at the cost of a transposing
+/// copy).
 ///
 /// Pullback: `ā = ȳᵀ`, `ȳ`'s own buffer with its axes swapped: no copy.
 ///
