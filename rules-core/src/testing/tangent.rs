@@ -403,21 +403,18 @@ macro_rules! discrete {
     )*};
 }
 discrete!(
-    usize,
-    u8,
-    u16,
-    u32,
-    u64,
-    isize,
-    i8,
-    i16,
-    i32,
-    i64,
-    bool,
-    char,
-    String,
-    ndarray::Axis
+    usize, u8, u16, u32, u64, isize, i8, i16, i32, i64, bool, char, String
 );
+
+/// An axis, as the `ops` reductions take: passed through unchanged.
+impl Tangent for ndarray::Axis {
+    fn parts(&self) -> Vec<Part> {
+        leaf(Vec::new(), PartKind::Discrete("Axis"))
+    }
+    fn rebuild(&self, _: &[Vec<f64>]) -> Self {
+        *self
+    }
+}
 
 /// A shape (`Ix2`, `IxDyn`, ..): passed through unchanged.
 impl<I> Tangent for ndarray::Dim<I>
