@@ -47,10 +47,7 @@ pub(crate) fn expand_to<T: Scalar, D: Dimension, E: Dimension>(
     to: &E,
 ) -> Array<T, E> {
     if x.shape() == to.slice() {
-        return match x.into_dimensionality::<E>() {
-            Ok(x) => x,
-            Err(_) => unreachable!("equal shapes have equal dimensionality"),
-        };
+        return retyped(x);
     }
     match x.broadcast(to.clone()) {
         Some(v) => v.to_owned(),
@@ -66,10 +63,7 @@ pub(crate) fn sum_to<T: Scalar, D: Dimension, E: Dimension>(
     to: &E,
 ) -> Array<T, E> {
     if dy.shape() == to.slice() {
-        return match dy.into_dimensionality::<E>() {
-            Ok(x) => x,
-            Err(_) => unreachable!("equal shapes have equal dimensionality"),
-        };
+        return retyped(dy);
     }
     reduce(&dy, to)
 }
@@ -80,10 +74,7 @@ pub(crate) fn sum_to_ref<T: Scalar, S: Data<Elem = T>, D: Dimension, E: Dimensio
     to: &E,
 ) -> Array<T, E> {
     if dy.shape() == to.slice() {
-        return match dy.to_owned().into_dimensionality::<E>() {
-            Ok(x) => x,
-            Err(_) => unreachable!("equal shapes have equal dimensionality"),
-        };
+        return retyped(dy.to_owned());
     }
     reduce(dy, to)
 }
@@ -138,9 +129,13 @@ fn reduce<T: Scalar, S: Data<Elem = T>, D: Dimension, E: Dimension>(
             cur = Some(sum(cur, i, true));
         }
     }
-    let out = cur.unwrap_or_else(|| view.to_owned());
-    match out.into_dimensionality::<E>() {
+    retyped(cur.unwrap_or_else(|| view.to_owned()))
+}
+
+/// `x` with the dimension type `E` of the shape it already has.
+fn retyped<T, D: Dimension, E: Dimension>(x: Array<T, D>) -> Array<T, E> {
+    match x.into_dimensionality::<E>() {
         Ok(x) => x,
-        Err(_) => unreachable!("the reduced cotangent has the operand's dimensionality"),
+        Err(_) => unreachable!("the array has the shape of the operand"),
     }
 }

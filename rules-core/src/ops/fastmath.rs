@@ -2,17 +2,18 @@
 //! elementwise loops that use them vectorise: the standard library's versions call libm once per
 //! entry, which was 10–30× slower than PyTorch's and XLA's vectorised kernels on the `ops`
 //! benchmark. Accuracy, against the standard library's (tested in `tests` on sweeps of 400 000
-//! points over the whole range and finer ones near 0, subnormal results and ±∞ included): `exp` within 2 ulp, `tanh` within 3; NaN in,
-//! NaN out. `exp_flushed`, for the normalised exponentials, is `exp` within 2 ulp down to the
-//! smallest normal result and 0 below it.
+//! points over the whole range and finer ones near 0, subnormal results and ±∞ included): `exp`
+//! within 2 ulp, `tanh` within 3; NaN in, NaN out. `exp_flushed`, for the normalised
+//! exponentials, is `exp` within 2 ulp down to the smallest normal result and 0 below it.
 //!
 //! The method is the textbook one: `x = n·ln 2 + r` with `|r| ≤ ln 2 / 2` (Cody and Waite's
-//! two-part `ln 2`: `n·LN2_HI` is exact, so `r` carries one rounding), `expm1(r)` from a degree-11 polynomial (interpolating
-//! at Chebyshev points; 0.37 ulp from expm1 at most), then `eˣ = 2ⁿ·(1 + expm1(r))`, with `2ⁿ`
-//! built from its bits in two halves so that results in the subnormal range and at overflow come
-//! out right. Inside the AVX2+FMA copy of a loop the multiply-adds are fused: on one core an
-//! entry of `exp` costs 1.0 ns there, 1.8 ns with separate multiplies and adds, and about 4 ns
-//! through libm (measured on this project's 2-core EPYC machine).
+//! two-part `ln 2`: `n·LN2_HI` is exact, so `r` carries one rounding), `expm1(r)` from a
+//! degree-11 polynomial (interpolating at Chebyshev points; 0.37 ulp from expm1 at most), then
+//! `eˣ = 2ⁿ·(1 + expm1(r))`, with `2ⁿ` built from its bits in two halves so that results in the
+//! subnormal range and at overflow come out right. Inside the AVX2+FMA copy of a loop the
+//! multiply-adds are fused: on one core an entry of `exp` costs 1.0 ns there, 1.8 ns with separate
+//! multiplies and adds, and about 4 ns through libm (measured on this project's 2-core EPYC
+//! machine).
 
 /// `1.5·2⁵²`: adding it rounds a double of magnitude below 2⁵¹ to an integer, which then sits in
 /// the low bits of the sum's representation.

@@ -297,8 +297,8 @@ fn stable_norm<T: Scalar, D: Dimension>(a: &ArrayView<'_, T, D>) -> T {
 /// ```
 ///
 /// # Panics
-/// If the shapes differ, naming the rule and both shapes. In the pullback and the pushforward, if a cotangent
-/// or tangent does not have the shape of the output or input it belongs to.
+/// If the shapes differ, naming the rule and both shapes. In the pullback and the pushforward, if a
+/// cotangent or tangent does not have the shape of the output or input it belongs to.
 #[rrule]
 #[frule]
 pub fn mse<T: Scalar, D: Dimension>(pred: ArrayView<'_, T, D>, target: ArrayView<'_, T, D>) -> T {

@@ -19,7 +19,8 @@ use crate::{NoTangent, Scalar, frule, rrule};
 /// let a = array![[1.0, 2.0], [3.0, 4.0]];
 /// let (y, pb) = ops::reshape::rrule(a.view(), Ix1(4));
 /// assert_eq!(y, array![1.0, 2.0, 3.0, 4.0]);
-/// assert_eq!(pb.pullback(array![0.0, 1.0, 0.0, 0.0]), (array![[0.0, 1.0], [0.0, 0.0]], NoTangent));
+/// let back = pb.pullback(array![0.0, 1.0, 0.0, 0.0]);
+/// assert_eq!(back, (array![[0.0, 1.0], [0.0, 0.0]], NoTangent));
 /// ```
 ///
 /// # Panics
@@ -82,15 +83,17 @@ fn rows_as<T: Scalar, S: ndarray::Data<Elem = T>, D: Dimension, E: Dimension>(
 /// use ndarray::{array, Axis};
 /// use rules_core::{ops, Pullback};
 ///
-/// let (y, pb) = ops::concatenate::rrule(array![[1.0], [2.0]].view(), array![[3.0, 4.0], [5.0, 6.0]].view(), Axis(1));
+/// let (a, b) = (array![[1.0], [2.0]], array![[3.0, 4.0], [5.0, 6.0]]);
+/// let (y, pb) = ops::concatenate::rrule(a.view(), b.view(), Axis(1));
 /// assert_eq!(y, array![[1.0, 3.0, 4.0], [2.0, 5.0, 6.0]]);
 /// let (da, db, _) = pb.pullback(array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]);
 /// assert_eq!((da, db), (array![[1.0], [4.0]], array![[2.0, 3.0], [5.0, 6.0]]));
 /// ```
 ///
 /// # Panics
-/// If `axis` is out of range or the other axes differ, naming the rule and both shapes. In the pullback and the pushforward, if a cotangent
-/// or tangent does not have the shape of the output or input it belongs to.
+/// If `axis` is out of range or the other axes differ, naming the rule and both shapes. In the
+/// pullback and the pushforward, if a cotangent or tangent does not have the shape of the output or
+/// input it belongs to.
 #[rrule]
 #[frule]
 pub fn concatenate<T: Scalar, D: Dimension + RemoveAxis>(
@@ -305,17 +308,16 @@ fn place_lanes<T: Scalar, D: Dimension + RemoveAxis>(
 /// ```
 ///
 /// # Panics
-/// If `axis` is out of range or has length 0 (naming the rule and the shape). In the pullback and the pushforward, if a cotangent
-/// or tangent does not have the shape of the output or input it belongs to.
+/// If `axis` is out of range or has length 0 (naming the rule and the shape). In the pullback and
+/// the pushforward, if a cotangent or tangent does not have the shape of the output or input it
+/// belongs to.
 #[rrule]
 #[frule]
 pub fn max_axis<T: Scalar, D: Dimension + RemoveAxis>(
     a: ArrayView<'_, T, D>,
     axis: Axis,
 ) -> Array<T, D::Smaller> {
-    check_lanes("max_axis", axis, a.shape());
-    let at = arg_extreme(&a, axis, |v, best| v > best);
-    let y = gather_lanes(&a, axis, &at);
+    let (at, y) = extreme("max_axis", &a, axis, |v, best| v > best);
     let (shape, out) = (a.raw_dim(), y.raw_dim());
     (
         y,
@@ -351,9 +353,7 @@ pub fn min_axis<T: Scalar, D: Dimension + RemoveAxis>(
     a: ArrayView<'_, T, D>,
     axis: Axis,
 ) -> Array<T, D::Smaller> {
-    check_lanes("min_axis", axis, a.shape());
-    let at = arg_extreme(&a, axis, |v, best| v < best);
-    let y = gather_lanes(&a, axis, &at);
+    let (at, y) = extreme("min_axis", &a, axis, |v, best| v < best);
     let (shape, out) = (a.raw_dim(), y.raw_dim());
     (
         y,
@@ -367,6 +367,19 @@ pub fn min_axis<T: Scalar, D: Dimension + RemoveAxis>(
             gather_lanes(&da.view(), axis, &at)
         },
     )
+}
+
+/// The forward pass of `max_axis` and `min_axis`: each lane's extreme position and entries.
+fn extreme<T: Scalar, D: Dimension + RemoveAxis>(
+    rule: &str,
+    a: &ArrayView<'_, T, D>,
+    axis: Axis,
+    better: impl Fn(T, T) -> bool,
+) -> (Vec<usize>, Array<T, D::Smaller>) {
+    check_lanes(rule, axis, a.shape());
+    let at = arg_extreme(a, axis, better);
+    let y = gather_lanes(a, axis, &at);
+    (at, y)
 }
 
 /// Panics unless `axis` is an axis of `shape` and not empty.
