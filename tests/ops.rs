@@ -116,6 +116,10 @@ fn matmul_in_every_shape() {
     check2!(ops::matmul, random(3, 4, 23), row(4, 24));
     check2!(ops::matmul, row(3, 25), random(3, 5, 26));
     check2!(ops::matmul, row(6, 27), row(6, 28));
+    check2!(ops::dot, row(6, 27), row(6, 28));
+    let (u, v) = (row(6, 27), row(6, 28));
+    let as_matmul = ops::matmul(u.view(), v.view()).into_scalar();
+    assert!((ops::dot(u.view(), v.view()) - as_matmul).abs() < 1e-15);
     // Transposed and strided views are operands like any other.
     let a = random(4, 3, 29);
     let b = random(4, 5, 30);

@@ -386,7 +386,19 @@ pub(crate) fn update3<T: Scalar, D: Dimension, D1: Dimension, D2: Dimension>(
     d
 }
 
-/// `Σ f(..)` over arrays of one shape, the same bits whatever the number of threads: contiguous
+/// `v` as an `f64` (exactly, for both scalar types).
+#[inline(always)]
+fn wide<T: Scalar>(v: T) -> f64 {
+    v.to_f64().unwrap_or(f64::NAN)
+}
+
+/// An `f64` sum back in `T` (rounded once, for `f32`).
+fn narrow<T: Scalar>(s: f64) -> T {
+    T::from(s).unwrap_or_else(T::nan)
+}
+
+/// `Σ f(..)` in `f64` (so that long `f32` sums do not lose digits to their running total) over
+/// arrays of one shape, the same bits whatever the number of threads: contiguous
 /// arrays of one layout are summed in fixed blocks of 2¹⁴ entries (eight running sums in each,
 /// on rayon's threads from [`PAR_ENTRIES`]) whose sums are added in order; other layouts in one
 /// pass of a `Zip`.
@@ -401,23 +413,23 @@ macro_rules! summed {
             let flat = $a.as_slice_memory_order().is_some()
                 $(&& $x.strides() == $a.strides() && $x.as_slice_memory_order().is_some())*;
             if !flat {
-                return Zip::from($a)$(.and($x))*.fold(T::zero(), |s, &$a $(, &$x)*| s + f($a $(, $x)*));
+                return narrow(Zip::from($a)$(.and($x))*.fold(0.0, |s, &$a $(, &$x)*| s + wide(f($a $(, $x)*))));
             }
             let $a = $a.as_slice_memory_order().unwrap_or(&[]);
             $(let $x = $x.as_slice_memory_order().unwrap_or(&[]);)*
-            let block = |$a: &[T] $(, $x: &[T])*| -> T {
-                let mut acc = [T::zero(); 8];
+            let block = |$a: &[T] $(, $x: &[T])*| -> f64 {
+                let mut acc = [0.0f64; 8];
                 let n = $a.len();
                 let mut i = 0;
                 while i + 8 <= n {
                     for (k, s) in acc.iter_mut().enumerate() {
-                        *s = *s + f($a[i + k] $(, $x[i + k])*);
+                        *s += wide(f($a[i + k] $(, $x[i + k])*));
                     }
                     i += 8;
                 }
-                let mut r = T::zero();
+                let mut r = 0.0f64;
                 while i < n {
-                    r = r + f($a[i] $(, $x[i])*);
+                    r += wide(f($a[i] $(, $x[i])*));
                     i += 1;
                 }
                 let l = (acc[0] + acc[1]) + (acc[2] + acc[3]);
@@ -425,14 +437,14 @@ macro_rules! summed {
                 (l + h) + r
             };
             if $a.len() < PAR_ENTRIES {
-                return block($a $(, $x)*);
+                return narrow(block($a $(, $x)*));
             }
-            let parts: Vec<T> = $a
+            let parts: Vec<f64> = $a
                 .par_chunks(TASK_ENTRIES)
                 $(.zip($x.par_chunks(TASK_ENTRIES)))*
                 .map(|summed!(@pat $a; $($x),*)| block($a $(, $x)*))
                 .collect();
-            parts.into_iter().fold(T::zero(), |s, p| s + p)
+            narrow(parts.into_iter().fold(0.0, |s, p| s + p))
         }
     };
     (@t $x:ident $T:ident) => { $T };

@@ -1,9 +1,13 @@
-//! `matmul` (matrix·matrix, matrix·vector, vector·matrix, vector·vector) and `transpose`.
+//! `matmul` (matrix·matrix, matrix·vector, vector·matrix, vector·vector), `dot` and `transpose`.
 //!
 //! Every product runs through faer's matrix multiplication on views (no copy of a transposed
 //! operand), on its threads for large products; vectors are seen as 1×k or k×1 matrices.
 
-use ndarray::{Array, Array2, ArrayView, ArrayView2, Axis, Dimension, Ix0, Ix1, Ix2, IxDyn};
+use ndarray::{
+    Array, Array1, Array2, ArrayView, ArrayView1, ArrayView2, Axis, Dimension, Ix0, Ix1, Ix2, IxDyn,
+};
+
+use super::kernels::{map, sum2};
 
 use super::{check_cotangent, check_tangent};
 use crate::{Scalar, frule, rrule};
@@ -216,5 +220,50 @@ pub fn transpose<T: Scalar>(a: ArrayView2<'_, T>) -> Array2<T> {
             dy.reversed_axes()
         },
         move |da: Array2<T>| -> Array2<T> { da.reversed_axes() },
+    )
+}
+
+/// The dot product `Σ aᵢbᵢ` of two vectors, as a scalar (`matmul` of two vectors gives the same
+/// value as a 0-d array).
+///
+/// Pullback: `ā = ȳ·b`, `b̄ = ȳ·a`, each computed only if asked for.
+///
+/// ```
+/// use ndarray::array;
+/// use rules_core::{ops, Pullback};
+///
+/// let (a, b) = (array![1.0, 2.0], array![3.0, 4.0]);
+/// let (d, pb) = ops::dot::rrule(a.view(), b.view());
+/// assert_eq!(d, 11.0);
+/// assert_eq!(pb.pullback(2.0), (array![6.0, 8.0], array![2.0, 4.0]));
+/// ```
+///
+/// # Panics
+/// If the lengths differ (naming the rule and both lengths), and in the pushforward if a tangent
+/// does not have its input's length.
+#[rrule]
+#[frule]
+pub fn dot<T: Scalar>(a: ArrayView1<'_, T>, b: ArrayView1<'_, T>) -> T {
+    assert!(
+        a.len() == b.len(),
+        "dot: `a` has {} entries and `b` {}; they must be equal",
+        a.len(),
+        b.len()
+    );
+    let d = sum2(&a, &b, |u, v| u * v);
+    (
+        d,
+        move |dd: T| -> (Array1<T>, Array1<T>) {
+            let da = map(&b, |v| v * dd);
+            let db = map(&a, |u| u * dd);
+            (da, db)
+        },
+        move |da: Array1<T>, db: Array1<T>| -> T {
+            check_tangent("dot", "da", da.shape(), a.shape());
+            check_tangent("dot", "db", db.shape(), b.shape());
+            let ta = sum2(&da, &b, |d, v| d * v);
+            let tb = sum2(&a, &db, |u, d| u * d);
+            ta + tb
+        },
     )
 }

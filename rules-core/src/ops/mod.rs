@@ -47,6 +47,7 @@
 //! | [`scale()`] | `a: D`, `k: T` → `D` | both differentiable |
 //! | [`neg()`], [`exp()`], [`ln()`], [`log1p()`], [`sqrt()`], [`tanh()`], [`sigmoid()`], [`relu()`], [`softplus()`], [`abs()`], [`powi()`] | `D` → `D` | `relu'(0) = abs'(0) = 0`; `sigmoid`, `softplus` stable at ±1000 |
 //! | [`matmul()`] | `Ix2·Ix2`, `Ix2·Ix1`, `Ix1·Ix2`, `Ix1·Ix1` (→ `Ix0`) | faer's product; `(Skip, Need)` runs one product |
+//! | [`dot()`] | `Ix1·Ix1` → `T` | the scalar form of vector·vector `matmul` |
 //! | [`transpose()`] | `Ix2` → `Ix2` | pullback swaps the cotangent's axes, no copy |
 //! | [`sum()`], [`mean()`], [`sum_sq()`], [`norm()`] | `D` → `T` | `norm`: cotangent 0 at 0, no overflow |
 //! | [`sum_axis()`], [`mean_axis()`], [`max_axis()`], [`min_axis()`], [`logsumexp()`] | `D`, `axis` → `D::Smaller` | max/min: the first extreme entry gets the cotangent |
@@ -74,7 +75,7 @@ mod shape;
 mod unary;
 
 pub use arith::{Broadcast, add, div, mul, neg, scale, sub};
-pub use linear::{MatmulDim, Product, matmul, transpose};
+pub use linear::{MatmulDim, Product, dot, matmul, transpose};
 pub use normalised::{cross_entropy, log_softmax, logsumexp, softmax};
 pub use reduce::{mean, mean_axis, mse, norm, sum, sum_axis, sum_sq};
 pub use shape::{concatenate, max_axis, min_axis, reshape, select};
