@@ -689,3 +689,14 @@ fn softmax_reuses_the_cotangent() {
     let (_, pb) = ops::softmax::rrule(m.view(), Axis(1));
     assert_eq!(pb.pullback(dy).0.as_ptr(), ptr);
 }
+
+#[test]
+fn long_single_precision_sums_keep_their_digits() {
+    // 10⁶ entries of 0.1f32: a running f32 total drifts by about 1 %; ours rounds once.
+    let x = Array1::from_elem(1_000_000, 0.1f32);
+    let exact = 1e6 * f64::from(0.1f32);
+    assert_eq!(ops::sum(x.view()), exact as f32);
+    assert_eq!(ops::mean(x.view()), (exact / 1e6) as f32);
+    let (s, _) = ops::sum_sq::rrule(x.view());
+    assert!((f64::from(s) / (1e6 * f64::from(0.1f32 * 0.1f32)) - 1.0).abs() < 1e-6);
+}
