@@ -58,7 +58,7 @@ fn add_scaled<A: Scalar, D: Dimension>(
     Zip::from(&mut acc)
         .and(d)
         .and(p)
-        .for_each(|a, &d, &p| *a = *a + d * p);
+        .for_each(|a, &d, &p| *a += d * p);
     acc
 }
 

@@ -59,6 +59,7 @@ mod pullback;
 mod pushforward;
 mod scalar;
 mod tangent;
+pub mod tape;
 pub mod testing;
 
 pub use accumulate::{Accumulate, accumulate, accumulate_into};
@@ -274,6 +275,7 @@ pub use tangent::{Materialise, MaybeZero, NoTangent, Zero};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::scalar::{ScalarSlot, ScalarSlots2};
+    pub use crate::tape;
     pub use crate::{
         Elementwise, MaybeZero, Need, NoTangent, Patterns, Pullback, PullbackFor, Pushforward,
         PushforwardPatterns, Scalar, Skip, Zero,

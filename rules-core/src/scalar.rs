@@ -42,6 +42,8 @@ pub trait Scalar:
     + core::fmt::Debug
     + core::fmt::Display
     + Default
+    + core::ops::AddAssign
+    + crate::Accumulate<Self, Output = Self>
     + Send
     + Sync
     + sealed::Sealed

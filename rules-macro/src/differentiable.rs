@@ -141,6 +141,11 @@ fn generate(input: &DeriveInput, fields: &[Field], named: bool) -> TokenStream {
     // The same fields in the primal struct.
     let primal_members: Vec<&Member> = diff.iter().map(|f| &f.member).collect();
     let where_all = quote!(where #(#user_where,)* #(#field_bounds,)*);
+    // The generics of the impls that add a lifetime and a type of their own.
+    let own_lifetimes: Vec<_> = input.generics.lifetimes().collect();
+    let own_others: Vec<_> = (input.generics.params.iter())
+        .filter(|p| !matches!(p, syn::GenericParam::Lifetime(_)))
+        .collect();
 
     // The tangent struct (with a marker for type parameters no tangent field mentions).
     let used: std::collections::BTreeSet<String> = crate::syntax::referenced(&quote!(#(#tan_tys)*))
@@ -425,6 +430,16 @@ fn generate(input: &DeriveInput, fields: &[Field], named: bool) -> TokenStream {
                 let __values = parts.first().map_or(&[][..], ::std::vec::Vec::as_slice);
                 let mut __at = 0usize;
                 #name { #(#primal_rebuild,)* }
+            }
+        }
+
+        #allows
+        impl #impl_g #krate::tape::Input for #name #ty_g #where_all Self: 'static {}
+
+        #allows
+        impl<'__env, #(#own_lifetimes,)* __Ct, #(#own_others,)*> #krate::tape::Arg<'__env, &'__env #name #ty_g, __Ct> for &'__env #name #ty_g #where_all #name #ty_g: '__env {
+            fn lend(self, _: &#krate::tape::Tape<'_>, _: &'static str) -> #krate::tape::Lent<&'__env #name #ty_g> {
+                #krate::tape::Lent { value: self, source: ::core::option::Option::None, keep: ::core::option::Option::None }
             }
         }
 

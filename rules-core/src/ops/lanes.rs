@@ -179,12 +179,12 @@ pub(crate) fn sum_pairs<T: Scalar>(a: &[T], b: &[T], f: impl Fn(T, T) -> T) -> T
     let (mut ca, mut cb) = (a.chunks_exact(8), b.chunks_exact(8));
     for (u, v) in (&mut ca).zip(&mut cb) {
         for k in 0..8 {
-            acc[k] = acc[k] + f(u[k], v[k]);
+            acc[k] += f(u[k], v[k]);
         }
     }
     let mut r = T::zero();
     for (&u, &v) in ca.remainder().iter().zip(cb.remainder()) {
-        r = r + f(u, v);
+        r += f(u, v);
     }
     let s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
     s + r

@@ -228,7 +228,7 @@ fn scatter_add<T: Scalar, D: Dimension + RemoveAxis>(
     let mut out = Array::zeros(shape.clone());
     for (j, &k) in indices.iter().enumerate() {
         let mut dst = out.index_axis_mut(axis, k);
-        dst.zip_mut_with(&d.index_axis(axis, j), |o, &v| *o = *o + v);
+        dst.zip_mut_with(&d.index_axis(axis, j), |o, &v| *o += v);
     }
     out
 }

@@ -56,6 +56,7 @@
 mod checks;
 mod fd;
 mod forward;
+mod grad;
 mod matrices;
 mod report;
 mod rng;
@@ -66,6 +67,7 @@ use crate::{Differentiable, Patterns};
 pub use forward::{
     Inputs, check_adjoint, check_frule, check_scalar, test_adjoint, test_frule, test_scalar,
 };
+pub use grad::{check_grad, test_grad};
 pub use matrices::{orthonormal, with_singular_values};
 pub use report::Report;
 pub use rng::Rng;

@@ -52,6 +52,13 @@ pub(super) fn make_rule_type(gens: &[Gen<'_>], krate: &Path) -> TokenStream {
         let patterns = pullback::make_patterns_impl(g, &shape);
         let selections = super::pullback_for::make_impls(g, &shape);
         let entry = make_rrule(g, krate, &g.names.entry, &TokenStream::new());
+        let on = (g.rule.direction == crate::model::Direction::Reverse)
+            .then(|| {
+                let rrule = quote!(#name::rrule);
+                let on = syn::Ident::new("on", proc_macro2::Span::call_site());
+                super::on::make_on(g, &on, &quote!(#rt), &quote!(#name), &rrule)
+            })
+            .flatten();
         quote! {
             #strukt
             #statics
@@ -61,6 +68,7 @@ pub(super) fn make_rule_type(gens: &[Gen<'_>], krate: &Path) -> TokenStream {
 
             impl #name {
                 #entry
+                #on
             }
         }
     });
@@ -232,7 +240,7 @@ fn trait_name(g: &Gen<'_>) -> syn::Ident {
 }
 
 /// `tokens` with every path that starts with the alias `__rt` starting with `krate::__private`.
-fn replace_alias(tokens: TokenStream, rt: &syn::Path, krate: &Path) -> TokenStream {
+pub(super) fn replace_alias(tokens: TokenStream, rt: &syn::Path, krate: &Path) -> TokenStream {
     let alias = rt.segments[0].ident.to_string();
     crate::syntax::rewrite(tokens, &mut |at| match at.tree() {
         proc_macro2::TokenTree::Ident(id) if *id == alias => Some(quote!(#krate::__private)),
@@ -330,15 +338,34 @@ pub(super) fn make_method(g: &Gen<'_>, krate: &Path) -> TokenStream {
         #patterns
         #selections
     };
-    let entry = make_rrule(g, krate, &rrule_method_name(&g.rule.sig.ident), &items);
+    let name = &g.rule.sig.ident;
+    let rrule_name = rrule_method_name(name);
+    let entry = make_rrule(g, krate, &rrule_name, &items);
+    let on = (g.rule.direction == crate::model::Direction::Reverse)
+        .then(|| {
+            let on_name = quote::format_ident!("{}_on", name, span = name.span());
+            super::on::make_on(
+                g,
+                &on_name,
+                &quote!(#rt),
+                &quote!(Self::#name),
+                &quote!(Self::#rrule_name),
+            )
+        })
+        .flatten()
+        .map(|on| {
+            let on = replace_alias(on, &g.rt, krate);
+            quote!(#allows #on)
+        });
     quote! {
         #allows
         #entry
+        #on
     }
 }
 
 /// `Result<(T, impl ..), E>` from the user's `Result<T, E>` (or alias `Result<T>`).
-fn replace_first_arg(result_ty: &Type, first: &TokenStream) -> TokenStream {
+pub(super) fn replace_first_arg(result_ty: &Type, first: &TokenStream) -> TokenStream {
     let mut ty = result_ty.clone();
     if let Type::Path(p) = &mut ty {
         if let Some(last) = p.path.segments.last_mut() {

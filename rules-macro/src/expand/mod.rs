@@ -18,6 +18,7 @@ mod docs;
 mod entry;
 mod fallback;
 mod lifetimes;
+mod on;
 mod primal;
 mod pullback;
 mod pullback_for;

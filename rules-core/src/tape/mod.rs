@@ -1,0 +1,611 @@
+//! A reverse-mode engine that runs any rule: define-by-run, exact, and keeping every zero
+//! pattern and every skipped input the macro generates.
+//!
+//! [`value_and_grad`] runs a closure on a fresh [`Tape`]. Inside it, the program's inputs are
+//! [`Var`]s, and every rule is called through the `on` entry point that `#[rrule]` generates next
+//! to `rrule` (`ops::matmul::on(t, &x, &w)`, `linalg::svdvals::on(t, &w)`, `Dense::forward_on(t,
+//! &layer, &x)` for a `#[rrules]` method). Each call runs the rule's forward pass, records its
+//! pullback, and returns `Var`s (a tuple of them for several outputs). Rust's own `if`, `for`,
+//! `while` and helper functions are the control flow: only what runs is recorded.
+//!
+//! ```
+//! use ndarray::{array, Array1, Array2};
+//! use rules_core::ops;
+//! use rules_core::tape::{value_and_grad, Tape, Var};
+//!
+//! let x = array![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]; // data: a constant
+//! let target = array![[0.5], [0.0], [-0.5]];
+//! let (w0, b0) = (Array2::from_elem((2, 1), 0.1), Array1::zeros(1));
+//!
+//! let (loss, (dw, db)) = value_and_grad(
+//!     |t: &Tape, (w, b): (Var<'_, Array2<f64>>, Var<'_, Array1<f64>>)| {
+//!         let h = ops::matmul::on(t, &x, &w);
+//!         let y = ops::tanh::on(t, &ops::add::on(t, &h, &b));
+//!         let fit = ops::mse::on(t, &y, &target);
+//!         &fit + &(ops::sum_sq::on(t, &w) * 0.01) // `+` and `*` record rules too
+//!     },
+//!     (w0, b0),
+//! );
+//! assert!(loss > 0.0);
+//! assert_eq!((dw.dim(), db.dim()), ((2, 1), 1));
+//! ```
+//!
+//! # What the backward pass exploits
+//!
+//! * Each node receives its outputs' cotangents as [`MaybeZero`](crate::MaybeZero): an output
+//!   nobody read stays `Zero`, so the rule's runtime pattern runs the body specialised for it
+//!   (`svd`'s `(Zero, s̄, Zero)` body when only the singular values were used).
+//! * A node whose cotangents are all zero is dropped without running.
+//! * A node is asked only for the cotangents of its `Var` arguments: constants (data, labels,
+//!   targets) are skipped through the rule's runtime `pullback_for([bool; N], ..)`, so the
+//!   statements that only feed them never run.
+//! * Cotangents are accumulated in place with [`Accumulate`](crate::Accumulate), and never
+//!   materialised as zeros: an input's gradient is built as a dense zero only at the end, and only
+//!   if nothing reached it.
+//! * Each pullback, with its residuals and the values it borrowed, is freed as soon as it has run;
+//!   a value no pullback holds is freed when its last `Var` is dropped, as in PyTorch.
+//!
+//! # What it does not do
+//!
+//! * **Second order**: pullbacks are not recorded while they run, and a `Var` of one tape cannot
+//!   be used on another (it panics, naming the mix-up).
+//! * **In-place operations**: a `Var`'s value is immutable; there is no `+=` on `Var`s.
+//! * **Checkpointing**: every residual a rule keeps lives until its pullback has run.
+//! * **Threads**: a tape and its `Var`s are `!Send`; the rules themselves use every core.
+//!
+//! # Memory safety
+//!
+//! A rule's pullback may borrow its inputs (`ops` pullbacks keep views, not copies). The tape
+//! keeps each `Var`'s value in an `Rc` and lends the rule a view of it; the node that holds the
+//! pullback also holds a clone of the `Rc`, dropped after the pullback. Constants are borrowed
+//! for `'env`, which outlives the closure (as `std::thread::scope` does for its threads), and a
+//! `Var` is branded with the closure's own lifetime, so none of them escapes (a compile error).
+
+mod arg;
+mod slots;
+mod sugar;
+
+use core::any::{Any, TypeId};
+use core::cell::{Cell, RefCell};
+use core::marker::PhantomData;
+use std::rc::Rc;
+
+use crate::{Differentiable, MaybeZero};
+
+pub use arg::{Arg, Lend, Lent};
+pub use slots::{Cotangents, Input, Inputs, Routes, Seed};
+
+/// Where a `Var`'s cotangent goes: an input of the program, or output `slot` of a node.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// The `i`-th input of `value_and_grad`.
+    Leaf(u32),
+    /// Output `slot` of node `node`.
+    Node {
+        /// The node's index on its tape.
+        node: u32,
+        /// Which of its outputs.
+        slot: u32,
+    },
+}
+
+/// The recorded program: the nodes, in the order they ran, and the inputs' accumulators.
+///
+/// It is reached only through a [`Tape`], and from a [`Var`] for the operators.
+#[doc(hidden)]
+pub struct Core {
+    nodes: RefCell<Vec<Option<Box<dyn Node>>>>,
+    leaves: RefCell<Vec<Box<dyn LeafDyn>>>,
+    /// Nodes recorded, for the docs' claims and tests: `Tape::len`.
+    recorded: Cell<usize>,
+}
+
+/// The tape a program runs on, handed to the closure of [`value_and_grad`] or [`vjp`].
+///
+/// It is used only through the `on` entry points of rules (and the operators on [`Var`]s).
+/// `'env` is the lifetime of the data the closure borrows from outside (constants, labels): it
+/// outlives the closure, so rules may keep views of it.
+#[repr(transparent)]
+pub struct Tape<'env> {
+    core: Core,
+    _env: PhantomData<Cell<&'env ()>>,
+}
+
+impl core::fmt::Debug for Tape<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Tape").field("nodes", &self.len()).finish()
+    }
+}
+
+/// A value on a [`Tape`]: an input of the program or an output of a rule recorded on it.
+///
+/// `Var<'t, T>` is branded with the closure that owns the tape: it cannot be stored outside it,
+/// returned from [`value_and_grad`], or used on another tape. Its value is shared (an `Rc`), so
+/// passing `&v` to several rules costs nothing.
+pub struct Var<'t, T> {
+    value: Rc<T>,
+    /// `None` for a constant: the output of a rule none of whose arguments was a `Var`.
+    source: Option<Source>,
+    /// The type of the cotangent the source accumulates, checked when the `Var` is lent.
+    slot: (TypeId, &'static str),
+    tape: &'t Core,
+}
+
+impl<T> Var<'_, T> {
+    /// The value.
+    #[must_use]
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// `true` if the value depends on an input of the program (it was not computed from
+    /// constants alone).
+    #[must_use]
+    pub fn is_tracked(&self) -> bool {
+        self.source.is_some()
+    }
+}
+
+impl<T: core::fmt::Debug> core::fmt::Debug for Var<'_, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Var")
+            .field("value", &self.value)
+            .field("tracked", &self.source.is_some())
+            .finish()
+    }
+}
+
+impl<T> Clone for Var<'_, T> {
+    fn clone(&self) -> Self {
+        Var {
+            value: Rc::clone(&self.value),
+            source: self.source,
+            slot: self.slot,
+            tape: self.tape,
+        }
+    }
+}
+
+/// A recorded rule: its pullback, the cotangents its outputs have received, where its inputs'
+/// cotangents go, and the values it borrowed.
+trait Node {
+    /// Adds a cotangent (an `Option<D>` behind `dyn Any`, taken) into output `slot`.
+    fn receive(&mut self, slot: usize, ct: &mut dyn Any);
+    /// Runs the pullback, unless every cotangent is zero, and sends the input cotangents on.
+    fn backward(self: Box<Self>, sink: &mut Sink<'_>);
+}
+
+/// An input's accumulator.
+trait LeafDyn {
+    fn receive(&mut self, ct: &mut dyn Any);
+    fn into_any(self: Box<Self>) -> Box<dyn Any>;
+}
+
+/// What a node sends its input cotangents into: the nodes before it, and the inputs.
+#[doc(hidden)]
+pub struct Sink<'a> {
+    nodes: &'a mut [Option<Box<dyn Node>>],
+    leaves: &'a mut [Box<dyn LeafDyn>],
+}
+
+impl Sink<'_> {
+    /// Accumulates `ct` into `to`.
+    fn send<D: 'static>(&mut self, to: Source, ct: D) {
+        let mut ct = Some(ct);
+        match to {
+            Source::Leaf(i) => self.leaves[i as usize].receive(&mut ct),
+            Source::Node { node, slot } => {
+                if let Some(n) = self.nodes[node as usize].as_mut() {
+                    n.receive(slot as usize, &mut ct);
+                }
+            }
+        }
+    }
+}
+
+/// Takes the `Option<D>` behind `ct`. The types were checked when the `Var` was lent.
+fn take<D: 'static>(ct: &mut dyn Any) -> D {
+    match ct.downcast_mut::<Option<D>>().and_then(Option::take) {
+        Some(d) => d,
+        None => unreachable!(
+            "tape: a cotangent of another type than `{}` reached its slot",
+            core::any::type_name::<D>()
+        ),
+    }
+}
+
+/// `acc + ct`, in `acc`'s buffer.
+fn add_into<D: crate::Accumulate<D, Output = D>>(acc: &mut MaybeZero<D>, ct: D) {
+    *acc = match core::mem::take(acc) {
+        MaybeZero::Zero => MaybeZero::Value(ct),
+        MaybeZero::Value(a) => MaybeZero::Value(a.accumulate(ct)),
+    };
+}
+
+struct Leaf<V: Differentiable> {
+    value: Rc<V>,
+    grad: MaybeZero<V::Tangent>,
+}
+
+impl<V: Input> LeafDyn for Leaf<V>
+where
+    V::Tangent: crate::Accumulate<V::Tangent, Output = V::Tangent> + 'static,
+{
+    fn receive(&mut self, ct: &mut dyn Any) {
+        let ct = take::<V::Tangent>(ct);
+        add_into(&mut self.grad, ct);
+    }
+    fn into_any(self: Box<Self>) -> Box<dyn Any> {
+        self
+    }
+}
+
+impl<V: Input> Leaf<V> {
+    /// The gradient, dense: a zero of the input's shape if nothing reached it.
+    fn gradient(self) -> V::Tangent {
+        match self.grad {
+            MaybeZero::Value(g) => g,
+            MaybeZero::Zero => self.value.zero_tangent(),
+        }
+    }
+}
+
+struct NodeImpl<'env, PB, R, C, const N: usize> {
+    // Field order is drop order: the pullback before the values it borrows.
+    pb: PB,
+    run: R,
+    cts: C,
+    sources: [Option<Source>; N],
+    keep: [Option<Rc<dyn Any>>; N],
+    _env: PhantomData<&'env ()>,
+}
+
+impl<'env, PB, R, C, O, const N: usize> Node for NodeImpl<'env, PB, R, C, N>
+where
+    C: Cotangents<'env>,
+    R: Fn(&PB, [bool; N], C) -> O,
+    O: Routes<'env, N>,
+{
+    fn receive(&mut self, slot: usize, ct: &mut dyn Any) {
+        self.cts.receive(slot, ct);
+    }
+
+    fn backward(self: Box<Self>, sink: &mut Sink<'_>) {
+        let NodeImpl {
+            pb,
+            run,
+            cts,
+            sources,
+            keep,
+            _env,
+        } = *self;
+        if cts.all_zero() {
+            return;
+        }
+        let need = sources.map(|s| s.is_some());
+        let out = run(&pb, need, cts);
+        drop(pb);
+        drop(keep);
+        out.route(&sources, sink);
+    }
+}
+
+impl<'env> Tape<'env> {
+    fn new() -> Self {
+        Tape {
+            core: Core {
+                nodes: RefCell::new(Vec::new()),
+                leaves: RefCell::new(Vec::new()),
+                recorded: Cell::new(0),
+            },
+            _env: PhantomData,
+        }
+    }
+
+    /// How many rule calls have been recorded so far (calls with no `Var` argument record
+    /// nothing).
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.core.recorded.get()
+    }
+
+    /// `true` if nothing has been recorded.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The tape a `Var` was recorded on, for the operators: borrowing for `'t` is borrowing for
+    /// at least `'env` (see the module's docs).
+    pub(crate) fn of<'t>(core: &'t Core) -> &'t Tape<'t> {
+        // SAFETY: `Tape` is `repr(transparent)` over `Core`; the lifetime parameter is a brand
+        // that only restricts what may be recorded.
+        #[allow(unsafe_code)]
+        unsafe {
+            &*(core as *const Core).cast::<Tape<'t>>()
+        }
+    }
+
+    /// Records a rule's pullback. `run` calls it with the selection (which inputs are `Var`s)
+    /// and the runtime cotangents; `sources` says where each input's cotangent goes and `keep`
+    /// holds the values the pullback borrows. Returns the node's index. Called by generated
+    /// code.
+    #[doc(hidden)]
+    pub fn record<'t, C, PB, R, O, const N: usize>(
+        &'t self,
+        pb: PB,
+        run: R,
+        sources: [Option<Source>; N],
+        keep: [Option<Rc<dyn Any>>; N],
+    ) -> u32
+    where
+        C: Cotangents<'t> + 't,
+        PB: 't,
+        R: Fn(&PB, [bool; N], C) -> O + 't,
+        O: Routes<'t, N> + 't,
+    {
+        let node: Box<dyn Node + 't> = Box::new(NodeImpl {
+            pb,
+            run,
+            cts: C::default(),
+            sources,
+            keep,
+            _env: PhantomData,
+        });
+        // SAFETY: the node borrows data borrowed for the tape's `'t`, which outlives `'env`
+        // (the closure that owns the tape is generic over `'t` with only `'env: 't` known, so
+        // what it borrows for `'t` lives at least as long as `'env`), or values it keeps alive
+        // itself (`keep`). Every node is dropped before its tape's owner returns
+        // (`value_and_grad`) or before `'env` ends (a `Vjp` is bounded by `'env`).
+        #[allow(unsafe_code)]
+        let node: Box<dyn Node> =
+            unsafe { core::mem::transmute::<Box<dyn Node + 't>, Box<dyn Node + 'static>>(node) };
+        let mut nodes = self.core.nodes.borrow_mut();
+        let index = u32::try_from(nodes.len()).expect("tape: more than 2³² nodes");
+        nodes.push(Some(node));
+        self.core.recorded.set(self.core.recorded.get() + 1);
+        index
+    }
+
+    /// Output `slot` of node `node`, whose cotangent type is `D`. Called by generated code.
+    #[doc(hidden)]
+    pub fn output<'t, D: 'static, Y>(&'t self, node: u32, slot: u32, value: Y) -> Var<'t, Y> {
+        Var {
+            value: Rc::new(value),
+            source: Some(Source::Node { node, slot }),
+            slot: (TypeId::of::<D>(), core::any::type_name::<D>()),
+            tape: &self.core,
+        }
+    }
+
+    /// A value computed from constants alone: a `Var` that records nothing. Called by
+    /// generated code.
+    #[doc(hidden)]
+    pub fn constant<'t, Y>(&'t self, value: Y) -> Var<'t, Y> {
+        Var {
+            value: Rc::new(value),
+            source: None,
+            slot: (TypeId::of::<()>(), "()"),
+            tape: &self.core,
+        }
+    }
+
+    fn input<'t, V: Input>(&'t self, value: V) -> Var<'t, V>
+    where
+        V::Tangent: crate::Accumulate<V::Tangent, Output = V::Tangent> + 'static,
+    {
+        let value = Rc::new(value);
+        let mut leaves = self.core.leaves.borrow_mut();
+        let i = u32::try_from(leaves.len()).expect("tape: more than 2³² inputs");
+        leaves.push(Box::new(Leaf {
+            value: Rc::clone(&value),
+            grad: MaybeZero::Zero,
+        }));
+        Var {
+            value,
+            source: Some(Source::Leaf(i)),
+            slot: (
+                TypeId::of::<V::Tangent>(),
+                core::any::type_name::<V::Tangent>(),
+            ),
+            tape: &self.core,
+        }
+    }
+}
+
+impl Core {
+    /// Runs every node, last first, from `seed` at `out`; each node is dropped once it has run.
+    fn backward<D: 'static>(&self, out: Source, seed: D) {
+        let mut nodes = self.nodes.take();
+        let mut leaves = self.leaves.take();
+        Sink {
+            nodes: &mut nodes,
+            leaves: &mut leaves,
+        }
+        .send(out, seed);
+        for k in (0..nodes.len()).rev() {
+            let (before, rest) = nodes.split_at_mut(k);
+            if let Some(node) = rest[0].take() {
+                node.backward(&mut Sink {
+                    nodes: before,
+                    leaves: &mut leaves,
+                });
+            }
+        }
+        drop(nodes);
+        *self.leaves.borrow_mut() = leaves;
+    }
+
+    /// The inputs' accumulators, in order, for [`Inputs::gradients`].
+    fn take_leaves(&self) -> std::vec::IntoIter<Box<dyn Any>> {
+        let leaves = self.leaves.take();
+        leaves
+            .into_iter()
+            .map(LeafDyn::into_any)
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+}
+
+/// Checks that `var` was recorded on `core`, naming `what` otherwise.
+fn same_tape<T>(var: &Var<'_, T>, core: &Core, what: &str) {
+    assert!(
+        core::ptr::eq(var.tape, core),
+        "{what}: this `Var` belongs to another tape (a `Var` of an outer `value_and_grad` used \
+         inside an inner one?); nested tapes are not supported: second order is not implemented"
+    );
+}
+
+/// The value of `f` at `inputs` and the gradient of that value with respect to each input.
+///
+/// `f` receives the [`Tape`] and the inputs as [`Var`]s (one bare, several as a tuple of up to
+/// 8), and returns a scalar `Var` (`f32` or `f64`). The gradients come back in the inputs'
+/// shape, each of its input's tangent type (`Array2` for an `Array2`, `DenseTangent` for a
+/// `#[derive(Differentiable)] Dense`), dense: zeros where the value does not depend on an input.
+///
+/// ```
+/// use ndarray::array;
+/// use rules_core::ops;
+/// use rules_core::tape::value_and_grad;
+///
+/// // Σ tanh(x)², with a loop and an `if`: define-by-run.
+/// let (v, g) = value_and_grad(
+///     |t, x| {
+///         let mut y = ops::tanh::on(t, &x);
+///         for _ in 0..2 {
+///             if y.value().sum() > 0.0 {
+///                 y = ops::tanh::on(t, &y);
+///             }
+///         }
+///         ops::sum_sq::on(t, &y)
+///     },
+///     array![0.5, 1.0],
+/// );
+/// let fd = |h: f64| {
+///     let y = array![0.5 + h, 1.0].mapv(|x: f64| x.tanh().tanh().tanh());
+///     y.mapv(|y| y * y).sum()
+/// };
+/// assert!((g[0] - (fd(1e-6) - fd(-1e-6)) / 2e-6).abs() < 1e-6);
+/// assert!(v > 0.0);
+/// ```
+///
+/// # Panics
+/// If `f` returns a `Var` of another tape, and where the rules it calls panic (shapes).
+pub fn value_and_grad<'env, I, Y, F>(f: F, inputs: I) -> (Y, I::Gradients)
+where
+    I: Inputs,
+    Y: Seed,
+    F: for<'t> FnOnce(&'t Tape<'env>, I::Vars<'t>) -> Var<'t, Y>,
+{
+    let tape = Tape::new();
+    let vars = inputs.enter(&tape);
+    let out = f(&tape, vars);
+    same_tape(&out, &tape.core, "value_and_grad");
+    let (value, source) = (*out.value, out.source);
+    drop(out);
+    if let Some(source) = source {
+        tape.core.backward(source, Y::one());
+    }
+    let mut leaves = tape.core.take_leaves();
+    (value, I::gradients(&mut leaves))
+}
+
+/// The value of `f` at `inputs`, without a backward pass (the kit's finite differences).
+#[doc(hidden)]
+pub fn value<'env, I, Y, F>(f: F, inputs: I) -> Y
+where
+    I: Inputs,
+    Y: Clone,
+    F: for<'t> FnOnce(&'t Tape<'env>, I::Vars<'t>) -> Var<'t, Y>,
+{
+    let tape = Tape::new();
+    let vars = inputs.enter(&tape);
+    let out = f(&tape, vars);
+    same_tape(&out, &tape.core, "value");
+    Rc::try_unwrap(out.value).unwrap_or_else(|rc| (*rc).clone())
+}
+
+/// The value of `f` at `inputs` and its pullback, for a value that is not a scalar.
+///
+/// The pullback runs the recorded program once: [`Vjp::pullback`] consumes it, freeing each
+/// node as it runs.
+///
+/// ```
+/// use ndarray::{array, Array1};
+/// use rules_core::ops;
+/// use rules_core::tape::vjp;
+///
+/// let (y, pb) = vjp(|t, x| ops::exp::on(t, &x), array![0.0, 1.0]);
+/// let dx: Array1<f64> = pb.pullback(array![1.0, 2.0]);
+/// assert_eq!(dx, &y * &array![1.0, 2.0]);
+/// ```
+///
+/// # Panics
+/// If `f` returns a `Var` of another tape.
+pub fn vjp<'env, I, Y, F>(f: F, inputs: I) -> (Y, Vjp<'env, I, Y>)
+where
+    I: Inputs,
+    Y: Differentiable + Clone + 'static,
+    Y::Tangent: 'static,
+    F: for<'t> FnOnce(&'t Tape<'env>, I::Vars<'t>) -> Var<'t, Y>,
+{
+    let tape = Tape::new();
+    let vars = inputs.enter(&tape);
+    let out = f(&tape, vars);
+    same_tape(&out, &tape.core, "vjp");
+    let source = out.source;
+    let slot = out.slot;
+    let value = Rc::try_unwrap(out.value).unwrap_or_else(|rc| (*rc).clone());
+    (
+        value,
+        Vjp {
+            core: tape.core,
+            source,
+            slot,
+            _p: PhantomData,
+        },
+    )
+}
+
+/// `Vjp`'s brand: invariant in `'env`, and neither owning an `I` nor a `Y`.
+type VjpMarker<'env, I, Y> = PhantomData<(Cell<&'env ()>, fn(Y) -> I)>;
+
+/// The pullback of a program, from [`vjp`].
+pub struct Vjp<'env, I, Y> {
+    core: Core,
+    source: Option<Source>,
+    slot: (TypeId, &'static str),
+    _p: VjpMarker<'env, I, Y>,
+}
+
+impl<I, Y> core::fmt::Debug for Vjp<'_, I, Y> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Vjp")
+            .field("nodes", &self.core.recorded.get())
+            .finish()
+    }
+}
+
+impl<I: Inputs, Y: Differentiable> Vjp<'_, I, Y>
+where
+    Y::Tangent: 'static,
+{
+    /// The cotangents of the inputs for the cotangent `ct` of the value, dense.
+    ///
+    /// # Panics
+    /// Where the rules' pullbacks panic (a cotangent of the wrong shape).
+    pub fn pullback(self, ct: Y::Tangent) -> I::Gradients {
+        if let Some(source) = self.source {
+            assert!(
+                self.slot.0 == TypeId::of::<Y::Tangent>(),
+                "Vjp::pullback: the value's rule takes a cotangent of type `{}`, not `{}`",
+                self.slot.1,
+                core::any::type_name::<Y::Tangent>()
+            );
+            self.core.backward(source, ct);
+        }
+        let mut leaves = self.core.take_leaves();
+        I::gradients(&mut leaves)
+    }
+}

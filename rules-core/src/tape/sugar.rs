@@ -1,0 +1,246 @@
+//! Operators and methods on `Var`s, each recording an `ops` rule (or one of the scalar rules
+//! below): `&a + &b`, `&a - &b`, `&a * &b`, `&a / &b` between `Var`s of arrays (broadcasting, as
+//! `ops::add`) or of scalars, with a constant array or scalar on either side; `-&a`; `&a * k`
+//! for a scalar `k`; and `.sum()`, `.mean()`, `.sum_sq()`, `.tanh()`, `.exp()`, `.ln()`,
+//! `.sigmoid()`, `.relu()`, `.matmul(&b)`, `.t()` on `Var`s of arrays.
+
+use core::ops::{Add, Div, Mul, Neg, Sub};
+
+use ndarray::{Array, ArrayBase, Data, DimMax, Dimension, Ix2};
+
+use super::{Tape, Var};
+use crate::ops::{self, Broadcast};
+use crate::{Scalar, rrule};
+
+/// Scalar arithmetic, as rules, for the operators on `Var<T>`.
+mod scalar {
+    use crate::{Scalar, rrule};
+
+    #[rrule(crate = crate)]
+    pub fn add<T: Scalar>(a: T, b: T) -> T {
+        (a + b, move |dy: T| -> (T, T) { (dy, dy) })
+    }
+
+    #[rrule(crate = crate)]
+    pub fn sub<T: Scalar>(a: T, b: T) -> T {
+        (a - b, move |dy: T| -> (T, T) { (dy, -dy) })
+    }
+
+    #[rrule(crate = crate)]
+    pub fn mul<T: Scalar>(a: T, b: T) -> T {
+        (a * b, move |dy: T| -> (T, T) { (dy * b, dy * a) })
+    }
+
+    #[rrule(crate = crate)]
+    pub fn div<T: Scalar>(a: T, b: T) -> T {
+        let y = a / b;
+        (y, move |dy: T| -> (T, T) {
+            let da = dy / b;
+            (da, -da * y)
+        })
+    }
+}
+
+/// `-a` for a scalar, as a rule.
+#[rrule(crate = crate)]
+fn neg_scalar<T: Scalar>(a: T) -> T {
+    (-a, move |dy: T| -> T { -dy })
+}
+
+type ArrayVar<'t, T, D> = Var<'t, Array<T, D>>;
+
+macro_rules! array_binary {
+    ($tr:ident, $method:ident, $rule:ident) => {
+        impl<'t, T: Scalar, D1, D2> $tr<&ArrayVar<'t, T, D2>> for &ArrayVar<'t, T, D1>
+        where
+            D1: Dimension + DimMax<D2> + 'static,
+            D2: Dimension + 'static,
+        {
+            type Output = ArrayVar<'t, T, Broadcast<D1, D2>>;
+            fn $method(self, rhs: &ArrayVar<'t, T, D2>) -> Self::Output {
+                ops::$rule::on(Tape::of(self.tape), self, rhs)
+            }
+        }
+
+        impl<'t, T: Scalar, S, D1, D2> $tr<&'t ArrayBase<S, D2>> for &ArrayVar<'t, T, D1>
+        where
+            S: Data<Elem = T>,
+            D1: Dimension + DimMax<D2> + 'static,
+            D2: Dimension + 'static,
+        {
+            type Output = ArrayVar<'t, T, Broadcast<D1, D2>>;
+            fn $method(self, rhs: &'t ArrayBase<S, D2>) -> Self::Output {
+                ops::$rule::on(Tape::of(self.tape), self, rhs)
+            }
+        }
+
+        impl<'t, T: Scalar, S, D1, D2> $tr<&ArrayVar<'t, T, D2>> for &'t ArrayBase<S, D1>
+        where
+            S: Data<Elem = T>,
+            D1: Dimension + DimMax<D2> + 'static,
+            D2: Dimension + 'static,
+        {
+            type Output = ArrayVar<'t, T, Broadcast<D1, D2>>;
+            fn $method(self, rhs: &ArrayVar<'t, T, D2>) -> Self::Output {
+                ops::$rule::on(Tape::of(rhs.tape), self, rhs)
+            }
+        }
+
+        impl<'t, T: Scalar> $tr<&Var<'t, T>> for &Var<'t, T> {
+            type Output = Var<'t, T>;
+            fn $method(self, rhs: &Var<'t, T>) -> Var<'t, T> {
+                scalar::$rule::on(Tape::of(self.tape), self, rhs)
+            }
+        }
+
+        impl<'t, T: Scalar> $tr<T> for &Var<'t, T> {
+            type Output = Var<'t, T>;
+            fn $method(self, rhs: T) -> Var<'t, T> {
+                scalar::$rule::on(Tape::of(self.tape), self, rhs)
+            }
+        }
+
+        impl<'t> $tr<&Var<'t, f64>> for f64 {
+            type Output = Var<'t, f64>;
+            fn $method(self, rhs: &Var<'t, f64>) -> Var<'t, f64> {
+                scalar::$rule::on(Tape::of(rhs.tape), self, rhs)
+            }
+        }
+
+        impl<'t> $tr<&Var<'t, f32>> for f32 {
+            type Output = Var<'t, f32>;
+            fn $method(self, rhs: &Var<'t, f32>) -> Var<'t, f32> {
+                scalar::$rule::on(Tape::of(rhs.tape), self, rhs)
+            }
+        }
+    };
+}
+
+array_binary!(Add, add, add);
+array_binary!(Sub, sub, sub);
+array_binary!(Mul, mul, mul);
+array_binary!(Div, div, div);
+
+/// `&a * k`: `ops::scale`, with `k` a constant.
+impl<'t, T: Scalar, D: Dimension + 'static> Mul<T> for &ArrayVar<'t, T, D> {
+    type Output = ArrayVar<'t, T, D>;
+    fn mul(self, k: T) -> Self::Output {
+        ops::scale::on(Tape::of(self.tape), self, k)
+    }
+}
+
+/// `&a * &k`: `ops::scale`, with `k` a scalar `Var`.
+impl<'t, T: Scalar, D: Dimension + 'static> Mul<&Var<'t, T>> for &ArrayVar<'t, T, D> {
+    type Output = ArrayVar<'t, T, D>;
+    fn mul(self, k: &Var<'t, T>) -> Self::Output {
+        ops::scale::on(Tape::of(self.tape), self, k)
+    }
+}
+
+impl<'t, T: Scalar, D: Dimension + 'static> Neg for &ArrayVar<'t, T, D> {
+    type Output = ArrayVar<'t, T, D>;
+    fn neg(self) -> Self::Output {
+        ops::neg::on(Tape::of(self.tape), self)
+    }
+}
+
+impl<'t, T: Scalar> Neg for &Var<'t, T> {
+    type Output = Var<'t, T>;
+    fn neg(self) -> Var<'t, T> {
+        neg_scalar::on(Tape::of(self.tape), self)
+    }
+}
+
+/// The common `ops` as methods of `Var`s of arrays.
+impl<'t, T: Scalar, D: Dimension + 'static> ArrayVar<'t, T, D> {
+    /// `ops::sum`: Σ of the entries.
+    #[must_use]
+    pub fn sum(&self) -> Var<'t, T> {
+        ops::sum::on(Tape::of(self.tape), self)
+    }
+
+    /// `ops::mean`: the mean of the entries.
+    #[must_use]
+    pub fn mean(&self) -> Var<'t, T> {
+        ops::mean::on(Tape::of(self.tape), self)
+    }
+
+    /// `ops::sum_sq`: Σ of the squared entries.
+    #[must_use]
+    pub fn sum_sq(&self) -> Var<'t, T> {
+        ops::sum_sq::on(Tape::of(self.tape), self)
+    }
+
+    /// `ops::tanh`, entry by entry.
+    #[must_use]
+    pub fn tanh(&self) -> Self {
+        ops::tanh::on(Tape::of(self.tape), self)
+    }
+
+    /// `ops::exp`, entry by entry.
+    #[must_use]
+    pub fn exp(&self) -> Self {
+        ops::exp::on(Tape::of(self.tape), self)
+    }
+
+    /// `ops::ln`, entry by entry.
+    #[must_use]
+    pub fn ln(&self) -> Self {
+        ops::ln::on(Tape::of(self.tape), self)
+    }
+
+    /// `ops::sigmoid`, entry by entry.
+    #[must_use]
+    pub fn sigmoid(&self) -> Self {
+        ops::sigmoid::on(Tape::of(self.tape), self)
+    }
+
+    /// `ops::relu`, entry by entry.
+    #[must_use]
+    pub fn relu(&self) -> Self {
+        ops::relu::on(Tape::of(self.tape), self)
+    }
+}
+
+impl<'t, T: Scalar> ArrayVar<'t, T, Ix2> {
+    /// `ops::matmul` of two matrices; `rhs` is a `Var`, `&Var`, or a constant (`&b`).
+    #[must_use]
+    pub fn matmul<B>(&self, rhs: B) -> Self
+    where
+        B: super::Arg<'t, ndarray::ArrayView2<'t, T>, Array<T, Ix2>>,
+    {
+        ops::matmul::on(Tape::of(self.tape), self, rhs)
+    }
+
+    /// `ops::transpose`.
+    #[must_use]
+    pub fn t(&self) -> Self {
+        ops::transpose::on(Tape::of(self.tape), self)
+    }
+}
+
+/// An owned `Var` on the left works as a borrowed one: `a * 0.5`, `(&a + &b) * &c`.
+macro_rules! owned_lhs {
+    ($($tr:ident $method:ident),*) => {$(
+        impl<'t, V, R, O> $tr<R> for Var<'t, V>
+        where
+            for<'a> &'a Var<'t, V>: $tr<R, Output = O>,
+        {
+            type Output = O;
+            fn $method(self, rhs: R) -> O {
+                $tr::$method(&self, rhs)
+            }
+        }
+    )*};
+}
+owned_lhs!(Add add, Sub sub, Mul mul, Div div);
+
+impl<'t, V, O> Neg for Var<'t, V>
+where
+    for<'a> &'a Var<'t, V>: Neg<Output = O>,
+{
+    type Output = O;
+    fn neg(self) -> O {
+        -&self
+    }
+}
