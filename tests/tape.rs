@@ -288,3 +288,142 @@ fn all_zero_nodes_never_run() {
     assert_eq!(n, 0);
     assert!((v - a0.sum()).abs() < 1e-12);
 }
+
+/// `√(x² + y²)`, a scalar rule with an elementwise version.
+#[rules_core::scalar_rule(|r| (x / r, y / r))]
+pub fn hypot(x: f64, y: f64) -> f64 {
+    x.hypot(y)
+}
+
+/// A non-differentiable function of an array.
+#[rules_core::non_differentiable]
+pub fn argmax(x: ndarray::ArrayView1<'_, f64>) -> usize {
+    let mut best = 0;
+    for (i, v) in x.iter().enumerate() {
+        if *v > x[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// A dense layer as a `#[rrules]` method.
+#[derive(Differentiable, Clone)]
+pub struct Dense {
+    /// Weights.
+    pub w: Array2<f64>,
+    /// Bias.
+    pub b: Array1<f64>,
+}
+
+#[rules_core::rrules]
+impl Dense {
+    /// `x W + b`.
+    #[rrule]
+    pub fn forward(&self, x: ArrayView2<'_, f64>) -> Array2<f64> {
+        let y = x.dot(&self.w) + &self.b;
+        (y, move |dy: Array2<f64>| -> (DenseTangent, Array2<f64>) {
+            let dw = x.t().dot(&dy);
+            let db = dy.sum_axis(Axis(0));
+            (DenseTangent { w: dw, b: db }, dy.dot(&self.w.t()))
+        })
+    }
+}
+
+#[test]
+fn every_kind_of_rule_runs_on_the_tape() {
+    let x = random(4, 3, 50);
+    let layer = Dense {
+        w: random(3, 2, 51),
+        b: array![0.3, -0.1],
+    };
+    // A method rule with the layer as the input, then a scalar rule's map, a scalar rule at a
+    // point and a non-differentiable function that picks an entry.
+    check_grad(
+        |t, (p, s): (Var<'_, Dense>, Var<'_, f64>)| {
+            let y = Dense::forward_on(t, &p, &x);
+            let col = ops::select::on(t, &y, Axis(1), &[0usize][..]);
+            let r = hypot::map_on(t, &col, &col).sum();
+            let i = argmax::on(t, &ops::sum_axis::on(t, &y, Axis(0)));
+            assert!(i < 2);
+            &r * &hypot::on(t, &s, 2.0)
+        },
+        &(layer.clone(), 1.5),
+        &Config::default(),
+    );
+    // The layer as a constant.
+    check_grad(
+        |t, x: Var<'_, Array2<f64>>| Dense::forward_on(t, &layer, &x).sum_sq(),
+        &x,
+        &Config::default(),
+    );
+}
+
+#[test]
+fn svd_outputs_feed_other_rules() {
+    // 0.01·Σ S − ‖Uᵀ Y‖², gauge-invariant, through svd's U (an `ArcArray2`) and S.
+    let y = random(8, 2, 60);
+    check_grad(
+        |t, a: Var<'_, Array2<f64>>| {
+            let (u, s, _vt) = linalg::svd::on(t, &a);
+            let uty = ops::matmul::on(t, &ops::transpose::on(t, &u), &y);
+            &(&s.sum() * 0.01) - &uty.sum_sq()
+        },
+        &random(8, 3, 61),
+        &Config::default(),
+    );
+    // Only Vᵀ read: the SVD's pattern (Zero, Zero, V̄ᵀ) runs.
+    check_grad(
+        |t, a: Var<'_, Array2<f64>>| {
+            let (_, _, vt) = linalg::svd::on(t, &a);
+            ops::matmul::on(t, &vt, &vt.t()).sum_sq()
+        },
+        &random(6, 3, 62),
+        &Config::default(),
+    );
+}
+
+thread_local! {
+    static DROPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    static SEEN: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A residual that counts its drop.
+pub struct Residual(pub f64);
+
+impl Drop for Residual {
+    fn drop(&mut self) {
+        DROPS.with(|d| d.set(d.get() + 1));
+    }
+}
+
+/// `k·x` whose pullback keeps `k` in a [`Residual`] and logs how many residuals were already
+/// dropped when it runs.
+#[rrule]
+fn logged(x: ArrayView2<'_, f64>, k: f64) -> Array2<f64> {
+    let r = Residual(k);
+    (&x * k, move |dy: Array2<f64>| -> (Array2<f64>, f64) {
+        SEEN.with(|s| s.borrow_mut().push(DROPS.with(std::cell::Cell::get)));
+        (&dy * r.0, 0.0)
+    })
+}
+
+#[test]
+fn residuals_are_freed_as_the_backward_pass_goes() {
+    DROPS.with(|d| d.set(0));
+    SEEN.with(|s| s.borrow_mut().clear());
+    let (_, g) = value_and_grad(
+        |t, x: Var<'_, Array2<f64>>| {
+            let mut y = x;
+            for k in [2.0, 3.0, 4.0] {
+                y = logged::on(t, &y, k);
+            }
+            y.sum()
+        },
+        Array2::ones((2, 2)),
+    );
+    assert_eq!(g, Array2::from_elem((2, 2), 24.0));
+    // The last node ran first, with no residual freed yet; each later run sees one more.
+    assert_eq!(SEEN.with(|s| s.borrow().clone()), vec![0, 1, 2]);
+    assert_eq!(DROPS.with(std::cell::Cell::get), 3);
+}

@@ -357,6 +357,7 @@ fn maps(f: &ItemFn, spec: &Spec) -> TokenStream {
             }
         }
     };
+    let map_on = make_map_on(f, spec);
     quote! {
         #(#cfgs)*
         #[allow(non_camel_case_types, dead_code, missing_docs, unused_variables, clippy::all, clippy::pedantic)]
@@ -370,6 +371,76 @@ fn maps(f: &ItemFn, spec: &Spec) -> TokenStream {
             }
 
             #frule
+
+            #map_on
+        }
+    }
+}
+
+/// `name::map_on(tape, xs..)`: `map` on a tape, each input a `Var` of an array or a constant
+/// array; the recorded pullback keeps the partials only.
+fn make_map_on(f: &ItemFn, spec: &Spec) -> TokenStream {
+    let rt = quote!(::rules_core::__private);
+    let nd = quote!(#rt::ndarray);
+    let (name, vis, e) = (&f.sig.ident, &f.vis, &spec.elem);
+    let n = spec.inputs.len();
+    let own_lifetimes = f.sig.generics.lifetimes();
+    let own_others =
+        (f.sig.generics.params.iter()).filter(|p| !matches!(p, syn::GenericParam::Lifetime(_)));
+    let user_where = (f.sig.generics.where_clause.iter()).flat_map(|w| w.predicates.iter());
+    let arr = quote!(#nd::Array<#e, __D>);
+    let view = quote!(#nd::ArrayView<'__t, #e, __D>);
+    let (mut params, mut generics, mut bounds, mut lends, mut values, mut sources) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
+    let rule = format!("{name}::map");
+    for (i, x) in spec.inputs.iter().enumerate() {
+        let (big, l) = (format_ident!("__A{}", i), format_ident!("__l{}", i));
+        params.push(quote!(#x: #big));
+        bounds.push(quote!(#big: #rt::tape::Arg<'__t, #view, #arr>));
+        lends.push(quote!(let #l = #rt::tape::Arg::<'__t, #view, #arr>::lend(#x, __tape, #rule);));
+        values.push(quote!(#l.value));
+        sources.push(quote!(#l.source));
+        generics.push(big);
+    }
+    let nones = (0..n).map(|_| quote!(#rt::Option::None));
+    let tracked = (0..n).map(|i| {
+        let l = format_ident!("__l{}", i);
+        quote!(#l.source.is_some())
+    });
+    let doc = format!(
+        " `{name}::map` on a tape: each input a `Var` of an array or a constant array (see `rules_core::tape`). The recorded pullback keeps the partials, not the inputs.\n\n # Panics\n If the inputs' shapes differ."
+    );
+    quote! {
+        #[doc = #doc]
+        #vis fn map_on<'__t, '__env: '__t, #(#own_lifetimes,)* __D: #nd::Dimension + 'static, #(#own_others,)* #(#generics),*>(
+            __tape: &'__t #rt::tape::Tape<'__env>,
+            #(#params),*
+        ) -> #rt::tape::Var<'__t, #arr>
+        where
+            #(#user_where,)*
+            #e: #rt::Scalar,
+            #(#bounds,)*
+        {
+            #(#lends)*
+            if !(#(#tracked)||*) {
+                return __tape.constant(Self::map(#(#values),*));
+            }
+            let (__value, __pb) = Self::map_rrule(#(#values),*);
+            let __node = __tape.record::<#rt::MaybeZero<#arr>, _, _, _, #n>(
+                __pb,
+                |__pb: &_, _: [bool; #n], __c: #rt::MaybeZero<#arr>| {
+                    #rt::Pullback::<#rt::MaybeZero<#arr>>::pullback(__pb, __c)
+                },
+                [#(#sources),*],
+                [#(#nones),*],
+            );
+            __tape.output::<#arr, _>(__node, 0, __value)
         }
     }
 }

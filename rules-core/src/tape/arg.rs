@@ -228,3 +228,99 @@ impl<'a, T: crate::Scalar, Ct> Arg<'a, T, Ct> for &T {
         Lent::constant(*self)
     }
 }
+
+/// An argument of a `#[non_differentiable]` function's `on`: a `Var` (or `&Var`) whose value
+/// lends a `P`, or a plain value (arrays as for [`Arg`], scalars, integers, `bool`, `char`,
+/// `Axis`, and borrowed slices, `str`s and `Vec`s). Nothing is recorded.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be passed for a parameter of type `{P}` of a non-differentiable function",
+    label = "expected a `Var` (or `&Var`) whose value lends a `{P}`, or a plain value of that type"
+)]
+pub trait Value<'a, P> {
+    /// The value the function is called with.
+    #[doc(hidden)]
+    fn value(self) -> P;
+}
+
+impl<'a, V: Lend<'a, P>, P> Value<'a, P> for &'a Var<'_, V> {
+    fn value(self) -> P {
+        V::lend(&self.value)
+    }
+}
+
+impl<'a, A, S, D> Value<'a, ArrayView<'a, A, D>> for &'a ArrayBase<S, D>
+where
+    S: Data<Elem = A>,
+    D: Dimension,
+{
+    fn value(self) -> ArrayView<'a, A, D> {
+        self.view()
+    }
+}
+
+impl<'a, S: Data, D> Value<'a, &'a ArrayBase<S, D>> for &'a ArrayBase<S, D> {
+    fn value(self) -> &'a ArrayBase<S, D> {
+        self
+    }
+}
+
+impl<'a, A, D> Value<'a, ArrayView<'a, A, D>> for ArrayView<'a, A, D> {
+    fn value(self) -> Self {
+        self
+    }
+}
+
+impl<'a, A, D> Value<'a, Array<A, D>> for Array<A, D> {
+    fn value(self) -> Self {
+        self
+    }
+}
+
+impl<'a, T: crate::Scalar> Value<'a, T> for T {
+    fn value(self) -> T {
+        self
+    }
+}
+
+macro_rules! plain_values {
+    ($($t:ty),*) => {$(
+        impl<'a> Value<'a, $t> for $t {
+            fn value(self) -> $t {
+                self
+            }
+        }
+    )*};
+}
+plain_values!(
+    usize,
+    isize,
+    u8,
+    u16,
+    u32,
+    u64,
+    i8,
+    i16,
+    i32,
+    i64,
+    bool,
+    char,
+    ndarray::Axis
+);
+
+impl<'a, T> Value<'a, &'a [T]> for &'a [T] {
+    fn value(self) -> &'a [T] {
+        self
+    }
+}
+
+impl<'a, T> Value<'a, &'a [T]> for &'a Vec<T> {
+    fn value(self) -> &'a [T] {
+        self
+    }
+}
+
+impl<'a> Value<'a, &'a str> for &'a str {
+    fn value(self) -> &'a str {
+        self
+    }
+}

@@ -72,7 +72,7 @@ use std::rc::Rc;
 
 use crate::{Differentiable, MaybeZero};
 
-pub use arg::{Arg, Lend, Lent};
+pub use arg::{Arg, Lend, Lent, Value};
 pub use slots::{Cotangents, Input, Inputs, Routes, Seed};
 
 /// Where a `Var`'s cotangent goes: an input of the program, or output `slot` of a node.

@@ -6,7 +6,7 @@
 
 use core::ops::{Add, Div, Mul, Neg, Sub};
 
-use ndarray::{Array, ArrayBase, Data, DimMax, Dimension, Ix2};
+use ndarray::{ArcArray, Array, ArrayBase, Data, DimMax, Dimension, Ix2};
 
 use super::{Tape, Var};
 use crate::ops::{self, Broadcast};
@@ -151,73 +151,80 @@ impl<'t, T: Scalar> Neg for &Var<'t, T> {
     }
 }
 
-/// The common `ops` as methods of `Var`s of arrays.
-impl<'t, T: Scalar, D: Dimension + 'static> ArrayVar<'t, T, D> {
-    /// `ops::sum`: Σ of the entries.
-    #[must_use]
-    pub fn sum(&self) -> Var<'t, T> {
-        ops::sum::on(Tape::of(self.tape), self)
-    }
+/// The common `ops` as methods of `Var`s of arrays (`Array`, and `ArcArray` as `svd` returns).
+macro_rules! methods {
+    ($arr:ident) => {
+        /// The common `ops` as methods of `Var`s of arrays.
+        impl<'t, T: Scalar, D: Dimension + 'static> Var<'t, $arr<T, D>> {
+            /// `ops::sum`: Σ of the entries.
+            #[must_use]
+            pub fn sum(&self) -> Var<'t, T> {
+                ops::sum::on(Tape::of(self.tape), self)
+            }
 
-    /// `ops::mean`: the mean of the entries.
-    #[must_use]
-    pub fn mean(&self) -> Var<'t, T> {
-        ops::mean::on(Tape::of(self.tape), self)
-    }
+            /// `ops::mean`: the mean of the entries.
+            #[must_use]
+            pub fn mean(&self) -> Var<'t, T> {
+                ops::mean::on(Tape::of(self.tape), self)
+            }
 
-    /// `ops::sum_sq`: Σ of the squared entries.
-    #[must_use]
-    pub fn sum_sq(&self) -> Var<'t, T> {
-        ops::sum_sq::on(Tape::of(self.tape), self)
-    }
+            /// `ops::sum_sq`: Σ of the squared entries.
+            #[must_use]
+            pub fn sum_sq(&self) -> Var<'t, T> {
+                ops::sum_sq::on(Tape::of(self.tape), self)
+            }
 
-    /// `ops::tanh`, entry by entry.
-    #[must_use]
-    pub fn tanh(&self) -> Self {
-        ops::tanh::on(Tape::of(self.tape), self)
-    }
+            /// `ops::tanh`, entry by entry.
+            #[must_use]
+            pub fn tanh(&self) -> ArrayVar<'t, T, D> {
+                ops::tanh::on(Tape::of(self.tape), self)
+            }
 
-    /// `ops::exp`, entry by entry.
-    #[must_use]
-    pub fn exp(&self) -> Self {
-        ops::exp::on(Tape::of(self.tape), self)
-    }
+            /// `ops::exp`, entry by entry.
+            #[must_use]
+            pub fn exp(&self) -> ArrayVar<'t, T, D> {
+                ops::exp::on(Tape::of(self.tape), self)
+            }
 
-    /// `ops::ln`, entry by entry.
-    #[must_use]
-    pub fn ln(&self) -> Self {
-        ops::ln::on(Tape::of(self.tape), self)
-    }
+            /// `ops::ln`, entry by entry.
+            #[must_use]
+            pub fn ln(&self) -> ArrayVar<'t, T, D> {
+                ops::ln::on(Tape::of(self.tape), self)
+            }
 
-    /// `ops::sigmoid`, entry by entry.
-    #[must_use]
-    pub fn sigmoid(&self) -> Self {
-        ops::sigmoid::on(Tape::of(self.tape), self)
-    }
+            /// `ops::sigmoid`, entry by entry.
+            #[must_use]
+            pub fn sigmoid(&self) -> ArrayVar<'t, T, D> {
+                ops::sigmoid::on(Tape::of(self.tape), self)
+            }
 
-    /// `ops::relu`, entry by entry.
-    #[must_use]
-    pub fn relu(&self) -> Self {
-        ops::relu::on(Tape::of(self.tape), self)
-    }
+            /// `ops::relu`, entry by entry.
+            #[must_use]
+            pub fn relu(&self) -> ArrayVar<'t, T, D> {
+                ops::relu::on(Tape::of(self.tape), self)
+            }
+        }
+
+        impl<'t, T: Scalar> Var<'t, $arr<T, Ix2>> {
+            /// `ops::matmul` of two matrices; `rhs` is a `Var`, `&Var`, or a constant (`&b`).
+            #[must_use]
+            pub fn matmul<B>(&self, rhs: B) -> ArrayVar<'t, T, Ix2>
+            where
+                B: super::Arg<'t, ndarray::ArrayView2<'t, T>, Array<T, Ix2>>,
+            {
+                ops::matmul::on(Tape::of(self.tape), self, rhs)
+            }
+
+            /// `ops::transpose`.
+            #[must_use]
+            pub fn t(&self) -> ArrayVar<'t, T, Ix2> {
+                ops::transpose::on(Tape::of(self.tape), self)
+            }
+        }
+    };
 }
-
-impl<'t, T: Scalar> ArrayVar<'t, T, Ix2> {
-    /// `ops::matmul` of two matrices; `rhs` is a `Var`, `&Var`, or a constant (`&b`).
-    #[must_use]
-    pub fn matmul<B>(&self, rhs: B) -> Self
-    where
-        B: super::Arg<'t, ndarray::ArrayView2<'t, T>, Array<T, Ix2>>,
-    {
-        ops::matmul::on(Tape::of(self.tape), self, rhs)
-    }
-
-    /// `ops::transpose`.
-    #[must_use]
-    pub fn t(&self) -> Self {
-        ops::transpose::on(Tape::of(self.tape), self)
-    }
-}
+methods!(Array);
+methods!(ArcArray);
 
 /// An owned `Var` on the left works as a borrowed one: `a * 0.5`, `(&a + &b) * &c`.
 macro_rules! owned_lhs {

@@ -44,7 +44,8 @@ impl VisitMut for ToEnv {
     }
 }
 
-fn to_env(ty: &Type) -> Type {
+/// `ty` with its elided lifetimes (`&T`, `'_`) named `'__t`.
+pub(crate) fn to_env(ty: &Type) -> Type {
     let mut ty = ty.clone();
     ToEnv.visit_type_mut(&mut ty);
     ty
