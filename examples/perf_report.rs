@@ -4,7 +4,7 @@
 //!
 //! Run with `cargo run --release --example perf_report` (add `-- --quick` for fewer shapes and
 //! runs, `-- --linalg` for the linear-algebra table alone, `-- --ops` for the elementary rules'
-//! table alone). The plot is written to `target/perf.svg`; `-- --update-plot` writes the committed
+//! table alone, `-- --tape` for the tape's programs). The plot is written to `target/perf.svg`; `-- --update-plot` writes the committed
 //! `bench/perf.svg` instead. Every number printed is measured in this run.
 //!
 //! The pullbacks are also compared with a bandwidth probe: one single-threaded pass
@@ -347,8 +347,161 @@ fn measure_reusing<R, D: ndarray::Dimension, E: ndarray::Dimension>(
     Row { case, time, heap }
 }
 
+/// The mlp's parameters on the tape.
+type MlpVars<'t> = (
+    rules_core::tape::Var<'t, Array2<f64>>,
+    rules_core::tape::Var<'t, Array1<f64>>,
+    rules_core::tape::Var<'t, Array2<f64>>,
+    rules_core::tape::Var<'t, Array1<f64>>,
+);
+
+/// The tape's programs (`bench/peers/run_peers.py --tape` runs the same with PyTorch and JAX),
+/// each the whole gradient, forward included, in f64, on the tape and with the same rules
+/// chained by hand; and the tape's cost per node on a chain of 1000 scalar multiplications.
+///
+/// * `mlp`: X 4096×256 → 512 tanh → 10, mse + 0.1·Σ svdvals(W₁), gradient in W₁, b₁, W₂, b₂;
+/// * `subspace`: Z = tanh(X W + b), X 100000×32, (U, S, Vᵀ) = svd(Z),
+///   loss 0.01·Σ S − ‖UᵀY‖² with Y 100000×4, gradient in W and b.
+fn tape_report() -> Vec<(Row, &'static str)> {
+    use rules_core::tape::{Var, value_and_grad};
+    use rules_core::{Need, PullbackFor, Skip, linalg, ops};
+    let x = test_matrix(4096, 256, 21);
+    let y = test_matrix(4096, 10, 22);
+    let w1 = test_matrix(256, 512, 23).mapv(|v| v / 16.0);
+    let b1: Array1<f64> = test_matrix(1, 512, 24).remove_axis(ndarray::Axis(0));
+    let w2 = test_matrix(512, 10, 25).mapv(|v| v / 22.6);
+    let b2: Array1<f64> = test_matrix(1, 10, 26).remove_axis(ndarray::Axis(0));
+    let params = (w1, b1, w2, b2);
+    let mlp_tape = |p: (Array2<f64>, Array1<f64>, Array2<f64>, Array1<f64>)| {
+        value_and_grad(
+            |t, (w1, b1, w2, b2): MlpVars<'_>| {
+                let h = ops::tanh::on(t, &ops::add::on(t, &ops::matmul::on(t, &x, &w1), &b1));
+                let out = ops::add::on(t, &ops::matmul::on(t, &h, &w2), &b2);
+                let fit = ops::mse::on(t, &out, &y);
+                &fit + &(&linalg::svdvals::on(t, &w1).sum() * 0.1)
+            },
+            p,
+        )
+    };
+    let mlp_hand = |(w1, b1, w2, b2): (Array2<f64>, Array1<f64>, Array2<f64>, Array1<f64>)| {
+        let (z, pb_mm1) = ops::matmul::rrule(x.view(), w1.view());
+        let (a, pb_add1) = ops::add::rrule(z.view(), b1.view());
+        drop(z);
+        let (h, pb_tanh) = ops::tanh::rrule(a.view());
+        let (o, pb_mm2) = ops::matmul::rrule(h.view(), w2.view());
+        let (out, pb_add2) = ops::add::rrule(o.view(), b2.view());
+        drop(o);
+        let (fit, pb_mse) = ops::mse::rrule(out.view(), y.view());
+        let (s, pb_s) = linalg::svdvals::rrule(w1.view());
+        let loss = fit + 0.1 * s.sum();
+        let (dout, _) = pb_mse.pullback_for((Need, Skip), 1.0);
+        let (do_, db2) = pb_add2.pullback(dout);
+        let (dh, dw2) = pb_mm2.pullback(do_);
+        let da = pb_tanh.pullback(dh);
+        let (dz, db1) = pb_add1.pullback(da);
+        let (_, dw1) = pb_mm1.pullback_for((Skip, Need), dz);
+        let dw1 = dw1 + pb_s.pullback(Array1::from_elem(s.len(), 0.1));
+        (loss, (dw1, db1, dw2, db2))
+    };
+    let xs = test_matrix(100_000, 32, 31);
+    let ys = test_matrix(100_000, 4, 32);
+    let w = test_matrix(32, 32, 33).mapv(|v| v / 5.7);
+    let b: Array1<f64> = test_matrix(1, 32, 34).remove_axis(ndarray::Axis(0));
+    let sub_tape = |p: (Array2<f64>, Array1<f64>)| {
+        value_and_grad(
+            |t, (w, b): (Var<'_, Array2<f64>>, Var<'_, Array1<f64>>)| {
+                let z = ops::tanh::on(t, &ops::add::on(t, &ops::matmul::on(t, &xs, &w), &b));
+                let (u, s, _vt) = linalg::svd::on(t, &z);
+                let uty = ops::matmul::on(t, &ops::transpose::on(t, &u), &ys);
+                &(&s.sum() * 0.01) - &uty.sum_sq()
+            },
+            p,
+        )
+    };
+    let sub_hand = |(w, b): (Array2<f64>, Array1<f64>)| {
+        let (xw, pb_mm) = ops::matmul::rrule(xs.view(), w.view());
+        let (a, pb_add) = ops::add::rrule(xw.view(), b.view());
+        drop(xw);
+        let (z, pb_tanh) = ops::tanh::rrule(a.view());
+        let ((u, s, _vt), pb_svd) = linalg::svd::rrule(z.view());
+        let (ut, pb_t) = ops::transpose::rrule(u.view());
+        let (uty, pb_mm2) = ops::matmul::rrule(ut.view(), ys.view());
+        let (q, pb_q) = ops::sum_sq::rrule(uty.view());
+        let loss = 0.01 * s.sum() - q;
+        let duty = pb_q.pullback(-1.0);
+        let (dut, _) = pb_mm2.pullback_for((Need, Skip), duty);
+        let du = pb_t.pullback(dut);
+        let ds = Array1::from_elem(s.len(), 0.01);
+        let dz = pb_svd.pullback((du, ds, Zero));
+        let da = pb_tanh.pullback(dz);
+        let (dxw, db) = pb_add.pullback(da);
+        let (_, dw) = pb_mm.pullback_for((Skip, Need), dxw);
+        (loss, (dw, db))
+    };
+    // The two ways agree before they are timed.
+    let (l_t, g_t) = mlp_tape(params.clone());
+    let (l_h, g_h) = mlp_hand(params.clone());
+    assert!(
+        (l_t - l_h).abs() <= 1e-9 * l_h.abs() && (&g_t.0 - &g_h.0).iter().all(|d| d.abs() < 1e-9)
+    );
+    let (l_t, g_t) = sub_tape((w.clone(), b.clone()));
+    let (l_h, g_h) = sub_hand((w.clone(), b.clone()));
+    assert!(
+        (l_t - l_h).abs() <= 1e-9 * l_h.abs() && (&g_t.0 - &g_h.0).iter().all(|d| d.abs() < 1e-6)
+    );
+    // A chain of 1000 scalar nodes: the tape's own cost.
+    let chain = |x0: f64| {
+        value_and_grad(
+            |_t, x: Var<'_, f64>| {
+                let mut y = x;
+                for _ in 0..1000 {
+                    y = &y * 1.0001;
+                }
+                y
+            },
+            x0,
+        )
+    };
+    vec![
+        (measure("mlp: tape", || params.clone(), mlp_tape), "mlp"),
+        (
+            measure("mlp: hand-chained", || params.clone(), mlp_hand),
+            "mlp",
+        ),
+        (
+            measure("subspace: tape", || (w.clone(), b.clone()), sub_tape),
+            "subspace",
+        ),
+        (
+            measure(
+                "subspace: hand-chained",
+                || (w.clone(), b.clone()),
+                sub_hand,
+            ),
+            "subspace",
+        ),
+        (
+            measure("chain of 1000 scalar nodes: tape", || 0.5, chain),
+            "chain",
+        ),
+    ]
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
+    if std::env::args().any(|a| a == "--tape") {
+        println!("tape: whole gradient (forward included), f64, fastest of several runs");
+        println!("  {:<36} {:>10} {:>10}", "program", "ms", "heap MB");
+        for (r, _) in tape_report() {
+            println!(
+                "  {:<36} {:>10.3} {:>10.2}",
+                r.case,
+                ms(r.time),
+                r.heap as f64 / MB
+            );
+        }
+        return;
+    }
     let linalg_only = std::env::args().any(|a| a == "--linalg");
     if std::env::args().any(|a| a == "--ops") {
         println!("ops: forward + dense pullback (cotangent of ones), f64");

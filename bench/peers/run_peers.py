@@ -10,13 +10,16 @@ Then, for each linear-algebra rule, the gradient (forward included) of the sum o
 every output, with respect to every input (`RULES` below, the same cases as perf_report's "linalg
 rules" table): at 500×500, and at 20000×10 for qr and pinv.
 
+With `--tape`, the tape's programs (`PROGRAMS`, perf_report's "tape" table): time, and the peak
+resident memory one warm gradient adds, measured in a fresh process.
+
 And the elementary rules (`OPS`, perf_report's "ops" table; `--ops` runs it alone): forward and
 pullback of a cotangent of ones, with every input's cotangent; JAX under `jit`, returning the value
 too so that the forward pass is not removed as dead code.
 
 Install the peers with `pip install torch jax` (CPU builds are enough). A framework that is not
 installed is skipped with a message; with neither installed the script prints how to install them
-and exits successfully. Usage: `python3 bench/peers/run_peers.py [--runs N] [--ops]`.
+and exits successfully. Usage: `python3 bench/peers/run_peers.py [--runs N] [--ops | --tape]`.
 """
 
 import argparse
@@ -281,11 +284,125 @@ def run_ops(name, runs):
     return rows
 
 
+# The tape's programs (perf_report's "tape" table; `--tape` runs them alone), whole gradient with
+# the forward pass, f64: PyTorch eager, JAX under `jit`.
+#   mlp: X 4096×256 → 512 tanh → 10, mse + 0.1·Σ svdvals(W₁), gradient in W₁, b₁, W₂, b₂;
+#   subspace: Z = tanh(X W + b), X 100000×32, (U, S, Vᵀ) = svd(Z), 0.01·Σ S − ‖UᵀY‖², in W, b.
+PROGRAMS = ["mlp", "subspace"]
+
+
+def program_inputs(np, program):
+    rng = np.random.default_rng(0)
+    u = lambda *s: rng.uniform(-1, 1, s)
+    if program == "mlp":
+        return [u(256, 512) / 16, u(512), u(512, 10) / 22.6, u(10)], [u(4096, 256), u(4096, 10)]
+    return [u(32, 32) / 5.7, u(32)], [u(100000, 32), u(100000, 4)]
+
+
+def program_step(name, program, params, consts):
+    """A function that runs one whole gradient of `program` with `name`'s framework."""
+    if name == "torch":
+        import torch
+
+        ps = [torch.tensor(v) for v in params]
+        cs = [torch.tensor(v) for v in consts]
+        la = torch.linalg
+
+        def loss(p):
+            if program == "mlp":
+                (w1, b1, w2, b2), (x, y) = p, cs
+                out = torch.tanh(x @ w1 + b1) @ w2 + b2
+                return ((out - y) ** 2).mean() + 0.1 * la.svdvals(w1).sum()
+            (w, b), (x, y) = p, cs
+            u, s, _ = la.svd(torch.tanh(x @ w + b), full_matrices=False)
+            return 0.01 * s.sum() - ((u.T @ y) ** 2).sum()
+
+        def step():
+            leaves = [p.detach().requires_grad_(True) for p in ps]
+            loss(leaves).backward()
+
+        return step
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
+    import jax.numpy as jnp
+
+    ps = [jnp.asarray(v) for v in params]
+    cs = [jnp.asarray(v) for v in consts]
+
+    def loss(p, c):
+        if program == "mlp":
+            (w1, b1, w2, b2), (x, y) = p, c
+            out = jnp.tanh(x @ w1 + b1) @ w2 + b2
+            return ((out - y) ** 2).mean() + 0.1 * jnp.linalg.svd(w1, compute_uv=False).sum()
+        (w, b), (x, y) = p, c
+        u, s, _ = jnp.linalg.svd(jnp.tanh(x @ w + b), full_matrices=False)
+        return 0.01 * s.sum() - ((u.T @ y) ** 2).sum()
+
+    g = jax.jit(jax.value_and_grad(loss))
+    return lambda: jax.block_until_ready(g(ps, cs))
+
+
+def peak_rss_growth(name, program):
+    """Peak resident memory added by one warm gradient, in MB, in a fresh process (Linux: the
+    peak is reset through /proc/self/clear_refs). Approximate: it counts what the allocator
+    takes from the system, not what the program holds."""
+    import subprocess
+
+    code = f"""
+import sys; sys.path.insert(0, {repr(sys.path[0])})
+import numpy as np, run_peers as r
+params, consts = r.program_inputs(np, {program!r})
+step = r.program_step({name!r}, {program!r}, params, consts)
+step()
+def field(k):
+    for line in open('/proc/self/status'):
+        if line.startswith(k):
+            return int(line.split()[1])
+before = field('VmRSS')
+open('/proc/self/clear_refs', 'w').write('5')
+step()
+print((field('VmHWM') - before) / 1024)
+"""
+    try:
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+        return float(out.stdout.strip().splitlines()[-1])
+    except Exception:
+        return float("nan")
+
+
+def run_programs(name, runs):
+    import numpy as np
+
+    rows = []
+    for program in PROGRAMS:
+        params, consts = program_inputs(np, program)
+        step = program_step(name, program, params, consts)
+        rows.append((name, program, best(step, runs), peak_rss_growth(name, program)))
+    return rows
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--ops", action="store_true", help="the elementary rules' table alone")
+    p.add_argument("--tape", action="store_true", help="the tape's programs alone")
     args = p.parse_args()
+    if args.tape:
+        rows = []
+        for name in ("torch", "jax"):
+            try:
+                __import__(name)
+            except ImportError:
+                print(f"{name} is not installed: skipped (pip install {name})")
+                continue
+            rows += run_programs(name, args.runs)
+        print("\ntape programs: whole gradient, forward included, f64")
+        print("| peer | program | ms | peak RSS growth MB |")
+        print("|---|---|---|---|")
+        for peer, program, t, mb in rows:
+            print(f"| {peer} | {program} | {t:.2f} | {mb:.1f} |")
+        return 0
     rows = []
     rule_rows = []
     op_rows = []

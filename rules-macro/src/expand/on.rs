@@ -51,6 +51,30 @@ pub(crate) fn to_env(ty: &Type) -> Type {
     ty
 }
 
+/// Whether `ty` names a lifetime (other than `'_`), and whether it has an elided one (`&T`,
+/// `'_`).
+fn lifetimes_of(ty: &Type) -> (bool, bool) {
+    struct Find(bool, bool);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_type_reference(&mut self, r: &'ast syn::TypeReference) {
+            if r.lifetime.is_none() {
+                self.1 = true;
+            }
+            syn::visit::visit_type_reference(self, r);
+        }
+        fn visit_lifetime(&mut self, l: &'ast Lifetime) {
+            if l.ident == "_" {
+                self.1 = true;
+            } else {
+                self.0 = true;
+            }
+        }
+    }
+    let mut f = Find(false, false);
+    syn::visit::Visit::visit_type(&mut f, ty);
+    (f.0, f.1)
+}
+
 /// The output types, one per cotangent: the value type, or its elements when the rule has
 /// several outputs (then the value type must be written as a tuple).
 fn output_types(g: &Gen<'_>) -> Option<Vec<Type>> {
@@ -102,7 +126,20 @@ pub(super) fn make_on(
     let mut sources = Vec::new();
     let mut keeps = Vec::new();
     let mut tracked = Vec::new();
+    let captured = |names: &[String]| names.iter().any(|n| g.analysis.captures.contains(n));
     for (i, arg) in rule.sig.inputs.iter().enumerate() {
+        // Whether the pullback may borrow this argument: only through a lifetime its type
+        // names, or an elided one when the pullback captures the parameter (the pullback's
+        // `use<..>` names no other). Otherwise the node need not keep the value alive.
+        let may_borrow = match arg {
+            FnArg::Receiver(r) => {
+                r.lifetime().is_some() || (r.reference.is_some() && captured(&["self".into()]))
+            }
+            FnArg::Typed(pt) => {
+                let (named, elided) = lifetimes_of(&pt.ty);
+                named || (elided && captured(&crate::syntax::pat_names(&pt.pat)))
+            }
+        };
         let ty: Type = match arg {
             FnArg::Receiver(r) => {
                 let st = self_ty?;
@@ -137,7 +174,11 @@ pub(super) fn make_on(
         ));
         values.push(quote!(#l.value));
         sources.push(quote!(#l.source));
-        keeps.push(quote!(#l.keep));
+        if may_borrow {
+            keeps.push(quote!(#l.keep));
+        } else {
+            keeps.push(quote!(#rt::Option::None));
+        }
         tracked.push(quote!(#l.source.is_some()));
     }
     if tracked.is_empty() {

@@ -1948,7 +1948,7 @@ fn pattern_3(_: Zero, _: Zero) -> (Zero, NoTangent) {
                         (__rt::MaybeZero<Array1<f64>>, __rt::MaybeZero<f64>),
                     >::pullback_for(__pb, __need, __c),
                     [__l0.source, __rt::Option::None],
-                    [__l0.keep, __rt::Option::None],
+                    [__rt::Option::None, __rt::Option::None],
                 );
             let (__y0, __y1) = __value;
             (

@@ -687,7 +687,7 @@ fn pattern_1(_: Zero) -> (Zero, Zero) {
                         __rt::MaybeZero<Array1<f64>>,
                     >::pullback_for(__pb, __need, __c),
                     [__l0.source, __l1.source],
-                    [__l0.keep, __l1.keep],
+                    [__rt::Option::None, __rt::Option::None],
                 );
             let __y0 = __value;
             __tape.output::<Array1<f64>, _>(__node, 0u32, __y0)

@@ -2758,7 +2758,7 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                         ),
                     >::pullback_for(__pb, __need, __c),
                     [__l0.source],
-                    [__l0.keep],
+                    [__rt::Option::None],
                 );
             let (__y0, __y1, __y2) = __value;
             (
@@ -3542,7 +3542,7 @@ fn pattern_1(_: Zero) -> Zero {
                         __rt::MaybeZero<Array1<T::Real>>,
                     >::pullback_for(__pb, __need, __c),
                     [__l0.source],
-                    [__l0.keep],
+                    [__rt::Option::None],
                 );
             let __y0 = __value;
             __tape.output::<Array1<T::Real>, _>(__node, 0u32, __y0)

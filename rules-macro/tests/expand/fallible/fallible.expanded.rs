@@ -395,7 +395,7 @@ fn pattern_1(_: Zero) -> Zero {
                         __rt::MaybeZero<Array1<f64>>,
                     >::pullback_for(__pb, __need, __c),
                     [__l0.source],
-                    [__l0.keep],
+                    [__rt::Option::None],
                 );
             let __y0 = __value;
             ::core::result::Result::Ok(

@@ -405,7 +405,7 @@ fn pattern_1(_: Zero) -> Zero {
                         __rt::MaybeZero<T>,
                     >::pullback_for(__pb, __need, __c),
                     [__l0.source],
-                    [__l0.keep],
+                    [__rt::Option::None],
                 );
             let __y0 = __value;
             __tape.output::<T, _>(__node, 0u32, __y0)

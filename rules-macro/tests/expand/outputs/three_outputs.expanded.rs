@@ -984,7 +984,7 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> (Zero, Zero, NoTangent) {
                         ),
                     >::pullback(__pb, __c),
                     [__l0.source, __l1.source, __rt::Option::None],
-                    [__l0.keep, __l1.keep, __rt::Option::None],
+                    [__rt::Option::None, __rt::Option::None, __rt::Option::None],
                 );
             let (__y0, __y1, __y2) = __value;
             (

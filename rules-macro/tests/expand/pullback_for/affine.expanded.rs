@@ -2070,7 +2070,7 @@ fn pattern_1(_: Zero) -> (Zero, Zero, Zero) {
                         __rt::MaybeZero<Array2<f64>>,
                     >::pullback_for(__pb, __need, __c),
                     [__l0.source, __l1.source, __l2.source],
-                    [__l0.keep, __l1.keep, __l2.keep],
+                    [__rt::Option::None, __rt::Option::None, __rt::Option::None],
                 );
             let __y0 = __value;
             __tape.output::<Array2<f64>, _>(__node, 0u32, __y0)
