@@ -32,7 +32,7 @@
 //!
 //! # What the backward pass exploits
 //!
-//! * Each node receives its outputs' cotangents as [`MaybeZero`](crate::MaybeZero): an output
+//! * Each node receives its outputs' cotangents as [`MaybeZero`]: an output
 //!   nobody read stays `Zero`, so the rule's runtime pattern runs the body specialised for it
 //!   (`svd`'s `(Zero, s̄, Zero)` body when only the singular values were used).
 //! * A node whose cotangents are all zero is dropped without running.
@@ -73,7 +73,7 @@ use std::rc::Rc;
 use crate::{Differentiable, MaybeZero};
 
 pub use arg::{Arg, Lend, Lent, Value};
-pub use slots::{Cotangents, Input, Inputs, Routes, Seed};
+pub use slots::{Cotangents, Input, Inputs, Route, Routes, Seed};
 
 /// Where a `Var`'s cotangent goes: an input of the program, or output `slot` of a node.
 #[doc(hidden)]
