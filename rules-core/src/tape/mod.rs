@@ -55,6 +55,11 @@
 //!
 //! # Memory safety
 //!
+//! **Known hole, not yet fixed:** a constant borrowed inside an inner block can be freed before
+//! the backward pass reads it (the borrow is tied to the `&Tape` reference, which can be
+//! shortened). Until `Tape` carries an invariant brand, borrow constants from outside the
+//! closure only.
+//!
 //! A rule's pullback may borrow its inputs (`ops` pullbacks keep views, not copies). The tape
 //! keeps each `Var`'s value in an `Rc` and lends the rule a view of it; the node that holds the
 //! pullback also holds a clone of the `Rc`, dropped after the pullback. Constants are borrowed
