@@ -28,7 +28,7 @@ type Params<'t> = (
 
 /// The two-layer network of the README: mse(tanh(X W₁ + b₁) W₂ + b₂, Y) + 0.1·Σ svdvals(W₁).
 fn network<'t>(
-    t: &'t Tape<'_>,
+    t: &'t Tape<'t, '_>,
     x: &'t Array2<f64>,
     y: &'t Array2<f64>,
     (w1, b1, w2, b2): Params<'t>,

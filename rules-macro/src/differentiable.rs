@@ -142,9 +142,25 @@ fn generate(input: &DeriveInput, fields: &[Field], named: bool) -> TokenStream {
     let primal_members: Vec<&Member> = diff.iter().map(|f| &f.member).collect();
     let where_all = quote!(where #(#user_where,)* #(#field_bounds,)*);
     // The generics of the impls that add a lifetime and a type of their own.
+    // Defaults (`struct S<T = f64>`) are not allowed there: they are dropped.
     let own_lifetimes: Vec<_> = input.generics.lifetimes().collect();
-    let own_others: Vec<_> = (input.generics.params.iter())
+    let own_others: Vec<syn::GenericParam> = (input.generics.params.iter())
         .filter(|p| !matches!(p, syn::GenericParam::Lifetime(_)))
+        .map(|p| {
+            let mut p = p.clone();
+            match &mut p {
+                syn::GenericParam::Type(t) => {
+                    t.eq_token = None;
+                    t.default = None;
+                }
+                syn::GenericParam::Const(c) => {
+                    c.eq_token = None;
+                    c.default = None;
+                }
+                syn::GenericParam::Lifetime(_) => {}
+            }
+            p
+        })
         .collect();
 
     // The tangent struct (with a marker for type parameters no tangent field mentions).
@@ -437,9 +453,16 @@ fn generate(input: &DeriveInput, fields: &[Field], named: bool) -> TokenStream {
         impl #impl_g #krate::tape::Input for #name #ty_g #where_all Self: 'static {}
 
         #allows
-        impl<'__env, #(#own_lifetimes,)* __Ct, #(#own_others,)*> #krate::tape::Arg<'__env, &'__env #name #ty_g, __Ct> for &'__env #name #ty_g #where_all #name #ty_g: '__env {
-            fn lend(self, _: &#krate::tape::Tape<'_>, _: &'static str) -> #krate::tape::Lent<&'__env #name #ty_g> {
-                #krate::tape::Lent { value: self, source: ::core::option::Option::None, keep: ::core::option::Option::None }
+        impl<'__t, #(#own_lifetimes,)* __Ct, #(#own_others,)*> #krate::tape::Arg<'__t, &'__t #name #ty_g, __Ct> for &'__t #name #ty_g #where_all #name #ty_g: '__t {
+            fn lend(self, _: &'__t #krate::tape::Tape<'__t, '_>, _: &'static str) -> #krate::tape::Lent<'__t, &'__t #name #ty_g> {
+                #krate::tape::Lent::constant(self)
+            }
+        }
+
+        #allows
+        impl<'__s, '__t, #(#own_lifetimes,)* __Ct, #(#own_others,)*> #krate::tape::ArgRef<'__s, '__t, &'__s #name #ty_g, __Ct> for &#name #ty_g #where_all #name #ty_g: '__s {
+            fn lend_ref(&'__s self, _: &'__t #krate::tape::Tape<'__t, '_>, _: &'static str) -> #krate::tape::Lent<'__t, &'__s #name #ty_g> {
+                #krate::tape::Lent::constant(*self)
             }
         }
 

@@ -101,18 +101,21 @@ fn make_on(f: &ItemFn) -> Option<proc_macro2::TokenStream> {
     let mut generics = Vec::new();
     let mut bounds = Vec::new();
     let mut values = Vec::new();
+    // Elided lifetimes, in the parameters and the result, are one lifetime `'__a` the caller
+    // chooses: the function borrows its arguments for the call, and its result may borrow them.
+    let call = syn::Lifetime::new("'__a", proc_macro2::Span::call_site());
     for (i, arg) in sig.inputs.iter().enumerate() {
         let FnArg::Typed(pt) = arg else { return None };
         if matches!(*pt.ty, syn::Type::ImplTrait(_)) {
             return None;
         }
-        let ty = crate::expand::to_env(&pt.ty);
+        let ty = crate::expand::with_lifetime(&pt.ty, &call);
         let (a, big) = (
-            quote::format_ident!("__a{}", i),
+            crate::expand::param_name(arg, i, name),
             quote::format_ident!("__A{}", i),
         );
         params.push(quote!(#a: #big));
-        bounds.push(quote!(#big: #krate::tape::Value<'__t, #ty>));
+        bounds.push(quote!(#big: #krate::tape::Value<'__a, #ty>));
         values.push(quote!(#krate::tape::Value::value(#a)));
         generics.push(big);
     }
@@ -123,7 +126,7 @@ fn make_on(f: &ItemFn) -> Option<proc_macro2::TokenStream> {
     let value_ty = match &sig.output {
         syn::ReturnType::Default => quote!(()),
         syn::ReturnType::Type(_, t) => {
-            let t = crate::expand::to_env(t);
+            let t = crate::expand::with_lifetime(t, &call);
             quote!(#t)
         }
     };
@@ -134,8 +137,8 @@ fn make_on(f: &ItemFn) -> Option<proc_macro2::TokenStream> {
     Some(quote! {
         #[doc = #doc]
         #[allow(clippy::too_many_arguments)]
-        #vis fn on<'__t, '__env: '__t, #(#own_lifetimes,)* #(#own_others,)* #(#generics),*>(
-            __tape: &'__t #krate::tape::Tape<'__env>,
+        #vis fn on<'__a, #(#own_lifetimes,)* #(#own_others,)* #(#generics),*>(
+            __tape: &#krate::tape::Tape<'_, '_>,
             #(#params),*
         ) -> #value_ty
         where

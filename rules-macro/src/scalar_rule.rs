@@ -389,8 +389,9 @@ fn make_map_on(f: &ItemFn, spec: &Spec) -> TokenStream {
         (f.sig.generics.params.iter()).filter(|p| !matches!(p, syn::GenericParam::Lifetime(_)));
     let user_where = (f.sig.generics.where_clause.iter()).flat_map(|w| w.predicates.iter());
     let arr = quote!(#nd::Array<#e, __D>);
-    let view = quote!(#nd::ArrayView<'__t, #e, __D>);
-    let (mut params, mut generics, mut bounds, mut lends, mut values, mut sources) = (
+    let view = quote!(#nd::ArrayView<'__s, #e, __D>);
+    let (mut params, mut generics, mut bounds, mut lends, mut lents, mut values, mut sources) = (
+        Vec::new(),
         Vec::new(),
         Vec::new(),
         Vec::new(),
@@ -400,26 +401,26 @@ fn make_map_on(f: &ItemFn, spec: &Spec) -> TokenStream {
     );
     let rule = format!("{name}::map");
     for (i, x) in spec.inputs.iter().enumerate() {
-        let (big, l) = (format_ident!("__A{}", i), format_ident!("__l{}", i));
+        let (big, l, v) = (
+            format_ident!("__A{}", i),
+            format_ident!("__l{}", i),
+            format_ident!("__v{}", i),
+        );
         params.push(quote!(#x: #big));
-        bounds.push(quote!(#big: #rt::tape::Arg<'__t, #view, #arr>));
-        lends.push(quote!(let #l = #rt::tape::Arg::<'__t, #view, #arr>::lend(#x, __tape, #rule);));
-        values.push(quote!(#l.value));
-        sources.push(quote!(#l.source));
+        bounds.push(quote!(#big: for<'__s> #rt::tape::ArgRef<'__s, '__t, #view, #arr>));
+        lends.push(quote!(let #l = #rt::tape::ArgRef::lend_ref(&#x, __tape, #rule);));
+        lents.push(quote!(#l));
+        values.push(quote!(#v));
+        sources.push(quote!(#l.source()));
         generics.push(big);
     }
-    let nones = (0..n).map(|_| quote!(#rt::Option::None));
-    let tracked = (0..n).map(|i| {
-        let l = format_ident!("__l{}", i);
-        quote!(#l.source.is_some())
-    });
     let doc = format!(
-        " `{name}::map` on a tape: each input a `Var` of an array or a constant array (see `rules_core::tape`). The recorded pullback keeps the partials, not the inputs.\n\n # Panics\n If the inputs' shapes differ."
+        " `{name}::map` on a tape: each input a `Var` of an array or a constant array (see `rules_core::tape`). The recorded pullback keeps the partials, not the inputs; it computes the partials of constants too.\n\n # Panics\n If the inputs' shapes differ."
     );
     quote! {
         #[doc = #doc]
-        #vis fn map_on<'__t, '__env: '__t, #(#own_lifetimes,)* __D: #nd::Dimension + 'static, #(#own_others,)* #(#generics),*>(
-            __tape: &'__t #rt::tape::Tape<'__env>,
+        #vis fn map_on<'__t, #(#own_lifetimes,)* __D: #nd::Dimension + 'static, #(#own_others,)* #(#generics),*>(
+            __tape: &'__t #rt::tape::Tape<'__t, '_>,
             #(#params),*
         ) -> #rt::tape::Var<'__t, #arr>
         where
@@ -428,18 +429,21 @@ fn make_map_on(f: &ItemFn, spec: &Spec) -> TokenStream {
             #(#bounds,)*
         {
             #(#lends)*
-            if !(#(#tracked)||*) {
-                return __tape.constant(Self::map(#(#values),*));
+            let __sources = [#(#sources),*];
+            if __sources.iter().all(#rt::Option::is_none) {
+                return __tape.constant(__tape.primal((#(#lents,)*), |(#(#values,)*)| Self::map(#(#values),*)));
             }
-            let (__value, __pb) = Self::map_rrule(#(#values),*);
-            let __node = __tape.record::<#rt::MaybeZero<#arr>, _, _, _, #n>(
-                __pb,
+            let (__node, __value) = match __tape.record(
+                (#(#lents,)*),
+                __sources,
+                |(#(#values,)*)| ::core::result::Result::<_, ::core::convert::Infallible>::Ok(Self::map_rrule(#(#values),*)),
                 |__pb: &_, _: [bool; #n], __c: #rt::MaybeZero<#arr>| {
                     #rt::Pullback::<#rt::MaybeZero<#arr>>::pullback(__pb, __c)
                 },
-                [#(#sources),*],
-                [#(#nones),*],
-            );
+            ) {
+                ::core::result::Result::Ok(v) => v,
+                ::core::result::Result::Err(e) => match e {},
+            };
             __tape.output::<#arr, _>(__node, 0, __value)
         }
     }

@@ -1,54 +1,137 @@
 //! What a rule's `on` accepts for a differentiable parameter of type `P`: a [`Var`] (or `&Var`)
 //! whose value lends a `P`, or a constant.
+//!
+//! Two traits, one per way the rule uses the parameter, chosen by the macro from the rule's
+//! signature:
+//!
+//! * [`Arg`]: the pullback may keep the value (the parameter's type names a lifetime, or the
+//!   pullback captures it). The value is lent for the tape's brand `'t`: a `Var`'s value stays
+//!   alive in the recorded node (its `Rc` is held next to the pullback, dropped after it), and a
+//!   constant must be borrowed for `'t`, that is from outside the closure.
+//! * [`ArgRef`]: the pullback cannot keep the value (its type says so: the lifetime is not among
+//!   those the pullback captures). The value is borrowed for the call only, so a constant may be
+//!   a local of the closure and a `Var`'s value is not kept alive by the node.
+//!
+//! A lent value leaves this module only inside a [`Lent`], whose fields are private: only
+//! [`Tape::primal`] and [`Tape::record`] open it, and the latter stores what keeps the value
+//! alive with the pullback that may borrow it.
 
 use core::any::{Any, TypeId};
+use core::marker::PhantomData;
 use std::rc::Rc;
 
 use ndarray::{ArcArray, Array, ArrayBase, ArrayView, Data, Dimension};
 use num_complex::Complex;
 
-use super::{Source, Tape, Var, same_tape, slots::keep};
+use super::{Brand, Source, Tape, Var, same_tape, slots::keep};
 use crate::Differentiable;
 
-/// A parameter's value, where its cotangent goes, and what keeps the value alive.
+/// A parameter's value, where its cotangent goes, and what keeps the value alive: an argument
+/// of a rule's `on`, lent. Opened only by the tape.
 #[doc(hidden)]
-pub struct Lent<P> {
-    /// What the rule is called with.
-    pub value: P,
-    /// `None` for a constant.
-    pub source: Option<Source>,
-    /// The `Rc` the value is borrowed from, held by the node until its pullback has run.
-    pub keep: Option<Rc<dyn Any>>,
+pub struct Lent<'t, P> {
+    value: P,
+    source: Option<Source>,
+    keep: Option<Rc<dyn Any>>,
+    _brand: Brand<'t>,
 }
 
-impl<P> Lent<P> {
-    fn constant(value: P) -> Self {
+impl<'t, P> Lent<'t, P> {
+    /// A constant: a value that needs nothing kept alive.
+    pub fn constant(value: P) -> Self {
         Lent {
             value,
             source: None,
             keep: None,
+            _brand: PhantomData,
         }
+    }
+
+    /// Where the cotangent goes: `None` for a constant.
+    #[must_use]
+    pub fn source(&self) -> Option<Source> {
+        self.source
     }
 }
 
-/// An argument of a rule's `on` for a differentiable parameter of type `P` whose cotangent is
-/// `D`: a `Var` or `&Var` whose value lends a `P` (see [`Lend`]), or a constant:
+mod sealed {
+    /// Splits lent arguments into the values and what keeps them alive. Not nameable outside
+    /// this module, so only the tape can separate the two.
+    pub trait Split {
+        type Values;
+        type Keep: 'static;
+        fn split(self) -> (Self::Values, Self::Keep);
+    }
+}
+
+use sealed::Split;
+
+/// A rule's lent arguments, a tuple of [`Lent`]s (up to 12), as [`Tape::record`] takes them.
+#[doc(hidden)]
+pub trait Lents<'t>: Split {}
+
+macro_rules! lents {
+    ($( $n:literal: ($($i:tt $p:ident),+) )*) => {$(
+        impl<'t, $($p),+> Split for ($(Lent<'t, $p>,)+) {
+            type Values = ($($p,)+);
+            type Keep = [Option<Rc<dyn Any>>; $n];
+            fn split(self) -> (Self::Values, Self::Keep) {
+                (($(self.$i.value,)+), [$(self.$i.keep),+])
+            }
+        }
+        impl<'t, $($p),+> Lents<'t> for ($(Lent<'t, $p>,)+) {}
+    )*};
+}
+
+lents! {
+    1: (0 A)
+    2: (0 A, 1 B)
+    3: (0 A, 1 B, 2 C)
+    4: (0 A, 1 B, 2 C, 3 D)
+    5: (0 A, 1 B, 2 C, 3 D, 4 E)
+    6: (0 A, 1 B, 2 C, 3 D, 4 E, 5 F)
+    7: (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G)
+    8: (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H)
+    9: (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I)
+    10: (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J)
+    11: (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K)
+    12: (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L)
+}
+
+/// An argument of a rule's `on` for a differentiable parameter of type `P` (cotangent `D`)
+/// whose pullback may keep the value: a `Var` or `&Var` of this tape whose value lends a `P`
+/// (see [`Lend`]), or a constant that outlives the closure:
 ///
-/// * for an array view parameter (`ArrayView<'_, T, D>`): `&a` for any array `a` that outlives
-///   the closure, a view `a.view()` of one, or an owned `Array` (moved onto the tape);
+/// * for an array view parameter (`ArrayView<'_, T, D>`): `&a` for an array `a` declared
+///   outside the closure, a view of one, or an owned `Array` (moved onto the tape);
 /// * for `&Array`, `Array` and scalar (`f32`, `f64`, `Complex`) parameters: the same types;
 /// * for `&S` with `S` a `#[derive(Differentiable)]` struct: `&s` (the derive implements it).
 ///
-/// A constant's cotangent is never computed: the rule's `pullback_for` skips it.
+/// A constant's cotangent is never computed where the rule has a `pullback_for`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be passed for a differentiable parameter of type `{P}`",
-    label = "expected a `Var` (or `&Var`) whose value lends a `{P}`, or a constant of that type",
-    note = "a `Var` must hold a value whose tangent is the rule's cotangent type `{D}`; a constant array is passed as `&a`, `a.view()` or an owned `Array`"
+    label = "expected a `Var` (or `&Var`) of this tape whose value lends a `{P}`, or a constant of that type",
+    note = "a `Var` must hold a value whose tangent is the rule's cotangent type `{D}`; a constant array is passed as `&a`, `a.view()` or an owned `Array`, and the pullback keeps it: borrow it from outside the closure, or move it in"
 )]
-pub trait Arg<'a, P, D> {
+pub trait Arg<'t, P, D> {
     /// The parameter's value and, for a `Var`, its source. `tape` is the tape of the call.
     #[doc(hidden)]
-    fn lend(self, tape: &Tape<'_>, rule: &'static str) -> Lent<P>;
+    fn lend(self, tape: &'t Tape<'t, '_>, rule: &'static str) -> Lent<'t, P>;
+}
+
+/// An argument of a rule's `on` for a differentiable parameter of type `P` (cotangent `D`)
+/// whose pullback cannot keep the value, borrowed for `'s`, the call: a `Var` or `&Var` of this
+/// tape whose value lends a `P` (see [`Lend`]), or a constant (`&a`, a view, an owned array, a
+/// scalar), which may be a local of the closure.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be passed for a differentiable parameter of type `{P}`",
+    label = "expected a `Var` (or `&Var`) of this tape whose value lends a `{P}`, or a constant of that type",
+    note = "a `Var` must hold a value whose tangent is the rule's cotangent type `{D}`; a constant array is passed as `&a`, `a.view()` or an owned `Array`"
+)]
+pub trait ArgRef<'s, 't, P, D> {
+    /// The parameter's value, borrowed from `self`, and, for a `Var`, its source.
+    #[doc(hidden)]
+    fn lend_ref(&'s self, tape: &'t Tape<'t, '_>, rule: &'static str) -> Lent<'t, P>;
 }
 
 /// A value that lends a `P` borrowed for `'a`: what a `Var<V>` can be passed as.
@@ -90,12 +173,8 @@ impl<'a, A: Clone, D: Dimension> Lend<'a, Array<A, D>> for ArcArray<A, D> {
     }
 }
 
-/// Lends a `Var`'s value for `'a`: the node that records the call keeps the `Rc`.
-fn lend_var<'a, V, P, D>(var: &Var<'_, V>, tape: &Tape<'_>, rule: &'static str) -> Lent<P>
-where
-    V: Lend<'a, P> + Differentiable<Tangent = D> + 'static,
-    D: 'static,
-{
+/// Checks that `var` belongs to `tape` and that its cotangent type is `D`.
+fn check_var<V, D: 'static>(var: &Var<'_, V>, tape: &Tape<'_, '_>, rule: &'static str) {
     same_tape(var, &tape.core, rule);
     if var.source.is_some() && var.slot.0 != TypeId::of::<D>() {
         panic!(
@@ -105,127 +184,270 @@ where
             core::any::type_name::<D>()
         );
     }
-    // SAFETY: the value lives in an `Rc` that the returned `keep` holds; the node recording
-    // this call drops its pullback (which may borrow the value) before `keep`. The value is
-    // never mutated while shared.
+}
+
+/// Lends a `Var`'s value for the brand `'t`: the `Lent` holds the `Rc`, which the tape keeps
+/// next to the pullback.
+fn lend_var<'t, V, P, D>(
+    var: &Var<'t, V>,
+    tape: &'t Tape<'t, '_>,
+    rule: &'static str,
+) -> Lent<'t, P>
+where
+    V: Lend<'t, P> + Differentiable<Tangent = D> + 'static,
+    D: 'static,
+{
+    check_var::<V, D>(var, tape, rule);
+    // SAFETY: the value lives in an `Rc` that the returned `Lent` holds; a `Lent` is opened
+    // only by `Tape::primal` (which drops the `Rc` after the primal function, whose result is
+    // `'static`) and `Tape::record` (which stores it after the pullback, dropped first; the
+    // rule's value and error are `'static`). So nothing reads the value after the `Rc` is
+    // dropped. The value is never mutated while shared.
     #[allow(unsafe_code)]
-    let value: &'a V = unsafe { &*Rc::as_ptr(&var.value) };
+    let value: &'t V = unsafe { &*Rc::as_ptr(&var.value) };
     Lent {
         value: V::lend(value),
         source: var.source,
         keep: Some(keep(&var.value)),
+        _brand: PhantomData,
     }
 }
 
-impl<'a, V, P, D> Arg<'a, P, D> for &Var<'_, V>
+impl<'t, V, P, D> Arg<'t, P, D> for &Var<'t, V>
 where
-    V: Lend<'a, P> + Differentiable<Tangent = D> + 'static,
+    V: Lend<'t, P> + Differentiable<Tangent = D> + 'static,
     D: 'static,
 {
-    fn lend(self, tape: &Tape<'_>, rule: &'static str) -> Lent<P> {
+    fn lend(self, tape: &'t Tape<'t, '_>, rule: &'static str) -> Lent<'t, P> {
         lend_var(self, tape, rule)
     }
 }
 
-impl<'a, V, P, D> Arg<'a, P, D> for Var<'_, V>
+impl<'t, V, P, D> Arg<'t, P, D> for Var<'t, V>
 where
-    V: Lend<'a, P> + Differentiable<Tangent = D> + 'static,
+    V: Lend<'t, P> + Differentiable<Tangent = D> + 'static,
     D: 'static,
 {
-    fn lend(self, tape: &Tape<'_>, rule: &'static str) -> Lent<P> {
+    fn lend(self, tape: &'t Tape<'t, '_>, rule: &'static str) -> Lent<'t, P> {
         lend_var(&self, tape, rule)
     }
 }
 
-impl<'a, A, S, D, Ct> Arg<'a, ArrayView<'a, A, D>, Ct> for &'a ArrayBase<S, D>
+/// Lends a `Var`'s value for the call.
+fn lend_var_ref<'s, 't, V, P, D>(
+    var: &'s Var<'t, V>,
+    tape: &'t Tape<'t, '_>,
+    rule: &'static str,
+) -> Lent<'t, P>
+where
+    V: Lend<'s, P> + Differentiable<Tangent = D>,
+    D: 'static,
+{
+    check_var::<V, D>(var, tape, rule);
+    Lent {
+        value: V::lend(&var.value),
+        source: var.source,
+        keep: None,
+        _brand: PhantomData,
+    }
+}
+
+impl<'s, 't, V, P, D> ArgRef<'s, 't, P, D> for &Var<'t, V>
+where
+    V: Lend<'s, P> + Differentiable<Tangent = D>,
+    D: 'static,
+{
+    fn lend_ref(&'s self, tape: &'t Tape<'t, '_>, rule: &'static str) -> Lent<'t, P> {
+        let var: &'s Var<'t, V> = self;
+        lend_var_ref(var, tape, rule)
+    }
+}
+
+impl<'s, 't, V, P, D> ArgRef<'s, 't, P, D> for Var<'t, V>
+where
+    V: Lend<'s, P> + Differentiable<Tangent = D>,
+    D: 'static,
+{
+    fn lend_ref(&'s self, tape: &'t Tape<'t, '_>, rule: &'static str) -> Lent<'t, P> {
+        lend_var_ref(self, tape, rule)
+    }
+}
+
+// Constants the pullback may keep: borrowed for `'t`, or owned.
+
+impl<'t, A, S, D, Ct> Arg<'t, ArrayView<'t, A, D>, Ct> for &'t ArrayBase<S, D>
 where
     S: Data<Elem = A>,
     D: Dimension,
 {
-    fn lend(self, _: &Tape<'_>, _: &'static str) -> Lent<ArrayView<'a, A, D>> {
+    fn lend(self, _: &'t Tape<'t, '_>, _: &'static str) -> Lent<'t, ArrayView<'t, A, D>> {
         Lent::constant(self.view())
     }
 }
 
-impl<'a, A, S, D, Ct> Arg<'a, &'a ArrayBase<S, D>, Ct> for &'a ArrayBase<S, D>
+impl<'t, A, S, D, Ct> Arg<'t, &'t ArrayBase<S, D>, Ct> for &'t ArrayBase<S, D>
 where
     S: Data<Elem = A>,
     D: Dimension,
 {
-    fn lend(self, _: &Tape<'_>, _: &'static str) -> Lent<&'a ArrayBase<S, D>> {
+    fn lend(self, _: &'t Tape<'t, '_>, _: &'static str) -> Lent<'t, &'t ArrayBase<S, D>> {
         Lent::constant(self)
     }
 }
 
-impl<'a, A, S, D, Ct> Arg<'a, Array<A, D>, Ct> for &'a ArrayBase<S, D>
+impl<'t, A, S, D, Ct> Arg<'t, Array<A, D>, Ct> for &ArrayBase<S, D>
 where
     A: Clone,
     S: Data<Elem = A>,
     D: Dimension,
 {
-    fn lend(self, _: &Tape<'_>, _: &'static str) -> Lent<Array<A, D>> {
+    fn lend(self, _: &'t Tape<'t, '_>, _: &'static str) -> Lent<'t, Array<A, D>> {
         Lent::constant(self.to_owned())
     }
 }
 
-impl<'a, A, D, Ct> Arg<'a, ArrayView<'a, A, D>, Ct> for ArrayView<'a, A, D>
+impl<'t, A, D, Ct> Arg<'t, ArrayView<'t, A, D>, Ct> for ArrayView<'t, A, D>
 where
     D: Dimension,
 {
-    fn lend(self, _: &Tape<'_>, _: &'static str) -> Lent<ArrayView<'a, A, D>> {
+    fn lend(self, _: &'t Tape<'t, '_>, _: &'static str) -> Lent<'t, ArrayView<'t, A, D>> {
         Lent::constant(self)
     }
 }
 
-impl<'a, A, D, Ct> Arg<'a, ArrayView<'a, A, D>, Ct> for Array<A, D>
+impl<'t, A, D, Ct> Arg<'t, ArrayView<'t, A, D>, Ct> for Array<A, D>
 where
     A: 'static,
     D: Dimension + 'static,
 {
-    fn lend(self, _: &Tape<'_>, _: &'static str) -> Lent<ArrayView<'a, A, D>> {
+    fn lend(self, _: &'t Tape<'t, '_>, _: &'static str) -> Lent<'t, ArrayView<'t, A, D>> {
         let rc = Rc::new(self);
-        // SAFETY: as in `lend_var`: `keep` holds the `Rc` for as long as the view is used.
+        // SAFETY: as in `lend_var`: the `Lent` holds the `Rc` the view borrows from.
         #[allow(unsafe_code)]
-        let value: &'a Array<A, D> = unsafe { &*Rc::as_ptr(&rc) };
+        let value: &'t Array<A, D> = unsafe { &*Rc::as_ptr(&rc) };
         Lent {
             value: value.view(),
             source: None,
             keep: Some(keep(&rc)),
+            _brand: PhantomData,
         }
     }
 }
 
-impl<'a, A, D, Ct> Arg<'a, Array<A, D>, Ct> for Array<A, D> {
-    fn lend(self, _: &Tape<'_>, _: &'static str) -> Lent<Array<A, D>> {
+impl<'t, A, D, Ct> Arg<'t, Array<A, D>, Ct> for Array<A, D> {
+    fn lend(self, _: &'t Tape<'t, '_>, _: &'static str) -> Lent<'t, Array<A, D>> {
         Lent::constant(self)
+    }
+}
+
+// Constants borrowed for the call.
+
+impl<'s, 't, A, S, D, Ct> ArgRef<'s, 't, ArrayView<'s, A, D>, Ct> for &ArrayBase<S, D>
+where
+    S: Data<Elem = A>,
+    D: Dimension,
+{
+    fn lend_ref(&'s self, _: &'t Tape<'t, '_>, _: &'static str) -> Lent<'t, ArrayView<'s, A, D>> {
+        Lent::constant(self.view())
+    }
+}
+
+impl<'s, 't, A, S, D, Ct> ArgRef<'s, 't, &'s ArrayBase<S, D>, Ct> for &ArrayBase<S, D>
+where
+    S: Data<Elem = A>,
+    D: Dimension,
+{
+    fn lend_ref(&'s self, _: &'t Tape<'t, '_>, _: &'static str) -> Lent<'t, &'s ArrayBase<S, D>> {
+        Lent::constant(*self)
+    }
+}
+
+impl<'s, 't, A, S, D, Ct> ArgRef<'s, 't, Array<A, D>, Ct> for &ArrayBase<S, D>
+where
+    A: Clone,
+    S: Data<Elem = A>,
+    D: Dimension,
+{
+    fn lend_ref(&'s self, _: &'t Tape<'t, '_>, _: &'static str) -> Lent<'t, Array<A, D>> {
+        Lent::constant((**self).to_owned())
+    }
+}
+
+impl<'s, 't, A, D, Ct> ArgRef<'s, 't, ArrayView<'s, A, D>, Ct> for ArrayView<'_, A, D>
+where
+    D: Dimension,
+{
+    fn lend_ref(&'s self, _: &'t Tape<'t, '_>, _: &'static str) -> Lent<'t, ArrayView<'s, A, D>> {
+        Lent::constant(self.view())
+    }
+}
+
+impl<'s, 't, A, D, Ct> ArgRef<'s, 't, ArrayView<'s, A, D>, Ct> for Array<A, D>
+where
+    D: Dimension,
+{
+    fn lend_ref(&'s self, _: &'t Tape<'t, '_>, _: &'static str) -> Lent<'t, ArrayView<'s, A, D>> {
+        Lent::constant(self.view())
+    }
+}
+
+/// An owned array for an owned parameter is copied: the argument is borrowed.
+impl<'s, 't, A: Clone, D, Ct> ArgRef<'s, 't, Array<A, D>, Ct> for Array<A, D>
+where
+    D: Dimension,
+{
+    fn lend_ref(&'s self, _: &'t Tape<'t, '_>, _: &'static str) -> Lent<'t, Array<A, D>> {
+        Lent::constant(self.clone())
     }
 }
 
 macro_rules! scalar_constants {
     ($($t:ty),*) => {$(
-        impl<'a, Ct> Arg<'a, $t, Ct> for $t {
-            fn lend(self, _: &Tape<'_>, _: &'static str) -> Lent<$t> {
+        impl<'t, Ct> Arg<'t, $t, Ct> for $t {
+            fn lend(self, _: &'t Tape<'t, '_>, _: &'static str) -> Lent<'t, $t> {
                 Lent::constant(self)
             }
         }
-        impl<'a, Ct> Arg<'a, $t, Ct> for &$t {
-            fn lend(self, _: &Tape<'_>, _: &'static str) -> Lent<$t> {
+        impl<'t, Ct> Arg<'t, $t, Ct> for &$t {
+            fn lend(self, _: &'t Tape<'t, '_>, _: &'static str) -> Lent<'t, $t> {
                 Lent::constant(*self)
+            }
+        }
+        impl<'s, 't, Ct> ArgRef<'s, 't, $t, Ct> for $t {
+            fn lend_ref(&'s self, _: &'t Tape<'t, '_>, _: &'static str) -> Lent<'t, $t> {
+                Lent::constant(*self)
+            }
+        }
+        impl<'s, 't, Ct> ArgRef<'s, 't, $t, Ct> for &$t {
+            fn lend_ref(&'s self, _: &'t Tape<'t, '_>, _: &'static str) -> Lent<'t, $t> {
+                Lent::constant(**self)
             }
         }
     )*};
 }
 scalar_constants!(Complex<f32>, Complex<f64>);
 
-impl<'a, T: crate::Scalar, Ct> Arg<'a, T, Ct> for T {
-    fn lend(self, _: &Tape<'_>, _: &'static str) -> Lent<T> {
+impl<'t, T: crate::Scalar, Ct> Arg<'t, T, Ct> for T {
+    fn lend(self, _: &'t Tape<'t, '_>, _: &'static str) -> Lent<'t, T> {
         Lent::constant(self)
     }
 }
 
-impl<'a, T: crate::Scalar, Ct> Arg<'a, T, Ct> for &T {
-    fn lend(self, _: &Tape<'_>, _: &'static str) -> Lent<T> {
+impl<'t, T: crate::Scalar, Ct> Arg<'t, T, Ct> for &T {
+    fn lend(self, _: &'t Tape<'t, '_>, _: &'static str) -> Lent<'t, T> {
         Lent::constant(*self)
+    }
+}
+
+impl<'s, 't, T: crate::Scalar, Ct> ArgRef<'s, 't, T, Ct> for T {
+    fn lend_ref(&'s self, _: &'t Tape<'t, '_>, _: &'static str) -> Lent<'t, T> {
+        Lent::constant(*self)
+    }
+}
+
+impl<'s, 't, T: crate::Scalar, Ct> ArgRef<'s, 't, T, Ct> for &T {
+    fn lend_ref(&'s self, _: &'t Tape<'t, '_>, _: &'static str) -> Lent<'t, T> {
+        Lent::constant(**self)
     }
 }
 

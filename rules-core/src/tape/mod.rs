@@ -77,7 +77,7 @@ use std::rc::Rc;
 
 use crate::{Differentiable, MaybeZero};
 
-pub use arg::{Arg, Lend, Lent, Value};
+pub use arg::{Arg, ArgRef, Lend, Lent, Lents, Value};
 pub use slots::{Cotangents, Input, Inputs, Route, Routes, Seed};
 
 /// Where a `Var`'s cotangent goes: an input of the program, or output `slot` of a node.
@@ -99,6 +99,7 @@ pub enum Source {
 ///
 /// It is reached only through a [`Tape`], and from a [`Var`] for the operators.
 #[doc(hidden)]
+#[derive(Default)]
 pub struct Core {
     nodes: RefCell<Vec<Option<Box<dyn Node>>>>,
     leaves: RefCell<Vec<Box<dyn LeafDyn>>>,
@@ -106,18 +107,27 @@ pub struct Core {
     recorded: Cell<usize>,
 }
 
-/// The tape a program runs on, handed to the closure of [`value_and_grad`] or [`vjp`].
+/// The tape a program runs on, handed to the closure of [`value_and_grad`] or [`vjp`] as
+/// `&'t Tape<'t, 'env>`.
 ///
 /// It is used only through the `on` entry points of rules (and the operators on [`Var`]s).
-/// `'env` is the lifetime of the data the closure borrows from outside (constants, labels): it
-/// outlives the closure, so rules may keep views of it.
+/// `'t` is the tape's brand: the closure is generic over it, so a [`Var<'t, _>`](Var) cannot
+/// leave the closure, and data borrowed for `'t` (a constant a pullback keeps) outlives the
+/// closure. `'env` is the lifetime of the data the closure borrows from outside (constants,
+/// labels), known to outlive `'t`. Both are invariant, as in `std::thread::scope`. A helper
+/// function that records on the tape is written
+/// `fn net<'t>(t: &'t Tape<'t, '_>, x: &Var<'t, Array2<f64>>) -> Var<'t, f64>`.
 #[repr(transparent)]
-pub struct Tape<'env> {
+pub struct Tape<'t, 'env: 't> {
     core: Core,
-    _env: PhantomData<Cell<&'env ()>>,
+    _brand: Brand<'t>,
+    _env: Brand<'env>,
 }
 
-impl core::fmt::Debug for Tape<'_> {
+/// An invariant lifetime.
+type Brand<'t> = PhantomData<Cell<&'t ()>>;
+
+impl core::fmt::Debug for Tape<'_, '_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Tape").field("nodes", &self.len()).finish()
     }
@@ -135,6 +145,7 @@ pub struct Var<'t, T> {
     /// The type of the cotangent the source accumulates, checked when the `Var` is lent.
     slot: (TypeId, &'static str),
     tape: &'t Core,
+    _brand: Brand<'t>,
 }
 
 impl<T> Var<'_, T> {
@@ -168,6 +179,7 @@ impl<T> Clone for Var<'_, T> {
             source: self.source,
             slot: self.slot,
             tape: self.tape,
+            _brand: PhantomData,
         }
     }
 }
@@ -200,11 +212,10 @@ impl Sink<'_> {
         let mut ct = Some(ct);
         match to {
             Source::Leaf(i) => self.leaves[i as usize].receive(&mut ct),
-            Source::Node { node, slot } => {
-                if let Some(n) = self.nodes[node as usize].as_mut() {
-                    n.receive(slot as usize, &mut ct);
-                }
-            }
+            Source::Node { node, slot } => match self.nodes.get_mut(node as usize) {
+                Some(Some(n)) => n.receive(slot as usize, &mut ct),
+                _ => unreachable!("tape: a cotangent sent to node {node}, which has run already"),
+            },
         }
     }
 }
@@ -256,21 +267,27 @@ impl<V: Input> Leaf<V> {
     }
 }
 
-struct NodeImpl<'env, PB, R, C, const N: usize> {
-    // Field order is drop order: the pullback before the values it borrows.
+/// A pullback and the values it may borrow, dropped in that order (field order is drop order),
+/// also when the pullback panics.
+struct Held<PB, K> {
     pb: PB,
+    /// Never read: held for its drop.
+    _keep: K,
+}
+
+struct NodeImpl<'t, PB, K, R, C, const N: usize> {
+    held: Held<PB, K>,
     run: R,
     cts: C,
     sources: [Option<Source>; N],
-    keep: [Option<Rc<dyn Any>>; N],
-    _env: PhantomData<&'env ()>,
+    _t: PhantomData<&'t ()>,
 }
 
-impl<'env, PB, R, C, O, const N: usize> Node for NodeImpl<'env, PB, R, C, N>
+impl<'t, PB, K, R, C, O, const N: usize> Node for NodeImpl<'t, PB, K, R, C, N>
 where
-    C: Cotangents<'env>,
+    C: Cotangents<'t>,
     R: Fn(&PB, [bool; N], C) -> O,
-    O: Routes<'env, N>,
+    O: Routes<'t, N>,
 {
     fn receive(&mut self, slot: usize, ct: &mut dyn Any) {
         self.cts.receive(slot, ct);
@@ -278,32 +295,27 @@ where
 
     fn backward(self: Box<Self>, sink: &mut Sink<'_>) {
         let NodeImpl {
-            pb,
+            held,
             run,
             cts,
             sources,
-            keep,
-            _env,
+            _t,
         } = *self;
         if cts.all_zero() {
             return;
         }
         let need = sources.map(|s| s.is_some());
-        let out = run(&pb, need, cts);
-        drop(pb);
-        drop(keep);
+        let out = run(&held.pb, need, cts);
+        drop(held);
         out.route(&sources, sink);
     }
 }
 
-impl<'env> Tape<'env> {
+impl<'t, 'env> Tape<'t, 'env> {
     fn new() -> Self {
         Tape {
-            core: Core {
-                nodes: RefCell::new(Vec::new()),
-                leaves: RefCell::new(Vec::new()),
-                recorded: Cell::new(0),
-            },
+            core: Core::default(),
+            _brand: PhantomData,
             _env: PhantomData,
         }
     }
@@ -321,48 +333,59 @@ impl<'env> Tape<'env> {
         self.len() == 0
     }
 
-    /// The tape a `Var` was recorded on, for the operators: borrowing for `'t` is borrowing for
-    /// at least `'env` (see the module's docs).
-    pub(crate) fn of<'t>(core: &'t Core) -> &'t Tape<'t> {
-        // SAFETY: `Tape` is `repr(transparent)` over `Core`; the lifetime parameter is a brand
-        // that only restricts what may be recorded.
-        #[allow(unsafe_code)]
-        unsafe {
-            &*(core as *const Core).cast::<Tape<'t>>()
-        }
-    }
-
-    /// Records a rule's pullback. `run` calls it with the selection (which inputs are `Var`s)
-    /// and the runtime cotangents; `sources` says where each input's cotangent goes and `keep`
-    /// holds the values the pullback borrows. Returns the node's index. Called by generated
+    /// Runs a rule's primal function on arguments none of which is a `Var`. Called by generated
     /// code.
     #[doc(hidden)]
-    pub fn record<'t, C, PB, R, O, const N: usize>(
-        &'t self,
-        pb: PB,
-        run: R,
-        sources: [Option<Source>; N],
-        keep: [Option<Rc<dyn Any>>; N],
-    ) -> u32
+    pub fn primal<L, Y, F>(&'t self, lents: L, f: F) -> Y
     where
-        C: Cotangents<'t> + 't,
-        PB: 't,
-        R: Fn(&PB, [bool; N], C) -> O + 't,
-        O: Routes<'t, N> + 't,
+        L: Lents<'t>,
+        Y: 'static,
+        F: FnOnce(L::Values) -> Y,
     {
+        let (values, keep) = lents.split();
+        let y = f(values);
+        drop(keep);
+        y
+    }
+
+    /// Runs a rule (`f` calls its `rrule`) and records its pullback. `run` calls the pullback
+    /// with the selection (which inputs are `Var`s) and the runtime cotangents; `sources` says
+    /// where each input's cotangent goes. The node keeps the values the arguments lent until
+    /// the pullback is dropped. Returns the node's index and the rule's value. Called by
+    /// generated code.
+    #[doc(hidden)]
+    pub fn record<L, Y, E, PB, C, R, O, const N: usize>(
+        &'t self,
+        lents: L,
+        sources: [Option<Source>; N],
+        f: impl FnOnce(L::Values) -> Result<(Y, PB), E>,
+        run: R,
+    ) -> Result<(u32, Y), E>
+    where
+        L: Lents<'t>,
+        Y: 'static,
+        E: 'static,
+        PB: 't,
+        C: Cotangents<'t> + 't,
+        R: Fn(&PB, [bool; N], C) -> O + 't,
+        O: Routes<'t, N>,
+    {
+        let (values, keep) = lents.split();
+        let (y, pb) = f(values)?;
         let node: Box<dyn Node + 't> = Box::new(NodeImpl {
-            pb,
+            held: Held { pb, _keep: keep },
             run,
             cts: C::default(),
             sources,
-            keep,
-            _env: PhantomData,
+            _t: PhantomData,
         });
-        // SAFETY: the node borrows data borrowed for the tape's `'t`, which outlives `'env`
-        // (the closure that owns the tape is generic over `'t` with only `'env: 't` known, so
-        // what it borrows for `'t` lives at least as long as `'env`), or values it keeps alive
-        // itself (`keep`). Every node is dropped before its tape's owner returns
-        // (`value_and_grad`) or before `'env` ends (a `Vjp` is bounded by `'env`).
+        // SAFETY: what the node borrows, it borrows for the tape's brand `'t` or keeps alive
+        // itself (`Held::keep`, dropped after the pullback). The closure that owns the tape is
+        // generic over `'t` (and `Tape` is invariant in it), so data borrowed for `'t` outlives
+        // the closure: it lives at least as long as `'env`, for which the caller of
+        // `value_and_grad` or `vjp` borrows it. Every node is dropped before `value_and_grad`
+        // returns, or when its `Vjp` is dropped, which dropck bounds by `'env` (`Vjp` has a
+        // `Drop` impl).
         #[allow(unsafe_code)]
         let node: Box<dyn Node> =
             unsafe { core::mem::transmute::<Box<dyn Node + 't>, Box<dyn Node + 'static>>(node) };
@@ -370,33 +393,35 @@ impl<'env> Tape<'env> {
         let index = u32::try_from(nodes.len()).expect("tape: more than 2³² nodes");
         nodes.push(Some(node));
         self.core.recorded.set(self.core.recorded.get() + 1);
-        index
+        Ok((index, y))
     }
 
     /// Output `slot` of node `node`, whose cotangent type is `D`. Called by generated code.
     #[doc(hidden)]
-    pub fn output<'t, D: 'static, Y>(&'t self, node: u32, slot: u32, value: Y) -> Var<'t, Y> {
+    pub fn output<D: 'static, Y: 'static>(&'t self, node: u32, slot: u32, value: Y) -> Var<'t, Y> {
         Var {
             value: Rc::new(value),
             source: Some(Source::Node { node, slot }),
             slot: (TypeId::of::<D>(), core::any::type_name::<D>()),
             tape: &self.core,
+            _brand: PhantomData,
         }
     }
 
     /// A value computed from constants alone: a `Var` that records nothing. Called by
     /// generated code.
     #[doc(hidden)]
-    pub fn constant<'t, Y>(&'t self, value: Y) -> Var<'t, Y> {
+    pub fn constant<Y: 'static>(&'t self, value: Y) -> Var<'t, Y> {
         Var {
             value: Rc::new(value),
             source: None,
             slot: (TypeId::of::<()>(), "()"),
             tape: &self.core,
+            _brand: PhantomData,
         }
     }
 
-    fn input<'t, V: Input>(&'t self, value: V) -> Var<'t, V>
+    fn input<V: Input>(&'t self, value: V) -> Var<'t, V>
     where
         V::Tangent: crate::Accumulate<V::Tangent, Output = V::Tangent> + 'static,
     {
@@ -415,7 +440,27 @@ impl<'env> Tape<'env> {
                 core::any::type_name::<V::Tangent>(),
             ),
             tape: &self.core,
+            _brand: PhantomData,
         }
+    }
+}
+
+impl<'t> Tape<'t, 't> {
+    /// The tape a `Var` was recorded on, for the operators. Its `'env` is only a bound
+    /// (`'env: 't`), so `'t` itself serves.
+    pub(crate) fn of(core: &'t Core) -> &'t Tape<'t, 't> {
+        brand(core)
+    }
+}
+
+/// `core` as a tape branded `'t`, the lifetime of the borrow.
+fn brand<'t, 'env>(core: &'t Core) -> &'t Tape<'t, 'env> {
+    // SAFETY: `Tape` is `repr(transparent)` over `Core`; its lifetimes are brands. `'t` is the
+    // borrow of the core itself, so what is recorded for `'t` is bounded as for a tape owned by
+    // `value_and_grad` (`record`'s safety note), and `'env` only states `'env: 't`.
+    #[allow(unsafe_code)]
+    unsafe {
+        &*(core as *const Core).cast::<Tape<'t, 'env>>()
     }
 }
 
@@ -501,19 +546,30 @@ pub fn value_and_grad<'env, I, Y, F>(f: F, inputs: I) -> (Y, I::Gradients)
 where
     I: Inputs,
     Y: Seed,
-    F: for<'t> FnOnce(&'t Tape<'env>, I::Vars<'t>) -> Var<'t, Y>,
+    F: for<'t> FnOnce(&'t Tape<'t, 'env>, I::Vars<'t>) -> Var<'t, Y>,
 {
     let tape = Tape::new();
     let vars = inputs.enter(&tape);
     let out = f(&tape, vars);
     same_tape(&out, &tape.core, "value_and_grad");
-    let (value, source) = (*out.value, out.source);
+    let (value, source, slot) = (*out.value, out.source, out.slot);
     drop(out);
     if let Some(source) = source {
+        seed_type::<Y>(slot, "value_and_grad");
         tape.core.backward(source, Y::one());
     }
     let mut leaves = tape.core.take_leaves();
     (value, I::gradients(&mut leaves))
+}
+
+/// Checks that the program's value takes cotangents of type `D`, naming `what` otherwise.
+fn seed_type<D: 'static>(slot: (TypeId, &'static str), what: &str) {
+    assert!(
+        slot.0 == TypeId::of::<D>(),
+        "{what}: the value's rule takes a cotangent of type `{}`, not `{}`",
+        slot.1,
+        core::any::type_name::<D>()
+    );
 }
 
 /// The value of `f` at `inputs`, without a backward pass (the kit's finite differences).
@@ -522,7 +578,7 @@ pub fn value<'env, I, Y, F>(f: F, inputs: I) -> Y
 where
     I: Inputs,
     Y: Clone,
-    F: for<'t> FnOnce(&'t Tape<'env>, I::Vars<'t>) -> Var<'t, Y>,
+    F: for<'t> FnOnce(&'t Tape<'t, 'env>, I::Vars<'t>) -> Var<'t, Y>,
 {
     let tape = Tape::new();
     let vars = inputs.enter(&tape);
@@ -553,19 +609,21 @@ where
     I: Inputs,
     Y: Differentiable + Clone + 'static,
     Y::Tangent: 'static,
-    F: for<'t> FnOnce(&'t Tape<'env>, I::Vars<'t>) -> Var<'t, Y>,
+    F: for<'t> FnOnce(&'t Tape<'t, 'env>, I::Vars<'t>) -> Var<'t, Y>,
 {
-    let tape = Tape::new();
-    let vars = inputs.enter(&tape);
-    let out = f(&tape, vars);
-    same_tape(&out, &tape.core, "vjp");
+    // On the heap: a pullback may hold a `Var`, which points at its tape.
+    let core = Box::new(Core::default());
+    let tape: &Tape<'_, 'env> = brand(&core);
+    let vars = inputs.enter(tape);
+    let out = f(tape, vars);
+    same_tape(&out, &core, "vjp");
     let source = out.source;
     let slot = out.slot;
     let value = Rc::try_unwrap(out.value).unwrap_or_else(|rc| (*rc).clone());
     (
         value,
         Vjp {
-            core: tape.core,
+            core: Some(core),
             source,
             slot,
             _p: PhantomData,
@@ -576,9 +634,10 @@ where
 /// `Vjp`'s brand: invariant in `'env`, and neither owning an `I` nor a `Y`.
 type VjpMarker<'env, I, Y> = PhantomData<(Cell<&'env ()>, fn(Y) -> I)>;
 
-/// The pullback of a program, from [`vjp`].
+/// The pullback of a program, from [`vjp`]. It borrows what the program borrowed (`'env`).
 pub struct Vjp<'env, I, Y> {
-    core: Core,
+    /// `None` once the pullback has run.
+    core: Option<Box<Core>>,
     source: Option<Source>,
     slot: (TypeId, &'static str),
     _p: VjpMarker<'env, I, Y>,
@@ -586,9 +645,16 @@ pub struct Vjp<'env, I, Y> {
 
 impl<I, Y> core::fmt::Debug for Vjp<'_, I, Y> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Vjp")
-            .field("nodes", &self.core.recorded.get())
-            .finish()
+        let nodes = self.core.as_ref().map_or(0, |c| c.recorded.get());
+        f.debug_struct("Vjp").field("nodes", &nodes).finish()
+    }
+}
+
+/// Dropping a `Vjp` drops the pullbacks, which may read what they borrowed for `'env`: this
+/// impl makes the borrow checker require that `'env` is still alive then.
+impl<I, Y> Drop for Vjp<'_, I, Y> {
+    fn drop(&mut self) {
+        drop(self.core.take());
     }
 }
 
@@ -600,17 +666,15 @@ where
     ///
     /// # Panics
     /// Where the rules' pullbacks panic (a cotangent of the wrong shape).
-    pub fn pullback(self, ct: Y::Tangent) -> I::Gradients {
+    pub fn pullback(mut self, ct: Y::Tangent) -> I::Gradients {
+        let Some(core) = self.core.take() else {
+            unreachable!("Vjp::pullback: the pullback has run already")
+        };
         if let Some(source) = self.source {
-            assert!(
-                self.slot.0 == TypeId::of::<Y::Tangent>(),
-                "Vjp::pullback: the value's rule takes a cotangent of type `{}`, not `{}`",
-                self.slot.1,
-                core::any::type_name::<Y::Tangent>()
-            );
-            self.core.backward(source, ct);
+            seed_type::<Y::Tangent>(self.slot, "Vjp::pullback");
+            core.backward(source, ct);
         }
-        let mut leaves = self.core.take_leaves();
+        let mut leaves = core.take_leaves();
         I::gradients(&mut leaves)
     }
 }

@@ -98,7 +98,7 @@ macro_rules! tuples {
         {
             type Vars<'t> = ($(Var<'t, $t>,)+);
             type Gradients = ($($t::Tangent,)+);
-            fn enter<'t>(self, tape: &'t Tape<'_>) -> Self::Vars<'t> {
+            fn enter<'t>(self, tape: &'t Tape<'t, '_>) -> Self::Vars<'t> {
                 ($(tape.input(self.$i),)+)
             }
             fn gradients(leaves: &mut dyn Iterator<Item = Box<dyn Any>>) -> Self::Gradients {
@@ -168,7 +168,7 @@ pub trait Inputs: Sized {
     type Gradients;
     /// Puts the inputs on the tape.
     #[doc(hidden)]
-    fn enter<'t>(self, tape: &'t Tape<'_>) -> Self::Vars<'t>;
+    fn enter<'t>(self, tape: &'t Tape<'t, '_>) -> Self::Vars<'t>;
     /// The gradients, in order, from the inputs' accumulators.
     #[doc(hidden)]
     fn gradients(leaves: &mut dyn Iterator<Item = Box<dyn Any>>) -> Self::Gradients;
@@ -180,7 +180,7 @@ where
 {
     type Vars<'t> = Var<'t, V>;
     type Gradients = V::Tangent;
-    fn enter<'t>(self, tape: &'t Tape<'_>) -> Var<'t, V> {
+    fn enter<'t>(self, tape: &'t Tape<'t, '_>) -> Var<'t, V> {
         tape.input(self)
     }
     fn gradients(leaves: &mut dyn Iterator<Item = Box<dyn Any>>) -> V::Tangent {

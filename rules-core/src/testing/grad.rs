@@ -40,7 +40,7 @@ where
     I: Inputs + Tangent + Clone,
     I::Gradients: Tangent,
     Y: Seed + Tangent,
-    F: for<'t> Fn(&'t Tape<'env>, I::Vars<'t>) -> Var<'t, Y>,
+    F: for<'t> Fn(&'t Tape<'t, 'env>, I::Vars<'t>) -> Var<'t, Y>,
 {
     match test_grad(f, inputs, config) {
         Ok(r) => r,
@@ -57,7 +57,7 @@ where
     I: Inputs + Tangent + Clone,
     I::Gradients: Tangent,
     Y: Seed + Tangent,
-    F: for<'t> Fn(&'t Tape<'env>, I::Vars<'t>) -> Var<'t, Y>,
+    F: for<'t> Fn(&'t Tape<'t, 'env>, I::Vars<'t>) -> Var<'t, Y>,
 {
     let scalar = |y: &Y| y.parts().first().and_then(|p| p.values.first().copied());
     let value_at = |x: I| -> f64 { scalar(&tape::value(&f, x)).unwrap_or(f64::NAN) };

@@ -33,7 +33,7 @@ use crate::syntax;
 
 pub(crate) use entry::rrule_method_name;
 pub(crate) use fallback::fallback;
-pub(crate) use on::to_env;
+pub(crate) use on::{param_name, with_lifetime};
 
 /// The name generated code gives `krate::__private` inside the generated module.
 pub(crate) fn rt() -> syn::Path {

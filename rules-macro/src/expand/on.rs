@@ -15,25 +15,25 @@ use syn::{FnArg, Lifetime, Type};
 
 use super::{Gen, tuple_or_bare};
 
-/// The lifetime every borrowed parameter of `on` gets: the tape's borrow, `'__t`. Data borrowed
-/// for it outlives the closure that owns the tape (see `rules_core::tape`'s safety notes).
+/// The tape's brand, `'__t`: the lifetime of values a pullback may keep. Data borrowed for it
+/// outlives the closure that owns the tape (see `rules_core::tape`'s safety notes).
 fn env() -> Lifetime {
     Lifetime::new("'__t", Span::call_site())
 }
 
-/// Replaces elided lifetimes (`&T`, `'_`) with `'__t`.
-struct ToEnv;
+/// Replaces elided lifetimes (`&T`, `'_`) with a given one.
+struct Name(Lifetime);
 
-impl VisitMut for ToEnv {
+impl VisitMut for Name {
     fn visit_type_reference_mut(&mut self, r: &mut syn::TypeReference) {
         if r.lifetime.is_none() {
-            r.lifetime = Some(env());
+            r.lifetime = Some(self.0.clone());
         }
         visit_mut::visit_type_reference_mut(self, r);
     }
     fn visit_lifetime_mut(&mut self, l: &mut Lifetime) {
         if l.ident == "_" {
-            *l = env();
+            *l = self.0.clone();
         }
     }
     fn visit_type_bare_fn_mut(&mut self, _: &mut syn::TypeBareFn) {}
@@ -44,15 +44,15 @@ impl VisitMut for ToEnv {
     }
 }
 
-/// `ty` with its elided lifetimes (`&T`, `'_`) named `'__t`.
-pub(crate) fn to_env(ty: &Type) -> Type {
+/// `ty` with its elided lifetimes (`&T`, `'_`) named `l`.
+pub(crate) fn with_lifetime(ty: &Type, l: &Lifetime) -> Type {
     let mut ty = ty.clone();
-    ToEnv.visit_type_mut(&mut ty);
+    Name(l.clone()).visit_type_mut(&mut ty);
     ty
 }
 
 /// Whether `ty` names a lifetime (other than `'_`), and whether it has an elided one (`&T`,
-/// `'_`).
+/// `'_`). A type macro or unparsed type counts as naming one: nothing can be seen inside it.
 fn lifetimes_of(ty: &Type) -> (bool, bool) {
     struct Find(bool, bool);
     impl<'ast> syn::visit::Visit<'ast> for Find {
@@ -68,6 +68,12 @@ fn lifetimes_of(ty: &Type) -> (bool, bool) {
             } else {
                 self.0 = true;
             }
+        }
+        fn visit_type(&mut self, t: &'ast Type) {
+            if matches!(t, Type::Macro(_) | Type::Verbatim(_)) {
+                self.0 = true;
+            }
+            syn::visit::visit_type(self, t);
         }
     }
     let mut f = Find(false, false);
@@ -92,6 +98,12 @@ fn output_types(g: &Gen<'_>) -> Option<Vec<Type>> {
 /// The `on` function of a rule, named `name`: `None` for what cannot be recorded (a rule with
 /// no inputs, `&mut self`, `impl Trait` parameters, several outputs not written as a tuple).
 /// `rt` is the path of `rules_core::__private` where the function is emitted.
+///
+/// Each differentiable parameter is lent through `tape::Arg` when the pullback may keep its
+/// value (its type names a lifetime, or has an elided one and the pullback captures the
+/// parameter), else through `tape::ArgRef`, borrowed for the call. The choice only decides what
+/// compiles and what the node keeps alive: the pullback's type (its `use<..>`) is checked
+/// against it by rustc, so a wrong choice is a compile error, never a dangling borrow.
 pub(super) fn make_on(
     g: &Gen<'_>,
     name: &syn::Ident,
@@ -106,6 +118,7 @@ pub(super) fn make_on(
     }
     let outputs = output_types(g)?;
     let env = env();
+    let short = Lifetime::new("'__s", Span::call_site());
     let self_ty = rule.method.as_ref().map(|m| &m.self_ty);
     let rule_name = match self_ty {
         Some(t) => format!(
@@ -115,37 +128,41 @@ pub(super) fn make_on(
         ),
         None => rule.sig.ident.to_string(),
     };
+    let self_named = self_ty.is_some_and(|t| lifetimes_of(t).0);
 
-    // One parameter of `on` per input: `__aI: __AI` for a differentiable one, the declared type
-    // (elided lifetimes as `'__t`) for a `NoTangent` one.
+    // One parameter of `on` per input: `x: __AI` for a differentiable one, the declared type
+    // for a `NoTangent` one.
     let mut params = Vec::new();
     let mut arg_bounds = Vec::new();
     let mut arg_generics = Vec::new();
+    let mut free_lifetimes = Vec::new();
     let mut lends = Vec::new();
+    let mut lents = Vec::new();
+    let mut lent_values = Vec::new();
     let mut values = Vec::new();
     let mut sources = Vec::new();
-    let mut keeps = Vec::new();
-    let mut tracked = Vec::new();
     let captured = |names: &[String]| names.iter().any(|n| g.analysis.captures.contains(n));
     for (i, arg) in rule.sig.inputs.iter().enumerate() {
-        // Whether the pullback may borrow this argument: only through a lifetime its type
+        // Whether the pullback may keep this argument's value: only through a lifetime its type
         // names, or an elided one when the pullback captures the parameter (the pullback's
-        // `use<..>` names no other). Otherwise the node need not keep the value alive.
-        let may_borrow = match arg {
+        // `use<..>` names no other).
+        let keeps = match arg {
             FnArg::Receiver(r) => {
-                r.lifetime().is_some() || (r.reference.is_some() && captured(&["self".into()]))
+                self_named
+                    || r.lifetime().is_some()
+                    || (r.reference.is_some() && captured(&["self".into()]))
             }
             FnArg::Typed(pt) => {
-                let (named, elided) = lifetimes_of(&pt.ty);
+                let (named, elided) = lifetimes_of(&super::type_without_self(rule, &pt.ty));
                 named || (elided && captured(&crate::syntax::pat_names(&pt.pat)))
             }
         };
-        let ty: Type = match arg {
+        let declared: Type = match arg {
             FnArg::Receiver(r) => {
                 let st = self_ty?;
                 match &r.reference {
                     Some((_, _)) if r.mutability.is_some() => return None,
-                    Some(_) => syn::parse_quote!(&#env #st),
+                    Some((_, l)) => syn::parse_quote!(&#l #st),
                     None => syn::parse_quote!(#st),
                 }
             }
@@ -153,39 +170,56 @@ pub(super) fn make_on(
                 if matches!(*pt.ty, Type::ImplTrait(_)) {
                     return None;
                 }
-                to_env(&super::type_without_self(rule, &pt.ty))
+                super::type_without_self(rule, &pt.ty)
             }
         };
-        let a = format_ident!("__a{}", i);
+        let a = param_name(arg, i, &rule.sig.ident);
         if g.no_tangent[i] {
+            // Passed plain: for the brand if the pullback may keep it, else for any lifetime.
+            let ty = if keeps {
+                with_lifetime(&declared, &env)
+            } else {
+                let l = Lifetime::new(&format!("'__n{i}"), Span::call_site());
+                let ty = with_lifetime(&declared, &l);
+                free_lifetimes.push(l);
+                ty
+            };
             params.push(quote!(#a: #ty));
             values.push(quote!(#a));
             sources.push(quote!(#rt::Option::None));
-            keeps.push(quote!(#rt::Option::None));
             continue;
         }
-        let (big, l) = (format_ident!("__A{}", i), format_ident!("__l{}", i));
+        let (big, l, v) = (
+            format_ident!("__A{}", i),
+            format_ident!("__l{}", i),
+            format_ident!("__v{}", i),
+        );
         let dx = &g.ins[i];
         params.push(quote!(#a: #big));
         arg_generics.push(quote!(#big));
-        arg_bounds.push(quote!(#big: #rt::tape::Arg<#env, #ty, #dx>));
-        lends.push(quote!(
-            let #l = <#big as #rt::tape::Arg<#env, #ty, #dx>>::lend(#a, __tape, #rule_name);
-        ));
-        values.push(quote!(#l.value));
-        sources.push(quote!(#l.source));
-        if may_borrow {
-            keeps.push(quote!(#l.keep));
+        if keeps {
+            let ty = with_lifetime(&declared, &env);
+            arg_bounds.push(quote!(#big: #rt::tape::Arg<#env, #ty, #dx>));
+            lends.push(quote!(
+                let #l = <#big as #rt::tape::Arg<#env, #ty, #dx>>::lend(#a, __tape, #rule_name);
+            ));
         } else {
-            keeps.push(quote!(#rt::Option::None));
+            let ty = with_lifetime(&declared, &short);
+            arg_bounds.push(quote!(#big: for<#short> #rt::tape::ArgRef<#short, #env, #ty, #dx>));
+            lends.push(quote!(
+                let #l = #rt::tape::ArgRef::lend_ref(&#a, __tape, #rule_name);
+            ));
         }
-        tracked.push(quote!(#l.source.is_some()));
+        sources.push(quote!(#l.source()));
+        lents.push(quote!(#l));
+        lent_values.push(quote!(#v));
+        values.push(quote!(#v));
     }
-    if tracked.is_empty() {
+    if lents.is_empty() {
         return None;
     }
 
-    // Generics: the tape's lifetimes, the rule's own (for a method, the method's: the impl's
+    // Generics: the tape's lifetime, the rule's own (for a method, the method's: the impl's
     // are in scope), then one parameter per differentiable argument.
     let own = &rule.sig.generics;
     let own_lifetimes: Vec<_> = own.lifetimes().collect();
@@ -205,6 +239,12 @@ pub(super) fn make_on(
     let scalar = g.scalar_bound();
     let (rt_ct, rt_out) = (g.runtime_ct_ty(), g.runtime_out_ty());
     let value_ty = super::type_without_self(rule, &rule.value_ty);
+    // The rule's result, value and error, must own its data: a `Var` holds the value, and an
+    // error is returned after the borrowed arguments are released.
+    let result_ty = match &rule.result_ty {
+        Some(r) => super::type_without_self(rule, r),
+        None => value_ty.clone(),
+    };
 
     let var_tys: Vec<TokenStream> = (outputs.iter())
         .map(|y| quote!(#rt::tape::Var<#env, #y>))
@@ -217,13 +257,6 @@ pub(super) fn make_on(
     let ok = |t: TokenStream| match &rule.result_ty {
         Some(_) => quote!(::core::result::Result::Ok(#t)),
         None => t,
-    };
-    let unwrap = |call: TokenStream| match &rule.result_ty {
-        Some(_) => quote!(match #call {
-            ::core::result::Result::Ok(v) => v,
-            ::core::result::Result::Err(e) => return ::core::result::Result::Err(e),
-        }),
-        None => call,
     };
     let ys: Vec<_> = (0..outputs.len())
         .map(|j| format_ident!("__y{}", j))
@@ -243,21 +276,44 @@ pub(super) fn make_on(
     } else {
         quote!(#rt::Pullback::<#rt_ct>::pullback(__pb, __c))
     };
-    let primal = unwrap(quote!(#call_primal(#(#values),*)));
-    let rrule = unwrap(quote!(#call_rrule(#(#values),*)));
+    let primal = match &rule.result_ty {
+        Some(_) => {
+            quote!(match __tape.primal((#(#lents,)*), move |(#(#lent_values,)*)| #call_primal(#(#values),*)) {
+                ::core::result::Result::Ok(v) => v,
+                ::core::result::Result::Err(e) => return ::core::result::Result::Err(e),
+            })
+        }
+        None => {
+            quote!(__tape.primal((#(#lents,)*), move |(#(#lent_values,)*)| #call_primal(#(#values),*)))
+        }
+    };
+    let (rrule, failed) = match &rule.result_ty {
+        Some(_) => (
+            quote!(#call_rrule(#(#values),*)),
+            quote!(return ::core::result::Result::Err(e)),
+        ),
+        None => (
+            quote!(::core::result::Result::<_, ::core::convert::Infallible>::Ok(#call_rrule(#(#values),*))),
+            quote!(match e {}),
+        ),
+    };
     let doc = format!(
         " Calls `{rule_name}` on a tape: each differentiable argument is a `Var` (or `&Var`) or a \
          constant, each `NoTangent` argument is passed plain. With no `Var` argument nothing is \
-         recorded and the primal runs; otherwise the pullback is recorded, and the backward \
-         pass asks it only for the cotangents of the `Var` arguments. See `rules_core::tape`. \
-         Generated by `#[rrule]`."
+         recorded and the primal runs; otherwise the pullback is recorded{}. See \
+         `rules_core::tape`. Generated by `#[rrule]`.",
+        if g.pullback_for() {
+            ", and the backward pass asks it only for the cotangents of the `Var` arguments"
+        } else {
+            ""
+        }
     );
     let vis = &rule.vis;
     Some(quote! {
         #[doc = #doc]
         #[allow(clippy::too_many_arguments, clippy::type_complexity)]
-        #vis fn #name<#env, '__env: #env, #(#own_lifetimes,)* #(#own_others,)* #(#arg_generics),*>(
-            __tape: &#env #rt::tape::Tape<'__env>,
+        #vis fn #name<#env, #(#own_lifetimes,)* #(#free_lifetimes,)* #(#own_others,)* #(#arg_generics),*>(
+            __tape: &#env #rt::tape::Tape<#env, '_>,
             #(#params),*
         ) -> #ret_ty
         where
@@ -266,24 +322,41 @@ pub(super) fn make_on(
             #(#outlive)*
             #(#statics)*
             #(#arg_bounds,)*
-            #value_ty: 'static,
+            #result_ty: 'static,
             #rt_ct: #rt::tape::Cotangents<#env>,
             #rt_out: #rt::tape::Routes<#env, #n>,
         {
             #(#lends)*
-            if !(#(#tracked)||*) {
+            let __sources = [#(#sources),*];
+            if __sources.iter().all(#rt::Option::is_none) {
                 let #destructure = #primal;
                 return #constants;
             }
-            let (__value, __pb) = #rrule;
-            let __node = __tape.record::<#rt_ct, _, _, _, #n>(
-                __pb,
+            let (__node, __value) = match __tape.record(
+                (#(#lents,)*),
+                __sources,
+                move |(#(#lent_values,)*)| #rrule,
                 |__pb: &_, __need: [bool; #n], __c: #rt_ct| #run,
-                [#(#sources),*],
-                [#(#keeps),*],
-            );
+            ) {
+                ::core::result::Result::Ok(v) => v,
+                ::core::result::Result::Err(e) => #failed,
+            };
             let #destructure = __value;
             #recorded
         }
     })
+}
+
+/// The name of parameter `i` of `on`: the rule's own when it is a plain identifier (so the
+/// docs read `on(tape, x, w)`), else `__aI`; never the rule's name, which the body calls.
+pub(crate) fn param_name(arg: &FnArg, i: usize, rule: &syn::Ident) -> syn::Ident {
+    if let FnArg::Typed(pt) = arg {
+        if let syn::Pat::Ident(p) = &*pt.pat {
+            let plain = p.by_ref.is_none() && p.subpat.is_none();
+            if plain && p.ident != *rule && !p.ident.to_string().starts_with("__") {
+                return p.ident.clone();
+            }
+        }
+    }
+    format_ident!("__a{}", i)
 }
