@@ -1,7 +1,7 @@
 //! The tape: composite gradients against finite differences and hand-chained pullbacks, and
 //! probes showing what the backward pass does not run.
 
-use ndarray::{Array1, Array2, ArrayView2, Axis, array};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, array};
 use rules_core::linalg;
 use rules_core::ops;
 use rules_core::tape::{Tape, Var, value_and_grad, vjp};
@@ -174,6 +174,45 @@ fn struct_inputs_are_vars() {
     // The layer as a constant and `x` as the input.
     check_grad(
         |t, x: Var<'_, Array2<f64>>| layer::on(t, &p, &x).sum(),
+        &x,
+        &Config::default(),
+    );
+}
+
+/// A generic struct with a default type parameter (the derive's impls drop the default).
+#[derive(Differentiable, Clone)]
+pub struct Shift<T: rules_core::Scalar = f64> {
+    /// The shift.
+    pub s: Array1<T>,
+}
+
+/// `Σ (x + s)²`.
+#[rrule]
+fn shifted_sq(p: &Shift, x: ArrayView1<'_, f64>) -> f64 {
+    let r = &x + &p.s;
+    (
+        r.mapv(|v| v * v).sum(),
+        move |dy: f64| -> (ShiftTangent, Array1<f64>) {
+            let g = r.mapv(|v| 2.0 * dy * v);
+            (ShiftTangent { s: g.clone() }, g)
+        },
+    )
+}
+
+#[test]
+fn generic_struct_inputs_with_defaults() {
+    let x = array![0.5, -1.0, 2.0];
+    let p = Shift {
+        s: array![0.1, 0.2, -0.3],
+    };
+    check_grad(
+        |t, p: Var<'_, Shift>| shifted_sq::on(t, &p, &x),
+        &p,
+        &Config::default(),
+    );
+    // The struct as a constant, borrowed.
+    check_grad(
+        |t, x: Var<'_, Array1<f64>>| shifted_sq::on(t, &p, &x),
         &x,
         &Config::default(),
     );

@@ -38,7 +38,9 @@
 //! * A node whose cotangents are all zero is dropped without running.
 //! * A node is asked only for the cotangents of its `Var` arguments: constants (data, labels,
 //!   targets) are skipped through the rule's runtime `pullback_for([bool; N], ..)`, so the
-//!   statements that only feed them never run.
+//!   statements that only feed them never run. (A rule with more inputs than `pullback_for`'s
+//!   limit, and a `#[scalar_rule]`'s `map_on`, compute every cotangent and the tape drops those
+//!   of constants.)
 //! * Cotangents are accumulated in place with [`Accumulate`](crate::Accumulate), and never
 //!   materialised as zeros: an input's gradient is built as a dense zero only at the end, and only
 //!   if nothing reached it.
@@ -48,23 +50,47 @@
 //! # What it does not do
 //!
 //! * **Second order**: pullbacks are not recorded while they run, and a `Var` of one tape cannot
-//!   be used on another (it panics, naming the mix-up).
+//!   be used on another (a compile error).
 //! * **In-place operations**: a `Var`'s value is immutable; there is no `+=` on `Var`s.
 //! * **Checkpointing**: every residual a rule keeps lives until its pullback has run.
 //! * **Threads**: a tape and its `Var`s are `!Send`; the rules themselves use every core.
 //!
-//! # Memory safety
+//! # Constants, helpers and lifetimes
 //!
-//! **Known hole, not yet fixed:** a constant borrowed inside an inner block can be freed before
-//! the backward pass reads it (the borrow is tied to the `&Tape` reference, which can be
-//! shortened). Until `Tape` carries an invariant brand, borrow constants from outside the
-//! closure only.
+//! The closure receives `&'t Tape<'t, 'env>`; it is generic over `'t`, the tape's brand, as a
+//! `std::thread::scope` closure is over its scope. A [`Var<'t, _>`](Var) cannot leave it, and
+//! a `Var` of one tape cannot be used on another (nested tapes do not mix: a compile error).
+//! A helper function that records is generic over the brand:
+//!
+//! ```
+//! use ndarray::{array, Array1};
+//! use rules_core::ops;
+//! use rules_core::tape::{value_and_grad, Tape, Var};
+//!
+//! fn layer<'t>(t: &'t Tape<'t, '_>, x: &Var<'t, Array1<f64>>) -> Var<'t, Array1<f64>> {
+//!     let shift = array![1.0, -1.0]; // a local: `ops::add`'s pullback keeps no operand
+//!     ops::tanh::on(t, &ops::add::on(t, x, &shift))
+//! }
+//!
+//! let (_, g) = value_and_grad(|t, x| layer(t, &layer(t, &x)).sum(), array![0.1, 0.2]);
+//! assert_eq!(g.len(), 2);
+//! ```
+//!
+//! A constant whose rule's pullback keeps it (`ops::mul` keeps each operand for the other's
+//! cotangent) is read again by the backward pass, after the closure has returned: it must be
+//! borrowed from outside the closure, or passed by value (an owned `Array` moves onto the
+//! tape). Borrowing a local is a compile error (`c` does not live long enough ... borrowed for
+//! `'1`), never a dangling view. Which arguments are kept follows from the rule's signature:
+//! the pullback keeps an argument only if its type names a lifetime, or the pullback captures
+//! it; rustc checks the pullback's type against that choice.
+//!
+//! # Memory safety
 //!
 //! A rule's pullback may borrow its inputs (`ops` pullbacks keep views, not copies). The tape
 //! keeps each `Var`'s value in an `Rc` and lends the rule a view of it; the node that holds the
-//! pullback also holds a clone of the `Rc`, dropped after the pullback. Constants are borrowed
-//! for `'env`, which outlives the closure (as `std::thread::scope` does for its threads), and a
-//! `Var` is branded with the closure's own lifetime, so none of them escapes (a compile error).
+//! pullback also holds a clone of the `Rc`, dropped after the pullback (also when a pullback
+//! panics). A lent value is sealed in a [`Lent`], which only the tape opens. A [`Vjp`] borrows
+//! what the program borrowed: it cannot be used, or dropped, after that data.
 
 mod arg;
 mod slots;

@@ -136,9 +136,10 @@ routes_only! {
     12: (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L)
 }
 
-/// A value a program can be differentiated with respect to: owned arrays (`Array`, `ArcArray`)
-/// and scalars (`f32`, `f64`, their `Complex`), and structs with `#[derive(Differentiable)]`
-/// (the derive implements it).
+/// A value a program can be differentiated with respect to: owned arrays (`Array`, `ArcArray`,
+/// of real or complex entries), the real scalars `f32` and `f64`, and structs with
+/// `#[derive(Differentiable)]` (the derive implements it). A complex scalar is not an input (its
+/// tangent does not accumulate); a 0-dimensional complex array is.
 ///
 /// Its tangent must accumulate (`V::Tangent: Accumulate<V::Tangent, Output = V::Tangent>`), as
 /// every derived tangent and every array does.

@@ -3,6 +3,10 @@
 //! `ops::add`) or of scalars, with a constant array or scalar on either side; `-&a`; `&a * k`
 //! for a scalar `k`; and `.sum()`, `.mean()`, `.sum_sq()`, `.tanh()`, `.exp()`, `.ln()`,
 //! `.sigmoid()`, `.relu()`, `.matmul(&b)`, `.t()` on `Var`s of arrays.
+//!
+//! A constant operand of `+` and `-` may be a local of the closure (their pullbacks keep no
+//! operand); one of `*`, `/` and `.matmul` is kept by the pullback, so it must be borrowed from
+//! outside the closure.
 
 use core::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -49,8 +53,10 @@ fn neg_scalar<T: Scalar>(a: T) -> T {
 
 type ArrayVar<'t, T, D> = Var<'t, Array<T, D>>;
 
+/// `$c` is the lifetime a constant operand is borrowed for: any (`'c`) where the rule's pullback
+/// cannot keep it, the brand `'t` where it does (then the constant outlives the closure).
 macro_rules! array_binary {
-    ($tr:ident, $method:ident, $rule:ident) => {
+    ($tr:ident, $method:ident, $rule:ident, $c:lifetime) => {
         impl<'t, T: Scalar, D1, D2> $tr<&ArrayVar<'t, T, D2>> for &ArrayVar<'t, T, D1>
         where
             D1: Dimension + DimMax<D2> + 'static,
@@ -62,19 +68,19 @@ macro_rules! array_binary {
             }
         }
 
-        impl<'t, T: Scalar, S, D1, D2> $tr<&'t ArrayBase<S, D2>> for &ArrayVar<'t, T, D1>
+        impl<'t, 'c, T: Scalar, S, D1, D2> $tr<&$c ArrayBase<S, D2>> for &ArrayVar<'t, T, D1>
         where
             S: Data<Elem = T>,
             D1: Dimension + DimMax<D2> + 'static,
             D2: Dimension + 'static,
         {
             type Output = ArrayVar<'t, T, Broadcast<D1, D2>>;
-            fn $method(self, rhs: &'t ArrayBase<S, D2>) -> Self::Output {
+            fn $method(self, rhs: &$c ArrayBase<S, D2>) -> Self::Output {
                 ops::$rule::on(Tape::of(self.tape), self, rhs)
             }
         }
 
-        impl<'t, T: Scalar, S, D1, D2> $tr<&ArrayVar<'t, T, D2>> for &'t ArrayBase<S, D1>
+        impl<'t, 'c, T: Scalar, S, D1, D2> $tr<&ArrayVar<'t, T, D2>> for &$c ArrayBase<S, D1>
         where
             S: Data<Elem = T>,
             D1: Dimension + DimMax<D2> + 'static,
@@ -116,10 +122,10 @@ macro_rules! array_binary {
     };
 }
 
-array_binary!(Add, add, add);
-array_binary!(Sub, sub, sub);
-array_binary!(Mul, mul, mul);
-array_binary!(Div, div, div);
+array_binary!(Add, add, add, 'c);
+array_binary!(Sub, sub, sub, 'c);
+array_binary!(Mul, mul, mul, 't);
+array_binary!(Div, div, div, 't);
 
 /// `&a * k`: `ops::scale`, with `k` a constant.
 impl<'t, T: Scalar, D: Dimension + 'static> Mul<T> for &ArrayVar<'t, T, D> {

@@ -17,7 +17,10 @@ pub(super) fn name_captured_elided(
     captured: &[String],
 ) -> (Signature, Vec<Lifetime>) {
     let mut sig = sig.clone();
-    let mut namer = Namer { fresh: Vec::new() };
+    let mut namer = Namer {
+        fresh: Vec::new(),
+        fixed: None,
+    };
     for arg in &mut sig.inputs {
         if let FnArg::Receiver(r) = arg {
             if captured.iter().any(|c| c == "self") {
@@ -47,14 +50,26 @@ pub(super) fn name_captured_elided(
     (sig, namer.fresh)
 }
 
-/// Names the elided lifetimes of a type, leaving alone those of function pointers and `Fn`
-/// bounds, whose elision rules are their own.
-struct Namer {
+/// Names the elided lifetimes of a type, fresh ones (`'__l0`, ..) or all `fixed`, leaving alone
+/// those of function pointers and `Fn` bounds, whose elision rules are their own.
+pub(super) struct Namer {
     fresh: Vec<Lifetime>,
+    fixed: Option<Lifetime>,
 }
 
 impl Namer {
+    /// A namer that names every elided lifetime `l`.
+    pub(super) fn fixed(l: &Lifetime) -> Self {
+        Namer {
+            fresh: Vec::new(),
+            fixed: Some(l.clone()),
+        }
+    }
+
     fn next(&mut self) -> Lifetime {
+        if let Some(l) = &self.fixed {
+            return l.clone();
+        }
         let name = format!("'__l{}", self.fresh.len());
         let l = Lifetime::new(&name, proc_macro2::Span::call_site());
         self.fresh.push(l.clone());

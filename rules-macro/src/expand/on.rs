@@ -10,7 +10,7 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
-use syn::visit_mut::{self, VisitMut};
+use syn::visit_mut::VisitMut;
 use syn::{FnArg, Lifetime, Type};
 
 use super::{Gen, tuple_or_bare};
@@ -21,33 +21,10 @@ fn env() -> Lifetime {
     Lifetime::new("'__t", Span::call_site())
 }
 
-/// Replaces elided lifetimes (`&T`, `'_`) with a given one.
-struct Name(Lifetime);
-
-impl VisitMut for Name {
-    fn visit_type_reference_mut(&mut self, r: &mut syn::TypeReference) {
-        if r.lifetime.is_none() {
-            r.lifetime = Some(self.0.clone());
-        }
-        visit_mut::visit_type_reference_mut(self, r);
-    }
-    fn visit_lifetime_mut(&mut self, l: &mut Lifetime) {
-        if l.ident == "_" {
-            *l = self.0.clone();
-        }
-    }
-    fn visit_type_bare_fn_mut(&mut self, _: &mut syn::TypeBareFn) {}
-    fn visit_parenthesized_generic_arguments_mut(
-        &mut self,
-        _: &mut syn::ParenthesizedGenericArguments,
-    ) {
-    }
-}
-
 /// `ty` with its elided lifetimes (`&T`, `'_`) named `l`.
 pub(crate) fn with_lifetime(ty: &Type, l: &Lifetime) -> Type {
     let mut ty = ty.clone();
-    Name(l.clone()).visit_type_mut(&mut ty);
+    super::lifetimes::Namer::fixed(l).visit_type_mut(&mut ty);
     ty
 }
 

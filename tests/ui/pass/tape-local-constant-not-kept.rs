@@ -15,7 +15,8 @@ fn main() {
         |t: &Tape, x: Var<'_, Array1<f64>>| {
             let z = {
                 let c = array![10.0, 20.0];
-                ops::add::on(t, &x, &c)
+                let d = array![0.5, 0.5];
+                &(&ops::add::on(t, &x, &c) - &d) + &d // the operators too
             };
             ops::sum::on(t, &shifted(t, &z))
         },
