@@ -687,3 +687,210 @@ fn a_pullback_may_borrow_the_inputs_it_is_checked_at() {
     .unwrap_err();
     assert!(err.contains("the cotangent of input `x`"), "{err}");
 }
+
+// ---- The kit takes every input a rule can take (issue 22, part 1) ----
+
+/// Layer-norm-like parameters: a gain and a constant epsilon.
+#[derive(rules_core::Differentiable, Clone, Debug)]
+pub struct Gain {
+    /// The gain, differentiated.
+    pub g: Array1<f64>,
+    /// A constant.
+    #[no_tangent]
+    pub eps: f64,
+}
+
+/// `x ∘ g / (1 + eps)`, borrowing the parameters; the pullback keeps `p` and `x`.
+#[rrule]
+pub fn gained(x: ndarray::ArrayView1<'_, f64>, p: &Gain) -> Array1<f64> {
+    let k = 1.0 / (1.0 + p.eps);
+    (
+        &x * &p.g * k,
+        move |dy: Array1<f64>| -> (Array1<f64>, GainTangent) {
+            (&dy * &p.g * k, GainTangent { g: &dy * &x * k })
+        },
+    )
+}
+
+#[test]
+fn borrowed_struct_inputs_are_checked() {
+    let x = array![0.5, -1.0, 2.0];
+    let p = Gain {
+        g: array![1.5, 0.5, -2.0],
+        eps: 0.1,
+    };
+    let r = check_rrule(
+        |(x, p)| gained(x.view(), p),
+        |(x, p)| gained::rrule(x.view(), p),
+        &(x, p),
+        &Config::default(),
+    );
+    assert!(r.fd_checks >= 6, "{r:?}");
+}
+
+/// A batch of data: a struct with no differentiable field.
+#[derive(rules_core::Differentiable, Clone, Debug)]
+pub struct Batch {
+    /// Inputs.
+    #[no_tangent]
+    pub x: Array2<f64>,
+    /// Labels.
+    #[no_tangent]
+    pub labels: Vec<usize>,
+}
+
+/// `Σ_i (x_i · w)` over the labelled rows, returning `NoTangent` for the batch.
+#[rrule]
+pub fn batch_score(w: ndarray::ArrayView1<'_, f64>, batch: &Batch) -> f64 {
+    let rows: Vec<usize> = batch.labels.clone();
+    let total = rows.iter().map(|&i| batch.x.row(i).dot(&w)).sum();
+    (total, move |dy: f64| -> (Array1<f64>, NoTangent) {
+        let mut g = Array1::zeros(w.len());
+        for &i in &rows {
+            g.scaled_add(dy, &batch.x.row(i));
+        }
+        (g, NoTangent)
+    })
+}
+
+/// The same, returning the batch's (empty) derived tangent instead.
+#[rrule]
+pub fn batch_score_empty(w: ndarray::ArrayView1<'_, f64>, batch: &Batch) -> f64 {
+    let total = batch.labels.iter().map(|&i| batch.x.row(i).dot(&w)).sum();
+    (total, move |dy: f64| -> (Array1<f64>, BatchTangent) {
+        let mut g = Array1::zeros(w.len());
+        for &i in &batch.labels {
+            g.scaled_add(dy, &batch.x.row(i));
+        }
+        (g, BatchTangent {})
+    })
+}
+
+/// `Σ (y − t)²` with a target that is differentiable as a type.
+#[rrule]
+pub fn fit(y: Array1<f64>, t: Array1<f64>) -> f64 {
+    let r = &y - &t;
+    (
+        r.mapv(|v| v * v).sum(),
+        move |dy: f64| -> (Array1<f64>, Array1<f64>) {
+            let g = r.mapv(|v| 2.0 * dy * v);
+            (g.clone(), -g)
+        },
+    )
+}
+
+#[test]
+fn constant_inputs_are_neither_perturbed_nor_checked() {
+    use rules_core::testing::Constant;
+    let batch = Batch {
+        x: array![[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]],
+        labels: vec![0, 2],
+    };
+    let w = array![0.3, -0.7];
+    // A struct with no differentiable field is `NoTangent`-like: either return works, bare.
+    check_rrule(
+        |(w, b)| batch_score(w.view(), b),
+        |(w, b)| batch_score::rrule(w.view(), b),
+        &(w.clone(), batch.clone()),
+        &Config::default(),
+    );
+    check_rrule(
+        |(w, b)| batch_score_empty(w.view(), b),
+        |(w, b)| batch_score_empty::rrule(w.view(), b),
+        &(w.clone(), batch.clone()),
+        &Config::default(),
+    );
+    // And wrapped in `Constant`.
+    check_rrule(
+        |(w, b)| batch_score(w.view(), &b.0),
+        |(w, b)| batch_score::rrule(w.view(), &b.0),
+        &(w, Constant(batch)),
+        &Config::default(),
+    );
+    // A target held constant: its cotangent is not checked, `y`'s is.
+    let (y, t) = (array![1.0, 2.0], array![0.5, 2.5]);
+    let r = check_rrule(
+        |(y, t)| fit(y.clone(), t.0.clone()),
+        |(y, t)| fit::rrule(y.clone(), t.0.clone()),
+        &(y.clone(), Constant(t.clone())),
+        &Config::default(),
+    );
+    assert_eq!(r.fd_checks, 2, "only `y` is checked: {r:?}");
+    // A mistake in `y`'s cotangent is still caught with the target constant.
+    #[rrule]
+    fn fit_wrong(y: Array1<f64>, t: Array1<f64>) -> f64 {
+        let r = &y - &t;
+        (
+            r.mapv(|v| v * v).sum(),
+            move |dy: f64| -> (Array1<f64>, Array1<f64>) {
+                (r.mapv(|v| dy * v), r.mapv(|v| -2.0 * dy * v))
+            },
+        )
+    }
+    fails(
+        test_rrule(
+            |(y, t)| fit_wrong(y.clone(), t.0.clone()),
+            |(y, t)| fit_wrong::rrule(y.clone(), t.0.clone()),
+            &(y, Constant(t)),
+            &Config::default(),
+        ),
+        &["the cotangent of input `y`"],
+    );
+}
+
+/// The index of the largest entry: not differentiated.
+#[rules_core::non_differentiable]
+pub fn argmax(x: ndarray::ArrayView1<'_, f64>) -> usize {
+    let mut best = 0;
+    for (i, v) in x.iter().enumerate() {
+        if *v > x[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// Always 2, but claiming to be non-differentiable and returning the wrong value.
+#[rules_core::non_differentiable]
+pub fn count_wrong(x: ndarray::ArrayView1<'_, f64>) -> f64 {
+    x.len() as f64
+}
+
+#[test]
+fn non_differentiable_rules_are_checked_for_their_value() {
+    let x = array![1.0, 3.0, 2.0];
+    let r = check_rrule(
+        |(x,)| argmax(x.view()),
+        |(x,)| argmax::rrule(x.view()),
+        &(x.clone(),),
+        &Config::default(),
+    );
+    assert_eq!(r.fd_checks, 0);
+    // The value is still compared, naming the output.
+    fails(
+        test_rrule(
+            |(x,)| count_wrong(x.view()) + 1.0,
+            |(x,)| count_wrong::rrule(x.view()),
+            &(x,),
+            &Config::default(),
+        ),
+        &["the value of output 0"],
+    );
+}
+
+#[test]
+fn a_symmetric_cotangent_suggests_symmetric() {
+    let a = array![[1.0, 0.5, -0.2], [0.5, 2.0, 0.3], [-0.2, 0.3, 1.5]];
+    fails(
+        test_rrule(
+            |(a, p)| lower_square(a.clone(), *p),
+            |(a, p)| lower_square::rrule(a.clone(), *p),
+            &(a, false),
+            &Config::default(),
+        ),
+        &[
+            "input `a` is a symmetric 3×3 matrix",
+            "testing::Symmetric(a)",
+        ],
+    );
+}

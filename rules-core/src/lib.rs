@@ -65,7 +65,7 @@ pub mod testing;
 pub use accumulate::{Accumulate, accumulate, accumulate_into};
 pub use differentiable::Differentiable;
 pub use elementwise::Elementwise;
-pub use non_differentiable::NoDerivative;
+pub use non_differentiable::{InputNames, NoDerivative};
 pub use pullback::{Need, PULLBACK_FOR_LIMIT, Patterns, Pullback, PullbackFor, Skip};
 pub use pushforward::{Pushforward, PushforwardPatterns};
 /// Derives [`Differentiable`](trait@Differentiable) for a struct: see the trait.

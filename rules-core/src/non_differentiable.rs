@@ -8,7 +8,8 @@ use crate::{Patterns, Pullback, Pushforward, PushforwardPatterns};
 /// The pullback and the pushforward of a function that is not differentiable (an `argmax`, a
 /// `round`, a count): every input's cotangent is `NoTangent`, and so is the output's tangent,
 /// whatever is passed in (`NoTangent`, `Zero`, `MaybeZero`, or a value of the output's type).
-/// `O` is what it returns: `NoTangent`, or a tuple of them.
+/// `O` is what it returns: `NoTangent`, or a tuple of them. `N` names the inputs for the
+/// testing kit (`#[non_differentiable]` sets it; see [`InputNames`]).
 ///
 /// ```
 /// use ndarray::{array, ArrayView1};
@@ -37,9 +38,20 @@ use crate::{Patterns, Pullback, Pushforward, PushforwardPatterns};
 ///     assert_eq!(pf.pushforward(array![1.0, 1.0, 1.0]), NoTangent);
 /// }
 /// ```
-pub struct NoDerivative<O>(PhantomData<fn() -> O>);
+pub struct NoDerivative<O, N = ()>(PhantomData<fn() -> (O, N)>);
 
-impl<O> NoDerivative<O> {
+/// The names of a non-differentiable function's inputs, for the testing kit's messages.
+/// `#[non_differentiable]` implements it for the item it generates next to the function.
+pub trait InputNames {
+    /// The parameters' names, in order.
+    const INPUTS: &'static [&'static str];
+}
+
+impl InputNames for () {
+    const INPUTS: &'static [&'static str] = &[];
+}
+
+impl<O, N> NoDerivative<O, N> {
     /// The pullback (or pushforward) that returns `O::default()`.
     #[must_use]
     pub const fn new() -> Self {
@@ -47,27 +59,27 @@ impl<O> NoDerivative<O> {
     }
 }
 
-impl<O> Default for NoDerivative<O> {
+impl<O, N> Default for NoDerivative<O, N> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<O> Clone for NoDerivative<O> {
+impl<O, N> Clone for NoDerivative<O, N> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<O> Copy for NoDerivative<O> {}
+impl<O, N> Copy for NoDerivative<O, N> {}
 
-impl<O> core::fmt::Debug for NoDerivative<O> {
+impl<O, N> core::fmt::Debug for NoDerivative<O, N> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("NoDerivative")
     }
 }
 
-impl<C, O: Default> Pullback<C> for NoDerivative<O> {
+impl<C, O: Default, N> Pullback<C> for NoDerivative<O, N> {
     type Output = O;
     #[inline]
     fn pullback(&self, _: C) -> O {
@@ -75,7 +87,7 @@ impl<C, O: Default> Pullback<C> for NoDerivative<O> {
     }
 }
 
-impl<T, O: Default> Pushforward<T> for NoDerivative<O> {
+impl<T, O: Default, N> Pushforward<T> for NoDerivative<O, N> {
     type Output = O;
     #[inline]
     fn pushforward(&self, _: T) -> O {
@@ -83,11 +95,13 @@ impl<T, O: Default> Pushforward<T> for NoDerivative<O> {
     }
 }
 
-/// For the testing kit: every pattern is the same, `NoTangent` everywhere.
-impl<C, O: Default> Patterns<C> for NoDerivative<O> {
+/// For the testing kit: every pattern is the same, `NoTangent` everywhere, and the kit accepts
+/// it for every input.
+impl<C, O: Default, N: InputNames> Patterns<C> for NoDerivative<O, N> {
     type Runtime = O;
     const COTANGENTS: &'static [&'static str] = &["output"];
-    const INPUTS: &'static [&'static str] = &[];
+    const INPUTS: &'static [&'static str] = N::INPUTS;
+    const NOT_DIFFERENTIATED: bool = true;
     fn pullback_static(&self, zero_mask: u64, _: C) -> Option<O> {
         (zero_mask < 2).then(O::default)
     }
@@ -97,7 +111,7 @@ impl<C, O: Default> Patterns<C> for NoDerivative<O> {
 }
 
 /// For the testing kit, as [`Patterns`].
-impl<T, O: Default> PushforwardPatterns<T> for NoDerivative<O> {
+impl<T, O: Default, N> PushforwardPatterns<T> for NoDerivative<O, N> {
     type Runtime = O;
     const TANGENTS: &'static [&'static str] = &[];
     const OUTPUTS: &'static [&'static str] = &["output"];

@@ -80,6 +80,9 @@ pub trait Patterns<C>: Pullback<C> {
     const COTANGENTS: &'static [&'static str];
     /// The names of the inputs (the function's parameters), in order.
     const INPUTS: &'static [&'static str];
+    /// `true` for a function declared `#[non_differentiable]`: its pullback returns `NoTangent`
+    /// for every input, and the testing kit checks its value only.
+    const NOT_DIFFERENTIATED: bool = false;
     /// Runs the statically specialised body for `zero_mask`, with the cotangents whose bit is set
     /// replaced by [`Zero`](crate::Zero). `None` when `zero_mask` is out of range (`≥ 2^k` for `k`
     /// cotangents); `#[rrule]` generates every pattern below that.

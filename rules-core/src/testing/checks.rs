@@ -61,8 +61,12 @@ where
         }
     }
 
-    pub(super) fn input_name(&self, i: usize) -> &'static str {
-        self.in_names.get(i).copied().unwrap_or("?")
+    /// The rule's name for input `i`, or `#i` (its position) where the rule names none.
+    pub(super) fn input_name(&self, i: usize) -> String {
+        match self.in_names.get(i) {
+            Some(n) => (*n).to_owned(),
+            None => format!("#{i}"),
+        }
     }
 }
 
@@ -117,7 +121,14 @@ where
         for (i, (xp, gp)) in self.x_parts.iter().zip(&self.xbar_parts).enumerate() {
             let name = self.input_name(i);
             match (xp.kind, gp.kind) {
+                // `Constant(..)`: whatever the rule returns. A rule declared
+                // `#[non_differentiable]` returns `NoTangent` for every input.
+                (PartKind::Constant, _) => {}
+                (_, PartKind::NoTangent) if P::NOT_DIFFERENTIATED => {}
                 (PartKind::Discrete(_), PartKind::NoTangent) => {}
+                // Nothing to differentiate (a struct of `#[no_tangent]` fields): `NoTangent`
+                // or an empty tangent.
+                (PartKind::NoTangent, _) if xp.values.is_empty() && gp.values.is_empty() => {}
                 (PartKind::Discrete(t), _) => {
                     return Err(format!(
                         "check_rrule: input `{name}` ({t}) is not differentiable, but the pullback returns a cotangent with {} entries for it; return `NoTangent`",
@@ -141,6 +152,40 @@ where
             }
         }
         Ok(())
+    }
+
+    /// A hint for a failed finite-difference check: an input that is a symmetric square matrix
+    /// with a symmetric cotangent is most likely read through one triangle (`eigh`,
+    /// `cholesky`), which plain finite differences cannot check.
+    pub(super) fn symmetric_hint(&self) -> Option<String> {
+        let symmetric = |v: &[f64], n: usize| {
+            let scale = v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+            (0..n).all(|i| (0..i).all(|j| (v[i * n + j] - v[j * n + i]).abs() <= 1e-10 * scale))
+        };
+        for (i, (xp, gp)) in self.x_parts.iter().zip(&self.xbar_parts).enumerate() {
+            let len = xp.values.len();
+            #[allow(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                clippy::cast_precision_loss
+            )]
+            let n = (len as f64).sqrt().round() as usize;
+            let plain = xp.constraint == super::Constraint::None
+                && matches!(xp.kind, PartKind::F64 | PartKind::F32);
+            if plain
+                && n >= 2
+                && n * n == len
+                && gp.values.len() == len
+                && symmetric(&xp.values, n)
+                && symmetric(&gp.values, n)
+            {
+                return Some(format!(
+                    "hint: input `{}` is a symmetric {n}×{n} matrix and the rule's cotangent for it is symmetric too: if the rule reads one triangle of a symmetric input (as `eigh` and `cholesky` do), pass it as `testing::Symmetric(a)` so that finite differences perturb it symmetrically",
+                    self.input_name(i)
+                ));
+            }
+        }
+        None
     }
 
     /// Calling the pullback twice with the same cotangent gives the same result.

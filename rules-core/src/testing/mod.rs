@@ -71,7 +71,7 @@ pub use grad::{check_grad, test_grad};
 pub use matrices::{orthonormal, with_singular_values};
 pub use report::Report;
 pub use rng::Rng;
-pub use tangent::{Constraint, Elem, Part, PartKind, RuntimeTangent, Symmetric, Tangent};
+pub use tangent::{Constant, Constraint, Elem, Part, PartKind, RuntimeTangent, Symmetric, Tangent};
 #[doc(hidden)]
 pub use tangent::{merge_parts, rebuild_field};
 
@@ -192,7 +192,13 @@ where
     let mut report = Report::default();
     case.no_tangent()?;
     case.repeat()?;
-    case.finite_differences(&primal, &mut report)?;
+    if !P::NOT_DIFFERENTIATED {
+        case.finite_differences(&primal, &mut report)
+            .map_err(|e| match case.symmetric_hint() {
+                Some(hint) => format!("{e}\n{hint}"),
+                None => e,
+            })?;
+    }
     case.patterns(&mut report)?;
     case.selections(&mut report)?;
     Ok(report)

@@ -139,6 +139,8 @@ pub enum PartKind {
     Discrete(&'static str),
     /// `NoTangent`.
     NoTangent,
+    /// An input wrapped in [`Constant`]: neither perturbed nor checked.
+    Constant,
 }
 
 /// Values the kit can flatten, perturb and rebuild: `f32`, `f64`, their complex numbers, owned
@@ -156,6 +158,11 @@ pub enum PartKind {
 /// let y = x.rebuild(&[vec![0.0; 4], vec![1.0]]);
 /// assert_eq!(y.1, 1.0);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a value the testing kit can flatten, perturb and rebuild",
+    label = "the kit cannot take this as an input, output or struct field",
+    note = "the kit owns its inputs: put the value itself in the tuple (`&(x, p)`, not `&(x, &p)`) and the closures receive `&p`; a struct needs `#[derive(Differentiable)]` (a field that is not differentiated, `#[no_tangent]`); wrap an input the kit must not perturb or check in `testing::Constant(..)`"
+)]
 pub trait Tangent: Sized {
     /// The parts: one for a leaf or a struct, the elements' parts for a tuple.
     fn parts(&self) -> Vec<Part>;
@@ -361,6 +368,37 @@ where
     }
     fn rebuild(&self, parts: &[Vec<f64>]) -> Self {
         Symmetric(self.0.rebuild(parts))
+    }
+}
+
+/// An input the kit neither perturbs nor checks the cotangent of, whatever the rule returns for
+/// it: data, labels, a batch, a struct of constants (ChainRulesTestUtils writes `x ⊢
+/// NoTangent()`). The rule gets the value as `.0`. The value is still passed to `primal` and
+/// `rrule` unchanged, and the other inputs' cotangents are checked as usual.
+///
+/// ```
+/// use ndarray::{array, Array1};
+/// use rules_core::ops;
+/// use rules_core::testing::{check_rrule, Config, Constant};
+///
+/// let x = array![0.5, -1.0];
+/// let labels = array![1.0, 0.0]; // a target: differentiable as a type, constant here
+/// check_rrule(
+///     |(x, t)| ops::mse(x.view(), t.0.view()),
+///     |(x, t)| ops::mse::rrule(x.view(), t.0.view()),
+///     &(x, Constant(labels)),
+///     &Config::default(),
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Constant<T>(pub T);
+
+impl<T: Clone> Tangent for Constant<T> {
+    fn parts(&self) -> Vec<Part> {
+        leaf(Vec::new(), PartKind::Constant)
+    }
+    fn rebuild(&self, _: &[Vec<f64>]) -> Self {
+        self.clone()
     }
 }
 
