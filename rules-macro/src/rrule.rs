@@ -28,5 +28,14 @@ fn try_expand(args: TokenStream, item: TokenStream, dir: Direction) -> syn::Resu
         .iter()
         .map(|r| analyse::analyse(r, &expand::rt()))
         .collect();
+    if let Some(e) = (analyses.iter())
+        .filter_map(|a| a.misuse.clone())
+        .reduce(|mut a, b| {
+            a.combine(b);
+            a
+        })
+    {
+        return Err(e);
+    }
     Ok(expand::expand(&args, &rules, &analyses))
 }

@@ -84,6 +84,11 @@ pub(crate) fn rrules(args: TokenStream, item: TokenStream) -> TokenStream {
         match (rule_cx.finish(), rule) {
             (Ok(()), Some(rule)) => {
                 let analysis = analyse::analyse(&rule, &expand::rt());
+                if let Some(e) = analysis.misuse.clone() {
+                    cx.push(e);
+                    items.push(ImplItem::Verbatim(stubs(&f)));
+                    continue;
+                }
                 let (in_impl, outside) = expand::expand_method(&args, &rule, &analysis);
                 items.push(ImplItem::Verbatim(in_impl));
                 after.extend(outside);

@@ -36,6 +36,59 @@ pub(crate) fn find(params: &[Pat], body: &Block, candidates: &[String]) -> Vec<S
     w.found
 }
 
+/// Misuses of captures the macro can see, each an error at the user's tokens: a write into a
+/// capture (`buf *= &dy`, `buf = ..`, `&mut buf`), and a capture of an owned type (`owned`: an
+/// array, a `Vec`) used by value as an operand (`x * k`). The pullback is `Fn` and may run more
+/// than once: it reads its captures through `&self`.
+pub(crate) fn misuse(
+    params: &[Pat],
+    body: &Block,
+    captures: &[String],
+    owned: &[String],
+) -> Option<syn::Error> {
+    let map: BTreeMap<String, usize> = captures
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.clone(), i))
+        .collect();
+    let mut w = Walker::new(&map, None);
+    w.check = Some((owned.to_vec(), Vec::new()));
+    w.push(params);
+    let mut body = body.clone();
+    w.visit_block_mut(&mut body);
+    let (_, errors) = w.check?;
+    errors.into_iter().reduce(|mut a, b| {
+        a.combine(b);
+        a
+    })
+}
+
+/// Whether a type is an owned container, moved (not copied) when used by value: arrays that own
+/// their data, `Vec`, `String`, `Box`.
+pub(crate) fn is_owned_container(ty: &syn::Type) -> bool {
+    let syn::Type::Path(p) = ty else { return false };
+    p.path.segments.last().is_some_and(|s| {
+        let n = s.ident.to_string();
+        matches!(
+            n.as_str(),
+            "Array" | "ArrayD" | "ArcArray" | "ArcArray1" | "ArcArray2" | "Vec" | "String" | "Box"
+        ) || (n.starts_with("Array") && n[5..].chars().all(|c| c.is_ascii_digit()) && n.len() > 5)
+    })
+}
+
+/// The variable a place expression (`buf`, `buf[i]`, `buf.field`, `(buf)`) is rooted at.
+fn place_root(e: &Expr) -> Option<&proc_macro2::Ident> {
+    match e {
+        Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+            Some(&p.path.segments[0].ident)
+        }
+        Expr::Field(f) => place_root(&f.base),
+        Expr::Index(i) => place_root(&i.expr),
+        Expr::Paren(p) => place_root(&p.expr),
+        _ => None,
+    }
+}
+
 /// Rewrites every free use of a capture in `body` (whose closure has parameters `params`) into
 /// the place `__caps.n`, `n` being the capture's position.
 pub(crate) fn rewrite(params: &[Pat], body: &mut Block, captures: &[String]) {
@@ -54,6 +107,8 @@ struct Walker<'a> {
     candidates: &'a BTreeMap<String, usize>,
     found: Vec<String>,
     rewrite_to: Option<Ident>,
+    /// For [`misuse`]: the captures of owned types, and the errors found.
+    check: Option<(Vec<String>, Vec<syn::Error>)>,
 }
 
 impl<'a> Walker<'a> {
@@ -63,6 +118,54 @@ impl<'a> Walker<'a> {
             candidates,
             found: Vec::new(),
             rewrite_to,
+            check: None,
+        }
+    }
+
+    /// Reports a write into `target` if it is rooted at a free capture.
+    fn check_write(&mut self, target: &Expr, whole: &dyn quote::ToTokens) {
+        if self.check.is_none() {
+            return;
+        }
+        let Some(root) = place_root(target) else {
+            return;
+        };
+        let name = root.to_string();
+        if self.free_capture(&name).is_none() {
+            return;
+        }
+        let e = syn::Error::new_spanned(
+            whole,
+            format!(
+                "the pullback cannot write into `{name}`: it may run more than once, so it borrows its captures (it reads them through `&self`); copy it into a local first (`let mut {name} = {name}.clone();`), or compute a new value with `let`"
+            ),
+        );
+        if let Some((_, errors)) = &mut self.check {
+            errors.push(e);
+        }
+    }
+
+    /// Reports an owned capture used by value as an operand.
+    fn check_operand(&mut self, operand: &Expr) {
+        let Some((owned, _)) = &self.check else {
+            return;
+        };
+        let Expr::Path(p) = operand else { return };
+        let Some(root) = place_root(operand) else {
+            return;
+        };
+        let name = root.to_string();
+        if !owned.contains(&name) || self.free_capture(&name).is_none() {
+            return;
+        }
+        let e = syn::Error::new_spanned(
+            p,
+            format!(
+                "the pullback cannot move `{name}` into this operator: it may run more than once, so it borrows its captures (it reads them through `&self`); write `&{name}` (ndarray's operators take references), or clone it into a local (`let {name} = {name}.clone();`)"
+            ),
+        );
+        if let Some((_, errors)) = &mut self.check {
+            errors.push(e);
         }
     }
 
@@ -91,7 +194,10 @@ impl<'a> Walker<'a> {
     }
 
     fn place(&self, idx: usize, span: Span) -> Option<Expr> {
-        let caps = self.rewrite_to.as_ref()?;
+        // Resolved as the hygienic `__caps`, located at the user's token: rustc's errors about
+        // the place (a move out of it) point at the user's code.
+        let mut caps = self.rewrite_to.clone()?;
+        caps.set_span(caps.span().located_at(span));
         let idx = syn::Index {
             index: u32::try_from(idx).ok()?,
             span,
@@ -100,14 +206,15 @@ impl<'a> Walker<'a> {
     }
 
     fn place_tokens(&self, idx: usize, span: Span) -> Option<TokenStream> {
-        let caps = self.rewrite_to.as_ref()?;
+        let mut caps = self.rewrite_to.clone()?;
+        caps.set_span(caps.span().located_at(span));
         let mut dot = Punct::new('.', Spacing::Alone);
         dot.set_span(span);
         let mut lit = proc_macro2::Literal::usize_unsuffixed(idx);
         lit.set_span(span);
         Some(
             [
-                TokenTree::Ident(caps.clone()),
+                TokenTree::Ident(caps),
                 TokenTree::Punct(dot),
                 TokenTree::Literal(lit),
             ]
@@ -206,6 +313,41 @@ impl VisitMut for Walker<'_> {
                     }
                 }
             }
+            Expr::Assign(a) if self.check.is_some() => {
+                let whole = a.clone();
+                self.check_write(&a.left, &whole);
+                visit_mut::visit_expr_assign_mut(self, a);
+            }
+            Expr::Binary(b) if self.check.is_some() => {
+                use syn::BinOp as B;
+                let assigns = matches!(
+                    b.op,
+                    B::AddAssign(_)
+                        | B::SubAssign(_)
+                        | B::MulAssign(_)
+                        | B::DivAssign(_)
+                        | B::RemAssign(_)
+                        | B::BitXorAssign(_)
+                        | B::BitAndAssign(_)
+                        | B::BitOrAssign(_)
+                        | B::ShlAssign(_)
+                        | B::ShrAssign(_)
+                );
+                let logical = matches!(b.op, B::And(_) | B::Or(_));
+                if assigns {
+                    let whole = b.clone();
+                    self.check_write(&b.left, &whole);
+                } else if !logical && !is_comparison(&b.op) {
+                    self.check_operand(&b.left);
+                    self.check_operand(&b.right);
+                }
+                visit_mut::visit_expr_binary_mut(self, b);
+            }
+            Expr::Reference(r) if self.check.is_some() && r.mutability.is_some() => {
+                let whole = r.clone();
+                self.check_write(&r.expr, &whole);
+                visit_mut::visit_expr_reference_mut(self, r);
+            }
             Expr::Closure(c) => {
                 let params: Vec<Pat> = c.inputs.iter().cloned().collect();
                 self.push(&params);
@@ -249,4 +391,13 @@ impl VisitMut for Walker<'_> {
     }
 
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// `==`, `<`, ..: operators that take their operands by reference.
+fn is_comparison(op: &syn::BinOp) -> bool {
+    use syn::BinOp as B;
+    matches!(
+        op,
+        B::Eq(_) | B::Ne(_) | B::Lt(_) | B::Le(_) | B::Gt(_) | B::Ge(_)
+    )
 }

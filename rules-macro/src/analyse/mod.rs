@@ -34,6 +34,9 @@ pub(crate) struct Analysis {
     pub(crate) forward: Vec<Stmt>,
     /// The statements that could not be specialised, each reported once, combined.
     pub(crate) errors: Option<syn::Error>,
+    /// Captures the pullback moves or writes into: reported instead of the expansion (whose
+    /// bodies would add rustc's errors about generated names).
+    pub(crate) misuse: Option<syn::Error>,
 }
 
 /// One pattern of `Zero` cotangents, for one selection of wanted inputs.
@@ -161,6 +164,25 @@ pub(crate) fn analyse(rule: &Rule, rt: &Path) -> Analysis {
         }
     }
     let captures = captures::find(&closure.params(), &closure.block(), &candidates);
+    // Captures of owned container types (from the parameters' and `let`s' declared types).
+    let mut owned: Vec<String> = Vec::new();
+    for arg in &rule.sig.inputs {
+        if let syn::FnArg::Typed(pt) = arg {
+            if captures::is_owned_container(&pt.ty) {
+                owned.extend(syntax::pat_names(&pt.pat));
+            }
+        }
+    }
+    for s in &rule.forward {
+        if let Stmt::Local(l) = &s.stmt {
+            if let syn::Pat::Type(pt) = &l.pat {
+                if captures::is_owned_container(&pt.ty) {
+                    owned.extend(syntax::pat_names(&pt.pat));
+                }
+            }
+        }
+    }
+    let misuse = captures::misuse(&closure.params(), &closure.block(), &captures, &owned);
 
     let side = |keep: Side| -> Vec<Stmt> {
         rule.forward
@@ -170,6 +192,7 @@ pub(crate) fn analyse(rule: &Rule, rt: &Path) -> Analysis {
             .collect()
     };
     Analysis {
+        misuse,
         captures,
         patterns,
         selections,
