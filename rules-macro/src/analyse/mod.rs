@@ -20,6 +20,10 @@ use specialise::{Blocked, Body, Fate, Spec, Words};
 pub(crate) struct Analysis {
     /// The forward names the pullback uses freely, in order of first use.
     pub(crate) captures: Vec<String>,
+    /// The parameters whose elided lifetimes the pullback may carry: those it captures, and
+    /// those passed to another rule's `rrule` whose result it captures (that rule's pullback
+    /// may borrow them).
+    pub(crate) carriers: Vec<String>,
     /// One per pattern, in mask order: mask `0` is dense, the last is all `Zero`.
     pub(crate) patterns: Vec<Pattern>,
     /// For `PullbackFor`: one per selection of wanted inputs other than all of them and per
@@ -182,6 +186,7 @@ pub(crate) fn analyse(rule: &Rule, rt: &Path) -> Analysis {
             }
         }
     }
+    let carriers = carriers(rule, &captures);
     let misuse = captures::misuse(&closure.params(), &closure.block(), &captures, &owned);
 
     let side = |keep: Side| -> Vec<Stmt> {
@@ -193,6 +198,7 @@ pub(crate) fn analyse(rule: &Rule, rt: &Path) -> Analysis {
     };
     Analysis {
         misuse,
+        carriers,
         captures,
         patterns,
         selections,
@@ -201,6 +207,82 @@ pub(crate) fn analyse(rule: &Rule, rt: &Path) -> Analysis {
         forward: side(Side::Rrule),
         errors: errors.finish().err(),
     }
+}
+
+/// The parameters whose lifetimes the pullback may carry (see [`Analysis::carriers`]): the
+/// captured ones, and those named in the initialiser of a captured `let` that calls a rule's
+/// entry (`g::rrule(..)`, `Self::m_rrule(..)`), followed through such `let`s.
+///
+/// The second kind is a guess (the callee's pullback type is not visible here), made only for
+/// borrowed non-array parameters (`labels: &[usize]`, `p: &Params`), which callees' pullbacks
+/// usually keep; an array view passed on (`svd::rrule(a)` keeps factors, not `a`) is not
+/// assumed kept, so `pinv::rrule(temporary.view())` stays valid. A view a callee's pullback
+/// does keep needs its lifetime named (`x: ArrayView1<'a, f64>`).
+fn carriers(rule: &Rule, captures: &[String]) -> Vec<String> {
+    let params: Vec<String> = (rule.inputs.iter())
+        .flat_map(|i| syntax::pat_names(&i.pat))
+        .collect();
+    // Parameters whose type is not an array's (or a view's).
+    let guessable: Vec<String> = (rule.sig.inputs.iter())
+        .filter_map(|a| match a {
+            syn::FnArg::Typed(pt) => {
+                let ty = quote::ToTokens::to_token_stream(&pt.ty);
+                let arrayish = idents_in(ty).iter().any(|i| {
+                    i.starts_with("Array") || i.starts_with("ArcArray") || i.starts_with("CowArray")
+                });
+                (!arrayish).then(|| syntax::pat_names(&pt.pat))
+            }
+            syn::FnArg::Receiver(_) => Some(vec!["self".to_owned()]),
+        })
+        .flatten()
+        .collect();
+    let mut carriers: Vec<String> = (captures.iter())
+        .filter(|c| params.contains(c) || c.as_str() == "self")
+        .cloned()
+        .collect();
+    // Names (captured or reached from captures) whose values may hold another rule's pullback.
+    let mut reached: Vec<String> = captures.to_vec();
+    loop {
+        let before = reached.len() + carriers.len();
+        for s in rule.forward.iter().rev() {
+            let Stmt::Local(l) = &s.stmt else { continue };
+            let Some(init) = &l.init else { continue };
+            if !syntax::pat_names(&l.pat)
+                .iter()
+                .any(|n| reached.contains(n))
+            {
+                continue;
+            }
+            let idents = idents_in(quote::ToTokens::to_token_stream(&init.expr));
+            if !idents.iter().any(|i| i == "rrule" || i.ends_with("_rrule")) {
+                continue;
+            }
+            for i in idents {
+                if guessable.contains(&i) && !carriers.contains(&i) {
+                    carriers.push(i.clone());
+                }
+                if !reached.contains(&i) {
+                    reached.push(i);
+                }
+            }
+        }
+        if reached.len() + carriers.len() == before {
+            return carriers;
+        }
+    }
+}
+
+/// Every identifier in `tokens`, groups included.
+fn idents_in(tokens: proc_macro2::TokenStream) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in tokens {
+        match t {
+            proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
+            proc_macro2::TokenTree::Group(g) => out.extend(idents_in(g.stream())),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// A selection whose own specialisation was blocked: the full pattern's body, with the skipped

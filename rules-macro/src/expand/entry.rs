@@ -261,7 +261,7 @@ pub(super) fn make_rrule(
     // Precise capturing: the pullback may borrow the generics in scope and the elided lifetimes
     // of the parameters it captures, nothing else, so `svd::rrule(temporary.view())` outlives
     // the temporary.
-    let (sig, _) = lifetimes::name_captured_elided(&rule.sig, &g.analysis.captures);
+    let (sig, _) = lifetimes::name_captured_elided(&rule.sig, &g.analysis.carriers);
     let generics = &sig.generics;
     let outer = g.rule.method.as_ref().map(|m| &m.impl_generics);
     let lifetimes = (outer.into_iter().flat_map(|o| o.lifetimes()))

@@ -118,7 +118,7 @@ pub(super) fn make_on(
     let mut lent_values = Vec::new();
     let mut values = Vec::new();
     let mut sources = Vec::new();
-    let captured = |names: &[String]| names.iter().any(|n| g.analysis.captures.contains(n));
+    let captured = |names: &[String]| names.iter().any(|n| g.analysis.carriers.contains(n));
     for (i, arg) in rule.sig.inputs.iter().enumerate() {
         // Whether the pullback may keep this argument's value: only through a lifetime its type
         // names, or an elided one when the pullback captures the parameter (the pullback's
