@@ -3,6 +3,7 @@
 //! the primal and of `rrule`, with every statement that cannot be specialised reported.
 
 pub(crate) mod captures;
+mod linear;
 pub(crate) mod specialise;
 
 use syn::{Block, Path, Stmt};
@@ -38,8 +39,9 @@ pub(crate) struct Analysis {
     pub(crate) forward: Vec<Stmt>,
     /// The statements that could not be specialised, each reported once, combined.
     pub(crate) errors: Option<syn::Error>,
-    /// Captures the pullback moves or writes into: reported instead of the expansion (whose
-    /// bodies would add rustc's errors about generated names).
+    /// Captures the pullback moves or writes into, and nonlinear expressions: reported instead
+    /// of the expansion (whose bodies would add rustc's errors about generated names, and the
+    /// specialiser's about the same expressions).
     pub(crate) misuse: Option<syn::Error>,
 }
 
@@ -83,9 +85,25 @@ pub(crate) fn analyse(rule: &Rule, rt: &Path) -> Analysis {
     };
     let k = names.len();
     let all = (1u64 << k) - 1;
+    let mut errors = Ctxt::default();
+    let linear_names: Vec<String> = names.iter().flatten().cloned().collect();
+    let what = match rule.direction {
+        Direction::Reverse => "pullback",
+        Direction::Forward => "pushforward",
+    };
+    // Fatal, as misused captures are: the specialiser would add its own messages at the same
+    // expression.
+    let nonlinear = linear::nonlinear(&linear_names, &closure.block(), what);
+    if rule.direction == Direction::Reverse
+        && closure.input_cotangents.len() == rule.sig.inputs.len()
+    {
+        let inputs: Vec<&syn::FnArg> = rule.sig.inputs.iter().collect();
+        for e in linear::dimensions(&inputs, &closure.input_cotangents, "cotangent") {
+            errors.push(e);
+        }
+    }
     let wanted = (1u64 << n_inputs) - 1;
     let labels: Vec<String> = closure.cotangents.iter().map(|c| c.name.clone()).collect();
-    let mut errors = Ctxt::default();
     // A statement blocked in several patterns is reported once, for the first.
     let mut reported: Vec<String> = Vec::new();
     // `report` is false for the `PullbackFor` selections: a statement only they cannot decide
@@ -187,7 +205,13 @@ pub(crate) fn analyse(rule: &Rule, rt: &Path) -> Analysis {
         }
     }
     let carriers = carriers(rule, &captures);
-    let misuse = captures::misuse(&closure.params(), &closure.block(), &captures, &owned);
+    let misuse = (captures::misuse(&closure.params(), &closure.block(), &captures, &owned)
+        .into_iter())
+    .chain(nonlinear)
+    .reduce(|mut a, b| {
+        a.combine(b);
+        a
+    });
 
     let side = |keep: Side| -> Vec<Stmt> {
         rule.forward
