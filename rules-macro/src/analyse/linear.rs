@@ -148,6 +148,97 @@ impl<'ast> Visit<'ast> for Lin<'_> {
     fn visit_item(&mut self, _: &'ast syn::Item) {}
 }
 
+/// Sums of a scalar cotangent and an array term (`dx + ds` with `ds: f64`): ndarray broadcasts
+/// the scalar in the dense body, but the pattern with the array's cotangent zero drops that
+/// term and would return a scalar where an array is expected. An error at the sum, saying how
+/// to broadcast explicitly. `cotangents` are the closure's `(name, declared type)`s.
+pub(crate) fn scalar_broadcasts(cotangents: &[(String, Type)], body: &Block) -> Vec<syn::Error> {
+    let is_scalar =
+        |t: &Type| matches!(t, Type::Path(p) if p.path.is_ident("f64") || p.path.is_ident("f32"));
+    let scalars: Vec<String> = (cotangents.iter())
+        .filter(|(_, t)| is_scalar(t))
+        .map(|(n, _)| n.clone())
+        .collect();
+    let arrays: Vec<String> = (cotangents.iter())
+        .filter(|(_, t)| ndim(t).is_some() || t.to_token_stream().to_string().contains("Array"))
+        .map(|(n, _)| n.clone())
+        .collect();
+    if scalars.is_empty() || arrays.is_empty() {
+        return Vec::new();
+    }
+    let mut v = Broadcasts {
+        scalars,
+        arrays,
+        errors: Vec::new(),
+    };
+    v.visit_block(body);
+    v.errors
+}
+
+struct Broadcasts {
+    scalars: Vec<String>,
+    arrays: Vec<String>,
+    errors: Vec<syn::Error>,
+}
+
+impl Broadcasts {
+    /// `ds`, `&ds`, `2.0 * ds`, `ds / 2.0`: a scalar cotangent, possibly scaled by a literal.
+    fn scalar_term(&self, e: &Expr) -> Option<String> {
+        match e {
+            Expr::Path(p) => {
+                let i = p.path.get_ident()?.to_string();
+                self.scalars.contains(&i).then_some(i)
+            }
+            Expr::Reference(r) => self.scalar_term(&r.expr),
+            Expr::Paren(p) => self.scalar_term(&p.expr),
+            Expr::Unary(u) => self.scalar_term(&u.expr),
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::Mul(_) | syn::BinOp::Div(_)) => {
+                match (&*b.left, &*b.right) {
+                    (Expr::Lit(_), x) | (x, Expr::Lit(_)) => self.scalar_term(x),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn array_dependent(&self, e: &Expr) -> Option<String> {
+        let mut d = Dep {
+            names: &self.arrays,
+            found: false,
+        };
+        d.visit_expr(e);
+        if !d.found {
+            return None;
+        }
+        self.arrays
+            .iter()
+            .find(|a| tokens_mention(e.to_token_stream(), core::slice::from_ref(a)))
+            .cloned()
+    }
+}
+
+impl<'ast> Visit<'ast> for Broadcasts {
+    fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
+        if matches!(b.op, syn::BinOp::Add(_) | syn::BinOp::Sub(_)) {
+            let pairs = [(&*b.left, &*b.right), (&*b.right, &*b.left)];
+            for (s, a) in pairs {
+                if let (Some(s), Some(a)) = (self.scalar_term(s), self.array_dependent(a)) {
+                    self.errors.push(syn::Error::new_spanned(
+                        b,
+                        format!(
+                            "this sum adds the scalar cotangent `{s}` to an array term (of `{a}`): ndarray broadcasts it here, but the pattern with `{a}` zero drops that term and would return a scalar. Terms combined with `+` and `-` must have one shape: broadcast explicitly with a shape captured from the forward (not read from `{a}`): `let n = x.len();` before the pullback, then `{a} + Array1::from_elem(n, {s})`"
+                        ),
+                    ));
+                    break;
+                }
+            }
+        }
+        visit::visit_expr_binary(self, b);
+    }
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
 /// The number of dimensions a type states: `Array2`, `ArrayView1`, `&Array3`, `ArcArray2`,
 /// `Array<T, Ix2>`, `ArrayBase<S, Ix2>`; `None` when it says none (dynamic, generic, not an
 /// array).

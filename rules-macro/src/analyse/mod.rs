@@ -93,7 +93,11 @@ pub(crate) fn analyse(rule: &Rule, rt: &Path) -> Analysis {
     };
     // Fatal, as misused captures are: the specialiser would add its own messages at the same
     // expression.
-    let nonlinear = linear::nonlinear(&linear_names, &closure.block(), what);
+    let mut nonlinear = linear::nonlinear(&linear_names, &closure.block(), what);
+    let typed: Vec<(String, syn::Type)> = (closure.cotangents.iter())
+        .filter_map(|c| Some((c.ident.as_ref()?.to_string(), c.ty.clone())))
+        .collect();
+    nonlinear.extend(linear::scalar_broadcasts(&typed, &closure.block()));
     if rule.direction == Direction::Reverse
         && closure.input_cotangents.len() == rule.sig.inputs.len()
     {
