@@ -19,6 +19,11 @@
 //! eigenvalues has `aP = 0` on that block, so dropping the `0/0` there is exact; the textbook
 //! `1/(λ_j − λ_i)` gives ∞ or NaN there. With `V̄ = 0` the body is `V diag(λ̄) Vᵀ`, the pullback
 //! of [`eigvalsh()`].
+//!
+//! An input whose lower triangle lies outside LAPACK's safe range (entries near `MAX`, or
+//! subnormal) is scaled by a power of two before faer sees it, and `λ` scaled back, as the SVD
+//! does; eigenvalues that are subnormal keep the few bits they have, and one beyond `MAX`
+//! (possible for `n·max|a|` near it) is infinite.
 
 use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::linalg::evd::{ComputeEigenvectors, self_adjoint_evd, self_adjoint_evd_scratch};
@@ -116,6 +121,15 @@ fn decompose<T: Real>(rule: &str, a: ArrayView2<'_, T>, vectors: bool) -> (Array
         "{rule}: the input must be square, but `a` has shape [{m}, {n}]"
     );
     check_finite(rule, a, Part::Lower);
+    // An input whose entries lie outside LAPACK's safe range (near `MAX`, or subnormal) is
+    // scaled by a power of two first (exactly), as the SVD does: faer's iteration does not
+    // converge there. λ is scaled back; V is the same.
+    let max_abs = (0..n)
+        .flat_map(|j| (j..n).map(move |i| (i, j)))
+        .fold(T::zero(), |m, (i, j)| m.max(a[[i, j]].abs()));
+    let scaled = super::cholqr::scaled_into_safe_range(a, max_abs);
+    let alpha = scaled.as_ref().map(|(_, alpha)| *alpha);
+    let a = scaled.as_ref().map_or(a, |(s, _)| s.view());
     let mut v = Array2::<T>::zeros(if vectors { (n, n) } else { (0, 0) }.f());
     let mut w = faer::diag::Diag::<T>::zeros(n);
     if n > 0 {
@@ -140,7 +154,8 @@ fn decompose<T: Real>(rule: &str, a: ArrayView2<'_, T>, vectors: bool) -> (Array
         }
     }
     let w = w.column_vector();
-    (Array1::from_iter((0..n).map(|i| w[i])), v)
+    let back = alpha.map_or(T::one(), T::recip);
+    (Array1::from_iter((0..n).map(|i| w[i] * back)), v)
 }
 
 /// `100 · n · ε · max|λ|`: below it a gap between eigenvalues counts as zero (see the module
