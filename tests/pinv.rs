@@ -128,3 +128,44 @@ fn empty_inputs_have_empty_results() {
         assert_eq!(g.dim(), (m, n));
     }
 }
+
+/// `2^e`, exactly, also below the normal range.
+fn pow2(e: i32) -> f64 {
+    2f64.powi(e / 2) * 2f64.powi(e - e / 2)
+}
+
+#[test]
+fn inputs_near_overflow_and_underflow_keep_the_penrose_conditions() {
+    let base = random(4, 4, 7);
+    let (x0, pb0) = pinv::rrule(base.view());
+    let dx = random(4, 4, 8);
+    let g0: Array2<f64> = pb0.pullback(dx.clone());
+    for e in [1023, 1020, 600, 480, -480, -600, -1000, -1060] {
+        let s = pow2(e);
+        let a = &base * s;
+        let (x, pb) = pinv::rrule(a.view());
+        if e < -1022 {
+            // A⁺ ≈ 2^1060 is beyond `MAX`: infinite, never NaN and never a silent zero.
+            assert!(x.iter().all(|v| v.is_infinite()), "2^{e}: {x:?}");
+            continue;
+        }
+        assert!(x.iter().all(|v| v.is_finite()), "2^{e}: not finite");
+        // A⁺(sA) = A⁺(A) / s: compare after scaling back (exact).
+        let back = &x * s;
+        let tol = 1e-11;
+        let err = max_abs(&(&back - &x0)) / max_abs(&x0);
+        assert!(err < tol, "2^{e}: ‖s·pinv(sA) − pinv(A)‖ = {err:e}");
+        // ‖A X A − A‖ / ‖A‖, in the scaled-back matrices.
+        let ab = &a / s;
+        let r = max_abs(&(ab.dot(&back).dot(&ab) - &ab)) / max_abs(&ab);
+        assert!(r < tol, "2^{e}: Penrose residual {r:e}");
+        // Ā(sA) = Ā(A) / s², where that is representable (2^±480: the input is outside the
+        // safe range, so the scaled path runs, and s² is not).
+        if e.abs() == 480 {
+            let g: Array2<f64> = pb.pullback(dx.clone());
+            let gb = &g * s * s;
+            let err = max_abs(&(&gb - &g0)) / max_abs(&g0);
+            assert!(err < 1e-10, "2^{e}: gradient off by {err:e}");
+        }
+    }
+}

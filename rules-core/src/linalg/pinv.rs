@@ -12,6 +12,7 @@
 
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 
+use super::cholqr;
 use super::svd_rule::svd;
 use super::{Real, checks, matmul, tolerance};
 use crate::{Pullback, rrule};
@@ -58,6 +59,10 @@ use crate::{Pullback, rrule};
 /// the zero singular values. The tests check it against finite differences along fixed-rank
 /// paths.
 ///
+/// An input outside LAPACK's safe range (entries near `MAX`, or subnormal) is scaled by a power
+/// of two first, so `A⁺` and `Ā` keep full accuracy wherever they are representable; a `A⁺`
+/// beyond `MAX` (the input is subnormal) is infinite, never NaN.
+///
 /// # Panics
 /// If `a` holds NaN or ±∞ (naming `pinv` and the entry), if the SVD does not converge, and in
 /// the pullback if `X̄`'s shape is not `A⁺`'s.
@@ -65,18 +70,31 @@ use crate::{Pullback, rrule};
 pub fn pinv<T: Real>(a: ArrayView2<'_, T>) -> Array2<T> {
     // Checked here too, so that a bad input is reported as pinv's, not svd's.
     checks::check_finite("pinv", a, checks::Part::All);
+    // Outside LAPACK's safe range (entries near `MAX`, or subnormal) the singular values or
+    // their reciprocals overflow: work on `B = αA` (α a power of two, exact) instead, with
+    // `A⁺ = α B⁺` and `Ā = α² B̄`.
+    let max_abs = a.iter().fold(T::zero(), |m, v| m.max(v.abs()));
+    let scaled = cholqr::scaled_into_safe_range(a, max_abs);
+    let alpha = scaled.as_ref().map_or(T::one(), |(_, alpha)| *alpha);
+    let b = scaled.as_ref().map_or(a, |(b, _)| b.view());
     #[primal_only]
-    let (u, s, vt) = svd(a);
+    let (u, s, vt) = svd(b);
     #[rrule_only]
-    let ((u, s, vt), pb) = svd::rrule(a);
+    let ((u, s, vt), pb) = svd::rrule(b);
     let (m, n) = a.dim();
     let tol = tolerance::relative(&s, m, n);
     let s_inv = s.mapv(|v| tolerance::inv(v, tol));
-    // X = (V S⁺) Uᵀ.
-    let x = matmul::mul((&vt * &s_inv.view().insert_axis(Axis(1))).t(), u.t());
+    // X = α (V S⁺) Uᵀ.
+    let mut x = matmul::mul((&vt * &s_inv.view().insert_axis(Axis(1))).t(), u.t());
+    if alpha != T::one() {
+        x.mapv_inplace(|v| v * alpha);
+    }
     (x, move |dx: Array2<T>| -> Array2<T> {
         checks::check_shape("pinv", "dX", dx.shape(), &[n, m]);
-        pb.pullback(svd_cotangents(&u.view(), &s_inv, &vt.view(), dx.view()))
+        let db = pb.pullback(svd_cotangents(&u.view(), &s_inv, &vt.view(), dx.view()));
+        // α twice, so that a representable result is not lost to α² alone (in place: `db` is
+        // owned; α = 1 on the common path).
+        db * alpha * alpha
     })
 }
 
