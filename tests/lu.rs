@@ -137,3 +137,73 @@ fn the_gradient_of_det_at_a_singular_matrix_is_refused() {
     let (_, pb) = det::rrule(array![[1.0, 2.0], [2.0, 4.0]].view());
     let _ = pb.pullback(1.0);
 }
+
+/// `2^e`, exactly, also below the normal range.
+fn pow2(e: i32) -> f64 {
+    2f64.powi(e / 2) * 2f64.powi(e - e / 2)
+}
+
+fn max_abs(x: &Array2<f64>) -> f64 {
+    x.iter().fold(0.0f64, |m, v| m.max(v.abs()))
+}
+
+#[test]
+fn inputs_near_overflow_and_underflow_are_scaled_into_range() {
+    let base = well_conditioned(4, 3);
+    let y0 = inv(base.view()).unwrap();
+    let b = array![[1.0], [-2.0], [0.5], [3.0]];
+    let x0 = solve(base.view(), b.view()).unwrap();
+    for e in [1020, 600, -600, -1000, -1060] {
+        let s = pow2(e);
+        let a = &base * s;
+        // inv(sA) = inv(A) / s, where representable; infinite (never NaN) beyond `MAX`.
+        let y = inv(a.view()).unwrap();
+        if e < -1022 {
+            assert!(y.iter().all(|v| v.is_infinite()), "inv at 2^{e}: {y:?}");
+        } else {
+            let err = max_abs(&(&y * s - &y0)) / max_abs(&y0);
+            assert!(err < 1e-13, "inv at 2^{e}: off by {err:e}");
+            // ‖A Y − I‖ in the scaled-back matrices.
+            let r = max_abs(&((&a / s).dot(&(&y * s)) - Array2::<f64>::eye(4)));
+            assert!(r < 1e-13, "inv at 2^{e}: ‖AY − I‖ = {r:e}");
+        }
+        // solve(sA, sb) = solve(A, b), for the inputs as rounded at that scale (scaling them
+        // back is exact).
+        let bs = &b * s;
+        let x = solve(a.view(), bs.view()).unwrap();
+        let x_ref = solve((&a / s).view(), (&bs / s).view()).unwrap();
+        let err = max_abs(&(&x - &x_ref)) / max_abs(&x0);
+        assert!(err < 1e-12, "solve at 2^{e}: off by {err:e}");
+    }
+}
+
+#[test]
+fn the_determinant_s_gradient_survives_an_underflowing_determinant() {
+    // A 2×2 of subnormals: det ≈ 2^-2120 underflows to 0, but its gradient, the adjugate's
+    // transpose, is ≈ 2^-1060: representable, and exact.
+    let s = pow2(-1060);
+    let a = array![[3.0, 1.0], [1.0, 2.0]] * s;
+    let (d, pb) = det::rrule(a.view());
+    assert_eq!(d, 0.0);
+    let g: Array2<f64> = pb.pullback(1.0);
+    let adj_t = array![[2.0, -1.0], [-1.0, 3.0]] * s;
+    assert!(
+        max_abs(&(&g - &adj_t)) <= 1e-14 * max_abs(&adj_t),
+        "∂det/∂A = adj(A)ᵀ: {g:?}"
+    );
+    // Near `MAX` the determinant overflows, the gradient (≈ 2^1020) does not.
+    let s = pow2(1020);
+    let a = array![[3.0, 1.0], [1.0, 2.0]] * s;
+    let (d, pb) = det::rrule(a.view());
+    assert!(d.is_infinite());
+    let g: Array2<f64> = pb.pullback(1.0);
+    let adj_t = array![[2.0, -1.0], [-1.0, 3.0]] * s;
+    assert!(
+        max_abs(&(&g - &adj_t)) <= 1e-14 * max_abs(&adj_t),
+        "near MAX: {g:?}"
+    );
+    // And slogdet stays exact at both scales.
+    let (sign, l) = slogdet(a.view());
+    assert_eq!(sign, 1.0);
+    assert!((l - (5f64.ln() + 2040.0 * 2f64.ln())).abs() < 1e-12);
+}

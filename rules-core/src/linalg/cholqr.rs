@@ -176,15 +176,15 @@ pub(crate) fn scaled_into_safe_range<T: super::Field>(
     a: ArrayView2<'_, T>,
     max_abs: T::Real,
 ) -> Option<(Array2<T>, T::Real)> {
-    use num_traits::Float;
-    let small =
-        Float::sqrt(<T::Real as Float>::min_positive_value()) / <T::Real as Float>::epsilon();
-    let outside = max_abs > <T::Real as num_traits::Zero>::zero()
-        && !(small..=Float::recip(small)).contains(&max_abs);
-    outside.then(|| {
-        let alpha = power_of_two_scale(max_abs);
-        (a.mapv(|v| v.times_real(alpha)), alpha)
-    })
+    safe_range_scale(max_abs).map(|alpha| (a.mapv(|v| v.times_real(alpha)), alpha))
+}
+
+/// The power of two that brings a largest modulus `max_abs` outside LAPACK's safe range into
+/// it, or `None` when it is inside (or zero).
+pub(crate) fn safe_range_scale<T: Real>(max_abs: T) -> Option<T> {
+    let small = T::min_positive_value().sqrt() / T::epsilon();
+    let outside = max_abs > T::zero() && !(small..=small.recip()).contains(&max_abs);
+    outside.then(|| power_of_two_scale(max_abs))
 }
 
 /// Reduces the tall `a` (m ≥ n ≥ 1, finite, `max |a| = max_abs > 0`) as in [`Reduced`], or

@@ -11,6 +11,10 @@
 //! ```
 //!
 //! `A⁻ᵀ X̄` is a transposed solve with the same factors: no inverse is formed for `solve`.
+//!
+//! An input outside LAPACK's safe range (entries near `MAX`, or subnormal) is factored as `αA`,
+//! α a power of two, and a right-hand side outside it is scaled the same way, so every result
+//! is accurate wherever it is representable; one beyond `MAX` is infinite, never NaN.
 
 use faer::linalg::solvers::{DenseSolveCore, PartialPivLu, SolveCore};
 use faer_ext::{IntoFaer, IntoNdarray};
@@ -20,10 +24,16 @@ use super::checks::{Part, finite};
 use super::{LinalgError, Real, matmul};
 use crate::rrule;
 
-/// The LU factorisation of a square, finite, nonsingular matrix, and its determinant.
+/// The LU factorisation of a square, finite, nonsingular matrix `A`, and its determinant.
+///
+/// An `A` outside LAPACK's safe range (entries near `MAX`, or subnormal) is factored as
+/// `B = αA`, α a power of two (exact): the solves, the inverse and the determinant account for
+/// α, so that a result is accurate wherever it is representable.
 struct Lu<T: Real> {
     lu: PartialPivLu<T>,
     n: usize,
+    /// `B = αA`; `1` for an input in the safe range.
+    alpha: T,
 }
 
 impl<T: Real> Lu<T> {
@@ -38,16 +48,20 @@ impl<T: Real> Lu<T> {
             });
         }
         finite(rule, "a", a, Part::All)?;
-        let lu = PartialPivLu::new(a.into_faer());
+        let max_abs = a.iter().fold(T::zero(), |m, v| m.max(v.abs()));
+        let scaled = super::cholqr::scaled_into_safe_range(a, max_abs);
+        let alpha = scaled.as_ref().map_or(T::one(), |(_, alpha)| *alpha);
+        let b = scaled.as_ref().map_or(a, |(b, _)| b.view());
+        let lu = PartialPivLu::new(b.into_faer());
         let u = lu.U();
         if (0..n).any(|i| u[(i, i)] == T::zero()) {
             return Err(LinalgError::Singular { rule });
         }
-        Ok(Lu { lu, n })
+        Ok(Lu { lu, n, alpha })
     }
 
-    /// `(sign, log|det|)` from the pivots and the permutation's parity.
-    fn sign_log_det(&self) -> (T, T) {
+    /// `(sign, log|det B|)`: the factored matrix's, before α is accounted for.
+    fn sign_log_det_scaled(&self) -> (T, T) {
         let u = self.lu.U();
         let mut sign = self.permutation_sign();
         let mut log = T::zero();
@@ -59,6 +73,22 @@ impl<T: Real> Lu<T> {
             log += p.abs().ln();
         }
         (sign, log)
+    }
+
+    /// `(sign, log|det A|)` from the pivots and the permutation's parity:
+    /// `log|det A| = log|det B| − n log α`.
+    fn sign_log_det(&self) -> (T, T) {
+        let (sign, log) = self.sign_log_det_scaled();
+        if self.alpha == T::one() {
+            return (sign, log);
+        }
+        let n = T::from(self.n).unwrap_or_else(T::max_value);
+        (sign, log - n * self.alpha.ln())
+    }
+
+    /// `log₂ α`, an integer.
+    fn alpha_log2(&self) -> i64 {
+        self.alpha.log2().round().to_i64().unwrap_or(0)
     }
 
     /// `+1` or `−1`: the parity of the row permutation (by its cycles).
@@ -89,6 +119,12 @@ impl<T: Real> Lu<T> {
 fn lu_solve<T: Real>(lu: &Lu<T>, b: ArrayView2<'_, T>, transposed: bool) -> Array2<T> {
     let mut x = Array2::<T>::zeros(b.dim().f());
     x.assign(&b);
+    // A right-hand side outside the safe range is scaled too (by β, a power of two), so that
+    // the solve's intermediate values stay normal: x = (α/β) · B⁻¹ (β b).
+    let max_abs = b.iter().fold(T::zero(), |m, v| m.max(v.abs()));
+    let beta = super::cholqr::safe_range_scale(max_abs)
+        .map_or(0, |beta| beta.log2().round().to_i64().unwrap_or(0));
+    let mut x = times_pow2(x, beta);
     let rhs = x.view_mut().into_faer();
     if transposed {
         lu.lu
@@ -96,12 +132,39 @@ fn lu_solve<T: Real>(lu: &Lu<T>, b: ArrayView2<'_, T>, transposed: bool) -> Arra
     } else {
         lu.lu.solve_in_place_with_conj(faer::Conj::No, rhs);
     }
-    x
+    // A⁻¹ = α B⁻¹.
+    times_pow2(x, lu.alpha_log2() - beta)
 }
 
-/// `A⁻¹`.
+/// `A⁻¹ = α B⁻¹`.
 fn lu_inverse<T: Real>(lu: &Lu<T>) -> Array2<T> {
-    lu.lu.inverse().as_ref().into_ndarray().to_owned()
+    let inv = lu.lu.inverse().as_ref().into_ndarray().to_owned();
+    times_pow2(inv, lu.alpha_log2())
+}
+
+/// `det A · A⁻ᵀ` (the adjugate's transpose, the determinant's gradient), computed as
+/// `det B · B⁻ᵀ · α^(1−n)`: accurate also where `det A` alone under- or overflows.
+fn det_inverse_t<T: Real>(lu: &Lu<T>) -> Array2<T> {
+    let (s, l) = lu.sign_log_det_scaled();
+    let inv_b = lu.lu.inverse().as_ref().into_ndarray().to_owned();
+    let m = scaled_transpose(inv_b, s * l.exp());
+    let n = i64::try_from(lu.n).unwrap_or(i64::MAX);
+    times_pow2(m, lu.alpha_log2().saturating_mul(1 - n))
+}
+
+/// `m · 2^e`, exactly, in steps that stay representable (so that a representable result is not
+/// lost to an intermediate power of two).
+fn times_pow2<T: Real>(mut m: Array2<T>, mut e: i64) -> Array2<T> {
+    let two = T::one() + T::one();
+    // Half the exponent range: 511 for f64, 63 for f32.
+    let limit = (T::max_value().log2().to_i64().unwrap_or(64) / 2).max(1);
+    while e != 0 {
+        let step = e.clamp(-limit, limit);
+        let f = two.powi(i32::try_from(step).unwrap_or(0));
+        m.mapv_inplace(|v| v * f);
+        e -= step;
+    }
+    m
 }
 
 /// `s · Mᵀ`, scaling `M` in place and returning its transposed view of the same buffer.
@@ -223,9 +286,8 @@ pub fn det<T: Real>(a: ArrayView2<'_, T>) -> T {
                 "det: the gradient at an exactly singular matrix is its adjugate, which this rule does not compute"
             );
         };
-        // Ā = d̄ · d · A⁻ᵀ.
-        let scale = dd * d;
-        scaled_transpose(lu_inverse(lu), scale)
+        // Ā = d̄ · d · A⁻ᵀ, with `d · A⁻ᵀ` formed without `d` alone (which may underflow).
+        det_inverse_t(lu) * dd
     })
 }
 
