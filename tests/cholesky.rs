@@ -147,3 +147,43 @@ fn matches_finite_differences_along_symmetric_directions() {
         );
     }
 }
+
+/// `2^e`, exactly, also below the normal range.
+fn pow2(e: i32) -> f64 {
+    2f64.powi(e / 2) * 2f64.powi(e - e / 2)
+}
+
+fn max_abs(x: &Array2<f64>) -> f64 {
+    x.iter().fold(0.0f64, |m, v| m.max(v.abs()))
+}
+
+#[test]
+fn inputs_near_overflow_and_underflow_are_scaled_into_range() {
+    let base = spd(5, 4);
+    let l0 = cholesky(base.view()).unwrap();
+    let dl = spd(5, 9);
+    let (_, pb0) = cholesky::rrule(base.view()).unwrap();
+    let g0: Array2<f64> = pb0.pullback(dl.clone());
+    for e in [1020, 1019, 600, -600, -1000, -1061] {
+        let s = pow2(e);
+        let a = &base * s;
+        let l = cholesky(a.view()).unwrap();
+        // chol(sA) = √s chol(A); compare against the input as rounded at that scale.
+        let l_ref = cholesky((&a / s).view()).unwrap();
+        let r = s.sqrt(); // correctly rounded, also for a subnormal `s`
+        let err = max_abs(&(&l / r - &l_ref)) / max_abs(&l0);
+        assert!(err < 1e-13, "2^{e}: L off by {err:e}");
+        // ‖LLᵀ − A‖ / ‖A‖ in the scaled-back matrices: finite (was ∞ near `MAX`).
+        let back = &l / r;
+        let res = max_abs(&(back.dot(&back.t()) - &(&a / s))) / max_abs(&base);
+        assert!(res < 1e-13, "2^{e}: ‖LLᵀ − A‖ = {res:e}");
+        // The gradient, where the scaled path runs and the result is normal.
+        if e.abs() == 600 {
+            let (_, pb) = cholesky::rrule(a.view()).unwrap();
+            let g: Array2<f64> = pb.pullback(dl.clone());
+            // L(sA) = √s L(A): Ā(sA)[L̄] = Ā(A)[L̄] / √s.
+            let err = max_abs(&(&g * r - &g0)) / max_abs(&g0);
+            assert!(err < 1e-12, "2^{e}: gradient off by {err:e}");
+        }
+    }
+}

@@ -7,6 +7,9 @@
 //! S = L⁻ᵀ P L⁻¹         two triangular solves, no inverse formed
 //! Ā = ½ (S + Sᵀ)        symmetric
 //! ```
+//!
+//! An input outside LAPACK's safe range (entries near `MAX`, or subnormal) is factored as
+//! `4^k A` and `L` scaled back by `2^-k`, exactly.
 
 use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::linalg::cholesky::llt::factor::{cholesky_in_place, cholesky_in_place_scratch};
@@ -71,6 +74,18 @@ fn factor<T: Real>(a: ArrayView2<'_, T>) -> Result<Array2<T>, LinalgError> {
     for j in 0..n {
         l.slice_mut(s![j.., j]).assign(&a.slice(s![j.., j]));
     }
+    // Outside LAPACK's safe range (entries near `MAX`, or subnormal), factor `4^k A` instead
+    // (exact), and scale `L` back by `2^-k`: `LLᵀ` of `A`'s entries near `MAX` overflowed.
+    let max_abs = l.iter().fold(T::zero(), |m, v| m.max(v.abs()));
+    let half_exponent = super::cholqr::safe_range_scale(max_abs).map(|alpha| {
+        let e = alpha.log2().round().to_i32().unwrap_or(0);
+        e.div_euclid(2)
+    });
+    let two = T::one() + T::one();
+    if let Some(k) = half_exponent {
+        let alpha = two.powi(k) * two.powi(k);
+        l.mapv_inplace(|v| v * alpha);
+    }
     let par = parallelism(n);
     let mut mem = MemBuffer::new(cholesky_in_place_scratch::<T>(n, par, Default::default()));
     cholesky_in_place(
@@ -84,6 +99,10 @@ fn factor<T: Real>(a: ArrayView2<'_, T>) -> Result<Array2<T>, LinalgError> {
     // The factorisation may leave scratch values above the diagonal.
     for j in 1..n {
         l.slice_mut(s![..j, j]).fill(T::zero());
+    }
+    if let Some(k) = half_exponent {
+        let back = two.powi(-k);
+        l.mapv_inplace(|v| v * back);
     }
     Ok(l)
 }
