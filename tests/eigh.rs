@@ -234,3 +234,16 @@ fn inputs_near_overflow_and_underflow_are_scaled_into_range() {
         );
     }
 }
+
+#[test]
+fn the_pullback_is_exactly_symmetric() {
+    for n in [3, 17, 60] {
+        let a = sym(&random(n, 40 + n as u64));
+        let (_, pb) = eigh::rrule(a.view());
+        let g: Array2<f64> = pb.pullback((random(n, 1).column(0).to_owned(), random(n, 2)));
+        assert_eq!(g, g.t(), "eigh's Ā at n = {n}");
+        let (_, pb) = eigvalsh::rrule(a.view());
+        let g: Array2<f64> = pb.pullback(random(n, 3).column(0).to_owned());
+        assert_eq!(g, g.t(), "eigvalsh's Ā at n = {n}");
+    }
+}

@@ -249,7 +249,19 @@ pub(crate) fn sandwich<T: Field>(
 
 /// `V C Vᵀ` (a symmetric matrix when `C` is), without forming `Vᵀ`.
 pub(crate) fn congruence<T: Real>(v: &Array2<T>, c: &impl Core<T>) -> Array2<T> {
-    c.between(v.view(), v.t())
+    let mut out = c.between(v.view(), v.t());
+    // `V C Vᵀ` is symmetric for the symmetric `C` it is called with; the products round each
+    // triangle differently, so the mean of the two is stored in both (exactly symmetric).
+    let n = out.nrows();
+    let half = T::one() / (T::one() + T::one());
+    for j in 0..n {
+        for i in 0..j {
+            let m = (out[[i, j]] + out[[j, i]]) * half;
+            out[[i, j]] = m;
+            out[[j, i]] = m;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -275,7 +287,8 @@ mod tests {
             vt.dot(&dense).dot(&u.t())
         );
         assert_eq!(c.clone() + diag(&d), &c + &dense);
-        assert_eq!(congruence(&vt, &c), vt.dot(&c).dot(&vt.t()));
+        let cs = &c + &c.t();
+        assert_eq!(congruence(&vt, &cs), vt.dot(&cs).dot(&vt.t()));
         assert_eq!(congruence(&vt, &diag(&d)), vt.dot(&dense).dot(&vt.t()));
     }
 
