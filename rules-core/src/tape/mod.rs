@@ -49,6 +49,9 @@
 //!
 //! # What it does not do
 //!
+//! * **Rules without `on`**: a rule with an `impl Trait` parameter, a `&mut self` receiver, no
+//!   inputs, or several outputs whose value type is not written as a tuple gets no `on` (calling
+//!   it is "no function `on`"); wrap it in a rule of your own.
 //! * **Second order**: pullbacks are not recorded while they run, and a `Var` of one tape cannot
 //!   be used on another (a compile error).
 //! * **In-place operations**: a `Var`'s value is immutable; there is no `+=` on `Var`s.
