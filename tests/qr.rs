@@ -136,3 +136,22 @@ fn empty_inputs_have_empty_gradients() {
         assert_eq!(g.dim(), (m, n));
     }
 }
+
+#[test]
+fn f32_near_its_max_factorises_where_r_is_representable() {
+    // Entries up to 2^126 (≈ 8.5e37): the columns' norms stay below f32::MAX, so Q and R are
+    // representable, and Q R must give A back.
+    let base = random(6, 4, 31).mapv(|x| x as f32);
+    for e in [126, 120, -120, -140] {
+        let s = 2f32.powi(e / 2) * 2f32.powi(e - e / 2);
+        let a = &base * s;
+        let (q, r) = qr(a.view());
+        assert!(q.iter().chain(r.iter()).all(|v| v.is_finite()), "2^{e}: not finite");
+        let back = q.mapv(f64::from).dot(&(r.mapv(f64::from) / f64::from(s)));
+        let a_ref = a.mapv(f64::from) / f64::from(s);
+        let err = (&back - &a_ref).iter().fold(0.0f64, |m, v| m.max(v.abs()))
+            / a_ref.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let tol = if e < -126 { 2e-2 } else { 1e-5 };
+        assert!(err < tol, "2^{e}: ‖QR − A‖ = {err:e}");
+    }
+}
