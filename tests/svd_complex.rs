@@ -185,3 +185,21 @@ fn empty_and_non_finite_complex_inputs() {
         "{msg}"
     );
 }
+
+#[test]
+fn phase_invariant_gradients_at_extreme_scales() {
+    // |U|² does not change with the scale s of A, so its gradient scales as 1/s: compare
+    // s·Ā(sA) with Ā(A), where the input is outside the safe range and 1/s is representable.
+    let a = random(5, 3, 77);
+    let (w0, pb0) = moduli::rrule(a.clone());
+    let dw = Array2::from_shape_fn(w0.0.dim(), |(i, j)| (i as f64 - j as f64) * 0.25);
+    let g0: Array2<C> = pb0.pullback((dw.clone(), Zero, Zero));
+    for e in [-990, -600, 600, 990] {
+        let s = 2f64.powi(e);
+        let (_, pb) = moduli::rrule(a.mapv(|z| z * s));
+        let g: Array2<C> = pb.pullback((dw.clone(), Zero, Zero));
+        assert!(g.iter().all(|z| z.re.is_finite() && z.im.is_finite()), "2^{e}: not finite");
+        let err = max_abs(&(g.mapv(|z| z * s) - &g0)) / max_abs(&g0);
+        assert!(err < 1e-9, "2^{e}: off by {err:e}");
+    }
+}
