@@ -146,7 +146,10 @@ fn f32_near_its_max_factorises_where_r_is_representable() {
         let s = 2f32.powi(e / 2) * 2f32.powi(e - e / 2);
         let a = &base * s;
         let (q, r) = qr(a.view());
-        assert!(q.iter().chain(r.iter()).all(|v| v.is_finite()), "2^{e}: not finite");
+        assert!(
+            q.iter().chain(r.iter()).all(|v| v.is_finite()),
+            "2^{e}: not finite"
+        );
         let back = q.mapv(f64::from).dot(&(r.mapv(f64::from) / f64::from(s)));
         let a_ref = a.mapv(f64::from) / f64::from(s);
         let err = (&back - &a_ref).iter().fold(0.0f64, |m, v| m.max(v.abs()))

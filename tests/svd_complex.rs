@@ -198,7 +198,10 @@ fn phase_invariant_gradients_at_extreme_scales() {
         let s = 2f64.powi(e);
         let (_, pb) = moduli::rrule(a.mapv(|z| z * s));
         let g: Array2<C> = pb.pullback((dw.clone(), Zero, Zero));
-        assert!(g.iter().all(|z| z.re.is_finite() && z.im.is_finite()), "2^{e}: not finite");
+        assert!(
+            g.iter().all(|z| z.re.is_finite() && z.im.is_finite()),
+            "2^{e}: not finite"
+        );
         let err = max_abs(&(g.mapv(|z| z * s) - &g0)) / max_abs(&g0);
         assert!(err < 1e-9, "2^{e}: off by {err:e}");
     }

@@ -471,3 +471,106 @@ fn residuals_are_freed_as_the_backward_pass_goes() {
     assert_eq!(SEEN.with(|s| s.borrow().clone()), vec![0, 1, 2]);
     assert_eq!(DROPS.with(std::cell::Cell::get), 3);
 }
+
+// ---- Soundness regressions (found by review): each read freed memory before the fix ----
+
+type Sink<'a> = std::cell::RefCell<Option<&'a Array1<f64>>>;
+
+/// Σ x, smuggling a borrow of `x` (lent for the tape's brand) into `sink`.
+#[rrule]
+pub fn stash<'a>(x: &'a Array1<f64>, sink: &'a Sink<'a>) -> f64 {
+    *sink.borrow_mut() = Some(x);
+    let s = x.sum();
+    (s, move |dy: f64| -> (Array1<f64>, rules_core::NoTangent) {
+        (x.mapv(|_| dy), rules_core::NoTangent)
+    })
+}
+
+/// `x`, reading what `sink` holds during the backward pass.
+#[rrule]
+pub fn reader<'a>(x: f64, sink: &'a Sink<'a>, seen: &'a std::cell::Cell<f64>) -> f64 {
+    (
+        x,
+        move |dy: f64| -> (f64, rules_core::NoTangent, rules_core::NoTangent) {
+            if let Some(a) = *sink.borrow() {
+                // Fresh allocations of the same size class would reuse freed memory.
+                let _reuse: Vec<Box<[u64; 8]>> =
+                    (0..16).map(|_| Box::new([0xdead_beef; 8])).collect();
+                seen.set(a.sum());
+            }
+            (dy, rules_core::NoTangent, rules_core::NoTangent)
+        },
+    )
+}
+
+#[test]
+fn values_lent_for_the_brand_live_as_long_as_the_tape() {
+    // Through the primal path: the lent constant's last `Rc` went at the end of the call.
+    let _ = value_and_grad(
+        |t, x: Var<'_, f64>| {
+            let sink: &Sink<'_> = Box::leak(Box::new(std::cell::RefCell::new(None)));
+            let c = ops::exp::on(t, array![0.0f64, 0.0, 0.0]); // a constant `Var`
+            let _ = stash::on(t, c, sink);
+            let _reuse: Vec<Box<[u64; 8]>> = (0..16).map(|_| Box::new([0xdead_beef; 8])).collect();
+            let d: &Array1<f64> = sink.borrow().unwrap();
+            assert_eq!(d, array![1.0, 1.0, 1.0]);
+            x
+        },
+        1.0,
+    );
+    // Through the backward pass: `stash`'s node held the last `Rc` and ran before `reader`.
+    let seen = std::cell::Cell::new(f64::NAN);
+    let (_, g) = value_and_grad(
+        |t, x: Var<'_, Array1<f64>>| {
+            let sink: &Sink<'_> = Box::leak(Box::new(std::cell::RefCell::new(None)));
+            let e = ops::exp::on(t, &x);
+            let a = reader::on(t, &e.sum(), sink, &seen);
+            let b = stash::on(t, e, sink);
+            &a + &b
+        },
+        array![0.0, 0.0, 0.0],
+    );
+    assert_eq!(seen.get(), 3.0);
+    assert_eq!(g, array![2.0, 2.0, 2.0]);
+}
+
+/// A pullback that records on its tape when it is dropped.
+struct Recorder<'t, 'e> {
+    tape: &'t Tape<'t, 'e>,
+    armed: bool,
+}
+
+impl Drop for Recorder<'_, '_> {
+    fn drop(&mut self) {
+        if self.armed {
+            for _ in 0..64 {
+                record_recorder(self.tape, false);
+            }
+        }
+    }
+}
+
+fn record_recorder<'t, 'e>(t: &'t Tape<'t, 'e>, armed: bool) {
+    let _ = t.record(
+        (rules_core::tape::Lent::constant(0.0f64),),
+        [None],
+        |(_v,)| Ok::<_, ()>((0.0f64, Recorder { tape: t, armed })),
+        |_: &Recorder<'t, 'e>, _: [bool; 1], _c: MaybeZero<f64>| rules_core::NoTangent,
+    );
+}
+
+#[test]
+fn nodes_recorded_while_the_tape_is_dropped_are_dropped_too() {
+    // Each dropped node records 64 more onto the tape being dropped (which reallocated the
+    // vector being dropped before).
+    let (v, _) = value_and_grad(
+        |t, _x: Var<'_, f64>| {
+            for _ in 0..4 {
+                record_recorder(t, true);
+            }
+            t.constant(0.0f64)
+        },
+        1.0,
+    );
+    assert_eq!(v, 0.0);
+}

@@ -6,15 +6,15 @@
 //!
 //! * [`Arg`]: the pullback may keep the value (the parameter's type names a lifetime, or the
 //!   pullback captures it). The value is lent for the tape's brand `'t`: a `Var`'s value stays
-//!   alive in the recorded node (its `Rc` is held next to the pullback, dropped after it), and a
-//!   constant must be borrowed for `'t`, that is from outside the closure.
+//!   alive until the tape is dropped, and a constant must be borrowed for `'t`, that is from
+//!   outside the closure.
 //! * [`ArgRef`]: the pullback cannot keep the value (its type says so: the lifetime is not among
 //!   those the pullback captures). The value is borrowed for the call only, so a constant may be
 //!   a local of the closure and a `Var`'s value is not kept alive by the node.
 //!
 //! A lent value leaves this module only inside a [`Lent`], whose fields are private: only
-//! [`Tape::primal`] and [`Tape::record`] open it, and the latter stores what keeps the value
-//! alive with the pullback that may borrow it.
+//! [`Tape::primal`] and [`Tape::record`] open it, and both move what keeps the value alive into
+//! the tape, which holds it until it is dropped.
 
 use core::any::{Any, TypeId};
 use core::marker::PhantomData;
@@ -59,7 +59,7 @@ mod sealed {
     /// this module, so only the tape can separate the two.
     pub trait Split {
         type Values;
-        type Keep: 'static;
+        type Keep: IntoIterator<Item = Option<std::rc::Rc<dyn core::any::Any>>>;
         fn split(self) -> (Self::Values, Self::Keep);
     }
 }
@@ -199,10 +199,11 @@ where
 {
     check_var::<V, D>(var, tape, rule);
     // SAFETY: the value lives in an `Rc` that the returned `Lent` holds; a `Lent` is opened
-    // only by `Tape::primal` (which drops the `Rc` after the primal function, whose result is
-    // `'static`) and `Tape::record` (which stores it after the pullback, dropped first; the
-    // rule's value and error are `'static`). So nothing reads the value after the `Rc` is
-    // dropped. The value is never mutated while shared.
+    // only by `Tape::primal` and `Tape::record`, which first move the `Rc` into the tape's
+    // `Core::kept`, dropped with the core after every node. Whatever holds the `&'t V` is
+    // typed with the brand `'t`, so it cannot be used after the core is dropped (the closure
+    // that owns the tape has returned, or its `Vjp` is gone). A `Lent` dropped unopened drops
+    // the value before the `Rc`. The value is never mutated while shared.
     #[allow(unsafe_code)]
     let value: &'t V = unsafe { &*Rc::as_ptr(&var.value) };
     Lent {
@@ -322,7 +323,8 @@ where
 {
     fn lend(self, _: &'t Tape<'t, '_>, _: &'static str) -> Lent<'t, ArrayView<'t, A, D>> {
         let rc = Rc::new(self);
-        // SAFETY: as in `lend_var`: the `Lent` holds the `Rc` the view borrows from.
+        // SAFETY: as in `lend_var`: the `Lent` holds the `Rc` the view borrows from, which the
+        // tape keeps until it is dropped.
         #[allow(unsafe_code)]
         let value: &'t Array<A, D> = unsafe { &*Rc::as_ptr(&rc) };
         Lent {

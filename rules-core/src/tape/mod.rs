@@ -44,8 +44,10 @@
 //! * Cotangents are accumulated in place with [`Accumulate`](crate::Accumulate), and never
 //!   materialised as zeros: an input's gradient is built as a dense zero only at the end, and only
 //!   if nothing reached it.
-//! * Each pullback, with its residuals and the values it borrowed, is freed as soon as it has run;
-//!   a value no pullback holds is freed when its last `Var` is dropped, as in PyTorch.
+//! * Each pullback, with its residuals, is freed as soon as it has run; a value the tape lent for
+//!   the call only is freed when its last `Var` is dropped, as in PyTorch. A value lent to a
+//!   pullback that may keep it (an operand of `ops::mul` or `matmul`) stays until the tape is
+//!   dropped.
 //!
 //! # What it does not do
 //!
@@ -90,10 +92,12 @@
 //! # Memory safety
 //!
 //! A rule's pullback may borrow its inputs (`ops` pullbacks keep views, not copies). The tape
-//! keeps each `Var`'s value in an `Rc` and lends the rule a view of it; the node that holds the
-//! pullback also holds a clone of the `Rc`, dropped after the pullback (also when a pullback
-//! panics). A lent value is sealed in a [`Lent`], which only the tape opens. A [`Vjp`] borrows
-//! what the program borrowed: it cannot be used, or dropped, after that data.
+//! keeps each `Var`'s value in an `Rc` and lends the rule a view of it for the brand `'t`; a
+//! value lent that way is kept alive until the tape itself is dropped, after every node,
+//! because anything typed with `'t` may hold the view until then. A value lent for the call
+//! only ([`ArgRef`]) is not kept: it is freed when its last `Var` goes. A lent value is sealed
+//! in a [`Lent`], which only the tape opens. A [`Vjp`] borrows what the program borrowed: it
+//! cannot be used, or dropped, after that data.
 
 mod arg;
 mod slots;
@@ -134,6 +138,32 @@ pub struct Core {
     leaves: RefCell<Vec<Box<dyn LeafDyn>>>,
     /// Nodes recorded, for the docs' claims and tests: `Tape::len`.
     recorded: Cell<usize>,
+    /// The values lent for the brand `'t` (see [`Arg`]): kept until the tape is dropped, after
+    /// every node, since anything typed with `'t` (a pullback, a cell the program leaked) may
+    /// hold a borrow of them until then.
+    kept: RefCell<Vec<Rc<dyn Any>>>,
+}
+
+impl Core {
+    /// Keeps `keep`'s values alive until the tape is dropped.
+    fn keep(&self, keep: impl IntoIterator<Item = Option<Rc<dyn Any>>>) {
+        self.kept.borrow_mut().extend(keep.into_iter().flatten());
+    }
+}
+
+/// Drops the nodes outside the `RefCell`, until none is left: a pullback's `Drop` may record on
+/// the tape (it may hold `&Tape`), which pushes a node while the others are being dropped. The
+/// lent values go last, after everything that may borrow them.
+impl Drop for Core {
+    fn drop(&mut self) {
+        loop {
+            let nodes = self.nodes.take();
+            if nodes.is_empty() {
+                break;
+            }
+            drop(nodes);
+        }
+    }
 }
 
 /// The tape a program runs on, handed to the closure of [`value_and_grad`] or [`vjp`] as
@@ -296,23 +326,15 @@ impl<V: Input> Leaf<V> {
     }
 }
 
-/// A pullback and the values it may borrow, dropped in that order (field order is drop order),
-/// also when the pullback panics.
-struct Held<PB, K> {
+struct NodeImpl<'t, PB, R, C, const N: usize> {
     pb: PB,
-    /// Never read: held for its drop.
-    _keep: K,
-}
-
-struct NodeImpl<'t, PB, K, R, C, const N: usize> {
-    held: Held<PB, K>,
     run: R,
     cts: C,
     sources: [Option<Source>; N],
     _t: PhantomData<&'t ()>,
 }
 
-impl<'t, PB, K, R, C, O, const N: usize> Node for NodeImpl<'t, PB, K, R, C, N>
+impl<'t, PB, R, C, O, const N: usize> Node for NodeImpl<'t, PB, R, C, N>
 where
     C: Cotangents<'t>,
     R: Fn(&PB, [bool; N], C) -> O,
@@ -324,7 +346,7 @@ where
 
     fn backward(self: Box<Self>, sink: &mut Sink<'_>) {
         let NodeImpl {
-            held,
+            pb,
             run,
             cts,
             sources,
@@ -334,8 +356,8 @@ where
             return;
         }
         let need = sources.map(|s| s.is_some());
-        let out = run(&held.pb, need, cts);
-        drop(held);
+        let out = run(&pb, need, cts);
+        drop(pb);
         out.route(&sources, sink);
     }
 }
@@ -372,9 +394,8 @@ impl<'t, 'env> Tape<'t, 'env> {
         F: FnOnce(L::Values) -> Y,
     {
         let (values, keep) = lents.split();
-        let y = f(values);
-        drop(keep);
-        y
+        self.core.keep(keep);
+        f(values)
     }
 
     /// Runs a rule (`f` calls its `rrule`) and records its pullback. `run` calls the pullback
@@ -400,21 +421,24 @@ impl<'t, 'env> Tape<'t, 'env> {
         O: Routes<'t, N>,
     {
         let (values, keep) = lents.split();
+        self.core.keep(keep);
         let (y, pb) = f(values)?;
         let node: Box<dyn Node + 't> = Box::new(NodeImpl {
-            held: Held { pb, _keep: keep },
+            pb,
             run,
             cts: C::default(),
             sources,
             _t: PhantomData,
         });
-        // SAFETY: what the node borrows, it borrows for the tape's brand `'t` or keeps alive
-        // itself (`Held::keep`, dropped after the pullback). The closure that owns the tape is
-        // generic over `'t` (and `Tape` is invariant in it), so data borrowed for `'t` outlives
-        // the closure: it lives at least as long as `'env`, for which the caller of
+        // SAFETY: what the node borrows, it borrows for the tape's brand `'t`: either data from
+        // outside the closure, or values lent by the tape, which `Core::kept` holds until the
+        // core is dropped, after every node. The closure that owns the tape is generic over `'t`
+        // (and `Tape` is invariant in it), so outside data borrowed for `'t` outlives the
+        // closure: it lives at least as long as `'env`, for which the caller of
         // `value_and_grad` or `vjp` borrows it. Every node is dropped before `value_and_grad`
         // returns, or when its `Vjp` is dropped, which dropck bounds by `'env` (`Vjp` has a
-        // `Drop` impl).
+        // `Drop` impl). A node recorded while the nodes are dropped (a pullback's `Drop` may
+        // record) is dropped by `Core`'s `Drop` too.
         #[allow(unsafe_code)]
         let node: Box<dyn Node> =
             unsafe { core::mem::transmute::<Box<dyn Node + 't>, Box<dyn Node + 'static>>(node) };
