@@ -524,7 +524,7 @@ fn values_lent_for_the_brand_live_as_long_as_the_tape() {
         |t, x: Var<'_, Array1<f64>>| {
             let sink: &Sink<'_> = Box::leak(Box::new(std::cell::RefCell::new(None)));
             let e = ops::exp::on(t, &x);
-            let a = reader::on(t, &e.sum(), sink, &seen);
+            let a = reader::on(t, e.sum(), sink, &seen);
             let b = stash::on(t, e, sink);
             &a + &b
         },
