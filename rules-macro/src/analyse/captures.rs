@@ -137,7 +137,7 @@ impl<'a> Walker<'a> {
         let e = syn::Error::new_spanned(
             whole,
             format!(
-                "the pullback cannot write into `{name}`: it may run more than once, so it borrows its captures (it reads them through `&self`); copy it into a local first (`let mut {name} = {name}.clone();`), or compute a new value with `let`"
+                "the pullback cannot write into `{name}`: it may run more than once, so it borrows its captures (it reads them through `&self`); compute a new value with `let` instead (`let scaled = &{name} * &dy;` rather than `{name} *= &dy`)"
             ),
         );
         if let Some((_, errors)) = &mut self.check {

@@ -77,6 +77,31 @@ fn tokens_mention(tokens: TokenStream, names: &[String]) -> bool {
 }
 
 impl Lin<'_> {
+    /// `let pat = init`: the names `pat` binds depend on the cotangents iff what they are bound
+    /// to does (element by element for `let (a, b) = (x, y)`); a name rebound to a value that
+    /// does not depend on them no longer does (shadowing).
+    fn bind(&mut self, pat: &syn::Pat, init: &Expr) {
+        let pat = match pat {
+            syn::Pat::Type(t) => &*t.pat,
+            p => p,
+        };
+        if let (syn::Pat::Tuple(p), Expr::Tuple(e)) = (pat, init) {
+            if p.elems.len() == e.elems.len() {
+                for (p, e) in p.elems.iter().zip(&e.elems) {
+                    self.bind(p, e);
+                }
+                return;
+            }
+        }
+        let dependent = self.depends(init);
+        for n in syntax::pat_names(pat) {
+            self.dependent.retain(|d| *d != n);
+            if dependent {
+                self.dependent.push(n);
+            }
+        }
+    }
+
     fn depends(&self, e: &Expr) -> bool {
         let mut d = Dep {
             names: &self.dependent,
@@ -103,9 +128,7 @@ impl<'ast> Visit<'ast> for Lin<'_> {
         if let Stmt::Local(l) = s {
             if let Some(init) = &l.init {
                 self.visit_expr(&init.expr);
-                if self.depends(&init.expr) {
-                    self.dependent.extend(syntax::pat_names(&l.pat));
-                }
+                self.bind(&l.pat, &init.expr);
             }
             return;
         }
@@ -184,37 +207,33 @@ struct Broadcasts {
 impl Broadcasts {
     /// `ds`, `&ds`, `2.0 * ds`, `ds / 2.0`: a scalar cotangent, possibly scaled by a literal.
     fn scalar_term(&self, e: &Expr) -> Option<String> {
-        match e {
-            Expr::Path(p) => {
-                let i = p.path.get_ident()?.to_string();
-                self.scalars.contains(&i).then_some(i)
-            }
-            Expr::Reference(r) => self.scalar_term(&r.expr),
-            Expr::Paren(p) => self.scalar_term(&p.expr),
-            Expr::Unary(u) => self.scalar_term(&u.expr),
-            Expr::Binary(b) if matches!(b.op, syn::BinOp::Mul(_) | syn::BinOp::Div(_)) => {
-                match (&*b.left, &*b.right) {
-                    (Expr::Lit(_), x) | (x, Expr::Lit(_)) => self.scalar_term(x),
-                    _ => None,
-                }
-            }
-            _ => None,
-        }
+        simple_term(e, &self.scalars)
     }
 
-    fn array_dependent(&self, e: &Expr) -> Option<String> {
-        let mut d = Dep {
-            names: &self.arrays,
-            found: false,
-        };
-        d.visit_expr(e);
-        if !d.found {
-            return None;
+    /// `dx`, `&dx`, `2.0 * dx`: an array cotangent, possibly scaled by a literal. (Anything
+    /// else, `dx.sum()` or `dx[0]`, may be a scalar: not reported.)
+    fn array_term(&self, e: &Expr) -> Option<String> {
+        simple_term(e, &self.arrays)
+    }
+}
+
+/// `name`, `&name`, `-name`, `(name)`, `2.0 * name`, `name / 2.0` for a `name` in `names`.
+fn simple_term(e: &Expr, names: &[String]) -> Option<String> {
+    match e {
+        Expr::Path(p) => {
+            let i = p.path.get_ident()?.to_string();
+            names.contains(&i).then_some(i)
         }
-        self.arrays
-            .iter()
-            .find(|a| tokens_mention(e.to_token_stream(), core::slice::from_ref(a)))
-            .cloned()
+        Expr::Reference(r) => simple_term(&r.expr, names),
+        Expr::Paren(p) => simple_term(&p.expr, names),
+        Expr::Unary(u) => simple_term(&u.expr, names),
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::Mul(_) | syn::BinOp::Div(_)) => {
+            match (&*b.left, &*b.right) {
+                (Expr::Lit(_), x) | (x, Expr::Lit(_)) => simple_term(x, names),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 
@@ -223,7 +242,7 @@ impl<'ast> Visit<'ast> for Broadcasts {
         if matches!(b.op, syn::BinOp::Add(_) | syn::BinOp::Sub(_)) {
             let pairs = [(&*b.left, &*b.right), (&*b.right, &*b.left)];
             for (s, a) in pairs {
-                if let (Some(s), Some(a)) = (self.scalar_term(s), self.array_dependent(a)) {
+                if let (Some(s), Some(a)) = (self.scalar_term(s), self.array_term(a)) {
                     self.errors.push(syn::Error::new_spanned(
                         b,
                         format!(
@@ -328,6 +347,15 @@ mod tests {
             0
         );
         assert_eq!(errors("{ (dy.mapv(|v| v * k), ds.t().to_owned()) }"), 0);
+        // A tuple `let` pairs its elements; a shadowing `let` of primal data clears the name.
+        assert_eq!(
+            errors("{ let (g, scale) = (&dy * 1.0, 1.0 / n); g * scale }"),
+            0
+        );
+        assert_eq!(
+            errors("{ let t = dy * 2.0; let t = x.sum() + 1.0; dy * t / t }"),
+            0
+        );
     }
 
     #[test]

@@ -199,11 +199,15 @@ pub(crate) fn analyse(rule: &Rule, rt: &Path) -> Analysis {
             }
         }
     }
+    // A forward `let` rebinds its names: owned only if its declared type says so (`let x =
+    // x.sum();` shadows an owned parameter with a scalar).
     for s in &rule.forward {
         if let Stmt::Local(l) = &s.stmt {
+            let names = syntax::pat_names(&l.pat);
+            owned.retain(|o| !names.contains(o));
             if let syn::Pat::Type(pt) = &l.pat {
                 if captures::is_owned_container(&pt.ty) {
-                    owned.extend(syntax::pat_names(&pt.pat));
+                    owned.extend(names);
                 }
             }
         }
