@@ -400,8 +400,8 @@ impl<'t, 'env> Tape<'t, 'env> {
 
     /// Runs a rule (`f` calls its `rrule`) and records its pullback. `run` calls the pullback
     /// with the selection (which inputs are `Var`s) and the runtime cotangents; `sources` says
-    /// where each input's cotangent goes. The node keeps the values the arguments lent until
-    /// the pullback is dropped. Returns the node's index and the rule's value. Called by
+    /// where each input's cotangent goes. The tape keeps the values the arguments lent until
+    /// it is dropped. Returns the node's index and the rule's value. Called by
     /// generated code.
     #[doc(hidden)]
     pub fn record<L, Y, E, PB, C, R, O, const N: usize>(
