@@ -4,6 +4,7 @@ use ndarray::{Array2, array};
 use rules_core::Pullback;
 use rules_core::linalg::{LinalgError, cholesky};
 use rules_core::testing::{Config, Symmetric, check_rrule};
+use rules_tests::{max_abs, pow2};
 
 /// A symmetric positive definite matrix: `B Bᵀ + n I` for a pseudo-random `B`.
 fn spd(n: usize, seed: u64) -> Array2<f64> {
@@ -146,15 +147,6 @@ fn matches_finite_differences_along_symmetric_directions() {
             &Config::default(),
         );
     }
-}
-
-/// `2^e`, exactly, also below the normal range.
-fn pow2(e: i32) -> f64 {
-    2f64.powi(e / 2) * 2f64.powi(e - e / 2)
-}
-
-fn max_abs(x: &Array2<f64>) -> f64 {
-    x.iter().fold(0.0f64, |m, v| m.max(v.abs()))
 }
 
 #[test]

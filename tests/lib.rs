@@ -41,3 +41,9 @@ pub fn one_thread<R: Send>(f: impl FnOnce() -> R + Send) -> R {
         .expect("a one-thread pool");
     pool.install(f)
 }
+
+/// `2^e`, exactly, also below the normal range (where `2f64.powi(e)` would round to zero).
+#[must_use]
+pub fn pow2(e: i32) -> f64 {
+    2f64.powi(e / 2) * 2f64.powi(e - e / 2)
+}

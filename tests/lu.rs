@@ -5,6 +5,7 @@ use rules_core::Pullback;
 use rules_core::Zero;
 use rules_core::linalg::{LinalgError, det, inv, slogdet, solve};
 use rules_core::testing::{Config, check_rrule};
+use rules_tests::{max_abs, pow2};
 
 fn well_conditioned(n: usize, seed: u64) -> Array2<f64> {
     let mut s = seed;
@@ -136,15 +137,6 @@ fn bad_input_is_an_error_naming_the_rule_and_the_argument() {
 fn the_gradient_of_det_at_a_singular_matrix_is_refused() {
     let (_, pb) = det::rrule(array![[1.0, 2.0], [2.0, 4.0]].view());
     let _ = pb.pullback(1.0);
-}
-
-/// `2^e`, exactly, also below the normal range.
-fn pow2(e: i32) -> f64 {
-    2f64.powi(e / 2) * 2f64.powi(e - e / 2)
-}
-
-fn max_abs(x: &Array2<f64>) -> f64 {
-    x.iter().fold(0.0f64, |m, v| m.max(v.abs()))
 }
 
 #[test]

@@ -7,7 +7,7 @@ use rules_core::linalg::pinv;
 use rules_core::testing::{Config, Rng, check_rrule, orthonormal, with_singular_values};
 use rules_core::{Pullback, Zero};
 
-use rules_tests::{max_abs, random};
+use rules_tests::{max_abs, pow2, random};
 
 #[test]
 fn penrose_conditions_hold_on_every_shape_and_rank() {
@@ -127,11 +127,6 @@ fn empty_inputs_have_empty_results() {
         let g: Array2<f64> = pb.pullback(Array2::zeros((n, m)));
         assert_eq!(g.dim(), (m, n));
     }
-}
-
-/// `2^e`, exactly, also below the normal range.
-fn pow2(e: i32) -> f64 {
-    2f64.powi(e / 2) * 2f64.powi(e - e / 2)
 }
 
 #[test]
