@@ -92,10 +92,17 @@ pub fn pinv<T: Real>(a: ArrayView2<'_, T>) -> Array2<T> {
     (x, move |dx: Array2<T>| -> Array2<T> {
         checks::check_shape("pinv", "dX", dx.shape(), &[n, m]);
         let db = pb.pullback(svd_cotangents(&u.view(), &s_inv, &vt.view(), dx.view()));
-        // α twice, so that a representable result is not lost to α² alone (in place: `db` is
-        // owned; α = 1 on the common path).
-        db * alpha * alpha
+        times_alpha_squared(db, alpha)
     })
+}
+
+/// `α² B̄` in `B̄`'s buffer, by α twice (so that a representable result is not lost to α²
+/// alone); nothing to do for α = 1, the common case.
+fn times_alpha_squared<T: Real>(mut db: Array2<T>, alpha: T) -> Array2<T> {
+    if alpha != T::one() {
+        db.mapv_inplace(|v| v * alpha * alpha);
+    }
+    db
 }
 
 /// `(Ū, s̄, V̄ᵀ)` of `X = V S⁺ Uᵀ` for the cotangent `X̄` (module docs).
