@@ -50,6 +50,7 @@
 extern crate self as rules_core;
 
 mod accumulate;
+pub mod derive;
 mod differentiable;
 mod elementwise;
 pub mod linalg;

@@ -13,6 +13,7 @@
 //! patterns and raw tokens every stage uses.
 
 mod analyse;
+mod derive;
 mod differentiable;
 mod errors;
 mod expand;

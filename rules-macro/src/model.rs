@@ -9,6 +9,8 @@ use syn::{Attribute, Block, Expr, Ident, Pat, Path, Signature, Stmt, Type, Visib
 pub(crate) struct Args {
     /// Path to the runtime crate in generated code; `::rules_core` unless `crate = path` is given.
     pub(crate) krate: Path,
+    /// `#[rrule(derive)]`: the pullback is derived from the rules the body calls.
+    pub(crate) derive: bool,
 }
 
 /// Which way a rule's closure maps: cotangents of the outputs to those of the inputs
@@ -70,6 +72,9 @@ pub(crate) struct Rule {
     /// The path of the other attribute when both are stacked: this expansion handles it, and
     /// names it once so that its import counts as used.
     pub(crate) stacked: Option<Path>,
+    /// Written by `derive` from a forward body: the pullback keeps the arena, and `rrule` has
+    /// the arena's lifetime as its first generic parameter (not the primal).
+    pub(crate) derived: bool,
 }
 
 /// What `#[rrules]` knows of the impl block a method rule sits in.

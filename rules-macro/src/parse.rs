@@ -35,19 +35,21 @@ pub(crate) fn args(cx: &mut Ctxt, tokens: TokenStream) -> Args {
     IN_CORE.with(|c| c.set(false));
     let mut args = Args {
         krate: syn::parse_quote!(::rules_core),
+        derive: false,
     };
     let metas = match Punctuated::<Meta, Token![,]>::parse_terminated.parse2(tokens) {
         Ok(m) => m,
         Err(e) => {
             cx.push(syn::Error::new(
                 e.span(),
-                format!("cannot parse the arguments of #[rrule]: {e}; the only argument is `crate = path`"),
+                format!("cannot parse the arguments of #[rrule]: {e}; the arguments are `derive` and `crate = path`"),
             ));
             return args;
         }
     };
     for meta in metas {
         match &meta {
+            Meta::Path(p) if p.is_ident("derive") => args.derive = true,
             Meta::NameValue(nv) if nv.path.is_ident("crate") => match &nv.value {
                 Expr::Path(p) if p.qself.is_none() => {
                     IN_CORE.with(|c| c.set(p.path.is_ident("crate")));
@@ -62,7 +64,7 @@ pub(crate) fn args(cx: &mut Ctxt, tokens: TokenStream) -> Args {
                 let name = other.path().to_token_stream().to_string().replace(' ', "");
                 cx.error(
                     other,
-                    format!("unknown #[rrule] argument `{name}`; the only argument is `crate = path` (the path to rules_core)"),
+                    format!("unknown #[rrule] argument `{name}`; the arguments are `derive` (derive the pullback from the rules the body calls) and `crate = path` (the path to rules_core)"),
                 );
             }
         }
@@ -212,6 +214,7 @@ fn rule_fn(cx: &mut Ctxt, f: ItemFn, method: Option<Method>, first: Direction) -
             closure,
             method: method.clone(),
             direction,
+            derived: false,
         })
         .collect()
 }

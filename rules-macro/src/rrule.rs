@@ -6,17 +6,42 @@ use proc_macro2::{Span, TokenStream};
 
 use crate::errors::Ctxt;
 use crate::model::Direction;
-use crate::{analyse, expand, parse};
+use crate::{analyse, derive, expand, parse};
 
 /// `#[rrule(args)] item` or `#[frule(args)] item`.
 pub(crate) fn rule(args: TokenStream, item: TokenStream, dir: Direction) -> TokenStream {
-    try_expand(args, item.clone(), dir).unwrap_or_else(|e| expand::fallback(item, &e, dir))
+    try_expand(args, item.clone(), dir)
+        .unwrap_or_else(|e| expand::fallback(derive::strip_markers(item), &e, dir))
 }
 
 fn try_expand(args: TokenStream, item: TokenStream, dir: Direction) -> syn::Result<TokenStream> {
     let mut cx = Ctxt::default();
     let args = parse::args(&mut cx, args);
-    let rules = parse::rule(&mut cx, item, dir);
+    let item = match (args.derive, dir) {
+        (false, _) => item,
+        (true, Direction::Reverse) => {
+            let f = derive::synthesise(&mut cx, item, &args.krate);
+            cx.finish()?;
+            cx = Ctxt::default();
+            let Some(f) = f else {
+                return Err(syn::Error::new(
+                    Span::call_site(),
+                    "#[rrule(derive)] could not derive this rule",
+                ));
+            };
+            quote::quote!(#f)
+        }
+        (true, Direction::Forward) => {
+            return Err(syn::Error::new(
+                Span::call_site(),
+                "`#[frule(derive)]` is not implemented yet: declare the pushforward with `#[frule]`, or derive the pullback with `#[rrule(derive)]`",
+            ));
+        }
+    };
+    let mut rules = parse::rule(&mut cx, item, dir);
+    for r in &mut rules {
+        r.derived = args.derive;
+    }
     cx.finish()?;
     if rules.is_empty() {
         return Err(syn::Error::new(
@@ -26,7 +51,16 @@ fn try_expand(args: TokenStream, item: TokenStream, dir: Direction) -> syn::Resu
     }
     let analyses: Vec<analyse::Analysis> = rules
         .iter()
-        .map(|r| analyse::analyse(r, &expand::rt()))
+        .map(|r| {
+            let mut a = analyse::analyse(r, &expand::rt());
+            if r.derived {
+                // The pullback owns the arena (which no body reads), and may keep a view of
+                // any parameter through a callee's pullback.
+                a.captures.push(derive::ARENA.to_owned());
+                a.carriers = r.inputs.iter().map(|i| i.name.clone()).collect();
+            }
+            a
+        })
         .collect();
     if let Some(e) = (analyses.iter())
         .filter_map(|a| a.misuse.clone())

@@ -49,6 +49,7 @@ pub(crate) fn scalar_rule(args: TokenStream, item: TokenStream) -> TokenStream {
         .map(|r| analyse::analyse(r, &expand::rt()))
         .collect();
     let args = Args {
+        derive: false,
         krate: syn::parse_quote!(::rules_core),
     };
     let expansion = expand::expand(&args, &rules, &analyses);

@@ -13,43 +13,10 @@ use core::ops::{Add, Div, Mul, Neg, Sub};
 use ndarray::{ArcArray, Array, ArrayBase, Data, DimMax, Dimension, Ix2};
 
 use super::{Tape, Var};
+use crate::Scalar;
 use crate::ops::{self, Broadcast};
-use crate::{Scalar, rrule};
 
-/// Scalar arithmetic, as rules, for the operators on `Var<T>`.
-mod scalar {
-    use crate::{Scalar, rrule};
-
-    #[rrule(crate = crate)]
-    pub fn add<T: Scalar>(a: T, b: T) -> T {
-        (a + b, move |dy: T| -> (T, T) { (dy, dy) })
-    }
-
-    #[rrule(crate = crate)]
-    pub fn sub<T: Scalar>(a: T, b: T) -> T {
-        (a - b, move |dy: T| -> (T, T) { (dy, -dy) })
-    }
-
-    #[rrule(crate = crate)]
-    pub fn mul<T: Scalar>(a: T, b: T) -> T {
-        (a * b, move |dy: T| -> (T, T) { (dy * b, dy * a) })
-    }
-
-    #[rrule(crate = crate)]
-    pub fn div<T: Scalar>(a: T, b: T) -> T {
-        let y = a / b;
-        (y, move |dy: T| -> (T, T) {
-            let da = dy / b;
-            (da, -da * y)
-        })
-    }
-}
-
-/// `-a` for a scalar, as a rule.
-#[rrule(crate = crate)]
-fn neg_scalar<T: Scalar>(a: T) -> T {
-    (-a, move |dy: T| -> T { -dy })
-}
+use crate::derive as scalar;
 
 type ArrayVar<'t, T, D> = Var<'t, Array<T, D>>;
 
@@ -153,7 +120,7 @@ impl<'t, T: Scalar, D: Dimension + 'static> Neg for &ArrayVar<'t, T, D> {
 impl<'t, T: Scalar> Neg for &Var<'t, T> {
     type Output = Var<'t, T>;
     fn neg(self) -> Var<'t, T> {
-        neg_scalar::on(Tape::of(self.tape), self)
+        scalar::neg::on(Tape::of(self.tape), self)
     }
 }
 

@@ -261,7 +261,20 @@ pub(super) fn make_rrule(
     // Precise capturing: the pullback may borrow the generics in scope and the elided lifetimes
     // of the parameters it captures, nothing else, so `svd::rrule(temporary.view())` outlives
     // the temporary.
-    let (sig, _) = lifetimes::name_captured_elided(&rule.sig, &g.analysis.carriers);
+    let (mut sig, _) = lifetimes::name_captured_elided(&rule.sig, &g.analysis.carriers);
+    if rule.derived {
+        // The arena lends for a lifetime shorter than every parameter's, so a callee's
+        // pullback that keeps a view of a parameter can be kept with those of intermediates.
+        let kept = syn::Lifetime::new(crate::derive::LIFETIME, proc_macro2::Span::call_site());
+        let others: Vec<syn::Lifetime> = (sig.generics.lifetimes())
+            .map(|l| l.lifetime.clone())
+            .filter(|l| *l != kept)
+            .collect();
+        let w = sig.generics.make_where_clause();
+        for l in others {
+            w.predicates.push(syn::parse_quote!(#l: #kept));
+        }
+    }
     let generics = &sig.generics;
     let outer = g.rule.method.as_ref().map(|m| &m.impl_generics);
     let lifetimes = (outer.into_iter().flat_map(|o| o.lifetimes()))

@@ -9,7 +9,15 @@ use super::{Allow, Gen, generated_allows};
 /// `fn f(x, k) -> Y { forward; value }`.
 pub(super) fn make_primal(g: &Gen<'_>) -> TokenStream {
     let rule = g.rule;
-    let (attrs, vis, sig, value) = (&rule.attrs, &rule.vis, &rule.sig, &rule.value);
+    let (attrs, vis, value) = (&rule.attrs, &rule.vis, &rule.value);
+    let mut sig = rule.sig.clone();
+    if rule.derived {
+        // The arena's lifetime is `rrule`'s alone.
+        sig.generics.params = (sig.generics.params.iter())
+            .filter(|p| !matches!(p, syn::GenericParam::Lifetime(l) if l.lifetime.ident == crate::derive::LIFETIME.trim_start_matches('\'')))
+            .cloned()
+            .collect();
+    }
     let stmts = &g.analysis.primal;
     let tail = match &rule.result_ty {
         Some(_) => quote!(::core::result::Result::Ok(#value)),

@@ -38,7 +38,12 @@ pub(crate) fn dead_lets(stmts: Vec<Stmt>, tail: Option<&Expr>) -> Vec<Stmt> {
         .collect();
     let mut needed: BTreeSet<String> = tail.map(syntax::referenced).unwrap_or_default();
     let mut out = Vec::with_capacity(stmts.len());
-    for stmt in stmts.into_iter().rev() {
+    for mut stmt in stmts.into_iter().rev() {
+        if let Stmt::Local(l) = &mut stmt {
+            if skip_unread(l, &needed) {
+                continue;
+            }
+        }
         match &stmt {
             Stmt::Local(l) => {
                 let bound = syntax::pat_names(&l.pat);
@@ -72,6 +77,52 @@ pub(crate) fn dead_lets(stmts: Vec<Stmt>, tail: Option<&Expr>) -> Vec<Stmt> {
     }
     out.reverse();
     out
+}
+
+/// In `let (a, b) = pb.pullback_for((Need, Need), ..)`, asks for `Skip` where the result is
+/// not read after (its pattern becomes `_`), so the callee does not compute it. Returns `true`
+/// when nothing the call returns is read: the statement can go.
+fn skip_unread(l: &mut syn::Local, needed: &BTreeSet<String>) -> bool {
+    let Some(init) = &mut l.init else {
+        return false;
+    };
+    let Expr::MethodCall(call) = &mut *init.expr else {
+        return false;
+    };
+    let (Pat::Tuple(pat), Some(Expr::Tuple(sel))) = (&mut l.pat, call.args.first_mut()) else {
+        return false;
+    };
+    if call.method != "pullback_for" || init.diverge.is_some() || pat.elems.len() != sel.elems.len()
+    {
+        return false;
+    }
+    let marker = |e: &Expr| match e {
+        Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    };
+    if !sel
+        .elems
+        .iter()
+        .all(|e| matches!(marker(e).as_deref(), Some("Need" | "Skip")))
+    {
+        return false;
+    }
+    for (p, s) in pat.elems.iter_mut().zip(sel.elems.iter_mut()) {
+        let read = match p {
+            Pat::Ident(id) => needed.contains(&id.ident.to_string()),
+            Pat::Wild(_) => false,
+            _ => true,
+        };
+        if !read {
+            *p = syn::parse_quote!(_);
+            if let Expr::Path(path) = s {
+                if let Some(last) = path.path.segments.last_mut() {
+                    last.ident = syn::Ident::new("Skip", last.ident.span());
+                }
+            }
+        }
+    }
+    pat.elems.iter().all(|p| matches!(p, Pat::Wild(_)))
 }
 
 /// The locals `e` writes, if writing them is all it does: an accumulation (`x += t`,

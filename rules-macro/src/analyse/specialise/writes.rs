@@ -14,6 +14,9 @@ use crate::syntax;
 /// iterator into it): calling one does not write the receiver, and what it returns cannot write
 /// it either.
 const FRESH_VALUE_METHODS: &[&str] = &[
+    "pullback",
+    "pullback_for",
+    "pushforward",
     "shape",
     "dim",
     "raw_dim",

@@ -1,0 +1,289 @@
+//! `#[rrule(derive)]`: a rule whose pullback is derived from the rules its forward body calls.
+//!
+//! A stage of its own, before `parse`: it rewrites the function into the shape of a declared rule
+//! (the forward with each call of a rule `g(..)` made `g::rrule(..)`, and a pullback closure that
+//! calls the callees' pullbacks in reverse order), and hands that to the pipeline every rule goes
+//! through. The specialiser then sees a pullback made of callee calls and specialises it like any
+//! other: in a pattern where a callee's output cotangent is zero the callee gets `Zero` in that
+//! slot (`#[pass_zero]`) or is not called at all, and a callee result only skipped inputs read is
+//! asked for with `Skip` (`dce` rewrites the `pullback_for` selection).
+//!
+//! * `walk` reads the forward body: the calls, their arguments' flows, what is kept;
+//! * `reverse` writes the pullback's body;
+//! * `tangent` gives each parameter and output its cotangent type.
+
+mod reverse;
+mod tangent;
+mod walk;
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::{FnArg, ItemFn, Pat, Path, ReturnType, Stmt, Type};
+
+use crate::errors::Ctxt;
+use crate::syntax;
+use tangent::Tangent;
+use walk::{Item, Walk};
+
+/// The local that owns what a derived pullback keeps: captured by the pullback in addition to
+/// what its body reads.
+pub(crate) const ARENA: &str = "__arena";
+
+/// The lifetime the arena lends for: a parameter of `rrule` only.
+pub(crate) const LIFETIME: &str = "'__kept";
+
+/// Rewrites a derived rule into a declared one; `None` with the errors in `cx`.
+pub(crate) fn synthesise(cx: &mut Ctxt, item: TokenStream, krate: &Path) -> Option<ItemFn> {
+    let mut f: ItemFn = match syn::parse2(item) {
+        Ok(f) => f,
+        Err(e) => {
+            cx.push(syn::Error::new(e.span(), "#[rrule(derive)] applies to a free function whose body computes its value by calling rules"));
+            return None;
+        }
+    };
+    let ReturnType::Type(_, ret) = &f.sig.output else {
+        cx.error(&f.sig.ident, "a derived rule must declare its output type: `fn name(..) -> T` (or `-> Result<T, E>`)");
+        return None;
+    };
+    let ret = (**ret).clone();
+    let fallible = crate::parse::result_value(&ret).is_some();
+    let value_ty = crate::parse::result_value(&ret)
+        .cloned()
+        .unwrap_or_else(|| ret.clone());
+    let type_params: Vec<String> = f
+        .sig
+        .generics
+        .type_params()
+        .map(|t| t.ident.to_string())
+        .collect();
+
+    let mut walk = Walk::new(cx, krate);
+    // The parameters: differentiated unless `#[no_grad]` or of a type without tangent.
+    let mut input_tys = Vec::new();
+    let mut names = Vec::new();
+    for (i, arg) in f.sig.inputs.iter_mut().enumerate() {
+        let FnArg::Typed(pt) = arg else {
+            walk.cx.error(&*arg, "#[rrule(derive)] on a method is not supported yet: derive a free function and call it from the method");
+            return None;
+        };
+        let no_grad = match pt.attrs.iter().position(|a| a.path().is_ident("no_grad")) {
+            Some(p) => {
+                pt.attrs.remove(p);
+                true
+            }
+            None => false,
+        };
+        let Pat::Ident(p) = &*pt.pat else {
+            walk.cx.error(
+                &pt.pat,
+                "a derived rule's parameters are plain names: `x: ArrayView2<f64>`",
+            );
+            return None;
+        };
+        let name = p.ident.to_string();
+        let tangent = if no_grad {
+            Tangent::None
+        } else {
+            tangent::of(&pt.ty, &type_params, krate)
+        };
+        let differentiated = matches!(tangent, Tangent::Of(_));
+        walk.input(&name, i, differentiated);
+        input_tys.push(tangent);
+        names.push((name, pt.pat.clone()));
+    }
+    let Some((tail, body)) = f.block.stmts.split_last() else {
+        walk.cx.error(
+            &f.sig.ident,
+            "a derived rule's body computes its value: it cannot be empty",
+        );
+        return None;
+    };
+    let Stmt::Expr(tail, None) = tail else {
+        walk.cx.error(
+            tail,
+            "a derived rule's body ends with its value, an expression without a semicolon",
+        );
+        return None;
+    };
+    for s in body {
+        walk.stmt(s.clone());
+    }
+    let tail = match (fallible, tail) {
+        (true, syn::Expr::Call(c))
+            if matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("Ok"))
+                && c.args.len() == 1 =>
+        {
+            c.args[0].clone()
+        }
+        (true, other) => {
+            walk.cx
+                .error(other, "a fallible derived rule ends with `Ok(value)`");
+            return None;
+        }
+        (false, other) => other.clone(),
+    };
+    walk.tail(&tail);
+    if !walk.cx.is_ok() {
+        return None;
+    }
+    let program = walk.program;
+    let cx = walk.cx;
+
+    let outputs: Vec<Type> = match &value_ty {
+        Type::Tuple(t) if t.elems.len() >= 2 => t.elems.iter().cloned().collect(),
+        other => vec![other.clone()],
+    };
+    if outputs.len() != program.outputs.len() {
+        cx.error(
+            &tail,
+            format!(
+                "the value has {} elements but the declared type `{}` has {}",
+                program.outputs.len(),
+                quote!(#value_ty),
+                outputs.len()
+            ),
+        );
+        return None;
+    }
+    let rev = reverse::derive(&program, names.len(), krate);
+    if !rev.live.iter().any(|l| *l) {
+        cx.error(&tail, "nothing in this value is computed by a rule from a differentiated parameter: there is nothing to derive (mark parameters that are constants `#[no_grad]`, and call rules on the others)");
+        return None;
+    }
+
+    // The closure: typed parameters and results.
+    let mut params = Vec::new();
+    for ((name, ty), o) in rev.params.iter().zip(&outputs).zip(&program.outputs) {
+        let id = syntax::ident(name, Span::call_site());
+        let ct = match tangent::of(ty, &type_params, krate) {
+            Tangent::Of(t) => t,
+            Tangent::None if o.is_none() => syn::parse_quote!(#krate::NoTangent),
+            Tangent::None => {
+                cx.error(ty, "a derived rule's outputs are differentiable values (arrays, scalars, differentiable structs)");
+                return None;
+            }
+        };
+        params.push(quote!(#id: #ct));
+    }
+    let mut results = Vec::new();
+    let mut result_tys = Vec::new();
+    for ((tangent, (name, pat)), cot) in input_tys.iter().zip(&names).zip(&rev.inputs) {
+        match (tangent, cot) {
+            (Tangent::None, _) => {
+                results.push(quote!(#krate::NoTangent));
+                result_tys.push(quote!(#krate::NoTangent));
+            }
+            (Tangent::Of(t), Some(c)) => {
+                results.push(c.clone());
+                result_tys.push(quote!(#t));
+            }
+            (Tangent::Of(_), None) => {
+                cx.error(pat, format!("`{name}` does not reach the value through any rule, so its cotangent would always be zero: mark it `#[no_grad]`, or use it"));
+                return None;
+            }
+        }
+    }
+    let tuple = |items: &[TokenStream]| {
+        if items.len() == 1 {
+            quote!(#(#items)*)
+        } else {
+            quote!((#(#items),*))
+        }
+    };
+    let result_ty = tuple(&result_tys);
+    let result = tuple(&results);
+    let stmts = &rev.stmts;
+    let closure = quote! {
+        move |#(#params),*| -> #result_ty {
+            use #krate::{Pullback as _, PullbackFor as _};
+            #(#stmts)*
+            #result
+        }
+    };
+
+    // The forward: each step a primal call (for the plain function) and an `rrule` call.
+    let lifetime = syn::Lifetime::new(LIFETIME, Span::call_site());
+    let arena = syntax::ident(ARENA, Span::call_site());
+    let mut forward: Vec<TokenStream> = vec![quote! {
+        #[rrule_only]
+        let mut #arena = #krate::derive::Arena::<#lifetime>::new();
+    }];
+    for item in &program.items {
+        match item {
+            Item::Stmt(s) => forward.push(quote!(#s)),
+            Item::Keep(name) => {
+                let id = syntax::ident(name, Span::call_site());
+                forward.push(quote! {
+                    #[rrule_only]
+                    #[allow(unsafe_code)]
+                    // SAFETY: the arena is declared before every borrower and captured by the
+                    // pullback, which it outlives; see `rules_core::derive::Arena`.
+                    let #id = unsafe { #arena.keep(#id) };
+                });
+            }
+            Item::Step(i) => {
+                let s = &program.steps[*i];
+                let (value, rrule, args, pat) = (&s.value, &s.rrule, &s.args, &s.pat);
+                let q = s.fallible.then(|| quote!(?));
+                forward.push(quote!(#[primal_only] let #pat = #value(#(#args),*)#q;));
+                if rev.live[*i] {
+                    let pb = syntax::ident(&s.pullback, Span::call_site());
+                    forward.push(quote! {
+                        #[rrule_only]
+                        let (#pat, #pb) = #rrule(#(#args),*)#q;
+                        #[rrule_only]
+                        #[allow(unsafe_code)]
+                        // SAFETY: as for the values the arena keeps.
+                        let #pb = unsafe { #arena.keep(#pb) };
+                    });
+                } else {
+                    forward.push(quote!(#[rrule_only] let #pat = #value(#(#args),*)#q;));
+                }
+            }
+        }
+    }
+    // An output that was lent to a rule is a reference in `rrule`: return a copy.
+    let value_names: Vec<String> = match program.value.as_ref() {
+        Some(syn::Expr::Tuple(t)) => t.elems.iter().filter_map(walk::plain).collect(),
+        Some(e) => walk::plain(e).into_iter().collect(),
+        None => Vec::new(),
+    };
+    for name in &value_names {
+        if program.kept.contains(name) {
+            let id = syntax::ident(name, Span::call_site());
+            forward.push(quote!(#[rrule_only] let #id = ::core::clone::Clone::clone(#id);));
+        }
+    }
+    let value = program.value.as_ref()?;
+    let tail = if fallible {
+        quote!(::core::result::Result::Ok((#value, #closure)))
+    } else {
+        quote!((#value, #closure))
+    };
+    let block: syn::Block = match syn::parse2(quote!({ #(#forward)* #tail })) {
+        Ok(b) => b,
+        Err(e) => {
+            cx.push(e);
+            return None;
+        }
+    };
+    f.block = Box::new(block);
+    f.sig.generics.params.insert(
+        0,
+        syn::GenericParam::Lifetime(syn::LifetimeParam::new(lifetime)),
+    );
+    Some(f)
+}
+
+/// `item` without the `#[no_grad]` markers, for the stubs emitted with errors.
+pub(crate) fn strip_markers(item: TokenStream) -> TokenStream {
+    let Ok(mut f) = syn::parse2::<ItemFn>(item.clone()) else {
+        return item;
+    };
+    for arg in &mut f.sig.inputs {
+        if let FnArg::Typed(pt) = arg {
+            pt.attrs.retain(|a| !a.path().is_ident("no_grad"));
+        }
+    }
+    quote!(#f)
+}

@@ -1,0 +1,725 @@
+//! The forward walk: the body of a derived rule, statement by statement, turned into the calls of
+//! rules it makes (`Step`s, nested calls hoisted into their own), the statements it passes through
+//! unchanged (constants, `#[no_grad]`), and the flow of every argument back to the value it reads.
+//! Anything it cannot differentiate is an error at its tokens that says what to write instead.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote};
+use syn::spanned::Spanned;
+use syn::{BinOp, Expr, Pat, Path, Stmt, UnOp};
+
+use crate::errors::Ctxt;
+use crate::syntax;
+
+/// A value the derived pullback differentiates: a parameter, or the result of a rule.
+pub(super) struct Var {
+    /// The name the reverse body gives it (the user's, with a suffix for a shadowed binding).
+    pub(super) display: String,
+    /// A parameter of the rule (its cotangent is a result of the pullback).
+    pub(super) input: Option<usize>,
+}
+
+/// A call of a rule.
+pub(super) struct Step {
+    /// The rule's value function (`g`, `ops::sum`), for the primal.
+    pub(super) value: TokenStream,
+    /// Its `rrule` (`g::rrule`, `Type::method_rrule`).
+    pub(super) rrule: TokenStream,
+    pub(super) args: Vec<Expr>,
+    /// Per argument, the value whose cotangent it receives.
+    pub(super) flows: Vec<Option<usize>>,
+    /// Per output, the value it binds (`None` for `_`); several when the pattern is a tuple.
+    pub(super) outputs: Vec<Option<usize>>,
+    /// The pattern of the outputs, as the forward binds them.
+    pub(super) pat: Pat,
+    /// Whether the outputs are a tuple (a rule with several outputs).
+    pub(super) tuple: bool,
+    /// Whether the call is followed by `?`.
+    pub(super) fallible: bool,
+    /// The name of the pullback's binding.
+    pub(super) pullback: String,
+}
+
+/// One item of the rewritten forward body, in order.
+pub(super) enum Item {
+    /// A call of a rule.
+    Step(usize),
+    /// A statement run as written on both sides (a constant, a `#[no_grad]` statement).
+    Stmt(Stmt),
+    /// Move a local into the arena before a rule whose pullback may keep a view of it.
+    Keep(String),
+}
+
+/// The walk's result.
+#[derive(Default)]
+pub(super) struct Program {
+    pub(super) vars: Vec<Var>,
+    pub(super) steps: Vec<Step>,
+    pub(super) items: Vec<Item>,
+    /// The outputs: per element of the value, the value it is (`None`: not differentiated).
+    pub(super) outputs: Vec<Option<usize>>,
+    /// The value expression of the tail (names of the outputs, hoisted).
+    pub(super) value: Option<Expr>,
+    /// Locals moved into the arena, by their forward names.
+    pub(super) kept: Vec<String>,
+}
+
+/// The `ops` and `linalg` rules whose pullbacks keep no view of their arguments (tested in
+/// `tests/derive.rs`): an intermediate passed to them need not be kept.
+const NOT_KEEPING: &[&str] = &[
+    "add",
+    "sub",
+    "neg",
+    "sum",
+    "mean",
+    "sum_axis",
+    "mean_axis",
+    "tanh",
+    "sigmoid",
+    "exp",
+    "softmax",
+    "log_softmax",
+    "logsumexp",
+    "transpose",
+    "reshape",
+    "svd",
+    "svdvals",
+    "qr",
+    "eigh",
+    "eigvalsh",
+    "cholesky",
+    "map",
+    "map_rrule",
+];
+
+/// ndarray methods the walk maps to `ops` rules: `x.sum()` is `ops::sum(x.view())`.
+const MAPPED_METHODS: &[(&str, &str)] = &[
+    ("sum", "sum"),
+    ("t", "transpose"),
+    ("dot", "matmul"),
+    ("sum_axis", "sum_axis"),
+];
+
+/// Methods that read a shape or a size: not differentiated, allowed on any value.
+const SHAPE_METHODS: &[&str] = &[
+    "nrows", "ncols", "len", "shape", "dim", "ndim", "is_empty", "raw_dim", "len_of",
+];
+
+pub(super) struct Walk<'a> {
+    pub(super) cx: &'a mut Ctxt,
+    pub(super) krate: &'a Path,
+    pub(super) program: Program,
+    /// The forward names in scope that are differentiated, and the value each stands for.
+    tracked: BTreeMap<String, usize>,
+    /// Locals owned by the forward (results of rules), which must be kept to be lent.
+    owned: BTreeMap<String, bool>,
+    counter: usize,
+    /// Display names used so far.
+    used: BTreeMap<String, usize>,
+}
+
+impl<'a> Walk<'a> {
+    pub(super) fn new(cx: &'a mut Ctxt, krate: &'a Path) -> Self {
+        Walk {
+            cx,
+            krate,
+            program: Program::default(),
+            tracked: BTreeMap::new(),
+            owned: BTreeMap::new(),
+            counter: 0,
+            used: BTreeMap::new(),
+        }
+    }
+
+    /// A new value named `name` (a suffix when the name was used before).
+    fn var(&mut self, name: &str, input: Option<usize>) -> usize {
+        let n = self.used.entry(name.to_owned()).or_insert(0);
+        *n += 1;
+        let display = if *n == 1 {
+            name.to_owned()
+        } else {
+            format!("{name}_{n}")
+        };
+        self.program.vars.push(Var { display, input });
+        self.program.vars.len() - 1
+    }
+
+    /// Declares parameter `i`, differentiated or not.
+    pub(super) fn input(&mut self, name: &str, i: usize, differentiated: bool) {
+        if differentiated {
+            let v = self.var(name, Some(i));
+            self.tracked.insert(name.to_owned(), v);
+        }
+    }
+
+    /// Whether `e` reads a differentiated value other than for its shape (`x.nrows()`).
+    fn reads_tracked(&self, e: &impl ToTokens) -> bool {
+        let tokens = e.to_token_stream();
+        let stripped = match syn::parse2::<Expr>(tokens.clone()) {
+            Ok(mut expr) => {
+                struct Shapes;
+                impl syn::visit_mut::VisitMut for Shapes {
+                    fn visit_expr_mut(&mut self, e: &mut Expr) {
+                        if let Expr::MethodCall(m) = e {
+                            if SHAPE_METHODS.contains(&m.method.to_string().as_str())
+                                && plain(&m.receiver).is_some()
+                            {
+                                *e = syn::parse_quote!(());
+                                return;
+                            }
+                        }
+                        syn::visit_mut::visit_expr_mut(self, e);
+                    }
+                }
+                syn::visit_mut::VisitMut::visit_expr_mut(&mut Shapes, &mut expr);
+                expr.to_token_stream()
+            }
+            Err(_) => tokens,
+        };
+        syntax::referenced(&stripped)
+            .iter()
+            .any(|n| self.tracked.contains_key(n))
+    }
+
+    /// Forgets the names `pat` binds (a constant now shadows them).
+    fn untrack(&mut self, pat: &Pat) {
+        for n in syntax::pat_names(pat) {
+            self.tracked.remove(&n);
+            self.owned.remove(&n);
+        }
+    }
+
+    /// One statement of the body.
+    pub(super) fn stmt(&mut self, mut stmt: Stmt) {
+        if take_no_grad(&mut stmt) {
+            if let Stmt::Local(l) = &stmt {
+                self.untrack(&l.pat);
+            }
+            self.program.items.push(Item::Stmt(stmt));
+            return;
+        }
+        match &stmt {
+            Stmt::Local(l) => {
+                let Some(init) = &l.init else {
+                    self.cx.error(
+                        l,
+                        "a derived rule binds every value where it is computed: `let x = ...;`",
+                    );
+                    return;
+                };
+                if let Some((_, e)) = &init.diverge {
+                    self.cx.error(e, "`let ... else` is not supported in a derived rule: compute the value in a rule, or mark the statement `#[no_grad]`");
+                    return;
+                }
+                let e = unparen(&init.expr).clone();
+                if is_rule_expr(&e) && self.reads_tracked(&e) {
+                    self.bind(&l.pat, &e);
+                } else if !self.reads_tracked(&e) {
+                    self.untrack(&l.pat);
+                    self.program.items.push(Item::Stmt(stmt.clone()));
+                } else if let (Some(root), Pat::Ident(p)) = (self.alias_of(&e), &l.pat) {
+                    // `let v = w.view();`: `v` stands for `w`.
+                    let name = p.ident.to_string();
+                    self.tracked.insert(name.clone(), root);
+                    self.owned.remove(&name);
+                    self.program.items.push(Item::Stmt(stmt.clone()));
+                } else {
+                    self.unsupported(&e);
+                }
+            }
+            Stmt::Item(_) => self.program.items.push(Item::Stmt(stmt)),
+            Stmt::Macro(m) => {
+                if self.has_rule_call(&m.mac.tokens) {
+                    self.cx.error(m, "a rule called inside a macro is not differentiated: bind its value with `let` first");
+                } else {
+                    self.program.items.push(Item::Stmt(stmt.clone()));
+                }
+            }
+            Stmt::Expr(e, _) => {
+                if !self.reads_tracked(e) {
+                    self.program.items.push(Item::Stmt(stmt.clone()));
+                } else {
+                    self.unsupported(e);
+                }
+            }
+        }
+    }
+
+    /// Whether `tokens` mention a differentiated value at all (for macros, read as tokens).
+    fn has_rule_call(&self, tokens: &TokenStream) -> bool {
+        self.reads_tracked(tokens)
+    }
+
+    /// The value `e` passes through unchanged (`x`, `x.view()`, `&x`, `x.clone()`), if it is one.
+    fn alias_of(&self, e: &Expr) -> Option<usize> {
+        let name = match unparen(e) {
+            Expr::Path(p) => p.path.get_ident()?.to_string(),
+            Expr::Reference(r) if r.mutability.is_none() => plain(&r.expr)?,
+            Expr::MethodCall(m) if m.args.is_empty() && is_pass_method(&m.method.to_string()) => {
+                plain(&m.receiver)?
+            }
+            _ => return None,
+        };
+        self.tracked.get(&name).copied()
+    }
+
+    /// An expression that reads differentiated values but is not something the walk can
+    /// differentiate: the error says what to write.
+    fn unsupported(&mut self, e: &Expr) {
+        let msg = match e {
+            Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => "a loop over differentiated values is not supported in a derived rule: write the loop in a declared `#[rrule]` and call it, or mark the statement `#[no_grad]` if it computes a constant".to_owned(),
+            Expr::If(_) | Expr::Match(_) => "a branch that computes differentiated values is not supported in a derived rule: compute both in declared rules, or write the branch in a declared `#[rrule]`".to_owned(),
+            Expr::Closure(_) => "a closure over differentiated values is not supported in a derived rule: write it as a function with `#[rrule]` (or `#[scalar_rule]`, then call `x.mapv(f)`)".to_owned(),
+            Expr::Assign(_) => "a derived rule cannot assign to a differentiated value: bind the new value with `let`".to_owned(),
+            Expr::Binary(b) if is_compound(&b.op) => "a derived rule cannot update a differentiated value in place: bind the new value with `let` (`let y = x + d;`)".to_owned(),
+            Expr::Reference(r) if r.mutability.is_some() => "a derived rule cannot borrow a differentiated value mutably: rules take their arguments by value or by view".to_owned(),
+            Expr::MethodCall(m) => {
+                let name = m.method.to_string();
+                format!("`.{name}()` has no rule, so a derived rule cannot differentiate it: call a rule instead (`x.sum()`, `x.t()`, `x.dot(&y)`, `x.sum_axis(axis)` and `x.mapv(f)` for a `#[scalar_rule]` `f` are mapped to theirs), wrap it in a function with `#[rrule]`, or mark the statement `#[no_grad]` if its value is a constant")
+            }
+            Expr::Index(_) | Expr::Field(_) => "indexing or a field of a differentiated value has no rule: call a rule that selects it (`ops::select`), destructure a rule's tuple of outputs with `let (a, b) = ..`, or mark the statement `#[no_grad]`".to_owned(),
+            Expr::Macro(_) => "a macro over differentiated values is not differentiated: call rules, or mark the statement `#[no_grad]`".to_owned(),
+            _ => "this expression reads differentiated values but is not a call of a rule: call a rule (a `#[rrule]` function, an `ops` or `linalg` rule), wrap the computation in a function with `#[rrule]`, or mark the statement `#[no_grad]` if its value is a constant".to_owned(),
+        };
+        self.cx.error(e, msg);
+    }
+
+    /// `let pat = e;` with `e` a rule expression.
+    fn bind(&mut self, pat: &Pat, e: &Expr) {
+        let pat = match pat {
+            Pat::Type(t) => (*t.pat).clone(),
+            other => other.clone(),
+        };
+        let (names, tuple) = match &pat {
+            Pat::Ident(p) if p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none() => {
+                (vec![Some(p.ident.to_string())], false)
+            }
+            Pat::Wild(_) => (vec![None], false),
+            Pat::Tuple(t) => {
+                let mut names = Vec::new();
+                for el in &t.elems {
+                    match el {
+                        Pat::Ident(p)
+                            if p.by_ref.is_none()
+                                && p.mutability.is_none()
+                                && p.subpat.is_none() =>
+                        {
+                            names.push(Some(p.ident.to_string()))
+                        }
+                        Pat::Wild(_) => names.push(None),
+                        other => {
+                            self.cx.error(other, "a derived rule binds a rule's outputs to plain names or `_`: `let (u, s, _) = svd(a);`");
+                            return;
+                        }
+                    }
+                }
+                (names, true)
+            }
+            other => {
+                let msg = if matches!(other, Pat::Ident(p) if p.mutability.is_some()) {
+                    "a derived rule cannot mutate a differentiated value: drop the `mut` and bind each new value with `let`"
+                } else {
+                    "a derived rule binds a rule's outputs to a plain name or a tuple of names: `let y = f(x);`, `let (u, s, _) = svd(a);`"
+                };
+                self.cx.error(other, msg);
+                return;
+            }
+        };
+        self.call(e, Some((pat, names, tuple)));
+    }
+
+    /// Emits the step for rule expression `e`, binding `target` (a temporary when `None`), and
+    /// returns the name of its (single) output.
+    fn call(
+        &mut self,
+        e: &Expr,
+        target: Option<(Pat, Vec<Option<String>>, bool)>,
+    ) -> Option<String> {
+        let (e, fallible) = match unparen(e) {
+            Expr::Try(t) => (unparen(&t.expr).clone(), true),
+            other => (other.clone(), false),
+        };
+        let krate = self.krate;
+        let (base, value, rrule, raw_args, keeping): (
+            String,
+            TokenStream,
+            TokenStream,
+            Vec<Expr>,
+            bool,
+        ) = match &e {
+            Expr::Call(c) => {
+                let Expr::Path(p) = &*c.func else {
+                    self.unsupported(&e);
+                    return None;
+                };
+                let (value, rrule) = rrule_path(&p.path);
+                let base = last_name(&p.path);
+                let ours = p
+                    .path
+                    .segments
+                    .iter()
+                    .any(|s| s.ident == "ops" || s.ident == "linalg");
+                let keeping = !(ours && NOT_KEEPING.contains(&base.as_str()));
+                (
+                    base,
+                    value,
+                    rrule,
+                    c.args.iter().cloned().collect(),
+                    keeping,
+                )
+            }
+            Expr::Binary(b) => {
+                let op = match b.op {
+                    BinOp::Add(_) => "add",
+                    BinOp::Sub(_) => "sub",
+                    BinOp::Mul(_) => "mul",
+                    BinOp::Div(_) => "div",
+                    _ => {
+                        self.unsupported(&e);
+                        return None;
+                    }
+                };
+                for side in [&*b.left, &*b.right] {
+                    if let Expr::Reference(_) = unparen(side) {
+                        self.cx.error(side, format!("in a derived rule, `+ - * /` are the scalar rules `derive::{{add, sub, mul, div}}`; for arrays call the `ops` rule: `ops::{op}(a.view(), b.view())` (broadcasting as ndarray does), or `ops::scale(a.view(), k)` for an array times a scalar"));
+                        return None;
+                    }
+                }
+                let id = syntax::ident(op, Span::call_site());
+                (
+                    op.to_owned(),
+                    quote!(#krate::derive::#id),
+                    quote!(#krate::derive::#id::rrule),
+                    vec![(*b.left).clone(), (*b.right).clone()],
+                    false,
+                )
+            }
+            Expr::Unary(u) if matches!(u.op, UnOp::Neg(_)) => {
+                if let Expr::Reference(_) = unparen(&u.expr) {
+                    self.cx.error(&u.expr, "in a derived rule, unary `-` is the scalar rule `derive::neg`; for an array call `ops::neg(a.view())`");
+                    return None;
+                }
+                (
+                    "neg".to_owned(),
+                    quote!(#krate::derive::neg),
+                    quote!(#krate::derive::neg::rrule),
+                    vec![(*u.expr).clone()],
+                    false,
+                )
+            }
+            Expr::MethodCall(m) => {
+                let name = m.method.to_string();
+                let recv: Expr = view_of(&m.receiver);
+                if name == "mapv" {
+                    let Some(Expr::Path(f)) = m.args.first() else {
+                        self.cx.error(m, "`x.mapv(f)` in a derived rule takes the path of a function with `#[scalar_rule]`: `x.mapv(sigmoid)`");
+                        return None;
+                    };
+                    let f = &f.path;
+                    (
+                        last_name(f),
+                        quote!(#f::map),
+                        quote!(#f::map_rrule),
+                        vec![recv],
+                        false,
+                    )
+                } else if let Some((_, rule)) = MAPPED_METHODS.iter().find(|(m2, _)| *m2 == name) {
+                    let id = syntax::ident(rule, Span::call_site());
+                    let mut args = vec![recv];
+                    for a in &m.args {
+                        args.push(if *rule == "matmul" {
+                            view_of(a)
+                        } else {
+                            a.clone()
+                        });
+                    }
+                    (
+                        (*rule).to_owned(),
+                        quote!(#krate::ops::#id),
+                        quote!(#krate::ops::#id::rrule),
+                        args,
+                        !NOT_KEEPING.contains(rule),
+                    )
+                } else {
+                    self.unsupported(&e);
+                    return None;
+                }
+            }
+            _ => {
+                self.unsupported(&e);
+                return None;
+            }
+        };
+        let mut args = Vec::with_capacity(raw_args.len());
+        let mut flows = Vec::with_capacity(raw_args.len());
+        for a in &raw_args {
+            let (expr, flow) = self.arg(a, keeping)?;
+            args.push(expr);
+            flows.push(flow);
+        }
+        self.counter += 1;
+        let (pat, names, tuple) = match target {
+            Some(t) => t,
+            None => {
+                let name = format!("{base}_{}", self.counter);
+                let id = syntax::ident(&name, Span::call_site());
+                (syn::parse_quote!(#id), vec![Some(name)], false)
+            }
+        };
+        let outputs: Vec<Option<usize>> = names
+            .iter()
+            .map(|n| n.as_ref().map(|n| self.var(n, None)))
+            .collect();
+        for (n, v) in names.iter().zip(&outputs) {
+            if let (Some(n), Some(v)) = (n, v) {
+                self.tracked.insert(n.clone(), *v);
+                self.owned.insert(n.clone(), true);
+            }
+        }
+        let pullback = match outputs.iter().flatten().next() {
+            Some(v) => format!("pb_{}", self.program.vars[*v].display),
+            None => format!("pb_{base}_{}", self.counter),
+        };
+        self.program.steps.push(Step {
+            value,
+            rrule,
+            args,
+            flows,
+            outputs,
+            pat,
+            tuple,
+            fallible,
+            pullback,
+        });
+        self.program
+            .items
+            .push(Item::Step(self.program.steps.len() - 1));
+        names.into_iter().next().flatten()
+    }
+
+    /// An argument: its rewritten expression and the value it flows to. Nested rule calls are
+    /// hoisted; a local lent by view to a rule whose pullback may keep it is kept first.
+    fn arg(&mut self, a: &Expr, keeping: bool) -> Option<(Expr, Option<usize>)> {
+        if !self.reads_tracked(a) {
+            return Some((a.clone(), None));
+        }
+        let a = unparen(a);
+        // `x`, `&x`, `x.view()`, `x.clone()`.
+        if let Some(v) = self.alias_of(a) {
+            let lent = match a {
+                Expr::Reference(r) => plain(&r.expr),
+                Expr::MethodCall(m) if m.method == "view" => plain(&m.receiver),
+                _ => None,
+            };
+            if let Some(name) = lent {
+                self.lend(&name, keeping);
+            }
+            return Some((a.clone(), Some(v)));
+        }
+        // `f(..).view()`, `&f(..)`: hoist the call, lend its result.
+        let lent_call = match a {
+            Expr::Reference(r) if r.mutability.is_none() && is_rule_expr(unparen(&r.expr)) => {
+                Some((&*r.expr, true))
+            }
+            Expr::MethodCall(m)
+                if m.method == "view"
+                    && m.args.is_empty()
+                    && is_rule_expr(unparen(&m.receiver)) =>
+            {
+                Some((&*m.receiver, false))
+            }
+            _ => None,
+        };
+        if let Some((inner, is_ref)) = lent_call {
+            let name = self.call(inner, None)?;
+            self.lend(&name, keeping);
+            let id = syntax::ident(&name, inner.span());
+            let v = self.tracked[&name];
+            let e: Expr = if is_ref {
+                syn::parse_quote!(&#id)
+            } else {
+                syn::parse_quote!(#id.view())
+            };
+            return Some((e, Some(v)));
+        }
+        if is_rule_expr(a) {
+            let name = self.call(a, None)?;
+            let id = syntax::ident(&name, a.span());
+            return Some((syn::parse_quote!(#id), Some(self.tracked[&name])));
+        }
+        self.unsupported(a);
+        None
+    }
+
+    /// `name` is lent by reference to a rule: keep it first if the rule may hold the view.
+    fn lend(&mut self, name: &str, keeping: bool) {
+        if keeping && self.owned.get(name) == Some(&true) {
+            self.owned.insert(name.to_owned(), false);
+            self.program.kept.push(name.to_owned());
+            self.program.items.push(Item::Keep(name.to_owned()));
+        }
+    }
+
+    /// A name for a computed output that no binding of the body uses: `y` (`y0`, `y1`, .. for
+    /// several), else `out`, `value`, then `y_N`.
+    fn fresh_output(&self, i: Option<usize>) -> String {
+        let suffix = i.map(|i| i.to_string()).unwrap_or_default();
+        ["y", "out", "value"]
+            .iter()
+            .map(|b| format!("{b}{suffix}"))
+            .find(|n| !self.used.contains_key(n))
+            .unwrap_or_else(|| format!("y{suffix}_{}", self.counter + 1))
+    }
+
+    /// The tail: each element of the value a differentiated value, rule expressions hoisted.
+    pub(super) fn tail(&mut self, e: &Expr) {
+        let elems: Vec<Expr> = match unparen(e) {
+            Expr::Tuple(t) if t.elems.len() >= 2 => t.elems.iter().cloned().collect(),
+            other => vec![other.clone()],
+        };
+        let several = elems.len() > 1;
+        let mut values = Vec::new();
+        for (i, el) in elems.iter().enumerate() {
+            let el = unparen(el);
+            if !self.reads_tracked(el) {
+                self.program.outputs.push(None);
+                values.push(el.clone());
+            } else if let Some(v) = self.alias_of(el).filter(|_| matches!(el, Expr::Path(_))) {
+                self.program.outputs.push(Some(v));
+                values.push(el.clone());
+            } else if is_rule_expr(el) {
+                let name = self.fresh_output(several.then_some(i));
+                let id = syntax::ident(&name, el.span());
+                let pat: Pat = syn::parse_quote!(#id);
+                if self
+                    .call(el, Some((pat, vec![Some(name.clone())], false)))
+                    .is_none()
+                {
+                    return;
+                }
+                self.program.outputs.push(Some(self.tracked[&name]));
+                values.push(syn::parse_quote!(#id));
+            } else {
+                self.unsupported(el);
+                return;
+            }
+        }
+        self.program.value = Some(if several {
+            syn::parse_quote!((#(#values),*))
+        } else {
+            values.remove(0)
+        });
+    }
+}
+
+/// Whether `e` is something the walk turns into a call of a rule.
+fn is_rule_expr(e: &Expr) -> bool {
+    match unparen(e) {
+        Expr::Try(t) => is_rule_expr(&t.expr),
+        Expr::Call(c) => matches!(&*c.func, Expr::Path(_)),
+        Expr::Binary(b) => matches!(
+            b.op,
+            BinOp::Add(_) | BinOp::Sub(_) | BinOp::Mul(_) | BinOp::Div(_)
+        ),
+        Expr::Unary(u) => matches!(u.op, UnOp::Neg(_)),
+        Expr::MethodCall(m) => {
+            let n = m.method.to_string();
+            n == "mapv" || MAPPED_METHODS.iter().any(|(k, _)| *k == n)
+        }
+        _ => false,
+    }
+}
+
+fn is_compound(op: &BinOp) -> bool {
+    matches!(
+        op,
+        BinOp::AddAssign(_) | BinOp::SubAssign(_) | BinOp::MulAssign(_) | BinOp::DivAssign(_)
+    )
+}
+
+/// Methods that pass a value through for the walk: a view, a copy.
+fn is_pass_method(m: &str) -> bool {
+    matches!(m, "view" | "clone" | "to_owned" | "into_owned")
+}
+
+/// The name `e` is, when it is a plain identifier.
+pub(super) fn plain(e: &Expr) -> Option<String> {
+    match unparen(e) {
+        Expr::Path(p) => p.path.get_ident().map(ToString::to_string),
+        _ => None,
+    }
+}
+
+/// `e.view()`, or `x.view()` for `&x`.
+fn view_of(e: &Expr) -> Expr {
+    match unparen(e) {
+        Expr::Reference(r) => {
+            let inner = &r.expr;
+            syn::parse_quote!(#inner.view())
+        }
+        other => syn::parse_quote!(#other.view()),
+    }
+}
+
+fn unparen(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => unparen(&p.expr),
+        Expr::Group(g) => unparen(&g.expr),
+        other => other,
+    }
+}
+
+fn last_name(p: &Path) -> String {
+    p.segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default()
+}
+
+/// The value path and the `rrule` path of a called rule: `g` and `g::rrule`, `m::g::<T>` and
+/// `m::g::rrule::<T>`, `Type::method` and `Type::method_rrule` (a `#[rrules]` method).
+fn rrule_path(p: &Path) -> (TokenStream, TokenStream) {
+    let mut segs: Vec<syn::PathSegment> = p.segments.iter().cloned().collect();
+    let Some(mut last) = segs.pop() else {
+        return (quote!(#p), quote!(#p));
+    };
+    let args = std::mem::replace(&mut last.arguments, syn::PathArguments::None);
+    let method = segs.last().is_some_and(|s| {
+        s.ident
+            .to_string()
+            .starts_with(|c: char| c.is_ascii_uppercase())
+    });
+    let lead = &p.leading_colon;
+    let prefix = quote!(#lead #(#segs ::)*);
+    let name = &last.ident;
+    if method {
+        let m = syntax::ident(&format!("{name}_rrule"), name.span());
+        (quote!(#p), quote!(#prefix #m #args))
+    } else {
+        (quote!(#p), quote!(#prefix #name :: rrule #args))
+    }
+}
+
+/// Removes `#[no_grad]` from `stmt`, returning whether it was there.
+fn take_no_grad(stmt: &mut Stmt) -> bool {
+    let attrs = match stmt {
+        Stmt::Local(l) => &mut l.attrs,
+        Stmt::Macro(m) => &mut m.attrs,
+        Stmt::Expr(Expr::Call(c), _) => &mut c.attrs,
+        Stmt::Expr(Expr::MethodCall(c), _) => &mut c.attrs,
+        Stmt::Expr(Expr::ForLoop(c), _) => &mut c.attrs,
+        Stmt::Expr(Expr::If(c), _) => &mut c.attrs,
+        Stmt::Expr(Expr::Assign(c), _) => &mut c.attrs,
+        Stmt::Expr(Expr::Binary(c), _) => &mut c.attrs,
+        _ => return false,
+    };
+    match attrs.iter().position(|a| a.path().is_ident("no_grad")) {
+        Some(i) => {
+            attrs.remove(i);
+            true
+        }
+        None => false,
+    }
+}
