@@ -1,41 +1,367 @@
-//! `#[rrule(derive)]`: derived pullbacks against closed forms, finite differences and the same
-//! rules chained by hand; probes that count which callee terms run.
+//! `#[rrule(derive)]`: derived pullbacks against closed forms, finite differences (the kit) and
+//! the same rules chained by hand; probes that count which callee terms run, proving that a
+//! callee gets `Zero` for an output nothing reads and `Skip` for an input nothing needs.
 
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, array};
-use rules_core::{Pullback, Zero, linalg, ops, rrule};
+use std::cell::Cell;
+
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
+use rules_core::testing::{Config, Constant, check_rrule};
+use rules_core::{Need, NoTangent, Pullback, PullbackFor, Scalar, Skip, Zero, linalg, ops, rrule};
+use rules_tests::random;
+
+/// The largest absolute entry, of any dimension and float.
+fn max_abs<T: Scalar, D: ndarray::Dimension>(a: &ndarray::Array<T, D>) -> T {
+    a.iter().fold(T::zero(), |m, v| m.max(v.abs()))
+}
 
 /// `x·y + x`, from the scalar rules.
 #[rrule(derive)]
 fn scalar_poly(x: f64, y: f64) -> f64 {
     let a = x * y;
-    a + x
+    a + x - y / 2.0
 }
 
 #[test]
 fn scalar_arithmetic_is_derived() {
     let (v, pb) = scalar_poly::rrule(3.0, 4.0);
-    assert_eq!(v, 15.0);
-    assert_eq!(pb.pullback(1.0), (5.0, 3.0));
-    assert_eq!(scalar_poly(3.0, 4.0), 15.0);
+    assert_eq!(v, 13.0);
+    assert_eq!(scalar_poly(3.0, 4.0), 13.0);
+    // d/dx = y + 1, d/dy = x − 1/2.
+    assert_eq!(pb.pullback(1.0), (5.0, 2.5));
+    assert_eq!(pb.pullback(Zero), (Zero, Zero));
+    assert_eq!(pb.pullback_for((Skip, Need), 2.0), (Skip, 5.0));
 }
 
-/// A small network: `Σ tanh(X W + b) · 0.5 + Σ svdvals(W)`.
+/// The tape issue's network as one derived rule: X → tanh(X W₁ + b₁) → · W₂ + b₂, mse against Y,
+/// plus 0.1·Σ svdvals(W₁).
 #[rrule(derive)]
-fn net(#[no_grad] x: ArrayView2<'_, f64>, w: ArrayView2<'_, f64>, b: ArrayView1<'_, f64>) -> f64 {
-    let z = ops::matmul(x, w);
-    let h = ops::tanh(ops::add(z.view(), b).view());
-    let s = linalg::svdvals(w);
-    h.sum() * 0.5 + s.sum()
+fn mlp(
+    #[no_grad] x: ArrayView2<f64>,
+    #[no_grad] y: ArrayView2<f64>,
+    w1: ArrayView2<f64>,
+    b1: ArrayView1<f64>,
+    w2: ArrayView2<f64>,
+    b2: ArrayView1<f64>,
+) -> f64 {
+    let h = ops::tanh(ops::add(ops::matmul(x, w1).view(), b1).view());
+    let out = ops::add(ops::matmul(h.view(), w2).view(), b2);
+    let fit = ops::mse(out.view(), y);
+    fit + 0.1 * linalg::svdvals(w1).sum()
+}
+
+/// The same rules chained by hand, as `perf_report` does.
+fn mlp_hand(
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+    (w1, b1, w2, b2): (
+        ArrayView2<'_, f64>,
+        ArrayView1<'_, f64>,
+        ArrayView2<'_, f64>,
+        ArrayView1<'_, f64>,
+    ),
+) -> (f64, (Array2<f64>, Array1<f64>, Array2<f64>, Array1<f64>)) {
+    let (z, pb_mm1) = ops::matmul::rrule(x, w1);
+    let (a, pb_add1) = ops::add::rrule(z.view(), b1);
+    let (h, pb_tanh) = ops::tanh::rrule(a.view());
+    let (o, pb_mm2) = ops::matmul::rrule(h.view(), w2);
+    let (out, pb_add2) = ops::add::rrule(o.view(), b2);
+    let (fit, pb_mse) = ops::mse::rrule(out.view(), y);
+    let (s, pb_s) = linalg::svdvals::rrule(w1);
+    let loss = fit + 0.1 * s.sum();
+    let (dout, _) = pb_mse.pullback_for((Need, Skip), 1.0);
+    let (do_, db2) = pb_add2.pullback(dout);
+    let (dh, dw2) = pb_mm2.pullback(do_);
+    let da = pb_tanh.pullback(dh);
+    let (dz, db1) = pb_add1.pullback(da);
+    let (_, dw1) = pb_mm1.pullback_for((Skip, Need), dz);
+    let dw1 = dw1 + pb_s.pullback(Array1::from_elem(s.len(), 0.1));
+    (loss, (dw1, db1, dw2, db2))
+}
+
+fn mlp_data() -> (
+    Array2<f64>,
+    Array2<f64>,
+    Array2<f64>,
+    Array1<f64>,
+    Array2<f64>,
+    Array1<f64>,
+) {
+    let x = random(16, 6, 1);
+    let y = random(16, 3, 2);
+    let w1 = random(6, 5, 3) / 3.0;
+    let b1 = random(1, 5, 4).remove_axis(Axis(0));
+    let w2 = random(5, 3, 5) / 3.0;
+    let b2 = random(1, 3, 6).remove_axis(Axis(0));
+    (x, y, w1, b1, w2, b2)
 }
 
 #[test]
-fn a_network_is_derived() {
-    let x: Array2<f64> = array![[1.0, 2.0], [0.5, -1.0], [0.3, 0.2]];
-    let w: Array2<f64> = array![[0.3, -0.2, 0.1], [0.4, 0.5, -0.6]];
-    let b: Array1<f64> = array![0.1, -0.1, 0.2];
-    let (v, pb) = net::rrule(x.view(), w.view(), b.view());
-    let (dx, dw, db) = pb.pullback(1.0);
-    let _: rules_core::NoTangent = dx;
-    assert!((v - net(x.view(), w.view(), b.view())).abs() < 1e-12);
-    let _ = (dw, db, Zero);
+fn the_derived_network_equals_the_hand_chained_one() {
+    let (x, y, w1, b1, w2, b2) = mlp_data();
+    let (v, pb) = mlp::rrule(
+        x.view(),
+        y.view(),
+        w1.view(),
+        b1.view(),
+        w2.view(),
+        b2.view(),
+    );
+    let (dx, dy, dw1, db1, dw2, db2) = pb.pullback(1.0);
+    let _: (NoTangent, NoTangent) = (dx, dy);
+    let (v_h, (dw1_h, db1_h, dw2_h, db2_h)) = mlp_hand(
+        x.view(),
+        y.view(),
+        (w1.view(), b1.view(), w2.view(), b2.view()),
+    );
+    assert!((v - v_h).abs() <= 1e-14 * v_h.abs(), "{v} vs {v_h}");
+    assert!(max_abs(&(&dw1 - &dw1_h)) <= 1e-13 * max_abs(&dw1_h));
+    assert!(max_abs(&(&db1 - &db1_h)) <= 1e-13 * max_abs(&db1_h));
+    assert!(max_abs(&(&dw2 - &dw2_h)) <= 1e-13 * max_abs(&dw2_h));
+    assert!(max_abs(&(&db2 - &db2_h)) <= 1e-13 * max_abs(&db2_h));
+    // The primal is the same computation.
+    let p = mlp(
+        x.view(),
+        y.view(),
+        w1.view(),
+        b1.view(),
+        w2.view(),
+        b2.view(),
+    );
+    assert_eq!(p, v);
+}
+
+#[test]
+fn the_derived_network_passes_the_kit() {
+    let (x, y, w1, b1, w2, b2) = mlp_data();
+    let inputs = (Constant(x), Constant(y), w1, b1, w2, b2);
+    check_rrule(
+        |(x, y, w1, b1, w2, b2)| {
+            mlp(
+                x.0.view(),
+                y.0.view(),
+                w1.view(),
+                b1.view(),
+                w2.view(),
+                b2.view(),
+            )
+        },
+        |(x, y, w1, b1, w2, b2)| {
+            mlp::rrule(
+                x.0.view(),
+                y.0.view(),
+                w1.view(),
+                b1.view(),
+                w2.view(),
+                b2.view(),
+            )
+        },
+        &inputs,
+        &Config::default(),
+    );
+}
+
+/// `Σ svdvals(W) + ‖X W − Y‖²`, the loss of the expansion snapshot (`tests/expand/derive`).
+#[rrule(derive)]
+fn svd_fit(w: ArrayView2<f64>, x: ArrayView2<f64>, y: ArrayView2<f64>) -> f64 {
+    let (_, s, _) = linalg::svd(w);
+    let r = ops::sub(ops::matmul(x, w).view(), y);
+    s.sum() + ops::sum_sq(r.view())
+}
+
+#[test]
+fn a_loss_of_the_singular_values_and_a_fit_is_derived() {
+    let (w, x, y) = (random(4, 3, 7), random(6, 4, 8), random(6, 3, 9));
+    check_rrule(
+        |(w, x, y)| svd_fit(w.view(), x.view(), y.view()),
+        |(w, x, y)| svd_fit::rrule(w.view(), x.view(), y.view()),
+        &(w.clone(), x.clone(), y.clone()),
+        &Config::default(),
+    );
+    // Only W's cotangent: the same as the dense pullback's.
+    let (_, pb) = svd_fit::rrule(w.view(), x.view(), y.view());
+    let (dw, dx, dy) = pb.pullback_for((Need, Skip, Skip), 1.0);
+    assert_eq!((dx, dy), (Skip, Skip));
+    let (dw_dense, _, _) = pb.pullback(1.0);
+    assert_eq!(dw, dw_dense);
+    // Closed form: d Σσ / dW = U Vᵀ, d‖XW − Y‖² / dW = 2 Xᵀ (XW − Y).
+    let (u, _, vt) = linalg::svd(w.view());
+    let expect = u.dot(&vt) + 2.0 * x.t().dot(&(x.dot(&w) - &y));
+    assert!(max_abs(&(&dw - &expect)) <= 1e-12 * max_abs(&expect));
+}
+
+thread_local! {
+    /// Terms run by the probes, by name.
+    static RAN: Cell<[usize; 4]> = const { Cell::new([0; 4]) };
+}
+
+/// Counts one run of term `i` and returns `v`.
+fn term<T>(i: usize, v: T) -> T {
+    RAN.with(|r| {
+        let mut c = r.get();
+        c[i] += 1;
+        r.set(c);
+    });
+    v
+}
+
+fn ran() -> [usize; 4] {
+    RAN.with(|r| r.replace([0; 4]))
+}
+
+/// A probe with two outputs, each cotangent feeding its own counted term: `(x², 3x)`.
+#[rrule]
+fn two_outputs(x: f64) -> (f64, f64) {
+    ((x * x, 3.0 * x), move |du: f64, dv: f64| -> f64 {
+        let a = term(0, 2.0 * x * du);
+        let b = term(1, 3.0 * dv);
+        a + b
+    })
+}
+
+/// A probe with two inputs, each cotangent a counted term: `a·b`.
+#[rrule]
+fn two_inputs(a: f64, b: f64) -> f64 {
+    (a * b, move |dy: f64| -> (f64, f64) {
+        let da = term(2, dy * b);
+        let db = term(3, dy * a);
+        (da, db)
+    })
+}
+
+/// Reads only the second output of `two_outputs`.
+#[rrule(derive)]
+fn second_only(x: f64) -> f64 {
+    let (_, v) = two_outputs(x);
+    v * 2.0
+}
+
+/// `two_inputs(x, y) + x`.
+#[rrule(derive)]
+fn product_plus(x: f64, y: f64) -> f64 {
+    let p = two_inputs(x, y);
+    p + x
+}
+
+#[test]
+fn a_callee_output_nothing_reads_gets_zero_and_its_terms_do_not_run() {
+    ran();
+    let (_, pb) = second_only::rrule(1.5);
+    assert_eq!(pb.pullback(1.0), 6.0);
+    // `du` was `Zero`: the `2x·du` term never ran.
+    assert_eq!(ran(), [0, 1, 0, 0]);
+    // A zero cotangent runs nothing at all.
+    assert_eq!(pb.pullback(Zero), Zero);
+    assert_eq!(ran(), [0, 0, 0, 0]);
+}
+
+#[test]
+fn a_skipped_input_asks_its_callees_for_skip() {
+    ran();
+    let (_, pb) = product_plus::rrule(2.0, 5.0);
+    assert_eq!(pb.pullback(1.0), (6.0, 2.0));
+    assert_eq!(ran(), [0, 0, 1, 1]);
+    // Only x: `two_inputs` is asked for `(Need, Skip)`, so `dy·a` never runs.
+    assert_eq!(pb.pullback_for((Need, Skip), 1.0), (6.0, Skip));
+    assert_eq!(ran(), [0, 0, 1, 0]);
+    // Only y: `dy·b` never runs.
+    assert_eq!(pb.pullback_for((Skip, Need), 1.0), (Skip, 2.0));
+    assert_eq!(ran(), [0, 0, 0, 1]);
+}
+
+/// A loss of the singular values alone, through the full SVD.
+#[rrule(derive)]
+fn nuclear(w: ArrayView2<f64>) -> f64 {
+    let (_, s, _) = linalg::svd(w);
+    s.sum()
+}
+
+#[test]
+fn a_loss_of_the_singular_values_runs_the_svdvals_pattern() {
+    let w = random(7, 4, 10);
+    let (v, pb) = nuclear::rrule(w.view());
+    let dw = pb.pullback(1.0);
+    // The SVD's `(Zero, s̄, Zero)` body is `U·diag(s̄)·Vᵀ`, the svdvals pullback exactly.
+    let (s, pb_s) = linalg::svdvals::rrule(w.view());
+    assert!((v - s.sum()).abs() <= 1e-14 * v);
+    let expect = pb_s.pullback(Array1::ones(s.len()));
+    assert!(max_abs(&(&dw - &expect)) <= 1e-14 * max_abs(&expect));
+}
+
+/// Generic over the scalar.
+#[rrule(derive)]
+fn generic_loss<T: Scalar>(a: ArrayView1<T>, k: T) -> T {
+    let s = ops::scale(a, k);
+    ops::sum_sq(s.view()) * k
+}
+
+#[test]
+fn derived_rules_are_generic_over_the_scalar() {
+    let a = ndarray::array![1.0f32, -2.0, 0.5];
+    let (v, pb) = generic_loss::rrule(a.view(), 2.0f32);
+    // v = k³ Σa²; dv/da = 2k³a, dv/dk = 3k² Σa².
+    assert!((v - 8.0 * 5.25).abs() < 1e-4);
+    let (da, dk) = pb.pullback(1.0f32);
+    assert!(max_abs(&(&da - &(&a * 16.0))) < 1e-4f32);
+    assert!((dk - 12.0 * 5.25).abs() < 1e-3);
+    let a = ndarray::array![1.0f64, -2.0, 0.5];
+    check_rrule(
+        |(a, k)| generic_loss(a.view(), *k),
+        |(a, k)| generic_loss::rrule(a.view(), *k),
+        &(a, 1.5f64),
+        &Config::default(),
+    );
+}
+
+/// Borrowed inputs and a fallible callee.
+#[rrule(derive)]
+fn solve_sum(a: &Array2<f64>, b: &Array2<f64>) -> Result<f64, linalg::LinalgError> {
+    let x = linalg::solve(a.view(), b.view())?;
+    Ok(x.sum())
+}
+
+#[test]
+fn derived_rules_take_borrowed_inputs_and_propagate_errors() {
+    let a = random(4, 4, 11) + Array2::<f64>::eye(4) * 4.0;
+    let b = random(4, 2, 12);
+    let (v, pb) = solve_sum::rrule(&a, &b).expect("a is invertible");
+    let (da, db) = pb.pullback(1.0);
+    // d Σ(A⁻¹B) / dB = A⁻ᵀ 1, d / dA = −A⁻ᵀ 1 Xᵀ.
+    let ones = Array2::<f64>::ones((4, 2));
+    let ainv = linalg::inv(a.view()).expect("invertible");
+    let x = ainv.dot(&b);
+    assert!((v - x.sum()).abs() < 1e-12);
+    let g = ainv.t().dot(&ones);
+    assert!(max_abs(&(&db - &g)) < 1e-12);
+    assert!(max_abs(&(&da + &g.dot(&x.t()))) < 1e-12);
+    let singular = Array2::<f64>::zeros((4, 4));
+    assert!(solve_sum::rrule(&singular, &b).is_err());
+    assert!(solve_sum(&singular, &b).is_err());
+}
+
+#[test]
+fn derived_rules_can_be_declared_inside_functions() {
+    #[rrule(derive)]
+    fn local(x: ArrayView1<f64>) -> f64 {
+        let e = ops::exp(x);
+        e.sum()
+    }
+    let x = ndarray::array![0.0, 1.0];
+    let (_, pb) = local::rrule(x.view());
+    let dx = pb.pullback(1.0);
+    assert!(max_abs(&(&dx - &x.mapv(f64::exp))) < 1e-15);
+}
+
+#[test]
+fn derived_rules_run_on_the_tape() {
+    use rules_core::tape::{Var, value_and_grad};
+    let w = random(4, 3, 13);
+    let x = random(6, 4, 14);
+    let y = random(6, 3, 15);
+    let (v, dw) = value_and_grad(
+        |t, w: Var<'_, Array2<f64>>| svd_fit::on(t, &w, &x, &y),
+        w.clone(),
+    );
+    let (v2, pb) = svd_fit::rrule(w.view(), x.view(), y.view());
+    assert_eq!(v, v2);
+    assert!(max_abs(&(&dw - &pb.pullback(1.0).0)) < 1e-14);
 }

@@ -73,6 +73,7 @@ pub(crate) fn synthesise(cx: &mut Ctxt, item: TokenStream, krate: &Path) -> Opti
             }
             None => false,
         };
+        show_hidden_lifetimes(&mut pt.ty);
         let Pat::Ident(p) = &*pt.pat else {
             walk.cx.error(
                 &pt.pat,
@@ -256,7 +257,7 @@ pub(crate) fn synthesise(cx: &mut Ctxt, item: TokenStream, krate: &Path) -> Opti
     }
     let value = program.value.as_ref()?;
     let tail = if fallible {
-        quote!(::core::result::Result::Ok((#value, #closure)))
+        quote!(Ok((#value, #closure)))
     } else {
         quote!((#value, #closure))
     };
@@ -273,6 +274,32 @@ pub(crate) fn synthesise(cx: &mut Ctxt, item: TokenStream, krate: &Path) -> Opti
         syn::GenericParam::Lifetime(syn::LifetimeParam::new(lifetime)),
     );
     Some(f)
+}
+
+/// Writes the hidden lifetime of a view type as `'_` (`ArrayView2<f64>` as `ArrayView2<'_, f64>`):
+/// a derived pullback may keep a view of any parameter, so `rrule` names every lifetime its
+/// parameters carry, and a hidden one cannot be named.
+fn show_hidden_lifetimes(ty: &mut Type) {
+    use syn::visit_mut::VisitMut;
+    struct Show;
+    impl VisitMut for Show {
+        fn visit_path_segment_mut(&mut self, seg: &mut syn::PathSegment) {
+            let name = seg.ident.to_string();
+            if name.starts_with("ArrayView") || name.starts_with("CowArray") {
+                if let syn::PathArguments::AngleBracketed(a) = &mut seg.arguments {
+                    if !a
+                        .args
+                        .iter()
+                        .any(|g| matches!(g, syn::GenericArgument::Lifetime(_)))
+                    {
+                        a.args.insert(0, syn::parse_quote!('_));
+                    }
+                }
+            }
+            syn::visit_mut::visit_path_segment_mut(self, seg);
+        }
+    }
+    Show.visit_type_mut(ty);
 }
 
 /// `item` without the `#[no_grad]` markers, for the stubs emitted with errors.
