@@ -365,3 +365,38 @@ fn derived_rules_run_on_the_tape() {
     assert_eq!(v, v2);
     assert!(max_abs(&(&dw - &pb.pullback(1.0).0)) < 1e-14);
 }
+
+/// The rules a derived body lends intermediates to without keeping them (the walk's
+/// `NOT_KEEPING` list): each pullback below outlives the array it was given a view of, which
+/// compiles only because it borrows nothing. A rule that started keeping its argument would fail
+/// this build, not make a derived rule unsound (a value not kept is borrowed as usual).
+#[test]
+fn the_rules_a_derived_body_does_not_keep_for_borrow_nothing() {
+    use ndarray::{Ix1, Ix2};
+    fn detached<P>(f: impl FnOnce(ArrayView2<'_, f64>) -> P) -> P {
+        let a = random(3, 3, 16) + Array2::<f64>::eye(3) * 3.0;
+        let a = a.t().dot(&a);
+        f(a.view())
+    }
+    let row = ndarray::array![1.0, 2.0, 3.0];
+    let _ = detached(|a| ops::add::rrule(a, row.view()).1);
+    let _ = detached(|a| ops::add::rrule(row.view(), a).1);
+    let _ = detached(|a| ops::sub::rrule(a, row.view()).1);
+    let _ = detached(|a| ops::neg::rrule(a).1);
+    let _ = detached(|a| ops::sum::rrule(a).1);
+    let _ = detached(|a| ops::mean::rrule(a).1);
+    let _ = detached(|a| ops::sum_axis::rrule(a, Axis(0)).1);
+    let _ = detached(|a| ops::mean_axis::rrule(a, Axis(1)).1);
+    let _ = detached(|a| ops::tanh::rrule(a).1);
+    let _ = detached(|a| ops::sigmoid::rrule(a).1);
+    let _ = detached(|a| ops::exp::rrule(a).1);
+    let _ = detached(|a| ops::transpose::rrule(a).1);
+    let _ = detached(|a| ops::reshape::rrule(a, Ix1(9)).1);
+    let _ = detached(|a| ops::reshape::rrule(a, Ix2(1, 9)).1);
+    let _ = detached(|a| linalg::svd::rrule(a).1);
+    let _ = detached(|a| linalg::svdvals::rrule(a).1);
+    let _ = detached(|a| linalg::qr::rrule(a).1);
+    let _ = detached(|a| linalg::eigh::rrule(a).1);
+    let _ = detached(|a| linalg::eigvalsh::rrule(a).1);
+    let _ = detached(|a| linalg::cholesky::rrule(a).map(|r| r.1));
+}

@@ -10,8 +10,14 @@ use crate::{analyse, derive, expand, parse};
 
 /// `#[rrule(args)] item` or `#[frule(args)] item`.
 pub(crate) fn rule(args: TokenStream, item: TokenStream, dir: Direction) -> TokenStream {
-    try_expand(args, item.clone(), dir)
-        .unwrap_or_else(|e| expand::fallback(derive::strip_markers(item), &e, dir))
+    let derived = derive::is_derive(&args);
+    try_expand(args, item.clone(), dir).unwrap_or_else(|e| {
+        if derived {
+            expand::fallback(derive::strip_markers(item), &e, dir, true)
+        } else {
+            expand::fallback(item, &e, dir, false)
+        }
+    })
 }
 
 fn try_expand(args: TokenStream, item: TokenStream, dir: Direction) -> syn::Result<TokenStream> {

@@ -216,7 +216,6 @@ pub(crate) fn synthesise(cx: &mut Ctxt, item: TokenStream, krate: &Path) -> Opti
                 let id = syntax::ident(name, Span::call_site());
                 forward.push(quote! {
                     #[rrule_only]
-                    #[allow(unsafe_code)]
                     // SAFETY: the arena is declared before every borrower and captured by the
                     // pullback, which it outlives; see `rules_core::derive::Arena`.
                     let #id = unsafe { #arena.keep(#id) };
@@ -233,7 +232,6 @@ pub(crate) fn synthesise(cx: &mut Ctxt, item: TokenStream, krate: &Path) -> Opti
                         #[rrule_only]
                         let (#pat, #pb) = #rrule(#(#args),*)#q;
                         #[rrule_only]
-                        #[allow(unsafe_code)]
                         // SAFETY: as for the values the arena keeps.
                         let #pb = unsafe { #arena.keep(#pb) };
                     });
@@ -312,5 +310,15 @@ pub(crate) fn strip_markers(item: TokenStream) -> TokenStream {
             pt.attrs.retain(|a| !a.path().is_ident("no_grad"));
         }
     }
+    for s in &mut f.block.stmts {
+        walk::take_no_grad(s);
+    }
     quote!(#f)
+}
+
+/// Whether the attribute's arguments ask for a derived rule (`derive` among them).
+pub(crate) fn is_derive(args: &TokenStream) -> bool {
+    args.clone()
+        .into_iter()
+        .any(|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == "derive"))
 }

@@ -79,9 +79,6 @@ const NOT_KEEPING: &[&str] = &[
     "tanh",
     "sigmoid",
     "exp",
-    "softmax",
-    "log_softmax",
-    "logsumexp",
     "transpose",
     "reshape",
     "svd",
@@ -90,8 +87,6 @@ const NOT_KEEPING: &[&str] = &[
     "eigh",
     "eigvalsh",
     "cholesky",
-    "map",
-    "map_rrule",
 ];
 
 /// ndarray methods the walk maps to `ops` rules: `x.sum()` is `ops::sum(x.view())`.
@@ -703,7 +698,7 @@ fn rrule_path(p: &Path) -> (TokenStream, TokenStream) {
 }
 
 /// Removes `#[no_grad]` from `stmt`, returning whether it was there.
-fn take_no_grad(stmt: &mut Stmt) -> bool {
+pub(super) fn take_no_grad(stmt: &mut Stmt) -> bool {
     let attrs = match stmt {
         Stmt::Local(l) => &mut l.attrs,
         Stmt::Macro(m) => &mut m.attrs,

@@ -9,7 +9,14 @@ use super::{Allow, generated_allows};
 use crate::model::Direction;
 
 /// The errors and the stubs of `item`, when it is a function.
-pub(crate) fn fallback(item: TokenStream, error: &syn::Error, dir: Direction) -> TokenStream {
+/// With `keep_body` (a derived rule, whose body is a plain function's), the function keeps its
+/// body, so the user's imports and helpers stay used.
+pub(crate) fn fallback(
+    item: TokenStream,
+    error: &syn::Error,
+    dir: Direction,
+    keep_body: bool,
+) -> TokenStream {
     let errors = error.to_compile_error();
     let Ok(f) = syn::parse2::<syn::ItemFn>(item) else {
         return errors;
@@ -40,12 +47,7 @@ pub(crate) fn fallback(item: TokenStream, error: &syn::Error, dir: Direction) ->
         .filter(|a| a.path().is_ident("cfg"))
         .collect();
     // The entry points: this attribute's, and the other one's if it is stacked.
-    let stacked = f.attrs.iter().any(|a| {
-        a.path()
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "rrule" || s.ident == "frule")
-    });
+    let stacked = f.attrs.iter().any(is_rule_attr);
     let entries: Vec<&str> = if stacked {
         vec!["rrule", "frule"]
     } else {
@@ -58,11 +60,20 @@ pub(crate) fn fallback(item: TokenStream, error: &syn::Error, dir: Direction) ->
         quote!(#vis #rr { loop {} })
     });
     let allows = generated_allows(Allow::Generated);
+    let primal = if keep_body {
+        let mut f = f.clone();
+        f.attrs.retain(|a| !is_rule_attr(a));
+        quote!(#f)
+    } else {
+        quote! {
+            #(#attrs)*
+            #allows
+            #vis #sig { loop {} }
+        }
+    };
     quote! {
         #errors
-        #(#attrs)*
-        #allows
-        #vis #sig { loop {} }
+        #primal
         #(#cfgs)*
         #[doc(hidden)]
         #allows
@@ -73,4 +84,12 @@ pub(crate) fn fallback(item: TokenStream, error: &syn::Error, dir: Direction) ->
             #(#stubs)*
         }
     }
+}
+
+/// `#[rrule]` or `#[frule]`, under any path.
+fn is_rule_attr(a: &syn::Attribute) -> bool {
+    a.path()
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "rrule" || s.ident == "frule")
 }

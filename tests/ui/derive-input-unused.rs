@@ -1,0 +1,11 @@
+use ndarray::ArrayView1;
+use rules_core::{ops, rrule};
+
+#[rrule(derive)]
+fn f(x: ArrayView1<f64>, w: ArrayView1<f64>) -> f64 {
+    ops::sum(x)
+}
+
+fn main() {
+    let _ = f(ndarray::array![1.0].view(), ndarray::array![1.0].view());
+}
