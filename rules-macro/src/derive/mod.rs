@@ -202,6 +202,7 @@ pub(crate) fn synthesise(cx: &mut Ctxt, item: TokenStream, krate: &Path) -> Opti
         }
     };
 
+    let drops = early_drops(&program, &names);
     // The forward: each step a primal call (for the plain function) and an `rrule` call.
     let lifetime = syn::Lifetime::new(LIFETIME, Span::call_site());
     let arena = syntax::ident(ARENA, Span::call_site());
@@ -209,7 +210,7 @@ pub(crate) fn synthesise(cx: &mut Ctxt, item: TokenStream, krate: &Path) -> Opti
         #[rrule_only]
         let mut #arena = #krate::derive::Arena::<#lifetime>::new();
     }];
-    for item in &program.items {
+    for (at, item) in program.items.iter().enumerate() {
         match item {
             Item::Stmt(s) => forward.push(quote!(#s)),
             Item::Keep(name) => {
@@ -239,6 +240,10 @@ pub(crate) fn synthesise(cx: &mut Ctxt, item: TokenStream, krate: &Path) -> Opti
                     forward.push(quote!(#[rrule_only] let #pat = #value(#(#args),*)#q;));
                 }
             }
+        }
+        for name in drops.iter().filter(|(_, i)| *i == at).map(|(n, _)| n) {
+            let id = syntax::ident(name, Span::call_site());
+            forward.push(quote!(::core::mem::drop(#id);));
         }
     }
     // An output that was lent to a rule is a reference in `rrule`: return a copy.
@@ -272,6 +277,74 @@ pub(crate) fn synthesise(cx: &mut Ctxt, item: TokenStream, krate: &Path) -> Opti
         syn::GenericParam::Lifetime(syn::LifetimeParam::new(lifetime)),
     );
     Some(f)
+}
+
+/// The intermediates that can be freed before the forward ends, each with the item after which
+/// it goes: a result of a rule, bound once, not kept by the arena and not returned, whose every
+/// later use is lending it (`h.view()`, `&h`) to a rule. Without this a derived forward would hold
+/// every intermediate to its end, where code written by hand drops them after their last use.
+fn early_drops(p: &walk::Program, inputs: &[(String, Box<Pat>)]) -> Vec<(String, usize)> {
+    use std::collections::BTreeMap;
+    let mut bound: BTreeMap<String, usize> = BTreeMap::new();
+    for (n, _) in inputs {
+        *bound.entry(n.clone()).or_default() += 1;
+    }
+    let mut defined: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, item) in p.items.iter().enumerate() {
+        let names = match item {
+            Item::Step(s) => syntax::pat_names(&p.steps[*s].pat),
+            Item::Stmt(Stmt::Local(l)) => syntax::pat_names(&l.pat),
+            _ => Vec::new(),
+        };
+        for n in names {
+            *bound.entry(n.clone()).or_default() += 1;
+            if matches!(item, Item::Step(_)) {
+                defined.insert(n, i);
+            }
+        }
+    }
+    let returned: Vec<String> = p.value.iter().flat_map(|v| syntax::referenced(v)).collect();
+    let lent = |e: &syn::Expr, name: &str| match e {
+        syn::Expr::Reference(r) => walk::plain(&r.expr).as_deref() == Some(name),
+        syn::Expr::MethodCall(m) => {
+            m.method == "view"
+                && m.args.is_empty()
+                && walk::plain(&m.receiver).as_deref() == Some(name)
+        }
+        _ => false,
+    };
+    let mut out = Vec::new();
+    'names: for (name, def) in &defined {
+        if bound[name] != 1 || p.kept.contains(name) || returned.contains(name) {
+            continue;
+        }
+        let mut last = None;
+        for (i, item) in p.items.iter().enumerate().skip(def + 1) {
+            match item {
+                Item::Step(s) => {
+                    for a in &p.steps[*s].args {
+                        if syntax::referenced(a).contains(name) {
+                            if !lent(a, name) {
+                                continue 'names;
+                            }
+                            last = Some(i);
+                        }
+                    }
+                }
+                Item::Stmt(st) => {
+                    if syntax::referenced(st).contains(name) {
+                        continue 'names;
+                    }
+                }
+                Item::Keep(k) if k == name => continue 'names,
+                Item::Keep(_) => {}
+            }
+        }
+        if let Some(i) = last {
+            out.push((name.clone(), i));
+        }
+    }
+    out
 }
 
 /// Writes the hidden lifetime of a view type as `'_` (`ArrayView2<f64>` as `ArrayView2<'_, f64>`):

@@ -7,7 +7,9 @@ pub fn loss(
     let (_, s, _) = linalg::svd(w);
     let matmul_2 = ops::matmul(x, w);
     let r = ops::sub(matmul_2.view(), y);
+    ::core::mem::drop(matmul_2);
     let sum_4 = ::rules_core::ops::sum(s.view());
+    ::core::mem::drop(s);
     let sum_sq_5 = ops::sum_sq(r.view());
     let out = ::rules_core::derive::add(sum_4, sum_sq_5);
     out
@@ -2137,24 +2139,19 @@ fn pattern_1(_: Zero) -> (Zero, Zero, Zero) {
         {
             let mut __arena = ::rules_core::derive::Arena::<'__kept>::new();
             let ((_, s, _), pb_s) = linalg::svd::rrule(w);
-            #[allow(unsafe_code)]
             let pb_s = unsafe { __arena.keep(pb_s) };
             let (matmul_2, pb_matmul_2) = ops::matmul::rrule(x, w);
-            #[allow(unsafe_code)]
             let pb_matmul_2 = unsafe { __arena.keep(pb_matmul_2) };
             let (r, pb_r) = ops::sub::rrule(matmul_2.view(), y);
-            #[allow(unsafe_code)]
             let pb_r = unsafe { __arena.keep(pb_r) };
+            ::core::mem::drop(matmul_2);
             let (sum_4, pb_sum_4) = ::rules_core::ops::sum::rrule(s.view());
-            #[allow(unsafe_code)]
             let pb_sum_4 = unsafe { __arena.keep(pb_sum_4) };
-            #[allow(unsafe_code)]
+            ::core::mem::drop(s);
             let r = unsafe { __arena.keep(r) };
             let (sum_sq_5, pb_sum_sq_5) = ops::sum_sq::rrule(r.view());
-            #[allow(unsafe_code)]
             let pb_sum_sq_5 = unsafe { __arena.keep(pb_sum_sq_5) };
             let (out, pb_out) = ::rules_core::derive::add::rrule(sum_4, sum_sq_5);
-            #[allow(unsafe_code)]
             let pb_out = unsafe { __arena.keep(pb_out) };
             let __value = out;
             let __pb = __new(
