@@ -49,6 +49,9 @@ fn mlp(
     fit + 0.1 * linalg::svdvals(w1).sum()
 }
 
+/// The mlp's parameters, or their gradients.
+type Params = (Array2<f64>, Array1<f64>, Array2<f64>, Array1<f64>);
+
 /// The same rules chained by hand, as `perf_report` does.
 fn mlp_hand(
     x: ArrayView2<'_, f64>,
@@ -59,7 +62,7 @@ fn mlp_hand(
         ArrayView2<'_, f64>,
         ArrayView1<'_, f64>,
     ),
-) -> (f64, (Array2<f64>, Array1<f64>, Array2<f64>, Array1<f64>)) {
+) -> (f64, Params) {
     let (z, pb_mm1) = ops::matmul::rrule(x, w1);
     let (a, pb_add1) = ops::add::rrule(z.view(), b1);
     let (h, pb_tanh) = ops::tanh::rrule(a.view());
@@ -78,26 +81,19 @@ fn mlp_hand(
     (loss, (dw1, db1, dw2, db2))
 }
 
-fn mlp_data() -> (
-    Array2<f64>,
-    Array2<f64>,
-    Array2<f64>,
-    Array1<f64>,
-    Array2<f64>,
-    Array1<f64>,
-) {
+fn mlp_data() -> (Array2<f64>, Array2<f64>, Params) {
     let x = random(16, 6, 1);
     let y = random(16, 3, 2);
     let w1 = random(6, 5, 3) / 3.0;
     let b1 = random(1, 5, 4).remove_axis(Axis(0));
     let w2 = random(5, 3, 5) / 3.0;
     let b2 = random(1, 3, 6).remove_axis(Axis(0));
-    (x, y, w1, b1, w2, b2)
+    (x, y, (w1, b1, w2, b2))
 }
 
 #[test]
 fn the_derived_network_equals_the_hand_chained_one() {
-    let (x, y, w1, b1, w2, b2) = mlp_data();
+    let (x, y, (w1, b1, w2, b2)) = mlp_data();
     let (v, pb) = mlp::rrule(
         x.view(),
         y.view(),
@@ -132,7 +128,7 @@ fn the_derived_network_equals_the_hand_chained_one() {
 
 #[test]
 fn the_derived_network_passes_the_kit() {
-    let (x, y, w1, b1, w2, b2) = mlp_data();
+    let (x, y, (w1, b1, w2, b2)) = mlp_data();
     let inputs = (Constant(x), Constant(y), w1, b1, w2, b2);
     check_rrule(
         |(x, y, w1, b1, w2, b2)| {

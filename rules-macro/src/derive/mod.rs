@@ -293,7 +293,10 @@ fn early_drops(p: &walk::Program, inputs: &[(String, Box<Pat>)]) -> Vec<(String,
     for (i, item) in p.items.iter().enumerate() {
         let names = match item {
             Item::Step(s) => syntax::pat_names(&p.steps[*s].pat),
-            Item::Stmt(Stmt::Local(l)) => syntax::pat_names(&l.pat),
+            Item::Stmt(st) => match &**st {
+                Stmt::Local(l) => syntax::pat_names(&l.pat),
+                _ => Vec::new(),
+            },
             _ => Vec::new(),
         };
         for n in names {
@@ -303,7 +306,7 @@ fn early_drops(p: &walk::Program, inputs: &[(String, Box<Pat>)]) -> Vec<(String,
             }
         }
     }
-    let returned: Vec<String> = p.value.iter().flat_map(|v| syntax::referenced(v)).collect();
+    let returned: Vec<String> = p.value.iter().flat_map(syntax::referenced).collect();
     let lent = |e: &syn::Expr, name: &str| match e {
         syn::Expr::Reference(r) => walk::plain(&r.expr).as_deref() == Some(name),
         syn::Expr::MethodCall(m) => {

@@ -7,7 +7,7 @@ use syn::{GenericArgument, Path, PathArguments, Type};
 /// What a value of a declared type gets as its cotangent.
 pub(super) enum Tangent {
     /// A differentiable value, with its cotangent type.
-    Of(Type),
+    Of(Box<Type>),
     /// An integer, a flag, an index list: `NoTangent`.
     None,
 }
@@ -40,10 +40,10 @@ pub(super) fn of(ty: &Type, params: &[String], krate: &Path) -> Tangent {
                 return Tangent::None;
             }
             if name == "f32" || name == "f64" || name == "Complex" || params.contains(&name) {
-                return Tangent::Of(ty.clone());
+                return Tangent::Of(Box::new(ty.clone()));
             }
             match array(&name, &last.arguments, krate) {
-                Some(t) => Tangent::Of(t),
+                Some(t) => Tangent::Of(Box::new(t)),
                 None => differentiable(ty, krate),
             }
         }
@@ -57,7 +57,9 @@ fn differentiable(ty: &Type, krate: &Path) -> Tangent {
         Type::Reference(r) => &*r.elem,
         other => other,
     };
-    Tangent::Of(syn::parse_quote!(<#inner as #krate::Differentiable>::Tangent))
+    Tangent::Of(Box::new(
+        syn::parse_quote!(<#inner as #krate::Differentiable>::Tangent),
+    ))
 }
 
 /// The owned array for an ndarray array type (`ArrayView2<'a, T>`, `ArcArray<T, D>`,

@@ -47,7 +47,7 @@ pub(super) enum Item {
     /// A call of a rule.
     Step(usize),
     /// A statement run as written on both sides (a constant, a `#[no_grad]` statement).
-    Stmt(Stmt),
+    Stmt(Box<Stmt>),
     /// Move a local into the arena before a rule whose pullback may keep a view of it.
     Keep(String),
 }
@@ -192,7 +192,7 @@ impl<'a> Walk<'a> {
             if let Stmt::Local(l) = &stmt {
                 self.untrack(&l.pat);
             }
-            self.program.items.push(Item::Stmt(stmt));
+            self.program.items.push(Item::Stmt(Box::new(stmt)));
             return;
         }
         match &stmt {
@@ -213,28 +213,28 @@ impl<'a> Walk<'a> {
                     self.bind(&l.pat, &e);
                 } else if !self.reads_tracked(&e) {
                     self.untrack(&l.pat);
-                    self.program.items.push(Item::Stmt(stmt.clone()));
+                    self.program.items.push(Item::Stmt(Box::new(stmt.clone())));
                 } else if let (Some(root), Pat::Ident(p)) = (self.alias_of(&e), &l.pat) {
                     // `let v = w.view();`: `v` stands for `w`.
                     let name = p.ident.to_string();
                     self.tracked.insert(name.clone(), root);
                     self.owned.remove(&name);
-                    self.program.items.push(Item::Stmt(stmt.clone()));
+                    self.program.items.push(Item::Stmt(Box::new(stmt.clone())));
                 } else {
                     self.unsupported(&e);
                 }
             }
-            Stmt::Item(_) => self.program.items.push(Item::Stmt(stmt)),
+            Stmt::Item(_) => self.program.items.push(Item::Stmt(Box::new(stmt))),
             Stmt::Macro(m) => {
                 if self.has_rule_call(&m.mac.tokens) {
                     self.cx.error(m, "a rule called inside a macro is not differentiated: bind its value with `let` first");
                 } else {
-                    self.program.items.push(Item::Stmt(stmt.clone()));
+                    self.program.items.push(Item::Stmt(Box::new(stmt.clone())));
                 }
             }
             Stmt::Expr(e, _) => {
                 if !self.reads_tracked(e) {
-                    self.program.items.push(Item::Stmt(stmt.clone()));
+                    self.program.items.push(Item::Stmt(Box::new(stmt.clone())));
                 } else {
                     self.unsupported(e);
                 }
