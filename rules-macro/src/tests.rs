@@ -227,6 +227,8 @@ fn mutated_rules_never_panic() {
         quote!(unknown),
         quote!(crate = 1),
         quote!(,,),
+        quote!(derive),
+        quote!(derive, crate = ::rules_core),
     ];
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut expanded_ok = 0usize;
@@ -276,9 +278,12 @@ fn arbitrary_tokens_never_panic() {
         "impl S { fn f(&self) {} }",
         "fn f(x: f64) -> (f64, f64, f64, f64, f64, f64, f64) { ((x,x,x,x,x,x,x), |a: f64, b: f64, c: f64, d: f64, e: f64, f: f64, g: f64| -> f64 { a }) }",
     ];
-    for s in samples {
+    for (s, args) in samples
+        .iter()
+        .flat_map(|s| [(s, quote!()), (s, quote!(derive))])
+    {
         let ts: TokenStream = s.parse().expect("sample tokenizes");
-        let r = std::panic::catch_unwind(|| expand_rrule(TokenStream::new(), ts));
+        let r = std::panic::catch_unwind(|| expand_rrule(args, ts));
         assert!(r.is_ok(), "panicked on {s:?}");
         let out = r.unwrap_or_default().to_string();
         assert!(
