@@ -396,3 +396,79 @@ fn the_rules_a_derived_body_does_not_keep_for_borrow_nothing() {
     let _ = detached(|a| linalg::eigvalsh::rrule(a).1);
     let _ = detached(|a| linalg::cholesky::rrule(a).map(|r| r.1));
 }
+
+/// A layer whose method is a rule (`#[rrules]`).
+#[derive(rules_core::Differentiable)]
+pub struct Layer {
+    /// The weights.
+    pub w: Array2<f64>,
+}
+
+#[rules_core::rrules]
+impl Layer {
+    /// `x·W`.
+    #[rrule]
+    pub fn apply(&self, x: ArrayView2<'_, f64>) -> Array2<f64> {
+        let y = x.dot(&self.w);
+        let w = self.w.clone();
+        let x = x.to_owned();
+        (y, move |dy: Array2<f64>| -> (LayerTangent, Array2<f64>) {
+            (LayerTangent { w: x.t().dot(&dy) }, dy.dot(&w.t()))
+        })
+    }
+}
+
+/// Calls the method rule by its path, with a borrowed struct as a differentiated input.
+#[rrule(derive)]
+fn through_layer(layer: &Layer, x: ArrayView2<f64>) -> f64 {
+    let y = Layer::apply(layer, x);
+    ops::sum_sq(y.view())
+}
+
+#[test]
+fn derived_rules_call_method_rules() {
+    let layer = Layer {
+        w: random(3, 2, 17),
+    };
+    let x = random(4, 3, 18);
+    let (v, pb) = through_layer::rrule(&layer, x.view());
+    let y = x.dot(&layer.w);
+    assert!((v - y.iter().map(|a| a * a).sum::<f64>()).abs() < 1e-12);
+    let (dl, dx) = pb.pullback(1.0);
+    // d‖XW‖² = 2 Xᵀ X W for W, 2 X W Wᵀ for X.
+    assert!(max_abs(&(&dl.w - &(2.0 * x.t().dot(&y)))) < 1e-12);
+    assert!(max_abs(&(&dx - &(2.0 * y.dot(&layer.w.t())))) < 1e-12);
+    let (dl_only, skipped) = pb.pullback_for((Need, Skip), 1.0);
+    assert_eq!((dl_only.w, skipped), (dl.w, Skip));
+}
+
+/// The logistic function, from its derivative in terms of its output.
+#[rules_core::scalar_rule(|y| y * (1.0 - y))]
+fn logistic(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// The ndarray methods a derived body maps to rules: `.dot`, `.t()`, `.mapv(f)`, `.sum_axis`,
+/// `.sum()`.
+#[rrule(derive)]
+fn mapped(a: ArrayView2<f64>, b: ArrayView2<f64>) -> f64 {
+    #[no_grad]
+    let n = a.nrows() as f64;
+    let p = a.dot(&b.t());
+    let s = p.mapv(logistic);
+    s.sum_axis(Axis(0)).sum() / n
+}
+
+#[test]
+fn ndarray_methods_are_mapped_to_their_rules() {
+    let (a, b) = (random(4, 3, 19), random(5, 3, 20));
+    let v = mapped(a.view(), b.view());
+    let direct = a.dot(&b.t()).mapv(|x| 1.0 / (1.0 + (-x).exp())).sum() / 4.0;
+    assert!((v - direct).abs() < 1e-12);
+    check_rrule(
+        |(a, b)| mapped(a.view(), b.view()),
+        |(a, b)| mapped::rrule(a.view(), b.view()),
+        &(a, b),
+        &Config::default(),
+    );
+}

@@ -44,7 +44,10 @@
 //! * [`ops`]: the elementary rules (arithmetic with broadcasting, `matmul`, reductions,
 //!   elementwise functions, `softmax` and friends, losses);
 //! * [`linalg`]: the linear-algebra rules, the SVD first;
-//! * [`testing`]: check any rule against finite differences and its own patterns in one call.
+//! * [`testing`]: check any rule against finite differences and its own patterns in one call;
+//! * [`tape`]: the reverse-mode engine for any program made of rules;
+//! * [`derive`]: what `#[rrule(derive)]` rules use beyond their callees (the scalar arithmetic
+//!   rules and the arena a derived pullback keeps intermediates in).
 
 #[allow(unused_extern_crates)] // used by code that `#[rrule]` generates inside this crate
 extern crate self as rules_core;
@@ -180,6 +183,31 @@ pub use rules_macro::non_differentiable;
 /// `impl Into<MaybeZero<_>>`) instead of rejecting the statement; `#[primal_only]` and
 /// `#[rrule_only]` keep a forward statement out of `rrule` or out of the plain function.
 /// `#[rrule(crate = path)]` names this crate when it is re-exported elsewhere.
+///
+/// `#[rrule(derive)]` takes a function with only its forward body, made of calls of rules, and
+/// derives the pullback from the callees' (the README's "Derived rules"); `#[no_grad]` marks a
+/// parameter or a statement that is not differentiated.
+///
+/// ```
+/// use ndarray::{array, ArrayView1};
+/// use rules_core::{ops, rrule, Need, Pullback, PullbackFor, Skip};
+///
+/// #[rrule(derive)]
+/// fn weighted(x: ArrayView1<'_, f64>, w: ArrayView1<'_, f64>) -> f64 {
+///     let p = ops::mul(x, w);
+///     p.sum() * 2.0
+/// }
+///
+/// fn main() {
+///     let (x, w) = (array![1.0, 2.0], array![3.0, 4.0]);
+///     let (v, pb) = weighted::rrule(x.view(), w.view());
+///     assert_eq!(v, 22.0);
+///     let (dx, dw) = pb.pullback(1.0);
+///     assert_eq!((dx, dw), (array![6.0, 8.0], array![2.0, 4.0]));
+///     // Only x: `mul` is asked for `(Need, Skip)` and never computes `dw`.
+///     assert_eq!(pb.pullback_for((Need, Skip), 1.0), (array![6.0, 8.0], Skip));
+/// }
+/// ```
 ///
 /// A statement the specialisation cannot decide (a call taking a zero and a non-zero cotangent, a
 /// write it could lose) is a compile error at that statement; the README lists the rules.

@@ -88,7 +88,8 @@ pub(crate) fn synthesise(cx: &mut Ctxt, item: TokenStream, krate: &Path) -> Opti
             tangent::of(&pt.ty, &type_params, krate)
         };
         let differentiated = matches!(tangent, Tangent::Of(_));
-        walk.input(&name, i, differentiated);
+        let view = matches!(&*pt.ty, Type::Path(tp) if tp.path.segments.last().is_some_and(|s| s.ident.to_string().starts_with("ArrayView")));
+        walk.input(&name, i, differentiated, view);
         input_tys.push(tangent);
         names.push((name, pt.pat.clone()));
     }

@@ -111,6 +111,9 @@ pub(super) struct Walk<'a> {
     /// Locals owned by the forward (results of rules), which must be kept to be lent.
     owned: BTreeMap<String, bool>,
     counter: usize,
+    /// Parameters declared as views (`ArrayView*`): passed on as they are, since `x.view()` of
+    /// one would borrow the local `x`, not what it views.
+    views: Vec<String>,
     /// Display names used so far.
     used: BTreeMap<String, usize>,
 }
@@ -124,6 +127,7 @@ impl<'a> Walk<'a> {
             tracked: BTreeMap::new(),
             owned: BTreeMap::new(),
             counter: 0,
+            views: Vec::new(),
             used: BTreeMap::new(),
         }
     }
@@ -141,8 +145,11 @@ impl<'a> Walk<'a> {
         self.program.vars.len() - 1
     }
 
-    /// Declares parameter `i`, differentiated or not.
-    pub(super) fn input(&mut self, name: &str, i: usize, differentiated: bool) {
+    /// Declares parameter `i`, differentiated or not; `view` if its type is an array view.
+    pub(super) fn input(&mut self, name: &str, i: usize, differentiated: bool, view: bool) {
+        if view {
+            self.views.push(name.to_owned());
+        }
         if differentiated {
             let v = self.var(name, Some(i));
             self.tracked.insert(name.to_owned(), v);
@@ -183,6 +190,7 @@ impl<'a> Walk<'a> {
         for n in syntax::pat_names(pat) {
             self.tracked.remove(&n);
             self.owned.remove(&n);
+            self.views.retain(|v| *v != n);
         }
     }
 
@@ -406,7 +414,7 @@ impl<'a> Walk<'a> {
             }
             Expr::MethodCall(m) => {
                 let name = m.method.to_string();
-                let recv: Expr = view_of(&m.receiver);
+                let recv: Expr = view_of(&m.receiver, &self.views);
                 if name == "mapv" {
                     let Some(Expr::Path(f)) = m.args.first() else {
                         self.cx.error(m, "`x.mapv(f)` in a derived rule takes the path of a function with `#[scalar_rule]`: `x.mapv(sigmoid)`");
@@ -425,7 +433,7 @@ impl<'a> Walk<'a> {
                     let mut args = vec![recv];
                     for a in &m.args {
                         args.push(if *rule == "matmul" {
-                            view_of(a)
+                            view_of(a, &self.views)
                         } else {
                             a.clone()
                         });
@@ -509,6 +517,10 @@ impl<'a> Walk<'a> {
                 _ => None,
             };
             if let Some(name) = lent {
+                if matches!(a, Expr::MethodCall(_)) && self.views.contains(&name) {
+                    let id = syntax::ident(&name, a.span());
+                    return Some((syn::parse_quote!(#id), Some(v)));
+                }
                 self.lend(&name, keeping);
             }
             return Some((a.clone(), Some(v)));
@@ -647,8 +659,13 @@ pub(super) fn plain(e: &Expr) -> Option<String> {
     }
 }
 
-/// `e.view()`, or `x.view()` for `&x`.
-fn view_of(e: &Expr) -> Expr {
+/// `e.view()`, or `x.view()` for `&x`; a view parameter as it is.
+fn view_of(e: &Expr, views: &[String]) -> Expr {
+    if let Some(n) = plain(e) {
+        if views.contains(&n) {
+            return unparen(e).clone();
+        }
+    }
     match unparen(e) {
         Expr::Reference(r) => {
             let inner = &r.expr;
