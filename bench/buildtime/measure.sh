@@ -5,12 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-5}
-cargo build -q -p rules-buildtime
+cargo build -q -p rules-buildtime ${FEATURES:+--features "$FEATURES"}
 times=()
 for _ in $(seq "$runs"); do
   touch bench/buildtime/src/lib.rs
   start=$(date +%s.%N)
-  cargo build -q -p rules-buildtime
+  cargo build -q -p rules-buildtime ${FEATURES:+--features "$FEATURES"}
   end=$(date +%s.%N)
   times+=("$(echo "$end - $start" | bc -l)")
 done

@@ -371,3 +371,6 @@ pub fn fallible_19(x: Array1<f64>) -> Result<(Array1<f64>, f64), String> {
         },
     ))
 }
+
+#[cfg(feature = "derived")]
+pub mod derived;

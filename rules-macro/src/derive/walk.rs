@@ -554,7 +554,13 @@ impl<'a> Walk<'a> {
         if is_rule_expr(a) {
             let name = self.call(a, None)?;
             let id = syntax::ident(&name, a.span());
-            return Some((syn::parse_quote!(#id), Some(self.tracked[&name])));
+            let v = self.tracked[&name];
+            // ndarray's `x.t()` is a view, `ops::transpose` an owned array: lend it.
+            if matches!(a, Expr::MethodCall(m) if m.method == "t") {
+                self.lend(&name, keeping);
+                return Some((syn::parse_quote!(#id.view()), Some(v)));
+            }
+            return Some((syn::parse_quote!(#id), Some(v)));
         }
         self.unsupported(a);
         None
