@@ -94,96 +94,192 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     Ok(generate(input, &list, named))
 }
 
-fn generate(input: &DeriveInput, fields: &[Field], named: bool) -> TokenStream {
-    let krate = quote!(::rules_core);
-    let name = &input.ident;
-    let vis = &input.vis;
-    let tangent = format_ident!("{}Tangent", name, span = name.span());
-    let (impl_g, ty_g, where_c) = input.generics.split_for_impl();
-    let user_where: Vec<&syn::WherePredicate> =
-        where_c.iter().flat_map(|w| w.predicates.iter()).collect();
-    let diff: Vec<&Field> = fields.iter().filter(|f| !f.skip).collect();
-    // The impls ask for every field type to be `Differentiable`, quantified over a lifetime so
-    // that a field type which is not makes them unusable rather than each an error: the one
-    // error is then the tangent struct's field, at the user's field type. (A plain bound on a
-    // generic field type would also keep rustc from normalising its tangent type.)
-    let params: Vec<String> = input
-        .generics
-        .type_params()
-        .map(|t| t.ident.to_string())
-        .collect();
-    let generic = |ty: &Type| {
-        crate::syntax::referenced(ty)
-            .iter()
-            .any(|n| params.contains(n))
-    };
-    let field_bounds: Vec<TokenStream> = diff
-        .iter()
-        .filter(|f| !generic(&f.ty))
-        .map(|f| {
-            let ty = &f.ty;
-            quote!(for<'__d> #ty: #krate::Differentiable)
-        })
-        .collect();
-    let tan_ty = |f: &Field| {
-        let ty = &f.ty;
-        quote_spanned!(ty.span()=> <#ty as #krate::Differentiable>::Tangent)
-    };
-    let tan_tys: Vec<TokenStream> = diff.iter().map(|f| tan_ty(f)).collect();
-    // The tangent's members: the field names, or for a tuple struct the positions among the
-    // differentiated fields (`struct P(#[no_tangent] String, Array1<f64>)` → `PTangent(..).0`).
-    let members: Vec<Member> = (diff.iter().enumerate())
-        .map(|(i, f)| match &f.member {
-            Member::Named(id) => Member::Named(id.clone()),
-            Member::Unnamed(_) => Member::Unnamed(Index::from(i)),
-        })
-        .collect();
-    // The same fields in the primal struct.
-    let primal_members: Vec<&Member> = diff.iter().map(|f| &f.member).collect();
-    let where_all = quote!(where #(#user_where,)* #(#field_bounds,)*);
-    // The generics of the impls that add a lifetime and a type of their own.
-    // Defaults (`struct S<T = f64>`) are not allowed there: they are dropped.
-    let own_lifetimes: Vec<_> = input.generics.lifetimes().collect();
-    let own_others: Vec<syn::GenericParam> = (input.generics.params.iter())
-        .filter(|p| !matches!(p, syn::GenericParam::Lifetime(_)))
-        .map(|p| {
-            let mut p = p.clone();
-            match &mut p {
-                syn::GenericParam::Type(t) => {
-                    t.eq_token = None;
-                    t.default = None;
-                }
-                syn::GenericParam::Const(c) => {
-                    c.eq_token = None;
-                    c.default = None;
-                }
-                syn::GenericParam::Lifetime(_) => {}
-            }
-            p
-        })
-        .collect();
+/// What every generated item reads: the names, the generics and bounds, the tangent's fields.
+struct Plan<'a> {
+    krate: TokenStream,
+    input: &'a DeriveInput,
+    fields: &'a [Field],
+    /// Named fields (`struct S { a }`) or a tuple struct.
+    named: bool,
+    tangent: Ident,
+    impl_g: TokenStream,
+    ty_g: TokenStream,
+    /// The user's bounds and one `Differentiable` bound per field type.
+    where_all: TokenStream,
+    /// The tangent type of each differentiated field.
+    tan_tys: Vec<TokenStream>,
+    /// The tangent's members, and the same fields in the primal struct.
+    members: Vec<Member>,
+    primal_members: Vec<Member>,
+    own_lifetimes: Vec<syn::LifetimeParam>,
+    own_others: Vec<syn::GenericParam>,
+    /// `PhantomData` of the type parameters and lifetimes no tangent field mentions, if any.
+    marker_ty: Option<TokenStream>,
+    allows: TokenStream,
+}
 
-    // The tangent struct (with a marker for type parameters no tangent field mentions).
-    let used: std::collections::BTreeSet<String> = crate::syntax::referenced(&quote!(#(#tan_tys)*))
-        .into_iter()
-        .collect();
-    let used_lifetimes = quote!(#(#tan_tys)*).to_string();
-    let unused: Vec<&Ident> = input
-        .generics
-        .type_params()
-        .map(|t| &t.ident)
-        .filter(|t| !used.contains(&t.to_string()))
-        .collect();
-    // Lifetimes only the fields left out use (`#[no_tangent] labels: &'a [usize]`).
-    let unused_lifetimes: Vec<&syn::Lifetime> = input
-        .generics
-        .lifetimes()
-        .map(|l| &l.lifetime)
-        .filter(|l| !used_lifetimes.contains(&l.to_string()))
-        .collect();
-    let marker_ty =
-        quote!(::core::marker::PhantomData<fn() -> (#(#unused,)* #(&#unused_lifetimes (),)*)>);
-    let has_marker = !unused.is_empty() || !unused_lifetimes.is_empty();
+/// The derive's items, one step each: the tangent struct, the standard impls, the tangent
+/// algebra, the testing kit's and the tape's impls.
+fn generate(input: &DeriveInput, fields: &[Field], named: bool) -> TokenStream {
+    let p = Plan::new(input, fields, named);
+    let items = [
+        tangent_struct(&p),
+        core_impls(&p),
+        algebra_impls(&p),
+        kit_impls(&p),
+        tape_impls(&p),
+    ];
+    quote!(#(#items)*)
+}
+
+/// The tangent type of a field.
+fn tan_ty(f: &Field) -> TokenStream {
+    let ty = &f.ty;
+    quote_spanned!(ty.span()=> <#ty as ::rules_core::Differentiable>::Tangent)
+}
+
+impl<'a> Plan<'a> {
+    fn new(input: &'a DeriveInput, fields: &'a [Field], named: bool) -> Self {
+        let krate = quote!(::rules_core);
+        let name = &input.ident;
+        let tangent = format_ident!("{}Tangent", name, span = name.span());
+        let (impl_g, ty_g, where_c) = input.generics.split_for_impl();
+        let user_where: Vec<&syn::WherePredicate> =
+            where_c.iter().flat_map(|w| w.predicates.iter()).collect();
+        let diff: Vec<&Field> = fields.iter().filter(|f| !f.skip).collect();
+        // The impls ask for every field type to be `Differentiable`, quantified over a lifetime so
+        // that a field type which is not makes them unusable rather than each an error: the one
+        // error is then the tangent struct's field, at the user's field type. (A plain bound on a
+        // generic field type would also keep rustc from normalising its tangent type.)
+        let params: Vec<String> = input
+            .generics
+            .type_params()
+            .map(|t| t.ident.to_string())
+            .collect();
+        let generic = |ty: &Type| {
+            crate::syntax::referenced(ty)
+                .iter()
+                .any(|n| params.contains(n))
+        };
+        let field_bounds: Vec<TokenStream> = diff
+            .iter()
+            .filter(|f| !generic(&f.ty))
+            .map(|f| {
+                let ty = &f.ty;
+                quote!(for<'__d> #ty: #krate::Differentiable)
+            })
+            .collect();
+        let tan_tys: Vec<TokenStream> = diff.iter().map(|f| tan_ty(f)).collect();
+        // The tangent's members: the field names, or for a tuple struct the positions among the
+        // differentiated fields (`struct P(#[no_tangent] String, Array1<f64>)` → `PTangent(..).0`).
+        let members: Vec<Member> = (diff.iter().enumerate())
+            .map(|(i, f)| match &f.member {
+                Member::Named(id) => Member::Named(id.clone()),
+                Member::Unnamed(_) => Member::Unnamed(Index::from(i)),
+            })
+            .collect();
+        // The same fields in the primal struct.
+        let primal_members: Vec<&Member> = diff.iter().map(|f| &f.member).collect();
+        let where_all = quote!(where #(#user_where,)* #(#field_bounds,)*);
+        // The generics of the impls that add a lifetime and a type of their own.
+        // Defaults (`struct S<T = f64>`) are not allowed there: they are dropped.
+        let own_lifetimes: Vec<_> = input.generics.lifetimes().collect();
+        let own_others: Vec<syn::GenericParam> = (input.generics.params.iter())
+            .filter(|p| !matches!(p, syn::GenericParam::Lifetime(_)))
+            .map(|p| {
+                let mut p = p.clone();
+                match &mut p {
+                    syn::GenericParam::Type(t) => {
+                        t.eq_token = None;
+                        t.default = None;
+                    }
+                    syn::GenericParam::Const(c) => {
+                        c.eq_token = None;
+                        c.default = None;
+                    }
+                    syn::GenericParam::Lifetime(_) => {}
+                }
+                p
+            })
+            .collect();
+
+        // The tangent struct (with a marker for type parameters no tangent field mentions).
+        let used: std::collections::BTreeSet<String> =
+            crate::syntax::referenced(&quote!(#(#tan_tys)*))
+                .into_iter()
+                .collect();
+        let used_lifetimes = quote!(#(#tan_tys)*).to_string();
+        let unused: Vec<&Ident> = input
+            .generics
+            .type_params()
+            .map(|t| &t.ident)
+            .filter(|t| !used.contains(&t.to_string()))
+            .collect();
+        // Lifetimes only the fields left out use (`#[no_tangent] labels: &'a [usize]`).
+        let unused_lifetimes: Vec<&syn::Lifetime> = input
+            .generics
+            .lifetimes()
+            .map(|l| &l.lifetime)
+            .filter(|l| !used_lifetimes.contains(&l.to_string()))
+            .collect();
+        let marker_ty =
+            quote!(::core::marker::PhantomData<fn() -> (#(#unused,)* #(&#unused_lifetimes (),)*)>);
+        let has_marker = !unused.is_empty() || !unused_lifetimes.is_empty();
+        Plan {
+            krate,
+            input,
+            fields,
+            named,
+            tangent,
+            impl_g: quote!(#impl_g),
+            ty_g: quote!(#ty_g),
+            where_all,
+            tan_tys,
+            members,
+            primal_members: primal_members.into_iter().cloned().collect(),
+            own_lifetimes: own_lifetimes.into_iter().cloned().collect(),
+            own_others,
+            marker_ty: has_marker.then_some(marker_ty),
+            allows: quote!(#[allow(clippy::all, clippy::pedantic, clippy::nursery, unused_qualifications, non_camel_case_types)]),
+        }
+    }
+
+    /// The differentiated fields.
+    fn diff(&self) -> Vec<&'a Field> {
+        self.fields.iter().filter(|f| !f.skip).collect()
+    }
+
+    /// `Tangent { a: f(a), .. }` built from one expression per differentiated field.
+    fn build(&self, per_field: &dyn Fn(&Member) -> TokenStream) -> TokenStream {
+        let (tangent, members, named) = (&self.tangent, &self.members, self.named);
+        let has_marker = self.marker_ty.is_some();
+        let inits = members.iter().map(|m| {
+            let e = per_field(m);
+            quote!(#m: #e)
+        });
+        let marker = if has_marker {
+            let m = if named {
+                quote!(__marker)
+            } else {
+                let i = Index::from(members.len());
+                quote!(#i)
+            };
+            quote!(#m: ::core::marker::PhantomData,)
+        } else {
+            TokenStream::new()
+        };
+        quote!(#tangent { #(#inits,)* #marker })
+    }
+}
+
+/// The tangent struct, with a marker field for the parameters its fields do not mention.
+fn tangent_struct(p: &Plan<'_>) -> TokenStream {
+    let (input, named, tangent, where_all, allows) =
+        (p.input, p.named, &p.tangent, &p.where_all, &p.allows);
+    let (name, vis) = (&input.ident, &input.vis);
+    let diff = p.diff();
+    let has_marker = p.marker_ty.is_some();
+    let marker_ty = &p.marker_ty;
     let def_fields = diff.iter().map(|f| {
         let (v, t) = (&f.vis, tan_ty(f));
         let docs = if f.docs.is_empty() {
@@ -218,25 +314,26 @@ fn generate(input: &DeriveInput, fields: &[Field], named: bool) -> TokenStream {
         quote!(#vis struct #tangent<#generic_params> (#(#def_fields,)* #marker_field) #where_all;)
     };
 
-    // `Self { a: f(a), .. }` built from one expression per differentiated field.
-    let build = |per_field: &dyn Fn(&Member) -> TokenStream| -> TokenStream {
-        let inits = members.iter().map(|m| {
-            let e = per_field(m);
-            quote!(#m: #e)
-        });
-        let marker = if has_marker {
-            let m = if named {
-                quote!(__marker)
-            } else {
-                let i = Index::from(members.len());
-                quote!(#i)
-            };
-            quote!(#m: ::core::marker::PhantomData,)
-        } else {
-            TokenStream::new()
-        };
-        quote!(#tangent { #(#inits,)* #marker })
-    };
+    quote! {
+        #[doc = #doc]
+        #allows
+        #def
+    }
+}
+
+/// `Differentiable` for the struct; `Clone`, `Debug`, `PartialEq` for its tangent.
+fn core_impls(p: &Plan<'_>) -> TokenStream {
+    let (krate, named, tangent, where_all, allows) =
+        (&p.krate, p.named, &p.tangent, &p.where_all, &p.allows);
+    let (impl_g, ty_g, tan_tys, members, primal_members) = (
+        &p.impl_g,
+        &p.ty_g,
+        &p.tan_tys,
+        &p.members,
+        &p.primal_members,
+    );
+    let name = &p.input.ident;
+    let build = |f: &dyn Fn(&Member) -> TokenStream| p.build(f);
     let zero_tangent = {
         let primal_of = |m: &Member| -> Member {
             let i = members.iter().position(|x| x == m).unwrap_or(0);
@@ -249,11 +346,6 @@ fn generate(input: &DeriveInput, fields: &[Field], named: bool) -> TokenStream {
             quote!(#krate::Differentiable::zero_tangent(&self.#p))
         })
     };
-    let binop = |op: TokenStream| build(&|m| quote!(self.#m #op rhs.#m));
-    let add = binop(quote!(+));
-    let sub = binop(quote!(-));
-    let neg = build(&|m| quote!(-self.#m));
-    let acc = build(&|m| quote!(#krate::accumulate(self.#m, rhs.#m)));
     let clone = build(&|m| quote!(::core::clone::Clone::clone(&self.#m)));
     let eq = if members.is_empty() {
         quote!(true)
@@ -268,31 +360,7 @@ fn generate(input: &DeriveInput, fields: &[Field], named: bool) -> TokenStream {
         quote!(f.debug_tuple(#debug_name)#(.field(&self.#members))*.finish())
     };
 
-    // The testing kit: the primal flattens its differentiated fields, the tangent all of its.
-    let testing = quote!(#krate::testing);
-    let primal_rebuild = fields.iter().map(|f| {
-        let m = &f.member;
-        if f.skip {
-            quote!(#m: ::core::clone::Clone::clone(&self.#m))
-        } else {
-            quote!(#m: #testing::rebuild_field(&self.#m, __values, &mut __at))
-        }
-    });
-    let skipped_clone = fields.iter().filter(|f| f.skip).map(|f| {
-        let ty = &f.ty;
-        quote!(#ty: ::core::clone::Clone)
-    });
-    let skipped_clone: Vec<TokenStream> = skipped_clone.collect();
-    let diff_tys: Vec<&Type> = diff.iter().map(|f| &f.ty).collect();
-    let tangent_rebuild =
-        build(&|m| quote!(#testing::rebuild_field(&self.#m, __values, &mut __at)));
-    let allows = quote!(#[allow(clippy::all, clippy::pedantic, clippy::nursery, unused_qualifications, non_camel_case_types)]);
-
     quote! {
-        #[doc = #doc]
-        #allows
-        #def
-
         #allows
         #[automatically_derived]
         impl #impl_g #krate::Differentiable for #name #ty_g #where_all {
@@ -325,7 +393,20 @@ fn generate(input: &DeriveInput, fields: &[Field], named: bool) -> TokenStream {
                 #eq
             }
         }
+    }
+}
 
+/// The tangent algebra: `+`, `-`, unary `-`, `+=`, `Accumulate`, and the same with `Zero`.
+fn algebra_impls(p: &Plan<'_>) -> TokenStream {
+    let (krate, tangent, where_all, allows) = (&p.krate, &p.tangent, &p.where_all, &p.allows);
+    let (impl_g, ty_g, tan_tys, members) = (&p.impl_g, &p.ty_g, &p.tan_tys, &p.members);
+    let build = |f: &dyn Fn(&Member) -> TokenStream| p.build(f);
+    let binop = |op: TokenStream| build(&|m| quote!(self.#m #op rhs.#m));
+    let add = binop(quote!(+));
+    let sub = binop(quote!(-));
+    let neg = build(&|m| quote!(-self.#m));
+    let acc = build(&|m| quote!(#krate::accumulate(self.#m, rhs.#m)));
+    quote! {
         #allows
         impl #impl_g ::core::ops::Add for #tangent #ty_g #where_all #(#tan_tys: ::core::ops::Add<Output = #tan_tys>,)* {
             type Output = Self;
@@ -437,6 +518,41 @@ fn generate(input: &DeriveInput, fields: &[Field], named: bool) -> TokenStream {
             }
         }
 
+    }
+}
+
+/// The testing kit: the primal flattens its differentiated fields, the tangent all of its.
+fn kit_impls(p: &Plan<'_>) -> TokenStream {
+    let (krate, tangent, where_all, allows, fields) =
+        (&p.krate, &p.tangent, &p.where_all, &p.allows, p.fields);
+    let (impl_g, ty_g, tan_tys, members, primal_members) = (
+        &p.impl_g,
+        &p.ty_g,
+        &p.tan_tys,
+        &p.members,
+        &p.primal_members,
+    );
+    let name = &p.input.ident;
+    let diff = p.diff();
+    let build = |f: &dyn Fn(&Member) -> TokenStream| p.build(f);
+    let testing = quote!(#krate::testing);
+    let primal_rebuild = fields.iter().map(|f| {
+        let m = &f.member;
+        if f.skip {
+            quote!(#m: ::core::clone::Clone::clone(&self.#m))
+        } else {
+            quote!(#m: #testing::rebuild_field(&self.#m, __values, &mut __at))
+        }
+    });
+    let skipped_clone = fields.iter().filter(|f| f.skip).map(|f| {
+        let ty = &f.ty;
+        quote!(#ty: ::core::clone::Clone)
+    });
+    let skipped_clone: Vec<TokenStream> = skipped_clone.collect();
+    let diff_tys: Vec<&Type> = diff.iter().map(|f| &f.ty).collect();
+    let tangent_rebuild =
+        build(&|m| quote!(#testing::rebuild_field(&self.#m, __values, &mut __at)));
+    quote! {
         #allows
         impl #impl_g #testing::Tangent for #name #ty_g #where_all #(#diff_tys: #testing::Tangent,)* #(#skipped_clone,)* {
             fn parts(&self) -> ::std::vec::Vec<#testing::Part> {
@@ -448,6 +564,27 @@ fn generate(input: &DeriveInput, fields: &[Field], named: bool) -> TokenStream {
                 #name { #(#primal_rebuild,)* }
             }
         }
+        #allows
+        impl #impl_g #testing::Tangent for #tangent #ty_g #where_all #(#tan_tys: #testing::Tangent,)* {
+            fn parts(&self) -> ::std::vec::Vec<#testing::Part> {
+                #testing::merge_parts(::std::vec![#(#testing::Tangent::parts(&self.#members)),*])
+            }
+            fn rebuild(&self, parts: &[::std::vec::Vec<f64>]) -> Self {
+                let __values = parts.first().map_or(&[][..], ::std::vec::Vec::as_slice);
+                let mut __at = 0usize;
+                #tangent_rebuild
+            }
+        }
+    }
+}
+
+/// The tape: the struct is an input, and a constant argument of any rule.
+fn tape_impls(p: &Plan<'_>) -> TokenStream {
+    let (krate, where_all, allows) = (&p.krate, &p.where_all, &p.allows);
+    let (impl_g, ty_g, own_lifetimes, own_others) =
+        (&p.impl_g, &p.ty_g, &p.own_lifetimes, &p.own_others);
+    let name = &p.input.ident;
+    quote! {
 
         #allows
         impl #impl_g #krate::tape::Input for #name #ty_g #where_all Self: 'static {}
@@ -466,16 +603,5 @@ fn generate(input: &DeriveInput, fields: &[Field], named: bool) -> TokenStream {
             }
         }
 
-        #allows
-        impl #impl_g #testing::Tangent for #tangent #ty_g #where_all #(#tan_tys: #testing::Tangent,)* {
-            fn parts(&self) -> ::std::vec::Vec<#testing::Part> {
-                #testing::merge_parts(::std::vec![#(#testing::Tangent::parts(&self.#members)),*])
-            }
-            fn rebuild(&self, parts: &[::std::vec::Vec<f64>]) -> Self {
-                let __values = parts.first().map_or(&[][..], ::std::vec::Vec::as_slice);
-                let mut __at = 0usize;
-                #tangent_rebuild
-            }
-        }
     }
 }
