@@ -11,7 +11,7 @@ use quote::{ToTokens, quote};
 use syn::{GenericArgument, Path, PathArguments, Type};
 
 use super::pullback::{self, Shape};
-use super::{Allow, Gen, docs, generated_allows, lifetimes};
+use super::{Allow, Gen, docs, generated_allows, lifetimes, pullback_for};
 use crate::syntax;
 
 /// `struct f {}` and `const _: () = { use krate::__private as __rt; .. impl f { fn rrule(..) } };`.
@@ -49,8 +49,8 @@ pub(super) fn make_rule_type(gens: &[Gen<'_>], krate: &Path) -> TokenStream {
         let strukt = pullback::make_struct(g, &shape);
         let statics = pullback::make_static_impls(g, &shape);
         let runtime = pullback::make_runtime_impl(g, &shape);
-        let patterns = pullback::make_patterns_impl(g, &shape);
-        let selections = super::pullback_for::make_impls(g, &shape);
+        let patterns = pullback::make_patterns_impl(g, &shape, &pullback_for::patterns_methods(g));
+        let selections = pullback_for::make_impls(g, &shape);
         let entry = make_rrule(g, krate, &g.names.entry, &TokenStream::new());
         let on = (g.rule.direction == crate::model::Direction::Reverse)
             .then(|| {
@@ -340,8 +340,8 @@ pub(super) fn make_method(g: &Gen<'_>, krate: &Path) -> TokenStream {
     let strukt = pullback::make_struct(g, &shape);
     let statics = pullback::make_static_impls(g, &shape);
     let runtime = pullback::make_runtime_impl(g, &shape);
-    let patterns = pullback::make_patterns_impl(g, &shape);
-    let selections = super::pullback_for::make_impls(g, &shape);
+    let patterns = pullback::make_patterns_impl(g, &shape, &pullback_for::patterns_methods(g));
+    let selections = pullback_for::make_impls(g, &shape);
     let allows = generated_allows(Allow::Generated);
     let items = quote! {
         use #krate::__private as #rt;

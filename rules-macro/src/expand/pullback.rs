@@ -358,8 +358,13 @@ pub(super) fn make_runtime_impl(g: &Gen<'_>, shape: &Shape) -> TokenStream {
     }
 }
 
-/// `impl Patterns<Dense>`: every pattern reachable from one dense cotangent and a mask.
-pub(super) fn make_patterns_impl(g: &Gen<'_>, shape: &Shape) -> TokenStream {
+/// `impl Patterns<Dense>`: every pattern reachable from one dense cotangent and a mask, with
+/// `for_methods` (the `PullbackFor` ones, from `pullback_for`, which builds on this module).
+pub(super) fn make_patterns_impl(
+    g: &Gen<'_>,
+    shape: &Shape,
+    for_methods: &TokenStream,
+) -> TokenStream {
     let rt = &g.rt;
     let vars = cotangent_vars(g.cts.len());
     let destructure = tuple_or_bare(
@@ -387,7 +392,6 @@ pub(super) fn make_patterns_impl(g: &Gen<'_>, shape: &Shape) -> TokenStream {
     let (static_m, runtime_m) = (&names.static_m, &names.runtime_m);
     let (params_const, results_const) = (&names.params_const, &names.results_const);
     let (dense, rt_c, rt_o) = (g.dense_ty(), g.runtime_ct_ty(), g.runtime_out_ty());
-    let for_methods = super::pullback_for::patterns_methods(g);
     let Shape {
         impl_params,
         user_where,
