@@ -46,7 +46,7 @@
 //! * [`linalg`]: the linear-algebra rules, the SVD first;
 //! * [`testing`]: check any rule against finite differences and its own patterns in one call;
 //! * [`tape`]: the reverse-mode engine for any program made of rules;
-//! * [`derive`]: what `#[rrule(derive)]` rules use beyond their callees (the scalar arithmetic
+//! * [`mod@derive`]: what `#[rrule(derive)]` rules use beyond their callees (the scalar arithmetic
 //!   rules and the arena a derived pullback keeps intermediates in).
 
 #[allow(unused_extern_crates)] // used by code that `#[rrule]` generates inside this crate
