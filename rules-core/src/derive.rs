@@ -15,40 +15,72 @@
 use core::cell::Cell;
 use core::marker::PhantomData;
 
-use crate::{Scalar, rrule};
+use crate::{Scalar, frule, rrule};
 
 /// `a + b` for scalars: the rule a derived body's `+` calls.
 #[rrule(crate = crate)]
+#[frule(crate = crate)]
 pub fn add<T: Scalar>(a: T, b: T) -> T {
-    (a + b, move |dy: T| -> (T, T) { (dy, dy) })
+    (
+        a + b,
+        move |dy: T| -> (T, T) { (dy, dy) },
+        move |da: T, db: T| -> T { da + db },
+    )
 }
 
 /// `a - b` for scalars: the rule a derived body's `-` calls.
 #[rrule(crate = crate)]
+#[frule(crate = crate)]
 pub fn sub<T: Scalar>(a: T, b: T) -> T {
-    (a - b, move |dy: T| -> (T, T) { (dy, -dy) })
+    (
+        a - b,
+        move |dy: T| -> (T, T) { (dy, -dy) },
+        move |da: T, db: T| -> T {
+            let nb = -db;
+            da + nb
+        },
+    )
 }
 
 /// `a * b` for scalars: the rule a derived body's `*` calls.
 #[rrule(crate = crate)]
+#[frule(crate = crate)]
 pub fn mul<T: Scalar>(a: T, b: T) -> T {
-    (a * b, move |dy: T| -> (T, T) { (dy * b, dy * a) })
+    (
+        a * b,
+        move |dy: T| -> (T, T) { (dy * b, dy * a) },
+        move |da: T, db: T| -> T {
+            let ta = da * b;
+            let tb = db * a;
+            ta + tb
+        },
+    )
 }
 
 /// `a / b` for scalars: the rule a derived body's `/` calls.
 #[rrule(crate = crate)]
+#[frule(crate = crate)]
 pub fn div<T: Scalar>(a: T, b: T) -> T {
     let y = a / b;
-    (y, move |dy: T| -> (T, T) {
-        let da = dy / b;
-        (da, -da * y)
-    })
+    (
+        y,
+        move |dy: T| -> (T, T) {
+            let da = dy / b;
+            (da, -da * y)
+        },
+        move |da: T, db: T| -> T {
+            let ta = da / b;
+            let tb = -(db * y / b);
+            ta + tb
+        },
+    )
 }
 
 /// `-a` for a scalar: the rule a derived body's unary `-` calls.
 #[rrule(crate = crate)]
+#[frule(crate = crate)]
 pub fn neg<T: Scalar>(a: T) -> T {
-    (-a, move |dy: T| -> T { -dy })
+    (-a, move |dy: T| -> T { -dy }, move |da: T| -> T { -da })
 }
 
 /// One value moved to the heap, with the function that frees it.

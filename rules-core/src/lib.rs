@@ -106,6 +106,24 @@ pub use rules_macro::Differentiable;
 ///     assert_eq!(pf.pushforward((Zero, 1.0)), array![1.0, 2.0]);
 /// }
 /// ```
+///
+/// `#[frule(derive)]` takes a function with only its forward body and derives the pushforward
+/// from the `frule`s of the rules it calls, as `#[rrule(derive)]` does the pullback:
+///
+/// ```
+/// use rules_core::{frule, Pushforward, Zero};
+///
+/// #[frule(derive)]
+/// fn ratio(a: f64, b: f64) -> f64 {
+///     a / (a + b)
+/// }
+///
+/// fn main() {
+///     let (_, pf) = ratio::frule(1.0, 3.0);
+///     // ∂/∂b = −a/(a + b)², the `a` tangent's terms removed.
+///     assert_eq!(pf.pushforward((Zero, 1.0)), -1.0 / 16.0);
+/// }
+/// ```
 #[doc(inline)]
 pub use rules_macro::frule;
 /// Marks a function that is not differentiated (`argmax`, `round`, a count), like ChainRules'
@@ -186,7 +204,8 @@ pub use rules_macro::non_differentiable;
 ///
 /// `#[rrule(derive)]` takes a function with only its forward body, made of calls of rules, and
 /// derives the pullback from the callees' (the README's "Derived rules"); `#[no_grad]` marks a
-/// parameter or a statement that is not differentiated.
+/// parameter or a statement that is not differentiated. `#[frule(derive)]` derives the
+/// pushforward likewise, alone or stacked with it.
 ///
 /// ```
 /// use ndarray::{array, ArrayView1};

@@ -101,8 +101,12 @@ pub(crate) enum Side {
     Both,
     /// `#[primal_only]`: the plain function only.
     Primal,
-    /// `#[rrule_only]`: `rrule` only.
+    /// `#[rrule_only]`: `rrule` only (`rrule` and `frule` when both are stacked).
     Rrule,
+    /// Only the entry point of one direction, when both are stacked: written by `derive`
+    /// (`#[__reverse_only]`, `#[__forward_only]`), for the calls of the callees' `rrule` or
+    /// `frule`.
+    Entry(Direction),
 }
 
 /// A statement of the forward body.

@@ -23,26 +23,19 @@ pub(crate) fn rule(args: TokenStream, item: TokenStream, dir: Direction) -> Toke
 fn try_expand(args: TokenStream, item: TokenStream, dir: Direction) -> syn::Result<TokenStream> {
     let mut cx = Ctxt::default();
     let args = parse::args(&mut cx, args);
-    let item = match (args.derive, dir) {
-        (false, _) => item,
-        (true, Direction::Reverse) => {
-            let f = derive::synthesise(&mut cx, item, &args.krate);
-            cx.finish()?;
-            cx = Ctxt::default();
-            let Some(f) = f else {
-                return Err(syn::Error::new(
-                    Span::call_site(),
-                    "#[rrule(derive)] could not derive this rule",
-                ));
-            };
-            quote::quote!(#f)
-        }
-        (true, Direction::Forward) => {
+    let item = if args.derive {
+        let f = derive::synthesise(&mut cx, item, &args.krate, dir);
+        cx.finish()?;
+        cx = Ctxt::default();
+        let Some(f) = f else {
             return Err(syn::Error::new(
                 Span::call_site(),
-                "`#[frule(derive)]` is not implemented yet: declare the pushforward with `#[frule]`, or derive the pullback with `#[rrule(derive)]`",
+                format!("#[{}(derive)] could not derive this rule", dir.attr()),
             ));
-        }
+        };
+        quote::quote!(#f)
+    } else {
+        item
     };
     let mut rules = parse::rule(&mut cx, item, dir);
     for r in &mut rules {

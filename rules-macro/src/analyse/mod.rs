@@ -224,7 +224,11 @@ pub(crate) fn analyse(rule: &Rule, rt: &Path) -> Analysis {
     let side = |keep: Side| -> Vec<Stmt> {
         rule.forward
             .iter()
-            .filter(|s| s.side == Side::Both || s.side == keep)
+            .filter(|s| {
+                s.side == Side::Both
+                    || s.side == keep
+                    || (keep == Side::Rrule && s.side == Side::Entry(rule.direction))
+            })
             .map(|s| s.stmt.clone())
             .collect()
     };

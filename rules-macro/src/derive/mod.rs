@@ -12,6 +12,9 @@
 //! * `reverse` writes the pullback's body;
 //! * `tangent` gives each parameter and output its cotangent type.
 
+mod closures;
+mod emit;
+mod forward;
 mod reverse;
 mod tangent;
 mod walk;
@@ -21,9 +24,9 @@ use quote::quote;
 use syn::{FnArg, ItemFn, Pat, Path, ReturnType, Stmt, Type};
 
 use crate::errors::Ctxt;
-use crate::syntax;
+use crate::model::Direction;
 use tangent::Tangent;
-use walk::{Item, Walk};
+use walk::Walk;
 
 /// The local that owns what a derived pullback keeps: captured by the pullback in addition to
 /// what its body reads.
@@ -32,15 +35,23 @@ pub(crate) const ARENA: &str = "__arena";
 /// The lifetime the arena lends for: a parameter of `rrule` only.
 pub(crate) const LIFETIME: &str = "'__kept";
 
-/// Rewrites a derived rule into a declared one; `None` with the errors in `cx`.
-pub(crate) fn synthesise(cx: &mut Ctxt, item: TokenStream, krate: &Path) -> Option<ItemFn> {
+/// Rewrites a derived rule into a declared one, for the direction of the attribute being
+/// expanded and the other one if it is stacked (`#[rrule(derive)] #[frule(derive)]`); `None`
+/// with the errors in `cx`.
+pub(crate) fn synthesise(
+    cx: &mut Ctxt,
+    item: TokenStream,
+    krate: &Path,
+    first: Direction,
+) -> Option<ItemFn> {
     let mut f: ItemFn = match syn::parse2(item) {
         Ok(f) => f,
         Err(e) => {
-            cx.push(syn::Error::new(e.span(), "#[rrule(derive)] applies to a free function whose body computes its value by calling rules"));
+            cx.push(syn::Error::new(e.span(), format!("#[{}(derive)] applies to a free function whose body computes its value by calling rules", first.attr())));
             return None;
         }
     };
+    let dirs = directions(cx, &mut f, first)?;
     let ReturnType::Type(_, ret) = &f.sig.output else {
         cx.error(&f.sig.ident, "a derived rule must declare its output type: `fn name(..) -> T` (or `-> Result<T, E>`)");
         return None;
@@ -63,7 +74,7 @@ pub(crate) fn synthesise(cx: &mut Ctxt, item: TokenStream, krate: &Path) -> Opti
     let mut names = Vec::new();
     for (i, arg) in f.sig.inputs.iter_mut().enumerate() {
         let FnArg::Typed(pt) = arg else {
-            walk.cx.error(&*arg, "#[rrule(derive)] on a method is not supported yet: derive a free function and call it from the method");
+            walk.cx.error(&*arg, "a derived rule on a method is not supported yet: derive a free function and call it from the method");
             return None;
         };
         let no_grad = match pt.attrs.iter().position(|a| a.path().is_ident("no_grad")) {
@@ -147,123 +158,32 @@ pub(crate) fn synthesise(cx: &mut Ctxt, item: TokenStream, krate: &Path) -> Opti
         );
         return None;
     }
-    let rev = reverse::derive(&program, names.len(), krate);
-    if !rev.live.iter().any(|l| *l) {
+    let (live, _) = reverse::liveness(&program);
+    if !live.iter().any(|l| *l) {
         cx.error(&tail, "nothing in this value is computed by a rule from a differentiated parameter: there is nothing to derive (mark parameters that are constants `#[no_grad]`, and call rules on the others)");
         return None;
     }
-
-    // The closure: typed parameters and results.
-    let mut params = Vec::new();
-    for ((name, ty), o) in rev.params.iter().zip(&outputs).zip(&program.outputs) {
-        let id = syntax::ident(name, Span::call_site());
-        let ct = match tangent::of(ty, &type_params, krate) {
-            Tangent::Of(t) => t,
-            Tangent::None if o.is_none() => syn::parse_quote!(#krate::NoTangent),
-            Tangent::None => {
-                cx.error(ty, "a derived rule's outputs are differentiable values (arrays, scalars, differentiable structs)");
-                return None;
-            }
-        };
-        params.push(quote!(#id: #ct));
-    }
-    let mut results = Vec::new();
-    let mut result_tys = Vec::new();
-    for ((tangent, (name, pat)), cot) in input_tys.iter().zip(&names).zip(&rev.inputs) {
-        match (tangent, cot) {
-            (Tangent::None, _) => {
-                results.push(quote!(#krate::NoTangent));
-                result_tys.push(quote!(#krate::NoTangent));
-            }
-            (Tangent::Of(t), Some(c)) => {
-                results.push(c.clone());
-                result_tys.push(quote!(#t));
-            }
-            (Tangent::Of(_), None) => {
-                cx.error(pat, format!("`{name}` does not reach the value through any rule, so its cotangent would always be zero: mark it `#[no_grad]`, or use it"));
-                return None;
-            }
-        }
-    }
-    let tuple = |items: &[TokenStream]| {
-        if items.len() == 1 {
-            quote!(#(#items)*)
-        } else {
-            quote!((#(#items),*))
-        }
+    let ctx = closures::Context {
+        program: &program,
+        outputs: &outputs,
+        inputs: &input_tys,
+        names: &names,
+        type_params: &type_params,
+        krate,
     };
-    let result_ty = tuple(&result_tys);
-    let result = tuple(&results);
-    let stmts = &rev.stmts;
-    let closure = quote! {
-        move |#(#params),*| -> #result_ty {
-            use #krate::{Pullback as _, PullbackFor as _};
-            #(#stmts)*
-            #result
-        }
-    };
-
-    let drops = early_drops(&program, &names);
-    // The forward: each step a primal call (for the plain function) and an `rrule` call.
-    let lifetime = syn::Lifetime::new(LIFETIME, Span::call_site());
-    let arena = syntax::ident(ARENA, Span::call_site());
-    let mut forward: Vec<TokenStream> = vec![quote! {
-        #[rrule_only]
-        let mut #arena = #krate::derive::Arena::<#lifetime>::new();
-    }];
-    for (at, item) in program.items.iter().enumerate() {
-        match item {
-            Item::Stmt(s) => forward.push(quote!(#s)),
-            Item::Keep(name) => {
-                let id = syntax::ident(name, Span::call_site());
-                forward.push(quote! {
-                    #[rrule_only]
-                    // SAFETY: the arena is declared before every borrower and captured by the
-                    // pullback, which it outlives; see `rules_core::derive::Arena`.
-                    let #id = unsafe { #arena.keep(#id) };
-                });
-            }
-            Item::Step(i) => {
-                let s = &program.steps[*i];
-                let (value, rrule, args, pat) = (&s.value, &s.rrule, &s.args, &s.pat);
-                let q = s.fallible.then(|| quote!(?));
-                forward.push(quote!(#[primal_only] let #pat = #value(#(#args),*)#q;));
-                if rev.live[*i] {
-                    let pb = syntax::ident(&s.pullback, Span::call_site());
-                    forward.push(quote! {
-                        #[rrule_only]
-                        let (#pat, #pb) = #rrule(#(#args),*)#q;
-                        #[rrule_only]
-                        // SAFETY: as for the values the arena keeps.
-                        let #pb = unsafe { #arena.keep(#pb) };
-                    });
-                } else {
-                    forward.push(quote!(#[rrule_only] let #pat = #value(#(#args),*)#q;));
-                }
-            }
-        }
-        for name in drops.iter().filter(|(_, i)| *i == at).map(|(n, _)| n) {
-            let id = syntax::ident(name, Span::call_site());
-            forward.push(quote!(::core::mem::drop(#id);));
-        }
+    let mut closures = Vec::new();
+    for dir in &dirs {
+        closures.push(match dir {
+            Direction::Reverse => closures::pullback(cx, &ctx)?,
+            Direction::Forward => closures::pushforward(cx, &ctx)?,
+        });
     }
-    // An output that was lent to a rule is a reference in `rrule`: return a copy.
-    let value_names: Vec<String> = match program.value.as_ref() {
-        Some(syn::Expr::Tuple(t)) => t.elems.iter().filter_map(walk::plain).collect(),
-        Some(e) => walk::plain(e).into_iter().collect(),
-        None => Vec::new(),
-    };
-    for name in &value_names {
-        if program.kept.contains(name) {
-            let id = syntax::ident(name, Span::call_site());
-            forward.push(quote!(#[rrule_only] let #id = ::core::clone::Clone::clone(#id);));
-        }
-    }
+    let forward = emit::forward(&program, &names, &dirs, &live, krate);
     let value = program.value.as_ref()?;
     let tail = if fallible {
-        quote!(Ok((#value, #closure)))
+        quote!(Ok((#value, #(#closures),*)))
     } else {
-        quote!((#value, #closure))
+        quote!((#value, #(#closures),*))
     };
     let block: syn::Block = match syn::parse2(quote!({ #(#forward)* #tail })) {
         Ok(b) => b,
@@ -273,82 +193,12 @@ pub(crate) fn synthesise(cx: &mut Ctxt, item: TokenStream, krate: &Path) -> Opti
         }
     };
     f.block = Box::new(block);
+    let lifetime = syn::Lifetime::new(LIFETIME, Span::call_site());
     f.sig.generics.params.insert(
         0,
         syn::GenericParam::Lifetime(syn::LifetimeParam::new(lifetime)),
     );
     Some(f)
-}
-
-/// The intermediates that can be freed before the forward ends, each with the item after which
-/// it goes: a result of a rule, bound once, not kept by the arena and not returned, whose every
-/// later use is lending it (`h.view()`, `&h`) to a rule. Without this a derived forward would hold
-/// every intermediate to its end, where code written by hand drops them after their last use.
-fn early_drops(p: &walk::Program, inputs: &[(String, Box<Pat>)]) -> Vec<(String, usize)> {
-    use std::collections::BTreeMap;
-    let mut bound: BTreeMap<String, usize> = BTreeMap::new();
-    for (n, _) in inputs {
-        *bound.entry(n.clone()).or_default() += 1;
-    }
-    let mut defined: BTreeMap<String, usize> = BTreeMap::new();
-    for (i, item) in p.items.iter().enumerate() {
-        let names = match item {
-            Item::Step(s) => syntax::pat_names(&p.steps[*s].pat),
-            Item::Stmt(st) => match &**st {
-                Stmt::Local(l) => syntax::pat_names(&l.pat),
-                _ => Vec::new(),
-            },
-            _ => Vec::new(),
-        };
-        for n in names {
-            *bound.entry(n.clone()).or_default() += 1;
-            if matches!(item, Item::Step(_)) {
-                defined.insert(n, i);
-            }
-        }
-    }
-    let returned: Vec<String> = p.value.iter().flat_map(syntax::referenced).collect();
-    let lent = |e: &syn::Expr, name: &str| match e {
-        syn::Expr::Reference(r) => walk::plain(&r.expr).as_deref() == Some(name),
-        syn::Expr::MethodCall(m) => {
-            m.method == "view"
-                && m.args.is_empty()
-                && walk::plain(&m.receiver).as_deref() == Some(name)
-        }
-        _ => false,
-    };
-    let mut out = Vec::new();
-    'names: for (name, def) in &defined {
-        if bound[name] != 1 || p.kept.contains(name) || returned.contains(name) {
-            continue;
-        }
-        let mut last = None;
-        for (i, item) in p.items.iter().enumerate().skip(def + 1) {
-            match item {
-                Item::Step(s) => {
-                    for a in &p.steps[*s].args {
-                        if syntax::referenced(a).contains(name) {
-                            if !lent(a, name) {
-                                continue 'names;
-                            }
-                            last = Some(i);
-                        }
-                    }
-                }
-                Item::Stmt(st) => {
-                    if syntax::referenced(st).contains(name) {
-                        continue 'names;
-                    }
-                }
-                Item::Keep(k) if k == name => continue 'names,
-                Item::Keep(_) => {}
-            }
-        }
-        if let Some(i) = last {
-            out.push((name.clone(), i));
-        }
-    }
-    out
 }
 
 /// Writes the hidden lifetime of a view type as `'_` (`ArrayView2<f64>` as `ArrayView2<'_, f64>`):
@@ -375,6 +225,35 @@ fn show_hidden_lifetimes(ty: &mut Type) {
         }
     }
     Show.visit_type_mut(ty);
+}
+
+/// The directions to derive: `first`, and the other one when its attribute is stacked, which
+/// must ask for `derive` too. The stacked attribute is left bare (`#[frule]`), as the pipeline
+/// expects of a rule that declares both closures.
+fn directions(cx: &mut Ctxt, f: &mut ItemFn, first: Direction) -> Option<Vec<Direction>> {
+    let other = match first {
+        Direction::Reverse => Direction::Forward,
+        Direction::Forward => Direction::Reverse,
+    };
+    let Some(attr) = f.attrs.iter_mut().find(|a| {
+        a.path()
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == other.attr())
+    }) else {
+        return Some(vec![first]);
+    };
+    let derived = match &attr.meta {
+        syn::Meta::List(l) => is_derive(&l.tokens),
+        _ => false,
+    };
+    if !derived {
+        cx.error(&*attr, format!("stack `#[{}(derive)]` with `#[{}(derive)]`: a derived rule derives both of its directions, or declare this one in a function of its own", other.attr(), first.attr()));
+        return None;
+    }
+    let path = attr.path().clone();
+    *attr = syn::parse_quote!(#[#path]);
+    Some(vec![Direction::Reverse, Direction::Forward])
 }
 
 /// `item` without the `#[no_grad]` markers, for the stubs emitted with errors.

@@ -17,8 +17,6 @@ pub(super) struct Reverse {
     pub(super) stmts: Vec<TokenStream>,
     /// Per input, the expression of its cotangent (`None`: it does not reach the outputs).
     pub(super) inputs: Vec<Option<TokenStream>>,
-    /// Per step, whether its pullback runs in some pattern (else the forward calls the primal).
-    pub(super) live: Vec<bool>,
 }
 
 /// Contributions to one value's cotangent, in the order the reverse body produces them.
@@ -28,10 +26,10 @@ struct Terms {
     names: Vec<String>,
 }
 
-pub(super) fn derive(p: &Program, n_inputs: usize, krate: &Path) -> Reverse {
-    let nvars = p.vars.len();
-    // Liveness, backwards: a value is live if an output is it or a live step reads it.
-    let mut live_var = vec![false; nvars];
+/// Which steps and values lead to an output, found backwards: a value does if an output is it
+/// or a step that does reads it; a step does if one of its outputs does.
+pub(super) fn liveness(p: &Program) -> (Vec<bool>, Vec<bool>) {
+    let mut live_var = vec![false; p.vars.len()];
     for v in p.outputs.iter().flatten() {
         live_var[*v] = true;
     }
@@ -44,6 +42,12 @@ pub(super) fn derive(p: &Program, n_inputs: usize, krate: &Path) -> Reverse {
             }
         }
     }
+    (live, live_var)
+}
+
+pub(super) fn derive(p: &Program, n_inputs: usize, krate: &Path) -> Reverse {
+    let nvars = p.vars.len();
+    let (live, live_var) = liveness(p);
     // How many terms each value's cotangent has.
     let mut terms = vec![Terms::default(); nvars];
     for v in p.outputs.iter().flatten() {
@@ -153,6 +157,5 @@ pub(super) fn derive(p: &Program, n_inputs: usize, krate: &Path) -> Reverse {
         params,
         stmts,
         inputs,
-        live,
     }
 }

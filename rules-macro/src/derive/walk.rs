@@ -25,8 +25,9 @@ pub(super) struct Var {
 pub(super) struct Step {
     /// The rule's value function (`g`, `ops::sum`), for the primal.
     pub(super) value: TokenStream,
-    /// Its `rrule` (`g::rrule`, `Type::method_rrule`).
+    /// Its `rrule` (`g::rrule`, `Type::method_rrule`) and its `frule`.
     pub(super) rrule: TokenStream,
+    pub(super) frule: TokenStream,
     pub(super) args: Vec<Expr>,
     /// Per argument, the value whose cotangent it receives.
     pub(super) flows: Vec<Option<usize>>,
@@ -345,10 +346,10 @@ impl<'a> Walk<'a> {
             other => (other.clone(), false),
         };
         let krate = self.krate;
-        let (base, value, rrule, raw_args, keeping): (
+        let (base, value, (rrule, frule), raw_args, keeping): (
             String,
             TokenStream,
-            TokenStream,
+            (TokenStream, TokenStream),
             Vec<Expr>,
             bool,
         ) = match &e {
@@ -357,7 +358,7 @@ impl<'a> Walk<'a> {
                     self.unsupported(&e);
                     return None;
                 };
-                let (value, rrule) = rrule_path(&p.path);
+                let (value, rrule, frule) = rrule_path(&p.path);
                 let base = last_name(&p.path);
                 let ours = p
                     .path
@@ -368,7 +369,7 @@ impl<'a> Walk<'a> {
                 (
                     base,
                     value,
-                    rrule,
+                    (rrule, frule),
                     c.args.iter().cloned().collect(),
                     keeping,
                 )
@@ -394,7 +395,10 @@ impl<'a> Walk<'a> {
                 (
                     op.to_owned(),
                     quote!(#krate::derive::#id),
-                    quote!(#krate::derive::#id::rrule),
+                    (
+                        quote!(#krate::derive::#id::rrule),
+                        quote!(#krate::derive::#id::frule),
+                    ),
                     vec![(*b.left).clone(), (*b.right).clone()],
                     false,
                 )
@@ -407,7 +411,10 @@ impl<'a> Walk<'a> {
                 (
                     "neg".to_owned(),
                     quote!(#krate::derive::neg),
-                    quote!(#krate::derive::neg::rrule),
+                    (
+                        quote!(#krate::derive::neg::rrule),
+                        quote!(#krate::derive::neg::frule),
+                    ),
                     vec![(*u.expr).clone()],
                     false,
                 )
@@ -424,7 +431,7 @@ impl<'a> Walk<'a> {
                     (
                         last_name(f),
                         quote!(#f::map),
-                        quote!(#f::map_rrule),
+                        (quote!(#f::map_rrule), quote!(#f::map_frule)),
                         vec![recv],
                         false,
                     )
@@ -441,7 +448,10 @@ impl<'a> Walk<'a> {
                     (
                         (*rule).to_owned(),
                         quote!(#krate::ops::#id),
-                        quote!(#krate::ops::#id::rrule),
+                        (
+                            quote!(#krate::ops::#id::rrule),
+                            quote!(#krate::ops::#id::frule),
+                        ),
                         args,
                         !NOT_KEEPING.contains(rule),
                     )
@@ -488,6 +498,7 @@ impl<'a> Walk<'a> {
         self.program.steps.push(Step {
             value,
             rrule,
+            frule,
             args,
             flows,
             outputs,
@@ -696,12 +707,13 @@ fn last_name(p: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// The value path and the `rrule` path of a called rule: `g` and `g::rrule`, `m::g::<T>` and
-/// `m::g::rrule::<T>`, `Type::method` and `Type::method_rrule` (a `#[rrules]` method).
-fn rrule_path(p: &Path) -> (TokenStream, TokenStream) {
+/// The value path, the `rrule` path and the `frule` path of a called rule: `g`, `g::rrule` and
+/// `g::frule`, `m::g::<T>` and `m::g::rrule::<T>`, `Type::method` and `Type::method_rrule` (a
+/// `#[rrules]` method, which has no `frule`).
+fn rrule_path(p: &Path) -> (TokenStream, TokenStream, TokenStream) {
     let mut segs: Vec<syn::PathSegment> = p.segments.iter().cloned().collect();
     let Some(mut last) = segs.pop() else {
-        return (quote!(#p), quote!(#p));
+        return (quote!(#p), quote!(#p), quote!(#p));
     };
     let args = std::mem::replace(&mut last.arguments, syn::PathArguments::None);
     let method = segs.last().is_some_and(|s| {
@@ -714,9 +726,18 @@ fn rrule_path(p: &Path) -> (TokenStream, TokenStream) {
     let name = &last.ident;
     if method {
         let m = syntax::ident(&format!("{name}_rrule"), name.span());
-        (quote!(#p), quote!(#prefix #m #args))
+        let f = syntax::ident(&format!("{name}_frule"), name.span());
+        (
+            quote!(#p),
+            quote!(#prefix #m #args),
+            quote!(#prefix #f #args),
+        )
     } else {
-        (quote!(#p), quote!(#prefix #name :: rrule #args))
+        (
+            quote!(#p),
+            quote!(#prefix #name :: rrule #args),
+            quote!(#prefix #name :: frule #args),
+        )
     }
 }
 

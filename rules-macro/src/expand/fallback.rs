@@ -62,8 +62,16 @@ pub(crate) fn fallback(
     let allows = generated_allows(Allow::Generated);
     let primal = if keep_body {
         let mut f = f.clone();
+        // The other attribute, when stacked, is named once so that its import stays used.
+        let stacked = (f.attrs.iter())
+            .filter(|a| is_rule_attr(a))
+            .map(|a| a.path().clone());
+        let named = quote!(#(const _: () = {
+            #[allow(unused_imports)]
+            use #stacked as _;
+        };)*);
         f.attrs.retain(|a| !is_rule_attr(a));
-        quote!(#f)
+        quote!(#f #named)
     } else {
         quote! {
             #(#attrs)*

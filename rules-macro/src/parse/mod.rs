@@ -409,6 +409,8 @@ fn tail_parts<'a>(
 const PASS_ZERO: &str = "pass_zero";
 const PRIMAL_ONLY: &str = "primal_only";
 const RRULE_ONLY: &str = "rrule_only";
+pub(crate) const REVERSE_ONLY: &str = "__reverse_only";
+pub(crate) const FORWARD_ONLY: &str = "__forward_only";
 
 /// A forward statement with its side marker recorded; `#[pass_zero]` here is a mistake.
 fn forward_stmt(cx: &mut Ctxt, mut stmt: Stmt) -> ForwardStmt {
@@ -416,6 +418,19 @@ fn forward_stmt(cx: &mut Ctxt, mut stmt: Stmt) -> ForwardStmt {
     let rrule = take_marker(&mut stmt, RRULE_ONLY);
     if let Some(a) = take_marker(&mut stmt, PASS_ZERO) {
         cx.error(a, "`#[pass_zero]` marks a statement of the pullback closure; in the forward body there are no cotangents to pass");
+    }
+    // Internal: written by `derive` for one entry point of a stacked rule.
+    if take_marker(&mut stmt, REVERSE_ONLY).is_some() {
+        return ForwardStmt {
+            stmt,
+            side: Side::Entry(Direction::Reverse),
+        };
+    }
+    if take_marker(&mut stmt, FORWARD_ONLY).is_some() {
+        return ForwardStmt {
+            stmt,
+            side: Side::Entry(Direction::Forward),
+        };
     }
     let side = match (primal, rrule) {
         (Some(_), Some(b)) => {

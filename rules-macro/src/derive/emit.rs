@@ -1,0 +1,172 @@
+//! The forward body a derived rule declares: for each call of a rule, the call of its value
+//! function for the plain function and of its `rrule` (`frule`) for the entry point, the
+//! callee's pullback (pushforward) moved into the arena; the intermediates the arena keeps; and
+//! the early drops of those it does not.
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::{Pat, Path, Stmt};
+
+use super::walk::{self, Item, Program};
+use super::{ARENA, LIFETIME, forward};
+use crate::model::Direction;
+use crate::parse::{FORWARD_ONLY, REVERSE_ONLY};
+use crate::syntax;
+
+/// The statements of the forward body, markers included.
+pub(super) fn forward(
+    program: &Program,
+    names: &[(String, Box<Pat>)],
+    dirs: &[Direction],
+    live: &[bool],
+    krate: &Path,
+) -> Vec<TokenStream> {
+    let drops = early_drops(program, names);
+    let lifetime = syn::Lifetime::new(LIFETIME, Span::call_site());
+    let arena = syntax::ident(ARENA, Span::call_site());
+    // The marker of one direction's statements: `rrule_only` when there is one, else the
+    // entry point's own.
+    let marker = |dir: Direction| -> TokenStream {
+        if dirs.len() == 1 {
+            return quote!(#[rrule_only]);
+        }
+        let m = syntax::ident(
+            match dir {
+                Direction::Reverse => REVERSE_ONLY,
+                Direction::Forward => FORWARD_ONLY,
+            },
+            Span::call_site(),
+        );
+        quote!(#[#m])
+    };
+    let mut out: Vec<TokenStream> = vec![quote! {
+        #[rrule_only]
+        let mut #arena = #krate::derive::Arena::<#lifetime>::new();
+    }];
+    for (at, item) in program.items.iter().enumerate() {
+        match item {
+            Item::Stmt(s) => out.push(quote!(#s)),
+            Item::Keep(name) => {
+                let id = syntax::ident(name, Span::call_site());
+                // SAFETY (of each `keep`): the arena is declared before every borrower and
+                // captured by the pullback, which it outlives; see `rules_core::derive::Arena`.
+                out.push(quote! {
+                    #[rrule_only]
+                    let #id = unsafe { #arena.keep(#id) };
+                });
+            }
+            Item::Step(i) => {
+                let s = &program.steps[*i];
+                let (value, args, pat) = (&s.value, &s.args, &s.pat);
+                let q = s.fallible.then(|| quote!(?));
+                out.push(quote!(#[primal_only] let #pat = #value(#(#args),*)#q;));
+                if !live[*i] {
+                    out.push(quote!(#[rrule_only] let #pat = #value(#(#args),*)#q;));
+                    continue;
+                }
+                for dir in dirs {
+                    let m = marker(*dir);
+                    let (entry, obj) = match dir {
+                        Direction::Reverse => (&s.rrule, s.pullback.clone()),
+                        Direction::Forward => (&s.frule, forward::pushforward_name(&s.pullback)),
+                    };
+                    let obj = syntax::ident(&obj, Span::call_site());
+                    out.push(quote! {
+                        #m
+                        let (#pat, #obj) = #entry(#(#args),*)#q;
+                        #m
+                        let #obj = unsafe { #arena.keep(#obj) };
+                    });
+                }
+            }
+        }
+        for name in drops.iter().filter(|(_, i)| *i == at).map(|(n, _)| n) {
+            let id = syntax::ident(name, Span::call_site());
+            out.push(quote!(::core::mem::drop(#id);));
+        }
+    }
+    // An output that was lent to a rule is a reference in `rrule`: return a copy.
+    let value_names: Vec<String> = match program.value.as_ref() {
+        Some(syn::Expr::Tuple(t)) => t.elems.iter().filter_map(walk::plain).collect(),
+        Some(e) => walk::plain(e).into_iter().collect(),
+        None => Vec::new(),
+    };
+    for name in &value_names {
+        if program.kept.contains(name) {
+            let id = syntax::ident(name, Span::call_site());
+            out.push(quote!(#[rrule_only] let #id = ::core::clone::Clone::clone(#id);));
+        }
+    }
+    out
+}
+
+/// The intermediates that can be freed before the forward ends, each with the item after which
+/// it goes: a result of a rule, bound once, not kept by the arena and not returned, whose every
+/// later use is lending it (`h.view()`, `&h`) to a rule. Without this a derived forward would hold
+/// every intermediate to its end, where code written by hand drops them after their last use.
+fn early_drops(p: &Program, inputs: &[(String, Box<Pat>)]) -> Vec<(String, usize)> {
+    use std::collections::BTreeMap;
+    let mut bound: BTreeMap<String, usize> = BTreeMap::new();
+    for (n, _) in inputs {
+        *bound.entry(n.clone()).or_default() += 1;
+    }
+    let mut defined: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, item) in p.items.iter().enumerate() {
+        let names = match item {
+            Item::Step(s) => syntax::pat_names(&p.steps[*s].pat),
+            Item::Stmt(st) => match &**st {
+                Stmt::Local(l) => syntax::pat_names(&l.pat),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        for n in names {
+            *bound.entry(n.clone()).or_default() += 1;
+            if matches!(item, Item::Step(_)) {
+                defined.insert(n, i);
+            }
+        }
+    }
+    let returned: Vec<String> = p.value.iter().flat_map(syntax::referenced).collect();
+    let lent = |e: &syn::Expr, name: &str| match e {
+        syn::Expr::Reference(r) => walk::plain(&r.expr).as_deref() == Some(name),
+        syn::Expr::MethodCall(m) => {
+            m.method == "view"
+                && m.args.is_empty()
+                && walk::plain(&m.receiver).as_deref() == Some(name)
+        }
+        _ => false,
+    };
+    let mut out = Vec::new();
+    'names: for (name, def) in &defined {
+        if bound[name] != 1 || p.kept.contains(name) || returned.contains(name) {
+            continue;
+        }
+        let mut last = None;
+        for (i, item) in p.items.iter().enumerate().skip(def + 1) {
+            match item {
+                Item::Step(s) => {
+                    for a in &p.steps[*s].args {
+                        if syntax::referenced(a).contains(name) {
+                            if !lent(a, name) {
+                                continue 'names;
+                            }
+                            last = Some(i);
+                        }
+                    }
+                }
+                Item::Stmt(st) => {
+                    if syntax::referenced(st).contains(name) {
+                        continue 'names;
+                    }
+                }
+                Item::Keep(k) if k == name => continue 'names,
+                Item::Keep(_) => {}
+            }
+        }
+        if let Some(i) = last {
+            out.push((name.clone(), i));
+        }
+    }
+    out
+}
