@@ -7,7 +7,8 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::{Pat, Path, Stmt};
 
-use super::walk::{self, Item, Program};
+use super::forms::plain;
+use super::walk::{Item, Program};
 use super::{ARENA, LIFETIME, forward};
 use crate::model::Direction;
 use crate::parse::{FORWARD_ONLY, REVERSE_ONLY};
@@ -87,8 +88,8 @@ pub(super) fn forward(
     }
     // An output that was lent to a rule is a reference in `rrule`: return a copy.
     let value_names: Vec<String> = match program.value.as_ref() {
-        Some(syn::Expr::Tuple(t)) => t.elems.iter().filter_map(walk::plain).collect(),
-        Some(e) => walk::plain(e).into_iter().collect(),
+        Some(syn::Expr::Tuple(t)) => t.elems.iter().filter_map(plain).collect(),
+        Some(e) => plain(e).into_iter().collect(),
         None => Vec::new(),
     };
     for name in &value_names {
@@ -129,11 +130,9 @@ fn early_drops(p: &Program, inputs: &[(String, Box<Pat>)]) -> Vec<(String, usize
     }
     let returned: Vec<String> = p.value.iter().flat_map(syntax::referenced).collect();
     let lent = |e: &syn::Expr, name: &str| match e {
-        syn::Expr::Reference(r) => walk::plain(&r.expr).as_deref() == Some(name),
+        syn::Expr::Reference(r) => plain(&r.expr).as_deref() == Some(name),
         syn::Expr::MethodCall(m) => {
-            m.method == "view"
-                && m.args.is_empty()
-                && walk::plain(&m.receiver).as_deref() == Some(name)
+            m.method == "view" && m.args.is_empty() && plain(&m.receiver).as_deref() == Some(name)
         }
         _ => false,
     };

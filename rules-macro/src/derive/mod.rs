@@ -14,6 +14,7 @@
 
 mod closures;
 mod emit;
+mod forms;
 mod forward;
 mod reverse;
 mod tangent;
@@ -267,7 +268,7 @@ pub(crate) fn strip_markers(item: TokenStream) -> TokenStream {
         }
     }
     for s in &mut f.block.stmts {
-        walk::take_no_grad(s);
+        forms::take_no_grad(s);
     }
     quote!(#f)
 }
