@@ -83,6 +83,12 @@ pub fn neg<T: Scalar>(a: T) -> T {
     (-a, move |dy: T| -> T { -dy }, move |da: T| -> T { -da })
 }
 
+/// The zero cotangent shaped like `x`: where a derived pullback starts a sum over a loop's
+/// iterations (the specialiser reads a call named `zeros_like` as zeros).
+pub fn zeros_like<T: crate::Differentiable + ?Sized>(x: &T) -> T::Tangent {
+    x.zero_tangent()
+}
+
 /// One value moved to the heap, with the function that frees it.
 struct Held {
     ptr: *mut (),

@@ -92,6 +92,13 @@ pub(super) fn pullback(cx: &mut Ctxt, c: &Context<'_>) -> Option<TokenStream> {
 /// `move |dx: DX, dw: DW| -> DY { callees' pushforwards in order; dy }`.
 pub(super) fn pushforward(cx: &mut Ctxt, c: &Context<'_>) -> Option<TokenStream> {
     let krate = c.krate;
+    if let Some(l) = c.program.items.iter().find_map(|i| match i {
+        super::walk::Item::Loop(l) => Some(l),
+        _ => None,
+    }) {
+        cx.error(l.stmt.for_token, "loops are derived in reverse mode only (`#[rrule(derive)]`): write this rule's pushforward with `#[frule]`");
+        return None;
+    }
     let fwd = forward::derive(c.program, krate);
     let tys = output_types(cx, c)?;
     // One tangent per parameter: `dx` for a differentiated one, `_: NoTangent` for a constant.

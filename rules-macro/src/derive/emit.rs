@@ -8,7 +8,8 @@ use quote::quote;
 use syn::{Pat, Path, Stmt};
 
 use super::forms::plain;
-use super::walk::{Item, Program};
+use super::loops::Loop;
+use super::walk::{Item, Program, Step};
 use super::{ARENA, LIFETIME, forward};
 use crate::model::Direction;
 use crate::parse::{FORWARD_ONLY, REVERSE_ONLY};
@@ -67,16 +68,37 @@ pub(super) fn forward(
                 }
                 for dir in dirs {
                     let m = marker(*dir);
-                    let (entry, obj) = match dir {
-                        Direction::Reverse => (&s.rrule, s.pullback.clone()),
-                        Direction::Forward => (&s.frule, forward::pushforward_name(&s.pullback)),
-                    };
-                    let obj = syntax::ident(&obj, Span::call_site());
+                    for st in entry_call(s, *dir, &arena, &[]) {
+                        out.push(quote!(#m #st));
+                    }
+                }
+            }
+            Item::Loop(l) => {
+                let original = &l.stmt;
+                for k in &l.keep_before {
+                    let id = syntax::ident(k, Span::call_site());
+                    out.push(quote! {
+                        #[rrule_only]
+                        let #id = unsafe { #arena.keep(#id) };
+                    });
+                }
+                if !super::reverse::loop_live(l, live) {
+                    out.push(quote!(#original));
+                    continue;
+                }
+                out.push(quote!(#[primal_only] #original));
+                for dir in dirs {
+                    let m = marker(*dir);
+                    let body = loop_body(program, l, *dir, &arena);
+                    let tape = syntax::ident(&l.tape, Span::call_site());
+                    let (pat, range) = (&l.stmt.pat, &l.stmt.expr);
                     out.push(quote! {
                         #m
-                        let (#pat, #obj) = #entry(#(#args),*)#q;
+                        let mut #tape = ::std::vec::Vec::new();
                         #m
-                        let #obj = unsafe { #arena.keep(#obj) };
+                        for #pat in #range {
+                            #(#body)*
+                        }
                     });
                 }
             }
@@ -98,6 +120,96 @@ pub(super) fn forward(
             out.push(quote!(#[rrule_only] let #id = ::core::clone::Clone::clone(#id);));
         }
     }
+    out
+}
+
+/// The call of a step's entry point for `dir`, its pullback (pushforward) moved into the arena;
+/// for an assignment of a carried value, the new value assigned after. Names in `renamed` are
+/// read through their kept copies (`__kept_h` for `h`).
+fn entry_call(
+    s: &Step,
+    dir: Direction,
+    arena: &syn::Ident,
+    renamed: &[String],
+) -> Vec<TokenStream> {
+    let (entry, obj) = match dir {
+        Direction::Reverse => (&s.rrule, s.pullback.clone()),
+        Direction::Forward => (&s.frule, forward::pushforward_name(&s.pullback)),
+    };
+    let obj = syntax::ident(&obj, Span::call_site());
+    let args: Vec<TokenStream> = s.args.iter().map(|a| rename(quote!(#a), renamed)).collect();
+    let q = s.fallible.then(|| quote!(?));
+    if s.assign {
+        let pat = &s.pat;
+        let fresh = syntax::ident(&format!("__new_{}", quote!(#pat)), Span::call_site());
+        vec![
+            quote!(let (#fresh, #obj) = #entry(#(#args),*)#q;),
+            quote!(let #obj = unsafe { #arena.keep(#obj) };),
+            quote!(#pat = #fresh;),
+        ]
+    } else {
+        let pat = &s.pat;
+        vec![
+            quote!(let (#pat, #obj) = #entry(#(#args),*)#q;),
+            quote!(let #obj = unsafe { #arena.keep(#obj) };),
+        ]
+    }
+}
+
+/// `tokens` with each name of `renamed` read as its kept copy.
+fn rename(tokens: TokenStream, renamed: &[String]) -> TokenStream {
+    if renamed.is_empty() {
+        return tokens;
+    }
+    syntax::rewrite(tokens, &mut |at| match at.tree() {
+        proc_macro2::TokenTree::Ident(i) if renamed.iter().any(|r| i == r) => {
+            let k = syntax::ident(&format!("__kept_{i}"), i.span());
+            Some(quote!(#k))
+        }
+        _ => None,
+    })
+}
+
+/// One iteration of a loop in `rrule` (`frule`): the carried values lent to rules that may keep
+/// them kept first, each call of a rule, and its pullbacks pushed to the tape.
+fn loop_body(program: &Program, l: &Loop, dir: Direction, arena: &syn::Ident) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    let mut renamed: Vec<String> = Vec::new();
+    for c in &l.kept_carried {
+        let (id, k) = (
+            syntax::ident(c, Span::call_site()),
+            syntax::ident(&format!("__kept_{c}"), Span::call_site()),
+        );
+        out.push(quote!(let #k = unsafe { #arena.keep(#id) };));
+        renamed.push(c.clone());
+    }
+    let mut objs = Vec::new();
+    for item in &l.items {
+        match item {
+            Item::Step(i) => {
+                let s = &program.steps[*i];
+                out.extend(entry_call(s, dir, arena, &renamed));
+                let obj = match dir {
+                    Direction::Reverse => s.pullback.clone(),
+                    Direction::Forward => forward::pushforward_name(&s.pullback),
+                };
+                objs.push(syntax::ident(&obj, Span::call_site()));
+                if s.assign {
+                    let pat = &s.pat;
+                    let name = quote!(#pat).to_string();
+                    renamed.retain(|r| *r != name);
+                }
+            }
+            Item::Stmt(st) => out.push(rename(quote!(#st), &renamed)),
+            Item::Keep(name) => {
+                let id = syntax::ident(name, Span::call_site());
+                out.push(quote!(let #id = unsafe { #arena.keep(#id) };));
+            }
+            Item::Loop(_) => {}
+        }
+    }
+    let tape = syntax::ident(&l.tape, Span::call_site());
+    out.push(quote!(#tape.push((#(#objs,)*));));
     out
 }
 
@@ -161,6 +273,12 @@ fn early_drops(p: &Program, inputs: &[(String, Box<Pat>)]) -> Vec<(String, usize
                 }
                 Item::Keep(k) if k == name => continue 'names,
                 Item::Keep(_) => {}
+                Item::Loop(l) => {
+                    let st = &l.stmt;
+                    if syntax::referenced(&quote!(#st)).contains(name) {
+                        continue 'names;
+                    }
+                }
             }
         }
         if let Some(i) = last {

@@ -16,6 +16,7 @@ mod closures;
 mod emit;
 mod forms;
 mod forward;
+mod loops;
 mod reverse;
 mod tangent;
 mod walk;

@@ -21,6 +21,8 @@ use crate::syntax;
 pub(super) struct Var {
     /// The name the reverse body gives it (the user's, with a suffix for a shadowed binding).
     pub(super) display: String,
+    /// The name the forward binds it to.
+    pub(super) name: String,
     /// A parameter of the rule (its cotangent is a result of the pullback).
     pub(super) input: Option<usize>,
 }
@@ -45,6 +47,8 @@ pub(super) struct Step {
     pub(super) fallible: bool,
     /// The name of the pullback's binding.
     pub(super) pullback: String,
+    /// The step assigns a value a loop carries (`h = f(h)`), rather than binding a new one.
+    pub(super) assign: bool,
 }
 
 /// One item of the rewritten forward body, in order.
@@ -55,6 +59,8 @@ pub(super) enum Item {
     Stmt(Box<Stmt>),
     /// Move a local into the arena before a rule whose pullback may keep a view of it.
     Keep(String),
+    /// A `for` loop over a range that calls rules.
+    Loop(Box<super::loops::Loop>),
 }
 
 /// The walk's result.
@@ -76,15 +82,19 @@ pub(super) struct Walk<'a> {
     pub(super) krate: &'a Path,
     pub(super) program: Program,
     /// The forward names in scope that are differentiated, and the value each stands for.
-    tracked: BTreeMap<String, usize>,
+    pub(super) tracked: BTreeMap<String, usize>,
     /// Locals owned by the forward (results of rules), which must be kept to be lent.
-    owned: BTreeMap<String, bool>,
-    counter: usize,
+    pub(super) owned: BTreeMap<String, bool>,
+    pub(super) counter: usize,
     /// Parameters declared as views (`ArrayView*`): passed on as they are, since `x.view()` of
     /// one would borrow the local `x`, not what it views.
-    views: Vec<String>,
+    pub(super) views: Vec<String>,
     /// Display names used so far.
-    used: BTreeMap<String, usize>,
+    pub(super) used: BTreeMap<String, usize>,
+    /// Locals declared `let mut`: the values a loop may carry.
+    pub(super) mutable: Vec<String>,
+    /// Inside a loop: what the walk of its body needs (see `loops`).
+    pub(super) in_loop: Option<super::loops::Scope>,
 }
 
 impl<'a> Walk<'a> {
@@ -98,11 +108,13 @@ impl<'a> Walk<'a> {
             counter: 0,
             views: Vec::new(),
             used: BTreeMap::new(),
+            mutable: Vec::new(),
+            in_loop: None,
         }
     }
 
     /// A new value named `name` (a suffix when the name was used before).
-    fn var(&mut self, name: &str, input: Option<usize>) -> usize {
+    pub(super) fn var(&mut self, name: &str, input: Option<usize>) -> usize {
         let n = self.used.entry(name.to_owned()).or_insert(0);
         *n += 1;
         let display = if *n == 1 {
@@ -110,7 +122,11 @@ impl<'a> Walk<'a> {
         } else {
             format!("{name}_{n}")
         };
-        self.program.vars.push(Var { display, input });
+        self.program.vars.push(Var {
+            display,
+            name: name.to_owned(),
+            input,
+        });
         self.program.vars.len() - 1
     }
 
@@ -126,7 +142,7 @@ impl<'a> Walk<'a> {
     }
 
     /// Whether `e` reads a differentiated value other than for its shape (`x.nrows()`).
-    fn reads_tracked(&self, e: &impl ToTokens) -> bool {
+    pub(super) fn reads_tracked(&self, e: &impl ToTokens) -> bool {
         let tokens = e.to_token_stream();
         let stripped = match syn::parse2::<Expr>(tokens.clone()) {
             Ok(mut expr) => {
@@ -155,7 +171,7 @@ impl<'a> Walk<'a> {
     }
 
     /// Forgets the names `pat` binds (a constant now shadows them).
-    fn untrack(&mut self, pat: &Pat) {
+    pub(super) fn untrack(&mut self, pat: &Pat) {
         for n in syntax::pat_names(pat) {
             self.tracked.remove(&n);
             self.owned.remove(&n);
@@ -209,6 +225,7 @@ impl<'a> Walk<'a> {
                     self.program.items.push(Item::Stmt(Box::new(stmt.clone())));
                 }
             }
+            Stmt::Expr(Expr::ForLoop(l), _) if self.reads_tracked(&l.body) => self.for_loop(l),
             Stmt::Expr(e, _) => {
                 if !self.reads_tracked(e) {
                     self.program.items.push(Item::Stmt(Box::new(stmt.clone())));
@@ -225,7 +242,7 @@ impl<'a> Walk<'a> {
     }
 
     /// The value `e` passes through unchanged (`x`, `x.view()`, `&x`, `x.clone()`), if it is one.
-    fn alias_of(&self, e: &Expr) -> Option<usize> {
+    pub(super) fn alias_of(&self, e: &Expr) -> Option<usize> {
         let name = match unparen(e) {
             Expr::Path(p) => p.path.get_ident()?.to_string(),
             Expr::Reference(r) if r.mutability.is_none() => plain(&r.expr)?,
@@ -239,7 +256,7 @@ impl<'a> Walk<'a> {
 
     /// An expression that reads differentiated values but is not something the walk can
     /// differentiate: the error says what to write.
-    fn unsupported(&mut self, e: &Expr) {
+    pub(super) fn unsupported(&mut self, e: &Expr) {
         self.cx.error(e, unsupported(e));
     }
 
@@ -250,7 +267,11 @@ impl<'a> Walk<'a> {
             other => other.clone(),
         };
         let (names, tuple) = match &pat {
-            Pat::Ident(p) if p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none() => {
+            Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => {
+                if p.mutability.is_some() {
+                    // A value a loop after it may carry (`h = f(h)` in its body).
+                    self.mutable.push(p.ident.to_string());
+                }
                 (vec![Some(p.ident.to_string())], false)
             }
             Pat::Wild(_) => (vec![None], false),
@@ -275,12 +296,7 @@ impl<'a> Walk<'a> {
                 (names, true)
             }
             other => {
-                let msg = if matches!(other, Pat::Ident(p) if p.mutability.is_some()) {
-                    "a derived rule cannot mutate a differentiated value: drop the `mut` and bind each new value with `let`"
-                } else {
-                    "a derived rule binds a rule's outputs to a plain name or a tuple of names: `let y = f(x);`, `let (u, s, _) = svd(a);`"
-                };
-                self.cx.error(other, msg);
+                self.cx.error(other, "a derived rule binds a rule's outputs to a plain name or a tuple of names: `let y = f(x);`, `let (u, s, _) = svd(a);`");
                 return;
             }
         };
@@ -289,7 +305,7 @@ impl<'a> Walk<'a> {
 
     /// Emits the step for rule expression `e`, binding `target` (a temporary when `None`), and
     /// returns the name of its (single) output.
-    fn call(
+    pub(super) fn call(
         &mut self,
         e: &Expr,
         target: Option<(Pat, Vec<Option<String>>, bool)>,
@@ -459,6 +475,7 @@ impl<'a> Walk<'a> {
             tuple,
             fallible,
             pullback,
+            assign: false,
         });
         self.program
             .items
@@ -531,7 +548,10 @@ impl<'a> Walk<'a> {
     }
 
     /// `name` is lent by reference to a rule: keep it first if the rule may hold the view.
-    fn lend(&mut self, name: &str, keeping: bool) {
+    pub(super) fn lend(&mut self, name: &str, keeping: bool) {
+        if keeping && self.lend_in_loop(name) {
+            return;
+        }
         if keeping && self.owned.get(name) == Some(&true) {
             self.owned.insert(name.to_owned(), false);
             self.program.kept.push(name.to_owned());

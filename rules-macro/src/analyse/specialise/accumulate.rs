@@ -149,8 +149,9 @@ impl State<'_> {
         Ok(Some(ExprStmt::Keep(e.clone())))
     }
 
-    /// If every write `e` makes is `x += t` / `x -= t` (or `x.scaled_add(a, t)`) with `t`
-    /// depending on a linear input, the linear inputs those terms depend on; `None` if `e` may
+    /// If every write `e` makes is `x += t` / `x -= t` (or `x.scaled_add(a, t)`, or `x = t`) with
+    /// `t` depending on a linear input, the linear inputs those terms (and for `x = t`, `x`)
+    /// depend on; `None` if `e` may
     /// write in any other way. Loops (over ranges, read-only or `_mut` iterators), `if`s, blocks
     /// and closures passed to `zip_mut_with`/`for_each` are looked into.
     pub(super) fn additive_contribution(&self, e: &Expr) -> Option<u64> {
@@ -165,6 +166,19 @@ impl State<'_> {
                 let d = deps(&b.right);
                 (d != 0).then_some(())?;
                 Some(d | self.additive_in(&b.right, bound)?)
+            }
+            // `x = t` with `t` linear: when every linear input it and `x` depend on is zero, it
+            // writes zero over zero (a derived loop's carried cotangent, `dh = dh_prev`).
+            Expr::Assign(a) => {
+                let d = deps(&a.right);
+                (d != 0).then_some(())?;
+                let target = plain_name(&a.left)?;
+                let td = bound
+                    .get(&target)
+                    .or_else(|| self.deps.get(&target))
+                    .copied()
+                    .unwrap_or(0);
+                Some(d | td | self.additive_in(&a.right, bound)?)
             }
             Expr::MethodCall(m) if m.method == "scaled_add" => {
                 let d = m.args.iter().fold(0, |acc, a| acc | deps(a));
