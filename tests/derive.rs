@@ -620,3 +620,34 @@ fn a_loop_is_derived_for_every_selection() {
     assert!((dc - (w * w + w + 1.0)).abs() < 1e-15);
     assert_eq!(pb.pullback_for((Skip, Skip, Need), 1.0), (Skip, Skip, dc));
 }
+
+/// A branch on a constant flag: each arm a loop of one iteration or none.
+#[rrule(derive)]
+fn flip_or_square(x: ArrayView1<f64>, w: ArrayView1<f64>, flip: bool) -> f64 {
+    let mut h = ops::mul(x, w);
+    if flip {
+        h = ops::neg(h.view());
+    } else {
+        h = ops::mul(h.view(), x);
+    }
+    ops::sum(h.view())
+}
+
+#[test]
+fn branches_on_constants_are_derived() {
+    let x = ndarray::array![1.0, -2.0, 0.5];
+    let w = ndarray::array![0.5, 1.5, -1.0];
+    for flip in [true, false] {
+        check_rrule(
+            |(x, w, f)| flip_or_square(x.view(), w.view(), f.0),
+            |(x, w, f)| flip_or_square::rrule(x.view(), w.view(), f.0),
+            &(x.clone(), w.clone(), Constant(flip)),
+            &Config::default(),
+        );
+    }
+    // flip: −Σ x w, so dx = −w; otherwise Σ x² w, so dx = 2 x w.
+    let (_, pb) = flip_or_square::rrule(x.view(), w.view(), true);
+    assert_eq!(pb.pullback(1.0).0, -&w);
+    let (_, pb) = flip_or_square::rrule(x.view(), w.view(), false);
+    assert_eq!(pb.pullback(1.0).0, 2.0 * &x * &w);
+}

@@ -49,7 +49,7 @@ pub(super) const SHAPE_METHODS: &[&str] = &[
 pub(super) fn unsupported(e: &Expr) -> String {
     match e {
         Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => "a derived rule differentiates `for` loops over ranges only (`for _ in 0..n { h = f(h.view()); }`): iterate a known number of times, write the loop in a declared `#[rrule]` and call it, or mark the statement `#[no_grad]` if it computes a constant".to_owned(),
-        Expr::If(_) | Expr::Match(_) => "a branch that computes differentiated values is not supported in a derived rule: compute both in declared rules, or write the branch in a declared `#[rrule]`".to_owned(),
+        Expr::If(_) | Expr::Match(_) => "a derived rule differentiates a branch written as a statement that assigns what it changes: `let mut y = ops::exp(x); if flip { y = ops::neg(y.view()); }`, on a condition that reads no differentiated value; or compute the branch in a declared `#[rrule]`".to_owned(),
         Expr::Closure(_) => "a closure over differentiated values is not supported in a derived rule: write it as a function with `#[rrule]` (or `#[scalar_rule]`, then call `x.mapv(f)`)".to_owned(),
         Expr::Assign(_) => "a derived rule cannot assign to a differentiated value: bind the new value with `let`".to_owned(),
         Expr::Binary(b) if is_compound(&b.op) => "a derived rule cannot update a differentiated value in place: bind the new value with `let` (`let y = x + d;`)".to_owned(),

@@ -53,10 +53,49 @@ pub(super) struct Loop {
 }
 
 impl Walk<'_> {
+    /// `if cond { .. } else { .. }` on a constant condition, whose branches assign values
+    /// declared `let mut` before it: each branch a loop of one iteration or none
+    /// (`for _ in 0..usize::from(cond)`), so that each has a tape of its own.
+    pub(super) fn branch(&mut self, i: &syn::ExprIf) {
+        self.counter += 1;
+        let cond = syntax::ident(
+            &format!("branch_{}", self.counter),
+            proc_macro2::Span::call_site(),
+        );
+        let c = &i.cond;
+        let bind: Stmt = syn::parse_quote!(let #cond: bool = #c;);
+        self.program.items.push(Item::Stmt(Box::new(bind)));
+        let mut arms: Vec<(Expr, &syn::Block)> = vec![(syn::parse_quote!(#cond), &i.then_branch)];
+        match i.else_branch.as_ref().map(|(_, e)| &**e) {
+            None => {}
+            Some(Expr::Block(b)) => arms.push((syn::parse_quote!(!#cond), &b.block)),
+            Some(other) => {
+                self.cx.error(other, "`else if` is not supported in a derived rule: nest the second `if` in the `else` block");
+                return;
+            }
+        }
+        for (on, block) in arms {
+            if block.stmts.is_empty() {
+                continue;
+            }
+            let l: ExprForLoop = syn::parse_quote!(for _ in 0..usize::from(#on) #block);
+            self.for_loop_as(&l, Some(i));
+        }
+    }
+
     /// `for pat in range { .. }` whose body calls rules on differentiated values.
     pub(super) fn for_loop(&mut self, l: &ExprForLoop) {
+        self.for_loop_as(l, None);
+    }
+
+    /// A loop, or a branch of `branch` (errors then point at the `if`).
+    fn for_loop_as(&mut self, l: &ExprForLoop, branch: Option<&syn::ExprIf>) {
+        let at: &dyn ToTokens = match branch {
+            Some(b) => b,
+            None => l,
+        };
         if self.in_loop.is_some() {
-            self.cx.error(l, "a loop inside a loop is not supported in a derived rule: write the inner loop in a declared `#[rrule]` and call it");
+            self.cx.error(at, "a loop or a branch inside a loop or a branch is not supported in a derived rule: write the inner one in a declared `#[rrule]` and call it");
             return;
         }
         if self.reads_tracked(&*l.expr) {
@@ -70,7 +109,7 @@ impl Walk<'_> {
             }
         });
         if leaves || l.label.is_some() {
-            self.cx.error(l, "a loop in a derived rule runs every iteration to its end: `break`, `continue` and `return` are not supported (compute the number of iterations first)");
+            self.cx.error(at, "a loop or a branch in a derived rule runs every iteration to its end: `break`, `continue` and `return` are not supported (compute the number of iterations first)");
             return;
         }
         // The carried values: the plain names the body assigns at its top level.
@@ -90,8 +129,12 @@ impl Walk<'_> {
                 }
             }
         }
+        if carried.is_empty() && branch.is_some() {
+            self.cx.error(at, "a branch in a derived rule assigns the values it changes: `if flip { h = ops::neg(h.view()); }` with `h` declared `let mut` before it; a branch that only computes constants can be marked `#[no_grad]`");
+            return;
+        }
         if carried.is_empty() {
-            self.cx.error(l, "a loop in a derived rule carries values from one iteration to the next: assign one of them (`h = f(h.view());`, `h` declared `let mut` before the loop); a loop that only computes constants can be marked `#[no_grad]`");
+            self.cx.error(at, "a loop in a derived rule carries values from one iteration to the next: assign one of them (`h = f(h.view());`, `h` declared `let mut` before the loop); a loop that only computes constants can be marked `#[no_grad]`");
             return;
         }
         let saved_tracked = self.tracked.clone();
@@ -158,7 +201,7 @@ impl Walk<'_> {
         self.views = saved_views;
         let Some(scope) = scope else { return };
         if let Some(name) = &scope.late_lend {
-            self.cx.error(l, format!("`{name}` is lent to a rule that may keep it after its assignment in the loop: lend its value at the start of the iteration, or assign it last"));
+            self.cx.error(at, format!("`{name}` is lent to a rule that may keep it after its assignment in the loop: lend its value at the start of the iteration, or assign it last"));
             return;
         }
         let mut carried_out = Vec::new();
@@ -182,7 +225,7 @@ impl Walk<'_> {
         for v in &outer {
             let name = self.program.vars[*v].name.clone();
             if self.used.get(&name).copied().unwrap_or(0) > 1 {
-                self.cx.error(l, format!("`{name}` is bound more than once before this loop, which reads it: give the binding the loop reads a name of its own"));
+                self.cx.error(at, format!("`{name}` is bound more than once before this loop, which reads it: give the binding the loop reads a name of its own"));
                 return;
             }
             if self.owned.get(&name) == Some(&true) && !keep_before.contains(&name) {

@@ -226,6 +226,11 @@ impl<'a> Walk<'a> {
                 }
             }
             Stmt::Expr(Expr::ForLoop(l), _) if self.reads_tracked(&l.body) => self.for_loop(l),
+            Stmt::Expr(Expr::If(i), _)
+                if self.reads_tracked(i) && !self.reads_tracked(&*i.cond) =>
+            {
+                self.branch(i)
+            }
             Stmt::Expr(e, _) => {
                 if !self.reads_tracked(e) {
                     self.program.items.push(Item::Stmt(Box::new(stmt.clone())));
