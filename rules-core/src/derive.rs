@@ -95,18 +95,47 @@ struct Held {
     free: unsafe fn(*mut ()),
 }
 
-/// The intermediate values of a derived rule that its callees' pullbacks borrow.
+impl Held {
+    #[allow(unsafe_code)]
+    fn new<V>(value: V) -> (Held, *const V) {
+        unsafe fn free<V>(p: *mut ()) {
+            // SAFETY: `p` came from `Box::into_raw` of a `Box<V>` and is freed once, here.
+            drop(unsafe { Box::from_raw(p.cast::<V>()) });
+        }
+        let ptr = Box::into_raw(Box::new(value));
+        let held = Held {
+            ptr: ptr.cast(),
+            free: free::<V>,
+        };
+        (held, ptr)
+    }
+}
+
+/// What a derived pullback keeps: the callees' pullbacks, and the intermediate values they may
+/// borrow.
 ///
 /// A derived `rrule` calls `callee::rrule(h.view())` for an intermediate `h` and keeps the
-/// callee's pullback in its own; that pullback may hold the view. The arena owns `h` for as long
-/// as the derived pullback lives. `'x` is a lifetime parameter of the generated `rrule` that no
-/// parameter mentions: inside the function it is unrelated to every other lifetime, so nothing
-/// lent for it can be stored where the caller could reach it (a value of a type naming `'x`
-/// cannot be returned, and cannot be written into a parameter's cell, which would need `'x` to
-/// equal the parameter's lifetime). Only [`Kept`] holds the borrowers, and it drops them first.
+/// callee's pullback in its own; that pullback may hold the view. The arena owns `h`, and the
+/// pullback, for as long as the derived pullback lives.
+///
+/// Why this is sound:
+/// * `'x` is a lifetime parameter of the generated `rrule` that no parameter mentions (only
+///   bounds `'param: 'x`): inside the function it is rigid, so nothing lent for it can reach the
+///   caller (a type naming `'x` cannot be returned, and cannot be written into a parameter's
+///   cell, which would need `'x` to equal the parameter's lifetime).
+/// * Values are `'static` ([`Arena::keep_value`]): they borrow nothing, so dropping one reads
+///   nothing else the arena holds. Pullbacks ([`Arena::keep_pullback`]) may borrow the values
+///   and the parameters, and may reach one another's borrows through shared cells; all of them
+///   are dropped before any value, so whatever a pullback's `Drop` reads is still there.
+/// * The generated code declares the arena before every other local (dropped last on an early
+///   return or a panic), and the derived pullback owns it: the references it lends are only
+///   held by the pullback and the locals of `rrule`.
+///
+/// A derived pullback is therefore neither `Send` nor `Sync` (the arena holds raw pointers).
 #[doc(hidden)]
 pub struct Arena<'x> {
-    held: Vec<Held>,
+    pullbacks: Vec<Held>,
+    values: Vec<Held>,
     /// Invariant in `'x`.
     brand: PhantomData<Cell<&'x ()>>,
 }
@@ -115,62 +144,59 @@ impl<'x> Arena<'x> {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Arena {
-            held: Vec::new(),
+            pullbacks: Vec::new(),
+            values: Vec::new(),
             brand: PhantomData,
         }
     }
 
-    /// Moves `value` into the arena and lends it for `'x`.
+    /// Moves an intermediate value into the arena and lends it for `'x`.
     ///
     /// # Safety
     ///
-    /// Every use of the reference must end before the arena is dropped: the generated code
-    /// declares the arena before every borrower (so they are dropped first on an early return
-    /// or a panic) and moves it, with the borrowers, into a [`Kept`], which drops them first.
+    /// Every use of the reference must end before the arena is dropped (see [`Arena`]).
     #[allow(unsafe_code)]
-    pub unsafe fn keep<V: 'x>(&mut self, value: V) -> &'x V {
-        unsafe fn free<V>(p: *mut ()) {
-            // SAFETY: `p` came from `Box::into_raw` of a `Box<V>` and is freed once, here.
-            drop(unsafe { Box::from_raw(p.cast::<V>()) });
-        }
-        let ptr = Box::into_raw(Box::new(value));
-        self.held.push(Held {
-            ptr: ptr.cast(),
-            free: free::<V>,
-        });
+    pub unsafe fn keep_value<V: 'static>(&mut self, value: V) -> &'x V {
+        let (held, ptr) = Held::new(value);
+        self.values.push(held);
         // SAFETY: the allocation stays where it is until the arena is dropped (the arena holds
         // a raw pointer, not the box, so moving the arena does not retag it); the caller
         // guarantees every use ends before that.
         unsafe { &*ptr }
+    }
+
+    /// Moves a callee's pullback (or pushforward) into the arena and lends it for `'x`.
+    ///
+    /// # Safety
+    ///
+    /// As [`Arena::keep_value`].
+    #[allow(unsafe_code)]
+    pub unsafe fn keep_pullback<P: 'x>(&mut self, pullback: P) -> &'x P {
+        let (held, ptr) = Held::new(pullback);
+        self.pullbacks.push(held);
+        // SAFETY: as in `keep_value`.
+        unsafe { &*ptr }
+    }
+
+    /// The number of values and of pullbacks the arena holds.
+    pub fn kept(&self) -> (usize, usize) {
+        (self.values.len(), self.pullbacks.len())
     }
 }
 
 impl Drop for Arena<'_> {
     #[allow(unsafe_code)]
     fn drop(&mut self) {
-        // The latest first, as locals are dropped.
-        while let Some(h) = self.held.pop() {
-            // SAFETY: each pointer was made by `keep` with its own `free`, and is freed once.
+        // Every pullback before any value; each kind the latest first, as locals are dropped.
+        // (A panicking `Drop` leaves the rest leaked, never freed early.)
+        while let Some(h) = self.pullbacks.pop() {
+            // SAFETY: each pointer was made by `Held::new` with its own `free`, and is freed
+            // once.
             unsafe { (h.free)(h.ptr) };
         }
-    }
-}
-
-/// A derived pullback's state: the callees' pullbacks, then the arena whose values they borrow.
-/// Fields drop in declaration order, so the borrowers go first.
-#[doc(hidden)]
-pub struct Kept<'x, P> {
-    pub pullbacks: P,
-    arena: Arena<'x>,
-}
-
-impl<'x, P> Kept<'x, P> {
-    pub fn new(pullbacks: P, arena: Arena<'x>) -> Self {
-        Kept { pullbacks, arena }
-    }
-
-    /// The number of values the arena holds (for tests of what a derived rule keeps).
-    pub fn kept(&self) -> usize {
-        self.arena.held.len()
+        while let Some(h) = self.values.pop() {
+            // SAFETY: as above.
+            unsafe { (h.free)(h.ptr) };
+        }
     }
 }

@@ -54,7 +54,7 @@ pub(super) fn forward(
                 // captured by the pullback, which it outlives; see `rules_core::derive::Arena`.
                 out.push(quote! {
                     #[rrule_only]
-                    let #id = unsafe { #arena.keep(#id) };
+                    let #id = unsafe { #arena.keep_value(#id) };
                 });
             }
             Item::Step(i) => {
@@ -79,7 +79,7 @@ pub(super) fn forward(
                     let id = syntax::ident(k, Span::call_site());
                     out.push(quote! {
                         #[rrule_only]
-                        let #id = unsafe { #arena.keep(#id) };
+                        let #id = unsafe { #arena.keep_value(#id) };
                     });
                 }
                 if !super::reverse::loop_live(l, live) {
@@ -144,14 +144,14 @@ fn entry_call(
         let fresh = syntax::ident(&format!("__new_{}", quote!(#pat)), Span::call_site());
         vec![
             quote!(let (#fresh, #obj) = #entry(#(#args),*)#q;),
-            quote!(let #obj = unsafe { #arena.keep(#obj) };),
+            quote!(let #obj = unsafe { #arena.keep_pullback(#obj) };),
             quote!(#pat = #fresh;),
         ]
     } else {
         let pat = &s.pat;
         vec![
             quote!(let (#pat, #obj) = #entry(#(#args),*)#q;),
-            quote!(let #obj = unsafe { #arena.keep(#obj) };),
+            quote!(let #obj = unsafe { #arena.keep_pullback(#obj) };),
         ]
     }
 }
@@ -180,7 +180,7 @@ fn loop_body(program: &Program, l: &Loop, dir: Direction, arena: &syn::Ident) ->
             syntax::ident(c, Span::call_site()),
             syntax::ident(&format!("__kept_{c}"), Span::call_site()),
         );
-        out.push(quote!(let #k = unsafe { #arena.keep(#id) };));
+        out.push(quote!(let #k = unsafe { #arena.keep_value(#id) };));
         renamed.push(c.clone());
     }
     let mut objs = Vec::new();
@@ -203,7 +203,7 @@ fn loop_body(program: &Program, l: &Loop, dir: Direction, arena: &syn::Ident) ->
             Item::Stmt(st) => out.push(rename(quote!(#st), &renamed)),
             Item::Keep(name) => {
                 let id = syntax::ident(name, Span::call_site());
-                out.push(quote!(let #id = unsafe { #arena.keep(#id) };));
+                out.push(quote!(let #id = unsafe { #arena.keep_value(#id) };));
             }
             Item::Loop(_) => {}
         }
