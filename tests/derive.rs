@@ -651,3 +651,168 @@ fn branches_on_constants_are_derived() {
     let (_, pb) = flip_or_square::rrule(x.view(), w.view(), false);
     assert_eq!(pb.pullback(1.0).0, 2.0 * &x * &w);
 }
+
+// Names a derived rule generates never meet the user's (found by review: each of these gave a
+// wrong gradient or value, or freed what the pullback read).
+
+/// A parameter named like a generated cotangent term (`w` has two terms).
+#[rrule(derive)]
+fn names_terms(x: f64, w: f64, w_2: f64) -> f64 {
+    let a = x * w;
+    let b = a * w;
+    b * w_2
+}
+
+/// A shadowed name beside a user name equal to its suffixed form.
+#[rrule(derive)]
+fn names_shadowed(x: f64) -> f64 {
+    let x = x * 3.0;
+    let x_2 = x * x;
+    x_2 + 1.0
+}
+
+/// A user name equal to a hoisted temporary's.
+#[rrule(derive)]
+fn names_temporaries(x: ArrayView1<f64>) -> f64 {
+    let exp_2 = ops::tanh(x);
+    let exp = ops::exp(x);
+    let s = ops::add(ops::exp(x).view(), exp_2.view());
+    ops::sum(s.view()) + ops::sum(exp.view()) * 0.0
+}
+
+/// A user local named like the arena.
+#[rrule(derive)]
+fn names_arena(x: ArrayView1<f64>) -> f64 {
+    let e = ops::exp(x);
+    let m = ops::mul(e.view(), e.view());
+    #[no_grad]
+    let __arena = 1.0;
+    ops::sum(m.view()) * __arena
+}
+
+#[test]
+fn generated_names_never_meet_the_users() {
+    let c = Config::default();
+    check_rrule(
+        |(x, w, w2)| names_terms(*x, *w, *w2),
+        |(x, w, w2)| names_terms::rrule(*x, *w, *w2),
+        &(0.5, 1.5, -0.75),
+        &c,
+    );
+    let (_, pb) = names_terms::rrule(0.5, 1.5, -0.75);
+    // d/dw₂ = x w².
+    assert!((pb.pullback(1.0).2 - 0.5 * 1.5 * 1.5).abs() < 1e-15);
+    check_rrule(
+        |x| names_shadowed(*x),
+        |x| names_shadowed::rrule(*x),
+        &0.7,
+        &c,
+    );
+    let (_, pb) = names_shadowed::rrule(0.7);
+    // (3x)² + 1: d/dx = 18x.
+    assert!((pb.pullback(1.0) - 18.0 * 0.7).abs() < 1e-14);
+    let x = ndarray::array![0.1, -0.4, 0.8];
+    let v = names_temporaries(x.view());
+    let expect = x.mapv(|a| a.exp() + a.tanh()).sum();
+    assert!((v - expect).abs() < 1e-14, "{v} vs {expect}");
+    assert!((names_temporaries::rrule(x.view()).0 - expect).abs() < 1e-14);
+    check_rrule(
+        |x| names_arena(x.view()),
+        |x| names_arena::rrule(x.view()),
+        &x,
+        &c,
+    );
+}
+
+// Programs the review found wrongly rejected.
+
+/// A loop reading an intermediate that the parameter also reaches through the carried value.
+#[rrule(derive)]
+fn loop_reads_intermediate(x: ArrayView1<f64>, n: usize) -> f64 {
+    let e = ops::exp(x);
+    let mut h = ops::tanh(x);
+    for _ in 0..n {
+        h = ops::add(h.view(), e.view());
+    }
+    ops::sum(h.view())
+}
+
+/// A carried value that starts as a copy of a parameter.
+#[rrule(derive)]
+fn loop_from_copy(x: ArrayView1<f64>, n: usize) -> f64 {
+    let mut h = x.to_owned();
+    for _ in 0..n {
+        h = ops::tanh(h.view());
+    }
+    ops::sum(h.view())
+}
+
+/// A view parameter shadowed by a rule's result.
+#[rrule(derive)]
+fn shadowed_view(x: ArrayView1<f64>) -> f64 {
+    let x = ops::exp(x);
+    let t = ops::tanh(x.view());
+    ops::sum(t.view())
+}
+
+/// A view bound by `let`, an owned parameter, each lent to a rule that keeps its views.
+#[rrule(derive)]
+fn lent_aliases(x: Array1<f64>, w: ArrayView1<f64>) -> f64 {
+    let e = ops::exp(w);
+    let v = e.view();
+    let p = ops::mul(v, x.view());
+    let q = ops::mul(p.view(), w);
+    ops::sum(q.view())
+}
+
+/// A value lent to a rule that keeps it, then carried by a branch.
+#[rrule(derive)]
+fn kept_then_carried(x: ArrayView1<f64>, flag: bool) -> f64 {
+    let mut h = ops::exp(x);
+    let p = ops::mul(h.view(), x);
+    if flag {
+        h = ops::tanh(h.view());
+    }
+    ops::sum(h.view()) + ops::sum(p.view())
+}
+
+#[test]
+fn programs_once_rejected_are_derived() {
+    let c = Config::default();
+    let x = ndarray::array![0.1, -0.4, 0.8];
+    for n in [0, 2] {
+        check_rrule(
+            |(x, n)| loop_reads_intermediate(x.view(), n.0),
+            |(x, n)| loop_reads_intermediate::rrule(x.view(), n.0),
+            &(x.clone(), Constant(n)),
+            &c,
+        );
+        check_rrule(
+            |(x, n)| loop_from_copy(x.view(), n.0),
+            |(x, n)| loop_from_copy::rrule(x.view(), n.0),
+            &(x.clone(), Constant(n)),
+            &c,
+        );
+    }
+    check_rrule(
+        |x| shadowed_view(x.view()),
+        |x| shadowed_view::rrule(x.view()),
+        &x,
+        &c,
+    );
+    let w = ndarray::array![0.3, 0.2, -0.5];
+    check_rrule(
+        |(x, w)| lent_aliases(x.clone(), w.view()),
+        |(x, w)| lent_aliases::rrule(x.clone(), w.view()),
+        &(x.clone(), w),
+        &c,
+    );
+    for flag in [true, false] {
+        check_rrule(
+            |(x, f)| kept_then_carried(x.view(), f.0),
+            |(x, f)| kept_then_carried::rrule(x.view(), f.0),
+            &(x.clone(), Constant(flag)),
+            &c,
+        );
+    }
+}

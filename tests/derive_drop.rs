@@ -47,12 +47,15 @@ impl Drop for Guard<'_> {
 /// log after this pullback was kept are read when it is dropped.
 #[rrule]
 fn logged<'a>(x: ArrayView1<'a, f64>, log: Log<'a>, sums: Rc<RefCell<Vec<f64>>>) -> f64 {
-    log.borrow_mut().push(x.clone());
+    log.borrow_mut().push(x);
     let guard = Guard(log, sums);
-    (x.sum(), move |dy: f64| -> (Array1<f64>, NoTangent, NoTangent) {
-        let n = guard.0.borrow().len() as f64;
-        (x.mapv(|_| dy + 0.0 * n), NoTangent, NoTangent)
-    })
+    (
+        x.sum(),
+        move |dy: f64| -> (Array1<f64>, NoTangent, NoTangent) {
+            let n = guard.0.borrow().len() as f64;
+            (x.mapv(|_| dy + 0.0 * n), NoTangent, NoTangent)
+        },
+    )
 }
 
 /// Two kept intermediates, each logged; the first pullback's guard reads both.

@@ -23,16 +23,18 @@ pub(crate) fn rule(args: TokenStream, item: TokenStream, dir: Direction) -> Toke
 fn try_expand(args: TokenStream, item: TokenStream, dir: Direction) -> syn::Result<TokenStream> {
     let mut cx = Ctxt::default();
     let args = parse::args(&mut cx, args);
+    let mut arena = None;
     let item = if args.derive {
         let f = derive::synthesise(&mut cx, item, &args.krate, dir);
         cx.finish()?;
         cx = Ctxt::default();
-        let Some(f) = f else {
+        let Some((f, name)) = f else {
             return Err(syn::Error::new(
                 Span::call_site(),
                 format!("#[{}(derive)] could not derive this rule", dir.attr()),
             ));
         };
+        arena = Some(name);
         quote::quote!(#f)
     } else {
         item
@@ -55,7 +57,7 @@ fn try_expand(args: TokenStream, item: TokenStream, dir: Direction) -> syn::Resu
             if r.derived {
                 // The pullback owns the arena (which no body reads), and may keep a view of
                 // any parameter through a callee's pullback.
-                a.captures.push(derive::ARENA.to_owned());
+                a.captures.extend(arena.clone());
                 a.carriers = r.inputs.iter().map(|i| i.name.clone()).collect();
             }
             a

@@ -117,9 +117,12 @@ pub(crate) fn analyse(rule: &Rule, rt: &Path) -> Analysis {
         let skipped: Vec<bool> = (0..n_inputs).map(|j| wanted & (1 << j) == 0).collect();
         match result {
             // The all-`Zero` pattern runs nothing whatever the analysis found; its errors are
-            // reported like any pattern's.
+            // reported like any pattern's (so that a mistake in a declared pullback gets the
+            // same error in every pattern), except for a derived rule, whose body is the
+            // macro's: there an accumulator over a loop's iterations, zeros until the loop
+            // adds to it, is not a mistake.
             _ if zero == all => {
-                if let (Err(b), true) = (&result, report_errors) {
+                if let (Err(b), true) = (&result, report_errors && !rule.derived) {
                     report(&mut errors, &mut reported, b, &labels, zero, rule.direction);
                 }
                 Pattern {

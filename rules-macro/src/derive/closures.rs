@@ -107,7 +107,7 @@ pub(super) fn pushforward(cx: &mut Ctxt, c: &Context<'_>) -> Option<TokenStream>
         let var = (c.program.vars.iter().enumerate()).find(|(_, v)| v.input == Some(i));
         params.push(match (tangent, var) {
             (Tangent::Of(t), Some((v, _))) => {
-                let d = forward::tangent_name(c.program, v);
+                let d = &fwd.dname[v];
                 quote!(#d: #t)
             }
             (Tangent::Of(t), None) => quote!(_: #t),

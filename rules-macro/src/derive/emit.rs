@@ -7,10 +7,11 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::{Pat, Path, Stmt};
 
+use super::LIFETIME;
 use super::forms::plain;
 use super::loops::Loop;
+use super::names::Names;
 use super::walk::{Item, Program, Step};
-use super::{ARENA, LIFETIME, forward};
 use crate::model::Direction;
 use crate::parse::{FORWARD_ONLY, REVERSE_ONLY};
 use crate::syntax;
@@ -25,7 +26,8 @@ pub(super) fn forward(
 ) -> Vec<TokenStream> {
     let drops = early_drops(program, names);
     let lifetime = syn::Lifetime::new(LIFETIME, Span::call_site());
-    let arena = syntax::ident(ARENA, Span::call_site());
+    let arena = syntax::ident(&program.arena, Span::call_site());
+    let mut names = program.names.clone();
     // The marker of one direction's statements: `rrule_only` when there is one, else the
     // entry point's own.
     let marker = |dir: Direction| -> TokenStream {
@@ -68,7 +70,7 @@ pub(super) fn forward(
                 }
                 for dir in dirs {
                     let m = marker(*dir);
-                    for st in entry_call(s, *dir, &arena, &[]) {
+                    for st in entry_call(s, *dir, &arena, &[], &mut names) {
                         out.push(quote!(#m #st));
                     }
                 }
@@ -87,9 +89,13 @@ pub(super) fn forward(
                     continue;
                 }
                 out.push(quote!(#[primal_only] #original));
+                for c in &l.recopy {
+                    let id = syntax::ident(c, Span::call_site());
+                    out.push(quote!(#[rrule_only] let mut #id = ::core::clone::Clone::clone(#id);));
+                }
                 for dir in dirs {
                     let m = marker(*dir);
-                    let body = loop_body(program, l, *dir, &arena);
+                    let body = loop_body(program, l, *dir, &arena, &mut names);
                     let tape = syntax::ident(&l.tape, Span::call_site());
                     let (pat, range) = (&l.stmt.pat, &l.stmt.expr);
                     out.push(quote! {
@@ -125,23 +131,27 @@ pub(super) fn forward(
 
 /// The call of a step's entry point for `dir`, its pullback (pushforward) moved into the arena;
 /// for an assignment of a carried value, the new value assigned after. Names in `renamed` are
-/// read through their kept copies (`__kept_h` for `h`).
+/// read through their kept copies (`kept_h` for `h`).
 fn entry_call(
     s: &Step,
     dir: Direction,
     arena: &syn::Ident,
-    renamed: &[String],
+    renamed: &[(String, String)],
+    names: &mut Names,
 ) -> Vec<TokenStream> {
     let (entry, obj) = match dir {
         Direction::Reverse => (&s.rrule, s.pullback.clone()),
-        Direction::Forward => (&s.frule, forward::pushforward_name(&s.pullback)),
+        Direction::Forward => (&s.frule, s.pushforward.clone()),
     };
     let obj = syntax::ident(&obj, Span::call_site());
     let args: Vec<TokenStream> = s.args.iter().map(|a| rename(quote!(#a), renamed)).collect();
     let q = s.fallible.then(|| quote!(?));
     if s.assign {
         let pat = &s.pat;
-        let fresh = syntax::ident(&format!("__new_{}", quote!(#pat)), Span::call_site());
+        let fresh = syntax::ident(
+            &names.fresh(&format!("new_{}", quote!(#pat))),
+            Span::call_site(),
+        );
         vec![
             quote!(let (#fresh, #obj) = #entry(#(#args),*)#q;),
             quote!(let #obj = unsafe { #arena.keep_pullback(#obj) };),
@@ -157,13 +167,14 @@ fn entry_call(
 }
 
 /// `tokens` with each name of `renamed` read as its kept copy.
-fn rename(tokens: TokenStream, renamed: &[String]) -> TokenStream {
+fn rename(tokens: TokenStream, renamed: &[(String, String)]) -> TokenStream {
     if renamed.is_empty() {
         return tokens;
     }
     syntax::rewrite(tokens, &mut |at| match at.tree() {
-        proc_macro2::TokenTree::Ident(i) if renamed.iter().any(|r| i == r) => {
-            let k = syntax::ident(&format!("__kept_{i}"), i.span());
+        proc_macro2::TokenTree::Ident(i) => {
+            let (_, k) = renamed.iter().find(|(r, _)| i == r)?;
+            let k = syntax::ident(k, i.span());
             Some(quote!(#k))
         }
         _ => None,
@@ -172,32 +183,39 @@ fn rename(tokens: TokenStream, renamed: &[String]) -> TokenStream {
 
 /// One iteration of a loop in `rrule` (`frule`): the carried values lent to rules that may keep
 /// them kept first, each call of a rule, and its pullbacks pushed to the tape.
-fn loop_body(program: &Program, l: &Loop, dir: Direction, arena: &syn::Ident) -> Vec<TokenStream> {
+fn loop_body(
+    program: &Program,
+    l: &Loop,
+    dir: Direction,
+    arena: &syn::Ident,
+    names: &mut Names,
+) -> Vec<TokenStream> {
     let mut out = Vec::new();
-    let mut renamed: Vec<String> = Vec::new();
+    let mut renamed: Vec<(String, String)> = Vec::new();
     for c in &l.kept_carried {
-        let (id, k) = (
+        let k = names.fresh(&format!("kept_{c}"));
+        let (id, kid) = (
             syntax::ident(c, Span::call_site()),
-            syntax::ident(&format!("__kept_{c}"), Span::call_site()),
+            syntax::ident(&k, Span::call_site()),
         );
-        out.push(quote!(let #k = unsafe { #arena.keep_value(#id) };));
-        renamed.push(c.clone());
+        out.push(quote!(let #kid = unsafe { #arena.keep_value(#id) };));
+        renamed.push((c.clone(), k));
     }
     let mut objs = Vec::new();
     for item in &l.items {
         match item {
             Item::Step(i) => {
                 let s = &program.steps[*i];
-                out.extend(entry_call(s, dir, arena, &renamed));
+                out.extend(entry_call(s, dir, arena, &renamed, names));
                 let obj = match dir {
                     Direction::Reverse => s.pullback.clone(),
-                    Direction::Forward => forward::pushforward_name(&s.pullback),
+                    Direction::Forward => s.pushforward.clone(),
                 };
                 objs.push(syntax::ident(&obj, Span::call_site()));
                 if s.assign {
                     let pat = &s.pat;
                     let name = quote!(#pat).to_string();
-                    renamed.retain(|r| *r != name);
+                    renamed.retain(|(r, _)| *r != name);
                 }
             }
             Item::Stmt(st) => out.push(rename(quote!(#st), &renamed)),

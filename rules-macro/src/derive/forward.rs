@@ -16,20 +16,21 @@ pub(super) struct Forward {
     pub(super) stmts: Vec<TokenStream>,
     /// Per output, its tangent (`None`: it depends on no parameter).
     pub(super) outputs: Vec<Option<TokenStream>>,
+    /// Each value's tangent name.
+    pub(super) dname: Vec<syn::Ident>,
 }
 
-/// The tangent of value `v`'s name: `dx` for `x`.
-pub(super) fn tangent_name(p: &Program, v: usize) -> syn::Ident {
-    syntax::ident(&format!("d{}", p.vars[v].display), Span::call_site())
-}
-
-/// The pushforward name of a step.
-pub(super) fn pushforward_name(pullback: &str) -> String {
-    format!("pf{}", pullback.trim_start_matches("pb"))
+/// The name of each value's tangent: `dx` for `x`, distinct from every other name.
+pub(super) fn tangent_names(p: &Program) -> Vec<syn::Ident> {
+    let mut names = p.names.clone();
+    (p.vars.iter())
+        .map(|v| syntax::ident(&names.fresh(&format!("d{}", v.display)), Span::call_site()))
+        .collect()
 }
 
 pub(super) fn derive(p: &Program, krate: &Path) -> Forward {
     let (live, _) = liveness(p);
+    let dname = tangent_names(p);
     // A tangent read by several callees is cloned for all but its last reader.
     let mut reads = vec![0usize; p.vars.len()];
     for (i, s) in p.steps.iter().enumerate() {
@@ -47,7 +48,7 @@ pub(super) fn derive(p: &Program, krate: &Path) -> Forward {
         let args: Vec<TokenStream> = (s.flows.iter())
             .map(|f| match f {
                 Some(v) => {
-                    let d = tangent_name(p, *v);
+                    let d = &dname[*v];
                     reads[*v] -= 1;
                     if reads[*v] > 0 {
                         quote!(#d.clone())
@@ -61,7 +62,7 @@ pub(super) fn derive(p: &Program, krate: &Path) -> Forward {
         let outs: Vec<TokenStream> = (s.outputs.iter())
             .map(|o| match o {
                 Some(v) => {
-                    let d = tangent_name(p, *v);
+                    let d = &dname[*v];
                     quote!(#d)
                 }
                 None => quote!(_),
@@ -77,7 +78,7 @@ pub(super) fn derive(p: &Program, krate: &Path) -> Forward {
         } else {
             quote!(#(#outs)*)
         };
-        let pf = syntax::ident(&pushforward_name(&s.pullback), Span::call_site());
+        let pf = syntax::ident(&s.pushforward, Span::call_site());
         // Several tangents, some of which may be zero in a pattern: pass `Zero` for those.
         let marker = (args.len() > 1).then(|| quote!(#[pass_zero]));
         stmts.push(quote!(#marker let #pat = #pf.pushforward(#arg);));
@@ -85,10 +86,14 @@ pub(super) fn derive(p: &Program, krate: &Path) -> Forward {
     let outputs = (p.outputs.iter())
         .map(|o| {
             o.map(|v| {
-                let d = tangent_name(p, v);
+                let d = &dname[v];
                 quote!(#d)
             })
         })
         .collect();
-    Forward { stmts, outputs }
+    Forward {
+        stmts,
+        outputs,
+        dname,
+    }
 }

@@ -50,6 +50,9 @@ pub(super) struct Loop {
     pub(super) kept_carried: Vec<String>,
     /// The name of the `Vec` of pullbacks.
     pub(super) tape: String,
+    /// Carried values kept in the arena before the loop (lent to a rule that may keep them):
+    /// `rrule` carries a copy.
+    pub(super) recopy: Vec<String>,
 }
 
 impl Walk<'_> {
@@ -137,6 +140,10 @@ impl Walk<'_> {
             self.cx.error(at, "a loop in a derived rule carries values from one iteration to the next: assign one of them (`h = f(h.view());`, `h` declared `let mut` before the loop); a loop that only computes constants can be marked `#[no_grad]`");
             return;
         }
+        let recopy: Vec<String> = (carried.iter())
+            .filter(|c| self.program.kept.contains(c) && self.owned.get(*c) != Some(&true))
+            .cloned()
+            .collect();
         let saved_tracked = self.tracked.clone();
         let saved_owned = self.owned.clone();
         let saved_views = self.views.clone();
@@ -236,8 +243,7 @@ impl Walk<'_> {
             self.owned.insert(k.clone(), false);
             self.program.kept.push(k.clone());
         }
-        self.counter += 1;
-        let tape = format!("tape_{}", self.counter);
+        let tape = self.program.names.fresh("tape");
         self.program.items.push(Item::Loop(Box::new(Loop {
             stmt: l.clone(),
             items,
@@ -246,6 +252,7 @@ impl Walk<'_> {
             keep_before,
             kept_carried: scope.kept_carried,
             tape,
+            recopy,
         })));
     }
 

@@ -17,6 +17,7 @@ mod emit;
 mod forms;
 mod forward;
 mod loops;
+mod names;
 mod reverse;
 mod tangent;
 mod walk;
@@ -30,10 +31,6 @@ use crate::model::Direction;
 use tangent::Tangent;
 use walk::Walk;
 
-/// The local that owns what a derived pullback keeps: captured by the pullback in addition to
-/// what its body reads.
-pub(crate) const ARENA: &str = "__arena";
-
 /// The lifetime the arena lends for: a parameter of `rrule` only.
 pub(crate) const LIFETIME: &str = "'__kept";
 
@@ -45,7 +42,7 @@ pub(crate) fn synthesise(
     item: TokenStream,
     krate: &Path,
     first: Direction,
-) -> Option<ItemFn> {
+) -> Option<(ItemFn, String)> {
     let mut f: ItemFn = match syn::parse2(item) {
         Ok(f) => f,
         Err(e) => {
@@ -70,7 +67,7 @@ pub(crate) fn synthesise(
         .map(|t| t.ident.to_string())
         .collect();
 
-    let mut walk = Walk::new(cx, krate);
+    let mut walk = Walk::new(cx, krate, quote!(#f));
     // The parameters: differentiated unless `#[no_grad]` or of a type without tangent.
     let mut input_tys = Vec::new();
     let mut names = Vec::new();
@@ -102,7 +99,11 @@ pub(crate) fn synthesise(
         };
         let differentiated = matches!(tangent, Tangent::Of(_));
         let view = matches!(&*pt.ty, Type::Path(tp) if tp.path.segments.last().is_some_and(|s| s.ident.to_string().starts_with("ArrayView")));
-        walk.input(&name, i, differentiated, view);
+        let owned = matches!(&*pt.ty, Type::Path(tp) if tp.path.segments.last().is_some_and(|s| {
+            let n = s.ident.to_string();
+            (n.starts_with("Array") || n.starts_with("ArcArray")) && !n.starts_with("ArrayView")
+        }));
+        walk.input(&name, i, differentiated, view, owned);
         input_tys.push(tangent);
         names.push((name, pt.pat.clone()));
     }
@@ -141,7 +142,9 @@ pub(crate) fn synthesise(
     if !walk.cx.is_ok() {
         return None;
     }
-    let program = walk.program;
+    let mut program = walk.program;
+    // The local that owns what the pullback keeps: captured by it besides what its body reads.
+    program.arena = program.names.fresh("__arena");
     let cx = walk.cx;
 
     let outputs: Vec<Type> = match &value_ty {
@@ -200,7 +203,7 @@ pub(crate) fn synthesise(
         0,
         syn::GenericParam::Lifetime(syn::LifetimeParam::new(lifetime)),
     );
-    Some(f)
+    Some((f, program.arena))
 }
 
 /// Writes the hidden lifetime of a view type as `'_` (`ArrayView2<f64>` as `ArrayView2<'_, f64>`):

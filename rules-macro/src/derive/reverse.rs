@@ -91,6 +91,11 @@ pub(super) fn loop_live(l: &Loop, live: &[bool]) -> bool {
 
 struct Rev<'a> {
     p: &'a Program,
+    names: super::names::Names,
+    /// Each value's cotangent name, given when first needed.
+    dname: Vec<Option<String>>,
+    /// In a loop: the accumulator of each value from before it.
+    accs: Vec<(usize, Ident)>,
     krate: &'a Path,
     live: Vec<bool>,
     live_var: Vec<bool>,
@@ -103,8 +108,14 @@ fn id(name: &str) -> Ident {
 }
 
 impl Rev<'_> {
-    fn d(&self, v: usize) -> String {
-        format!("d{}", self.p.vars[v].display)
+    /// `dv` for value `v`: its cotangent's name (the whole, or the stem of its terms' names).
+    fn d(&mut self, v: usize) -> String {
+        if let Some(n) = &self.dname[v] {
+            return n.clone();
+        }
+        let n = self.names.fresh(&format!("d{}", self.p.vars[v].display));
+        self.dname[v] = Some(n.clone());
+        n
     }
 
     /// Counts the terms each value's cotangent gets. In a loop, a value from before it gets one
@@ -137,13 +148,12 @@ impl Rev<'_> {
     /// The name of the next term of `v`'s cotangent.
     fn next_term(&mut self, v: usize) -> String {
         let base = self.d(v);
-        let t = &mut self.terms[v];
-        let name = if t.count == 1 {
+        let name = if self.terms[v].count == 1 {
             base
         } else {
-            format!("{}_{}", base, t.names.len() + 1)
+            self.names.fresh(&format!("{base}_t"))
         };
-        t.names.push(name.clone());
+        self.terms[v].names.push(name.clone());
         name
     }
 
@@ -199,8 +209,12 @@ impl Rev<'_> {
         for (slot, f) in s.flows.iter().enumerate() {
             match f {
                 Some(v) if outer.contains(v) => {
-                    let term = id(&format!("{}_it{slot}", self.d(*v)));
-                    let acc = id(&format!("{}_acc", self.d(*v)));
+                    let stem = self.d(*v);
+                    let term = id(&self.names.fresh(&format!("{stem}_i{slot}")));
+                    let acc = (self.accs.iter())
+                        .find(|(a, _)| a == v)
+                        .map(|(_, i)| i.clone())
+                        .unwrap_or_else(|| id(&stem));
                     pats.push(quote!(#term));
                     sel.push(quote!(#krate::Need));
                     accumulate.push(quote!(#acc += &#term;));
@@ -238,7 +252,7 @@ impl Rev<'_> {
         let krate = self.krate;
         let mut carries = Vec::new();
         for c in &l.carried {
-            let carry = id(&format!("d{}_carry", c.name));
+            let carry = id(&self.names.fresh(&format!("d{}_carry", c.name)));
             match self.total(c.after) {
                 Some(t) => self.stmts.push(quote!(let mut #carry = #t;)),
                 // Nothing after the loop reads this value: its cotangent starts at zero.
@@ -250,11 +264,14 @@ impl Rev<'_> {
             }
             carries.push(carry);
         }
+        let saved_accs = std::mem::take(&mut self.accs);
         for v in &l.outer {
-            let acc = id(&format!("{}_acc", self.d(*v)));
+            let stem = self.d(*v);
+            let acc = id(&self.names.fresh(&format!("{stem}_acc")));
             let name = id(&self.p.vars[*v].name);
             self.stmts
                 .push(quote!(let mut #acc = #krate::derive::zeros_like(&#name);));
+            self.accs.push((*v, acc));
         }
         let outer_stmts = std::mem::take(&mut self.stmts);
         // The body: the end values' cotangents are the carries.
@@ -290,9 +307,8 @@ impl Rev<'_> {
             let t = id(&self.next_term(c.before));
             self.stmts.push(quote!(let #t = #carry;));
         }
-        for v in &l.outer {
-            let acc = id(&format!("{}_acc", self.d(*v)));
-            let t = id(&self.next_term(*v));
+        for (v, acc) in std::mem::replace(&mut self.accs, saved_accs) {
+            let t = id(&self.next_term(v));
             self.stmts.push(quote!(let #t = #acc;));
         }
     }
@@ -302,6 +318,9 @@ pub(super) fn derive(p: &Program, n_inputs: usize, krate: &Path) -> Reverse {
     let (live, live_var) = liveness(p);
     let mut r = Rev {
         p,
+        names: p.names.clone(),
+        dname: vec![None; p.vars.len()],
+        accs: Vec::new(),
         krate,
         live,
         live_var,
@@ -317,7 +336,7 @@ pub(super) fn derive(p: &Program, n_inputs: usize, krate: &Path) -> Reverse {
     for (i, o) in p.outputs.iter().enumerate() {
         params.push(match o {
             Some(v) => r.next_term(*v),
-            None => format!("_d{i}"),
+            None => r.names.fresh(&format!("_d{i}")),
         });
     }
     r.items(&p.items, &[]);

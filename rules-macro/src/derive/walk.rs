@@ -45,8 +45,9 @@ pub(super) struct Step {
     pub(super) tuple: bool,
     /// Whether the call is followed by `?`.
     pub(super) fallible: bool,
-    /// The name of the pullback's binding.
+    /// The name of the pullback's binding, and of the pushforward's.
     pub(super) pullback: String,
+    pub(super) pushforward: String,
     /// The step assigns a value a loop carries (`h = f(h)`), rather than binding a new one.
     pub(super) assign: bool,
 }
@@ -73,6 +74,10 @@ pub(super) struct Program {
     pub(super) outputs: Vec<Option<usize>>,
     /// The value expression of the tail (names of the outputs, hoisted).
     pub(super) value: Option<Expr>,
+    /// The names generated so far, and the user's.
+    pub(super) names: super::names::Names,
+    /// The arena's local.
+    pub(super) arena: String,
     /// Locals moved into the arena, by their forward names.
     pub(super) kept: Vec<String>,
 }
@@ -91,6 +96,8 @@ pub(super) struct Walk<'a> {
     pub(super) views: Vec<String>,
     /// Display names used so far.
     pub(super) used: BTreeMap<String, usize>,
+    /// Views and copies bound by `let` (`let v = w.view()`), by their names.
+    pub(super) aliases: BTreeMap<String, Expr>,
     /// Locals declared `let mut`: the values a loop may carry.
     pub(super) mutable: Vec<String>,
     /// Inside a loop: what the walk of its body needs (see `loops`).
@@ -98,17 +105,23 @@ pub(super) struct Walk<'a> {
 }
 
 impl<'a> Walk<'a> {
-    pub(super) fn new(cx: &'a mut Ctxt, krate: &'a Path) -> Self {
+    /// A walk of a function whose tokens are `item` (every identifier in them is the user's).
+    pub(super) fn new(cx: &'a mut Ctxt, krate: &'a Path, item: TokenStream) -> Self {
+        let program = Program {
+            names: super::names::Names::of(item),
+            ..Program::default()
+        };
         Walk {
             cx,
             krate,
-            program: Program::default(),
+            program,
             tracked: BTreeMap::new(),
             owned: BTreeMap::new(),
             counter: 0,
             views: Vec::new(),
             used: BTreeMap::new(),
             mutable: Vec::new(),
+            aliases: BTreeMap::new(),
             in_loop: None,
         }
     }
@@ -130,10 +143,22 @@ impl<'a> Walk<'a> {
         self.program.vars.len() - 1
     }
 
-    /// Declares parameter `i`, differentiated or not; `view` if its type is an array view.
-    pub(super) fn input(&mut self, name: &str, i: usize, differentiated: bool, view: bool) {
+    /// Declares parameter `i`, differentiated or not; `view` if its type is an array view,
+    /// `owned` if it is an owned array (then kept, like an intermediate, when lent to a rule
+    /// that may keep it).
+    pub(super) fn input(
+        &mut self,
+        name: &str,
+        i: usize,
+        differentiated: bool,
+        view: bool,
+        owned: bool,
+    ) {
         if view {
             self.views.push(name.to_owned());
+        }
+        if owned {
+            self.owned.insert(name.to_owned(), true);
         }
         if differentiated {
             let v = self.var(name, Some(i));
@@ -175,6 +200,7 @@ impl<'a> Walk<'a> {
         for n in syntax::pat_names(pat) {
             self.tracked.remove(&n);
             self.owned.remove(&n);
+            self.aliases.remove(&n);
             self.views.retain(|v| *v != n);
         }
     }
@@ -208,10 +234,23 @@ impl<'a> Walk<'a> {
                     self.untrack(&l.pat);
                     self.program.items.push(Item::Stmt(Box::new(stmt.clone())));
                 } else if let (Some(root), Pat::Ident(p)) = (self.alias_of(&e), &l.pat) {
-                    // `let v = w.view();`: `v` stands for `w`.
+                    // `let v = w.view();`: `v` stands for `w`, and a rule given `v` is given
+                    // `w.view()` (so that `w` is kept first if the rule may keep the view).
                     let name = p.ident.to_string();
+                    if p.mutability.is_some() {
+                        self.mutable.push(name.clone());
+                    }
                     self.tracked.insert(name.clone(), root);
-                    self.owned.remove(&name);
+                    self.views.retain(|v| *v != name);
+                    let copy = matches!(&e, Expr::MethodCall(m) if m.method != "view");
+                    if copy {
+                        // `let h = x.to_owned();`: a value of its own.
+                        self.owned.insert(name.clone(), true);
+                        self.aliases.remove(&name);
+                    } else {
+                        self.owned.remove(&name);
+                        self.aliases.insert(name, e.clone());
+                    }
                     self.program.items.push(Item::Stmt(Box::new(stmt.clone())));
                 } else {
                     self.unsupported(&e);
@@ -450,7 +489,7 @@ impl<'a> Walk<'a> {
         let (pat, names, tuple) = match target {
             Some(t) => t,
             None => {
-                let name = format!("{base}_{}", self.counter);
+                let name = self.program.names.fresh(&base);
                 let id = syntax::ident(&name, Span::call_site());
                 (syn::parse_quote!(#id), vec![Some(name)], false)
             }
@@ -463,12 +502,16 @@ impl<'a> Walk<'a> {
             if let (Some(n), Some(v)) = (n, v) {
                 self.tracked.insert(n.clone(), *v);
                 self.owned.insert(n.clone(), true);
+                self.views.retain(|x| x != n);
+                self.aliases.remove(n);
             }
         }
-        let pullback = match outputs.iter().flatten().next() {
-            Some(v) => format!("pb_{}", self.program.vars[*v].display),
-            None => format!("pb_{base}_{}", self.counter),
+        let stem = match outputs.iter().flatten().next() {
+            Some(v) => self.program.vars[*v].display.clone(),
+            None => base.clone(),
         };
+        let pullback = self.program.names.fresh(&format!("pb_{stem}"));
+        let pushforward = self.program.names.fresh(&format!("pf_{stem}"));
         self.program.steps.push(Step {
             value,
             rrule,
@@ -480,6 +523,7 @@ impl<'a> Walk<'a> {
             tuple,
             fallible,
             pullback,
+            pushforward,
             assign: false,
         });
         self.program
@@ -495,6 +539,16 @@ impl<'a> Walk<'a> {
             return Some((a.clone(), None));
         }
         let a = unparen(a);
+        // An alias, or a view or reference of one: what it stands for.
+        let aliased = match a {
+            Expr::Path(_) => plain(a),
+            Expr::Reference(r) if r.mutability.is_none() => plain(&r.expr),
+            Expr::MethodCall(m) if m.method == "view" && m.args.is_empty() => plain(&m.receiver),
+            _ => None,
+        };
+        if let Some(e) = aliased.and_then(|n| self.aliases.get(&n).cloned()) {
+            return self.arg(&e, keeping);
+        }
         // `x`, `&x`, `x.view()`, `x.clone()`.
         if let Some(v) = self.alias_of(a) {
             let lent = match a {
@@ -564,15 +618,11 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// A name for a computed output that no binding of the body uses: `y` (`y0`, `y1`, .. for
-    /// several), else `out`, `value`, then `y_N`.
-    fn fresh_output(&self, i: Option<usize>) -> String {
+    /// A name for a computed output that nothing in the function uses: `y` (`y0`, `y1`, .. for
+    /// several), else `y_2`, ..
+    fn fresh_output(&mut self, i: Option<usize>) -> String {
         let suffix = i.map(|i| i.to_string()).unwrap_or_default();
-        ["y", "out", "value"]
-            .iter()
-            .map(|b| format!("{b}{suffix}"))
-            .find(|n| !self.used.contains_key(n))
-            .unwrap_or_else(|| format!("y{suffix}_{}", self.counter + 1))
+        self.program.names.fresh(&format!("y{suffix}"))
     }
 
     /// The tail: each element of the value a differentiated value, rule expressions hoisted.
