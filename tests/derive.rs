@@ -816,3 +816,106 @@ fn programs_once_rejected_are_derived() {
         );
     }
 }
+
+// Found by a second review: an alias stood for what its source was when used, not when bound;
+// a generated branch name and a loop's zero source could meet user names.
+
+/// An alias of a value a loop then carries.
+#[rrule(derive)]
+fn alias_of_carried(x: f64) -> f64 {
+    let mut h = x * 1.0;
+    let h0 = h;
+    for _ in 0..3 {
+        h = h * 2.0;
+    }
+    h0 * h
+}
+
+/// A carried value that starts as an alias of a parameter.
+#[rrule(derive)]
+fn carried_alias(x: f64) -> f64 {
+    let mut acc = x;
+    for _ in 0..3 {
+        acc = acc * x;
+    }
+    acc
+}
+
+/// A view whose source is rebound after it.
+#[rrule(derive)]
+fn alias_of_rebound(x: ArrayView1<f64>) -> f64 {
+    let v = x.view();
+    let x = ops::exp(x);
+    ops::sum(v) + ops::sum(x.view())
+}
+
+/// A user local named like a generated branch condition.
+#[rrule(derive)]
+fn branch_names(x: f64, a: bool, b: bool) -> f64 {
+    let mut h = x * 1.0;
+    let branch_2 = b;
+    if a {
+        h = h * 2.0;
+    }
+    if branch_2 {
+        h = h * 3.0;
+    }
+    h
+}
+
+/// A value a loop reads, rebound after the loop.
+#[rrule(derive)]
+fn loop_source_rebound(
+    x: ArrayView1<f64>,
+    w: ArrayView1<f64>,
+    #[no_grad] z: ArrayView1<f64>,
+    n: usize,
+) -> f64 {
+    let mut h = ops::tanh(x);
+    for _ in 0..n {
+        h = ops::mul(h.view(), w);
+    }
+    #[no_grad]
+    let w = z;
+    ops::sum(h.view()) + 0.0 * w.len() as f64
+}
+
+#[test]
+fn aliases_and_generated_names_after_review() {
+    let c = Config::default();
+    // h0 = x, h = 8x: 8x², d/dx = 16x.
+    assert_eq!(alias_of_carried(1.0), 8.0);
+    let (v, pb) = alias_of_carried::rrule(1.0);
+    assert_eq!((v, pb.pullback(1.0)), (8.0, 16.0));
+    // x⁴.
+    assert_eq!(carried_alias(2.0), 16.0);
+    let (v, pb) = carried_alias::rrule(2.0);
+    assert_eq!((v, pb.pullback(1.0)), (16.0, 32.0));
+    let x = ndarray::array![0.0, 1.0];
+    let expect = x.sum() + x.mapv(f64::exp).sum();
+    assert!((alias_of_rebound(x.view()) - expect).abs() < 1e-14);
+    check_rrule(
+        |x| alias_of_rebound(x.view()),
+        |x| alias_of_rebound::rrule(x.view()),
+        &x,
+        &c,
+    );
+    assert_eq!(branch_names(1.0, true, false), 2.0);
+    assert_eq!(branch_names::rrule(1.0, true, false).0, 2.0);
+    let (x, w, z) = (
+        ndarray::array![0.3, -0.2, 0.5],
+        ndarray::array![1.2],
+        ndarray::array![1.0, 2.0, 3.0],
+    );
+    for n in [0, 2] {
+        let (_, pb) = loop_source_rebound::rrule(x.view(), w.view(), z.view(), n);
+        let (_, dw, _, _) = pb.pullback(1.0);
+        assert_eq!(dw.len(), 1);
+        check_rrule(
+            |(x, w, z, n)| loop_source_rebound(x.view(), w.view(), z.0.view(), n.0),
+            |(x, w, z, n)| loop_source_rebound::rrule(x.view(), w.view(), z.0.view(), n.0),
+            &(x.clone(), w.clone(), Constant(z.clone()), Constant(n)),
+            &c,
+        );
+    }
+}

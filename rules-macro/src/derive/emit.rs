@@ -9,7 +9,7 @@ use syn::{Pat, Path, Stmt};
 
 use super::LIFETIME;
 use super::forms::plain;
-use super::loops::Loop;
+use super::loops::{Loop, needs_zero};
 use super::names::Names;
 use super::walk::{Item, Program, Step};
 use crate::model::Direction;
@@ -89,6 +89,13 @@ pub(super) fn forward(
                     continue;
                 }
                 out.push(quote!(#[primal_only] #original));
+                for (z, source) in &l.outer_zeros {
+                    let (z, source) = (
+                        syntax::ident(z, Span::call_site()),
+                        syntax::ident(source, Span::call_site()),
+                    );
+                    out.push(quote!(#[rrule_only] let #z = #krate::derive::zeros_like(&#source);));
+                }
                 for c in &l.recopy {
                     let id = syntax::ident(c, Span::call_site());
                     out.push(quote!(#[rrule_only] let mut #id = ::core::clone::Clone::clone(#id);));
@@ -106,6 +113,17 @@ pub(super) fn forward(
                             #(#body)*
                         }
                     });
+                }
+                for (c, z) in l.carried.iter().zip(&l.carried_zeros) {
+                    if needs_zero(program, c) {
+                        let (z, name) = (
+                            syntax::ident(z, Span::call_site()),
+                            syntax::ident(&c.name, Span::call_site()),
+                        );
+                        out.push(
+                            quote!(#[rrule_only] let #z = #krate::derive::zeros_like(&#name);),
+                        );
+                    }
                 }
             }
         }

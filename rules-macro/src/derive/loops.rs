@@ -53,6 +53,24 @@ pub(super) struct Loop {
     /// Carried values kept in the arena before the loop (lent to a rule that may keep them):
     /// `rrule` carries a copy.
     pub(super) recopy: Vec<String>,
+    /// Per value from before the loop (in `outer`'s order), the local `rrule` binds to its zero
+    /// cotangent before the loop, and the name it reads the value by: the pullback's accumulator starts from its shape. (Taken
+    /// before the loop, so that a later binding of the same name cannot change it.)
+    pub(super) outer_zeros: Vec<(String, String)>,
+    /// Per carried value, the local bound to its zero cotangent after the loop, when the
+    /// pullback needs one (see [`needs_zero`]).
+    pub(super) carried_zeros: Vec<String>,
+}
+
+/// Whether the pullback needs a zero cotangent for carried value `c` of `l`: when nothing after
+/// the loop reads it (its carry starts at zero), or the body never reads its value at the
+/// start of an iteration (each iteration hands zero to the one before).
+pub(super) fn needs_zero(p: &super::walk::Program, c: &Carried) -> bool {
+    let (live, _) = super::reverse::liveness(p);
+    let reads =
+        |v: usize| (p.steps.iter().zip(&live)).any(|(s, l)| *l && s.flows.contains(&Some(v)));
+    let after = reads(c.after) || p.outputs.contains(&Some(c.after));
+    !after || !reads(c.start)
 }
 
 impl Walk<'_> {
@@ -60,9 +78,8 @@ impl Walk<'_> {
     /// declared `let mut` before it: each branch a loop of one iteration or none
     /// (`for _ in 0..usize::from(cond)`), so that each has a tape of its own.
     pub(super) fn branch(&mut self, i: &syn::ExprIf) {
-        self.counter += 1;
         let cond = syntax::ident(
-            &format!("branch_{}", self.counter),
+            &self.program.names.fresh("branch"),
             proc_macro2::Span::call_site(),
         );
         let c = &i.cond;
@@ -152,6 +169,7 @@ impl Walk<'_> {
         let befores: Vec<usize> = carried.iter().map(|c| self.tracked[c]).collect();
         let mut starts = Vec::new();
         for c in &carried {
+            self.forget_aliases_of(c);
             let v = self.var(c, None);
             starts.push(v);
             self.tracked.insert(c.clone(), v);
@@ -229,12 +247,19 @@ impl Walk<'_> {
         let mut outer: Vec<usize> = Vec::new();
         let mut keep_before = scope.keep_before;
         collect_outer(&self.program, &items, first_var, &mut outer);
+        // The name each is read by at the loop (its own, unless rebound since).
+        let mut sources = Vec::new();
         for v in &outer {
-            let name = self.program.vars[*v].name.clone();
-            if self.used.get(&name).copied().unwrap_or(0) > 1 {
-                self.cx.error(at, format!("`{name}` is bound more than once before this loop, which reads it: give the binding the loop reads a name of its own"));
-                return;
-            }
+            let own = self.program.vars[*v].name.clone();
+            let name = if self.tracked.get(&own) == Some(v) {
+                own
+            } else {
+                match self.tracked.iter().find(|(_, x)| *x == v) {
+                    Some((n, _)) => n.clone(),
+                    None => own,
+                }
+            };
+            sources.push(name.clone());
             if self.owned.get(&name) == Some(&true) && !keep_before.contains(&name) {
                 keep_before.push(name.clone());
             }
@@ -244,6 +269,15 @@ impl Walk<'_> {
             self.program.kept.push(k.clone());
         }
         let tape = self.program.names.fresh("tape");
+        let outer_zeros = (outer.iter().zip(sources))
+            .map(|(v, source)| {
+                let n = format!("zero_{}", self.program.vars[*v].display);
+                (self.program.names.fresh(&n), source)
+            })
+            .collect();
+        let carried_zeros = (carried_out.iter())
+            .map(|c| self.program.names.fresh(&format!("zero_{}", c.name)))
+            .collect();
         self.program.items.push(Item::Loop(Box::new(Loop {
             stmt: l.clone(),
             items,
@@ -253,6 +287,8 @@ impl Walk<'_> {
             kept_carried: scope.kept_carried,
             tape,
             recopy,
+            outer_zeros,
+            carried_zeros,
         })));
     }
 

@@ -251,26 +251,26 @@ impl Rev<'_> {
     fn reverse_loop(&mut self, l: &Loop) {
         let krate = self.krate;
         let mut carries = Vec::new();
-        for c in &l.carried {
+        for (c, z) in l.carried.iter().zip(&l.carried_zeros) {
             let carry = id(&self.names.fresh(&format!("d{}_carry", c.name)));
             match self.total(c.after) {
                 Some(t) => self.stmts.push(quote!(let mut #carry = #t;)),
                 // Nothing after the loop reads this value: its cotangent starts at zero.
                 None => {
-                    let name = id(&c.name);
+                    let z = id(z);
                     self.stmts
-                        .push(quote!(let mut #carry = #krate::derive::zeros_like(&#name);));
+                        .push(quote!(let mut #carry = #krate::derive::zeros_like(&#z);));
                 }
             }
             carries.push(carry);
         }
         let saved_accs = std::mem::take(&mut self.accs);
-        for v in &l.outer {
+        for (v, (zero, _)) in l.outer.iter().zip(&l.outer_zeros) {
             let stem = self.d(*v);
             let acc = id(&self.names.fresh(&format!("{stem}_acc")));
-            let name = id(&self.p.vars[*v].name);
+            let zero = id(zero);
             self.stmts
-                .push(quote!(let mut #acc = #krate::derive::zeros_like(&#name);));
+                .push(quote!(let mut #acc = #krate::derive::zeros_like(&#zero);));
             self.accs.push((*v, acc));
         }
         let outer_stmts = std::mem::take(&mut self.stmts);
@@ -280,13 +280,13 @@ impl Rev<'_> {
             self.stmts.push(quote!(let #t = #carry;));
         }
         self.items(&l.items, &l.outer);
-        for (c, carry) in l.carried.iter().zip(&carries) {
+        for ((c, carry), z) in l.carried.iter().zip(&carries).zip(&l.carried_zeros) {
             match self.total(c.start) {
                 Some(t) => self.stmts.push(quote!(#carry = #t;)),
                 None => {
-                    let name = id(&c.name);
+                    let z = id(z);
                     self.stmts
-                        .push(quote!(#carry = #krate::derive::zeros_like(&#name);));
+                        .push(quote!(#carry = #krate::derive::zeros_like(&#z);));
                 }
             }
         }

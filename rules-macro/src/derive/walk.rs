@@ -195,12 +195,21 @@ impl<'a> Walk<'a> {
             .any(|n| self.tracked.contains_key(n))
     }
 
+    /// `name` is bound anew (or carried by a loop): an alias of it, or named so, no longer
+    /// stands for what it did (`let v = x.view(); let x = ..;`), so a rule given the alias is
+    /// given the alias itself.
+    pub(super) fn forget_aliases_of(&mut self, name: &str) {
+        self.aliases.remove(name);
+        self.aliases
+            .retain(|_, e| !syntax::referenced(&*e).contains(name));
+    }
+
     /// Forgets the names `pat` binds (a constant now shadows them).
     pub(super) fn untrack(&mut self, pat: &Pat) {
         for n in syntax::pat_names(pat) {
             self.tracked.remove(&n);
             self.owned.remove(&n);
-            self.aliases.remove(&n);
+            self.forget_aliases_of(&n);
             self.views.retain(|v| *v != n);
         }
     }
@@ -237,6 +246,7 @@ impl<'a> Walk<'a> {
                     // `let v = w.view();`: `v` stands for `w`, and a rule given `v` is given
                     // `w.view()` (so that `w` is kept first if the rule may keep the view).
                     let name = p.ident.to_string();
+                    self.forget_aliases_of(&name);
                     if p.mutability.is_some() {
                         self.mutable.push(name.clone());
                     }
@@ -503,7 +513,7 @@ impl<'a> Walk<'a> {
                 self.tracked.insert(n.clone(), *v);
                 self.owned.insert(n.clone(), true);
                 self.views.retain(|x| x != n);
-                self.aliases.remove(n);
+                self.forget_aliases_of(n);
             }
         }
         let stem = match outputs.iter().flatten().next() {
