@@ -2,7 +2,12 @@ use ndarray::Array1;
 use rules_core::rrule;
 /// Accumulation loops over a zero-filled accumulator: each runs only in the patterns where the
 /// cotangent it reads is not zero.
-#[allow(unused_variables, unused_mut, clippy::needless_pass_by_value)]
+#[allow(
+    unused_variables,
+    unused_mut,
+    clippy::needless_pass_by_value,
+    clippy::assign_op_pattern
+)]
 pub fn tile(x: Array1<f64>, n: usize) -> (Array1<f64>, f64) {
     let y = Array1::from_iter((0..n).flat_map(|_| x.iter().copied()));
     let total = y.sum();

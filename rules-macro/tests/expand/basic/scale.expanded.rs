@@ -1,7 +1,12 @@
 use ndarray::Array1;
 use rules_core::rrule;
 /// y = k·x, differentiable in both x and k.
-#[allow(unused_variables, unused_mut, clippy::needless_pass_by_value)]
+#[allow(
+    unused_variables,
+    unused_mut,
+    clippy::needless_pass_by_value,
+    clippy::assign_op_pattern
+)]
 pub fn scale(x: Array1<f64>, k: f64) -> Array1<f64> {
     let y = &x * k;
     y

@@ -75,7 +75,12 @@ use crate::{MaybeZero, rrule};
 /// # Panics
 /// If `a` holds NaN or ±∞ (naming the entry), and in the pullback if a cotangent's shape differs
 /// from its output's.
-#[allow(unused_variables, unused_mut, clippy::needless_pass_by_value)]
+#[allow(
+    unused_variables,
+    unused_mut,
+    clippy::needless_pass_by_value,
+    clippy::assign_op_pattern
+)]
 pub fn qr<T: Real>(a: ArrayView2<'_, T>) -> (Array2<T>, Array2<T>) {
     let (q, r) = factor(a);
     (q, r)

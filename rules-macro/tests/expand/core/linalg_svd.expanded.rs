@@ -143,7 +143,12 @@ use crate::rrule;
 /// let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, Zero, Zero);
 /// da
 /// ```
-#[allow(unused_variables, unused_mut, clippy::needless_pass_by_value)]
+#[allow(
+    unused_variables,
+    unused_mut,
+    clippy::needless_pass_by_value,
+    clippy::assign_op_pattern
+)]
 pub fn svd<T: Field>(
     a: ArrayView2<'_, T>,
 ) -> (ArcArray2<T>, Array1<T::Real>, ArcArray2<T>) {
@@ -3099,7 +3104,12 @@ where
 ///
 /// # Panics
 /// As [`svd()`].
-#[allow(unused_variables, unused_mut, clippy::needless_pass_by_value)]
+#[allow(
+    unused_variables,
+    unused_mut,
+    clippy::needless_pass_by_value,
+    clippy::assign_op_pattern
+)]
 pub fn svdvals<T: Field>(a: ArrayView2<'_, T>) -> Array1<T::Real> {
     let s = T::singular_values("svdvals", a);
     s

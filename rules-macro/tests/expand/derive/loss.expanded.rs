@@ -1,4 +1,9 @@
-#[allow(unused_variables, unused_mut, clippy::needless_pass_by_value)]
+#[allow(
+    unused_variables,
+    unused_mut,
+    clippy::needless_pass_by_value,
+    clippy::assign_op_pattern
+)]
 pub fn loss(
     w: ArrayView2<'_, f64>,
     x: ArrayView2<'_, f64>,

@@ -66,7 +66,12 @@ impl untyped {
     "#[rrule] cannot specialise this statement for the pattern (Zero, dz): it combines cotangents in a way other than `+`/`-` with `dy` zero, and it cannot tell what the statement computes then. Split it so that each term that depends on a cotangent is its own `let` and the terms are combined with `+`, `-`, `+=` or `-=`; or, if every function it calls accepts `Zero` for those arguments (for example through `impl Into<MaybeZero<_>>`), mark it `#[pass_zero]`"
 }
 /// A statement that cannot be specialised: the error, and the rule with that pattern diverging.
-#[allow(unused_variables, unused_mut, clippy::needless_pass_by_value)]
+#[allow(
+    unused_variables,
+    unused_mut,
+    clippy::needless_pass_by_value,
+    clippy::assign_op_pattern
+)]
 pub fn mixed(x: Array1<f64>) -> (Array1<f64>, Array1<f64>) {
     (x.clone(), x)
 }

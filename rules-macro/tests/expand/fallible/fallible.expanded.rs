@@ -1,7 +1,12 @@
 use ndarray::Array1;
 use rules_core::rrule;
 /// A fallible forward: `?` works, and `rrule` returns `Result<(value, pullback), E>`.
-#[allow(unused_variables, unused_mut, clippy::needless_pass_by_value)]
+#[allow(
+    unused_variables,
+    unused_mut,
+    clippy::needless_pass_by_value,
+    clippy::assign_op_pattern
+)]
 pub fn normalised(x: Array1<f64>) -> Result<Array1<f64>, String> {
     let norm = checked_norm(&x)?;
     let y = &x / norm;

@@ -1,7 +1,12 @@
 use rules_core::rrule;
 /// One output whose cotangent is the bare type parameter `T`: one impl for every
 /// `S: ScalarSlot<T>` picks the pattern, and `rrule` requires `T: Scalar`.
-#[allow(unused_variables, unused_mut, clippy::needless_pass_by_value)]
+#[allow(
+    unused_variables,
+    unused_mut,
+    clippy::needless_pass_by_value,
+    clippy::assign_op_pattern
+)]
 fn identity<T: Copy>(x: T) -> T {
     x
 }

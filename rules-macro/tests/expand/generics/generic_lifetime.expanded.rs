@@ -2,7 +2,12 @@ use ndarray::{Array1, ArrayView1, LinalgScalar};
 use rules_core::rrule;
 /// A generic rule whose pullback keeps a borrow of its input: the named lifetime is captured,
 /// and so is `T`.
-#[allow(unused_variables, unused_mut, clippy::needless_pass_by_value)]
+#[allow(
+    unused_variables,
+    unused_mut,
+    clippy::needless_pass_by_value,
+    clippy::assign_op_pattern
+)]
 pub fn weighted<'a, T>(x: ArrayView1<'a, T>, w: Array1<T>) -> Array1<T>
 where
     T: LinalgScalar,

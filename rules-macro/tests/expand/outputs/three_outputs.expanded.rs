@@ -2,7 +2,12 @@ use ndarray::{Array1, Array2};
 use rules_core::rrule;
 /// A three-output rule: `(a·b, sum(a), a ∘ a)`, with a statement (`scale`) that only feeds the
 /// first output's terms and disappears from every pattern where `dp` is zero.
-#[allow(unused_variables, unused_mut, clippy::needless_pass_by_value)]
+#[allow(
+    unused_variables,
+    unused_mut,
+    clippy::needless_pass_by_value,
+    clippy::assign_op_pattern
+)]
 pub fn stats(
     a: Array2<f64>,
     b: Array2<f64>,

@@ -2,7 +2,12 @@ use ndarray::Array2;
 use rules_core::rrule;
 /// `#[pass_zero]`: a callee that accepts `Zero` for either cotangent (through
 /// `impl Into<MaybeZero<_>>`) is called once per pattern with `Zero` in place of the zero ones.
-#[allow(unused_variables, unused_mut, clippy::needless_pass_by_value)]
+#[allow(
+    unused_variables,
+    unused_mut,
+    clippy::needless_pass_by_value,
+    clippy::assign_op_pattern
+)]
 pub fn pair(a: Array2<f64>) -> (Array2<f64>, Array2<f64>) {
     let (p, q) = split(&a);
     (p.clone(), q.clone())

@@ -2,7 +2,12 @@ use ndarray::{Array1, Array2, Axis};
 use rules_core::rrule;
 /// `x·W + b`: `PullbackFor` gives one body per selection of wanted inputs (`Need`/`Skip`) and
 /// pattern of `Zero` cotangents; `(Skip, Need, Skip)` computes `dw` alone.
-#[allow(unused_variables, unused_mut, clippy::needless_pass_by_value)]
+#[allow(
+    unused_variables,
+    unused_mut,
+    clippy::needless_pass_by_value,
+    clippy::assign_op_pattern
+)]
 pub fn affine(x: Array2<f64>, w: Array2<f64>, b: Array1<f64>) -> Array2<f64> {
     let y = x.dot(&w) + &b;
     y

@@ -1,7 +1,12 @@
 use ndarray::Array1;
 use rules_core::rrule;
 /// `scaled_add` is `+=`: dropped when its term is zero, and it starts an accumulator that is zero.
-#[allow(unused_variables, unused_mut, clippy::needless_pass_by_value)]
+#[allow(
+    unused_variables,
+    unused_mut,
+    clippy::needless_pass_by_value,
+    clippy::assign_op_pattern
+)]
 pub fn mix(x: Array1<f64>) -> (Array1<f64>, Array1<f64>) {
     let a = 3.0;
     (&x * a, x.clone())
