@@ -919,3 +919,29 @@ fn aliases_and_generated_names_after_review() {
         );
     }
 }
+
+/// ndarray's operators on arrays by reference: `ops::add`, `ops::mul`, `ops::scale`, `ops::neg`.
+#[rrule(derive)]
+fn array_operators(a: ArrayView2<f64>, b: ArrayView1<f64>, k: f64) -> f64 {
+    let e = ops::exp(a);
+    let s = &e + &b;
+    let p = &s * &e;
+    let q = &(-&p) * k;
+    let r = 2.0 * &q;
+    ops::sum(r.view())
+}
+
+#[test]
+fn array_operators_are_the_ops_rules() {
+    let (a, b) = (random(3, 2, 27) / 2.0, ndarray::array![0.5, -1.0]);
+    let v = array_operators(a.view(), b.view(), 0.7);
+    let e = a.mapv(f64::exp);
+    let expect = -2.0 * 0.7 * ((&e + &b) * &e).sum();
+    assert!((v - expect).abs() < 1e-12);
+    check_rrule(
+        |(a, b, k)| array_operators(a.view(), b.view(), *k),
+        |(a, b, k)| array_operators::rrule(a.view(), b.view(), *k),
+        &(a, b, 0.7),
+        &Config::default(),
+    );
+}

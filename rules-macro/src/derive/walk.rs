@@ -408,39 +408,82 @@ impl<'a> Walk<'a> {
                         return None;
                     }
                 };
-                for side in [&*b.left, &*b.right] {
-                    if let Expr::Reference(_) = unparen(side) {
-                        self.cx.error(side, format!("in a derived rule, `+ - * /` are the scalar rules `derive::{{add, sub, mul, div}}`; for arrays call the `ops` rule: `ops::{op}(a.view(), b.view())` (broadcasting as ndarray does), or `ops::scale(a.view(), k)` for an array times a scalar"));
+                // Arrays are written by reference, as ndarray's operators take them: `&a + &b`
+                // is `ops::add` (broadcasting), `&a * k` and `k * &a` are `ops::scale`; bare
+                // operands are scalars.
+                let is_ref = |e: &Expr| matches!(unparen(e), Expr::Reference(_));
+                let (l, r) = (&*b.left, &*b.right);
+                let ops_rule = |name: &str, args: Vec<Expr>| {
+                    let id = syntax::ident(name, Span::call_site());
+                    (
+                        name.to_owned(),
+                        quote!(#krate::ops::#id),
+                        (
+                            quote!(#krate::ops::#id::rrule),
+                            quote!(#krate::ops::#id::frule),
+                        ),
+                        args,
+                        !NOT_KEEPING.contains(&name),
+                    )
+                };
+                match (is_ref(l), is_ref(r)) {
+                    (true, true) => {
+                        ops_rule(op, vec![view_of(l, &self.views), view_of(r, &self.views)])
+                    }
+                    (true, false) if op == "mul" => {
+                        ops_rule("scale", vec![view_of(l, &self.views), r.clone()])
+                    }
+                    (false, true) if op == "mul" => {
+                        ops_rule("scale", vec![view_of(r, &self.views), l.clone()])
+                    }
+                    (true, false) | (false, true) => {
+                        let side = if is_ref(l) { r } else { l };
+                        let o = &b.op;
+                        let sym = quote!(#o).to_string();
+                        self.cx.error(side, format!("in a derived rule, `&a {sym} ..` takes an array by reference on both sides (`&a {sym} &b`, the rule `ops::{op}`), or a scalar on one side of `*` (`&a * k`, the rule `ops::scale`); write the other operand `&b`, or call `ops::{op}` with a 0-d array"));
                         return None;
                     }
+                    (false, false) => {
+                        let id = syntax::ident(op, Span::call_site());
+                        (
+                            op.to_owned(),
+                            quote!(#krate::derive::#id),
+                            (
+                                quote!(#krate::derive::#id::rrule),
+                                quote!(#krate::derive::#id::frule),
+                            ),
+                            vec![l.clone(), r.clone()],
+                            false,
+                        )
+                    }
                 }
-                let id = syntax::ident(op, Span::call_site());
-                (
-                    op.to_owned(),
-                    quote!(#krate::derive::#id),
-                    (
-                        quote!(#krate::derive::#id::rrule),
-                        quote!(#krate::derive::#id::frule),
-                    ),
-                    vec![(*b.left).clone(), (*b.right).clone()],
-                    false,
-                )
             }
             Expr::Unary(u) if matches!(u.op, UnOp::Neg(_)) => {
                 if let Expr::Reference(_) = unparen(&u.expr) {
-                    self.cx.error(&u.expr, "in a derived rule, unary `-` is the scalar rule `derive::neg`; for an array call `ops::neg(a.view())`");
-                    return None;
-                }
-                (
-                    "neg".to_owned(),
-                    quote!(#krate::derive::neg),
+                    // `-&a`: `ops::neg`.
+                    let arg = view_of(&u.expr, &self.views);
                     (
-                        quote!(#krate::derive::neg::rrule),
-                        quote!(#krate::derive::neg::frule),
-                    ),
-                    vec![(*u.expr).clone()],
-                    false,
-                )
+                        "neg".to_owned(),
+                        quote!(#krate::ops::neg),
+                        (
+                            quote!(#krate::ops::neg::rrule),
+                            quote!(#krate::ops::neg::frule),
+                        ),
+                        vec![arg],
+                        false,
+                    )
+                } else {
+                    (
+                        "neg".to_owned(),
+                        quote!(#krate::derive::neg),
+                        (
+                            quote!(#krate::derive::neg::rrule),
+                            quote!(#krate::derive::neg::frule),
+                        ),
+                        vec![(*u.expr).clone()],
+                        false,
+                    )
+                }
             }
             Expr::MethodCall(m) => {
                 let name = m.method.to_string();
