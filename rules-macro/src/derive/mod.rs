@@ -12,6 +12,7 @@
 //! * `reverse` writes the pullback's body;
 //! * `tangent` gives each parameter and output its cotangent type.
 
+mod callee;
 mod closures;
 mod emit;
 mod forms;
