@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::ToTokens;
-use syn::{Ident, Pat};
+use syn::{Expr, Ident, Pat};
 
 /// Appends the identifiers `pat` binds.
 pub(crate) fn pat_bindings(pat: &Pat, out: &mut Vec<Ident>) {
@@ -182,4 +182,13 @@ pub(crate) fn tokens_may_write(tokens: TokenStream) -> bool {
         };
     });
     found
+}
+
+/// `e` without the parentheses (or invisible groups) around it.
+pub(crate) fn unparen(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => unparen(&p.expr),
+        Expr::Group(g) => unparen(&g.expr),
+        other => other,
+    }
 }

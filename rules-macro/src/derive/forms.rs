@@ -7,6 +7,7 @@ use quote::quote;
 use syn::{BinOp, Expr, Path, Stmt, UnOp};
 
 use crate::syntax;
+pub(super) use crate::syntax::unparen;
 
 /// The `ops` and `linalg` rules whose pullbacks keep no view of their arguments (tested in
 /// `tests/derive.rs`): an intermediate passed to them need not be kept.
@@ -115,14 +116,6 @@ pub(super) fn view_of(e: &Expr, views: &[String]) -> Expr {
             syn::parse_quote!(#inner.view())
         }
         other => syn::parse_quote!(#other.view()),
-    }
-}
-
-pub(super) fn unparen(e: &Expr) -> &Expr {
-    match e {
-        Expr::Paren(p) => unparen(&p.expr),
-        Expr::Group(g) => unparen(&g.expr),
-        other => other,
     }
 }
 

@@ -6,9 +6,10 @@ use std::cell::Cell;
 use quote::ToTokens;
 use syn::{Block, Expr, GenericParam, Pat, ReturnType, Stmt, Type};
 
-use super::{IN_CORE, MAX_INPUTS, MAX_OUTPUTS, body_stmt, unparen};
+use super::{IN_CORE, MAX_INPUTS, MAX_OUTPUTS, body_stmt};
 use crate::errors::Ctxt;
 use crate::model::{BodyStmt, Closure, Cotangent, Direction, Input};
+use crate::syntax::unparen;
 
 /// How messages about a closure name its parts: "cotangent" and "pullback" or "tangent" and
 /// "pushforward", what its parameters and results stand for, and the results' names.

@@ -16,6 +16,7 @@ mod closure;
 
 use crate::errors::Ctxt;
 use crate::model::{Args, BodyStmt, Direction, ForwardStmt, Input, Method, Rule, Side};
+use crate::syntax::unparen;
 use closure::closure;
 
 /// The most output cotangents a rule may have: `2^6 = 64` specialised pullbacks.
@@ -321,14 +322,6 @@ fn split_tail<'a>(cx: &mut Ctxt, block: &'a Block) -> Option<(Vec<Stmt>, &'a Exp
             ));
             None
         }
-    }
-}
-
-fn unparen(e: &Expr) -> &Expr {
-    match e {
-        Expr::Paren(p) => unparen(&p.expr),
-        Expr::Group(g) => unparen(&g.expr),
-        other => other,
     }
 }
 
