@@ -13,14 +13,16 @@
 
 use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::linalg::cholesky::llt::factor::{cholesky_in_place, cholesky_in_place_scratch};
-use faer::linalg::triangular_solve::solve_upper_triangular_in_place;
+use faer::linalg::triangular_solve::{
+    solve_lower_triangular_in_place, solve_upper_triangular_in_place,
+};
 use faer_ext::IntoFaer;
 use ndarray::{Array2, ArrayView2, ShapeBuilder, s};
 
 use super::checks::{Part, check_shape, finite};
 use super::matmul::{self, parallelism};
 use super::{LinalgError, Real};
-use crate::rrule;
+use crate::{frule, rrule};
 
 /// The lower Cholesky factor `L` of `a = L Lᵀ`, reading only the lower triangle of `a` (the upper
 /// one may hold anything, NaN included).
@@ -50,12 +52,20 @@ use crate::rrule;
 /// # Panics
 /// In the pullback, if the cotangent's shape differs from `L`'s.
 #[rrule]
+#[frule]
 pub fn cholesky<T: Real>(a: ArrayView2<'_, T>) -> Result<Array2<T>, LinalgError> {
     let l = factor(a)?;
-    Ok((l.clone(), move |dl: Array2<T>| -> Array2<T> {
-        check_shape("cholesky", "dL", dl.shape(), l.shape());
-        llt_pullback(&l, dl.view())
-    }))
+    Ok((
+        l.clone(),
+        move |dl: Array2<T>| -> Array2<T> {
+            check_shape("cholesky", "dL", dl.shape(), l.shape());
+            llt_pullback(&l, dl.view())
+        },
+        move |da: Array2<T>| -> Array2<T> {
+            check_shape("cholesky", "dA", da.shape(), l.shape());
+            llt_pushforward(&l, da)
+        },
+    ))
 }
 
 /// `L`, or why there is none.
@@ -105,6 +115,30 @@ fn factor<T: Real>(a: ArrayView2<'_, T>) -> Result<Array2<T>, LinalgError> {
         l.mapv_inplace(|v| v * back);
     }
     Ok(l)
+}
+
+/// `L̇ = L Φ(L⁻¹ Ȧ L⁻ᵀ)` for the symmetric `Ȧ` of `da`'s lower triangle (the function reads
+/// only that triangle): two triangular solves in `da`'s buffer and one product. It is the adjoint
+/// of [`llt_pullback`] on symmetric directions: `⟨L̄, L Φ(X)⟩ = ⟨Φ(Lᵀ L̄), X⟩` (`Φ` is
+/// self-adjoint) `= ⟨L⁻ᵀ Φ(Lᵀ L̄) L⁻¹, Ȧ⟩`.
+fn llt_pushforward<T: Real>(l: &Array2<T>, da: Array2<T>) -> Array2<T> {
+    let n = l.nrows();
+    let half = T::one() / (T::one() + T::one());
+    let mut x = super::eigh_rule::symmetric_from_lower(da);
+    let par = parallelism(n);
+    // L⁻¹ Ȧ, then on the buffer seen transposed L⁻¹ (L⁻¹ Ȧ)ᵀ = (L⁻¹ Ȧ L⁻ᵀ)ᵀ, symmetric.
+    solve_lower_triangular_in_place(l.view().into_faer(), x.view_mut().into_faer(), par);
+    solve_lower_triangular_in_place(
+        l.view().into_faer(),
+        x.view_mut().reversed_axes().into_faer(),
+        par,
+    );
+    // Φ: the lower triangle, its diagonal halved.
+    for j in 0..n {
+        x[[j, j]] *= half;
+        x.slice_mut(s![..j, j]).fill(T::zero());
+    }
+    matmul::mul(l.view(), x.view())
 }
 
 /// `Ā = ½ (S + Sᵀ)` with `S = L⁻ᵀ Φ(Lᵀ L̄) L⁻¹`, in the one n×n buffer of `Lᵀ L̄`.

@@ -32,7 +32,7 @@ use ndarray::{Array1, Array2, ArrayView2, ShapeBuilder};
 
 use super::checks::{Part, check_finite, check_shape};
 use super::{Real, matmul, tolerance};
-use crate::rrule;
+use crate::{frule, rrule};
 
 /// The eigenvalues (ascending) and eigenvectors (the columns of `V`) of a symmetric matrix,
 /// reading only its lower triangle.
@@ -68,6 +68,7 @@ use crate::rrule;
 /// if the iteration does not converge, and in the pullback if a cotangent's shape differs from
 /// its output's.
 #[rrule]
+#[frule]
 pub fn eigh<T: Real>(a: ArrayView2<'_, T>) -> (Array1<T>, Array2<T>) {
     let (w, v) = decompose("eigh", a, true);
     let tol = gap_tolerance(&w);
@@ -82,6 +83,16 @@ pub fn eigh<T: Real>(a: ArrayView2<'_, T>) -> (Array1<T>, Array2<T>) {
             // ... plus diag(λ̄).
             let m = m + matmul::diag(&dw);
             matmul::congruence(&v, &m)
+        },
+        move |da: Array2<T>| -> (Array1<T>, Array2<T>) {
+            check_shape("eigh", "dA", da.shape(), v.shape());
+            // G = Vᵀ Ȧ V for the symmetric Ȧ whose lower triangle is `da`'s (as the input's).
+            let g = rotated(&v, da);
+            let dw = g.diag().to_owned();
+            // V̇ = V (F ∘ G), F_ij = 1/(λ_j − λ_i) over the gaps, in G's buffer.
+            let f = gap_quotients(&w, tol, g);
+            let dv = matmul::mul(v.view(), f.view());
+            (dw, dv)
         },
     )
 }
@@ -100,15 +111,65 @@ pub fn eigh<T: Real>(a: ArrayView2<'_, T>) -> (Array1<T>, Array2<T>) {
 /// # Panics
 /// As [`eigh()`].
 #[rrule]
+#[frule]
 pub fn eigvalsh<T: Real>(a: ArrayView2<'_, T>) -> Array1<T> {
     #[primal_only]
     let (w, _) = decompose("eigvalsh", a, false);
     #[rrule_only]
     let (w, v) = decompose("eigvalsh", a, true);
-    (w, move |dw: Array1<T>| -> Array2<T> {
-        check_shape("eigvalsh", "dW", dw.shape(), &[v.ncols()]);
-        matmul::congruence(&v, &matmul::diag(&dw))
-    })
+    (
+        w,
+        move |dw: Array1<T>| -> Array2<T> {
+            check_shape("eigvalsh", "dW", dw.shape(), &[v.ncols()]);
+            matmul::congruence(&v, &matmul::diag(&dw))
+        },
+        move |da: Array2<T>| -> Array1<T> {
+            check_shape("eigvalsh", "dA", da.shape(), v.shape());
+            // λ̇_i = v_iᵀ Ȧ v_i for the symmetric Ȧ of `da`'s lower triangle.
+            let da = symmetric_from_lower(da);
+            let av = matmul::mul(da.view(), v.view());
+            av.columns()
+                .into_iter()
+                .zip(v.columns())
+                .map(|(a, x)| a.dot(&x))
+                .collect()
+        },
+    )
+}
+
+/// The symmetric matrix whose lower triangle is `a`'s, in `a`'s buffer: the tangent the
+/// pushforwards of [`eigh()`] and [`eigvalsh()`] see, since the functions read only the lower
+/// triangle of their input.
+pub(crate) fn symmetric_from_lower<T: Real>(mut a: Array2<T>) -> Array2<T> {
+    let n = a.nrows();
+    for j in 0..n {
+        for i in 0..j {
+            a[[i, j]] = a[[j, i]];
+        }
+    }
+    a
+}
+
+/// `Vᵀ Ȧ V` for the symmetric `Ȧ` of `da`'s lower triangle.
+fn rotated<T: Real>(v: &Array2<T>, da: Array2<T>) -> Array2<T> {
+    let da = symmetric_from_lower(da);
+    let av = matmul::mul(da.view(), v.view());
+    matmul::mul(v.t(), av.view())
+}
+
+/// `F ∘ G` with `F_ij = 1/(λ_j − λ_i)` off the diagonal (`0` within `tol`) and `0` on it, in
+/// `G`'s buffer: the adjoint of [`gap_core`] on symmetric matrices.
+fn gap_quotients<T: Real>(w: &Array1<T>, tol: T, mut g: Array2<T>) -> Array2<T> {
+    let n = w.len();
+    for j in 0..n {
+        g[[j, j]] = T::zero();
+        for i in 0..j {
+            let f = tolerance::inv(w[j] - w[i], tol);
+            g[[i, j]] *= f;
+            g[[j, i]] *= -f;
+        }
+    }
+    g
 }
 
 /// `(λ, V)` of the symmetric matrix whose lower triangle is `a`'s (`V` empty without `vectors`),

@@ -22,7 +22,7 @@ use ndarray::{Array2, ArrayView2, ShapeBuilder};
 
 use super::checks::{Part, finite};
 use super::{LinalgError, Real, matmul};
-use crate::rrule;
+use crate::{frule, rrule};
 
 /// The LU factorisation of a square, finite, nonsingular matrix `A`, and its determinant.
 ///
@@ -119,9 +119,23 @@ impl<T: Real> Lu<T> {
 fn lu_solve<T: Real>(lu: &Lu<T>, b: ArrayView2<'_, T>, transposed: bool) -> Array2<T> {
     let mut x = Array2::<T>::zeros(b.dim().f());
     x.assign(&b);
+    lu_solve_in_place(lu, x, transposed)
+}
+
+/// [`lu_solve`] in `b`'s own buffer when it is column-major (a copy into one otherwise).
+fn lu_solve_owned<T: Real>(lu: &Lu<T>, b: Array2<T>, transposed: bool) -> Array2<T> {
+    if b.t().is_standard_layout() {
+        lu_solve_in_place(lu, b, transposed)
+    } else {
+        lu_solve(lu, b.view(), transposed)
+    }
+}
+
+/// `A⁻¹ X` (`transposed`: `A⁻ᵀ X`) in `x`'s buffer.
+fn lu_solve_in_place<T: Real>(lu: &Lu<T>, x: Array2<T>, transposed: bool) -> Array2<T> {
     // A right-hand side outside the safe range is scaled too (by β, a power of two), so that
     // the solve's intermediate values stay normal: x = (α/β) · B⁻¹ (β b).
-    let max_abs = b.iter().fold(T::zero(), |m, v| m.max(v.abs()));
+    let max_abs = x.iter().fold(T::zero(), |m, v| m.max(v.abs()));
     let beta = super::cholqr::safe_range_scale(max_abs)
         .map_or(0, |beta| beta.log2().round().to_i64().unwrap_or(0));
     let mut x = times_pow2(x, beta);
@@ -199,6 +213,7 @@ fn scaled_transpose<T: Real>(mut m: Array2<T>, s: T) -> Array2<T> {
 /// # Panics
 /// In the pullback, if the cotangent's shape differs from `x`'s.
 #[rrule]
+#[frule]
 pub fn solve<T: Real>(
     a: ArrayView2<'_, T>,
     b: ArrayView2<'_, T>,
@@ -214,13 +229,25 @@ pub fn solve<T: Real>(
     }
     finite("solve", "b", b, Part::All)?;
     let x = lu_solve(&lu, b, false);
-    Ok((x.clone(), move |dx: Array2<T>| -> (Array2<T>, Array2<T>) {
-        super::checks::check_shape("solve", "dx", dx.shape(), x.shape());
-        // B̄ = A⁻ᵀ X̄ (a transposed solve with the same factors), Ā = −B̄ Xᵀ.
-        let db = lu_solve(&lu, dx.view(), true);
-        let da = matmul::mul_by(db.view(), x.t(), -T::one());
-        (da, db)
-    }))
+    let (a_shape, b_shape) = (a.dim(), b.dim());
+    Ok((
+        x.clone(),
+        move |dx: Array2<T>| -> (Array2<T>, Array2<T>) {
+            super::checks::check_shape("solve", "dx", dx.shape(), x.shape());
+            // B̄ = A⁻ᵀ X̄ (a transposed solve with the same factors), Ā = −B̄ Xᵀ.
+            let db = lu_solve_owned(&lu, dx, true);
+            let da = matmul::mul_by(db.view(), x.t(), -T::one());
+            (da, db)
+        },
+        move |da: Array2<T>, db: Array2<T>| -> Array2<T> {
+            super::checks::check_shape("solve", "da", da.shape(), &[a_shape.0, a_shape.1]);
+            super::checks::check_shape("solve", "db", db.shape(), &[b_shape.0, b_shape.1]);
+            // Ẋ = A⁻¹ (Ḃ − Ȧ X): one solve, of the sum of the two terms.
+            let t = matmul::mul_by(da.view(), x.view(), -T::one());
+            let rhs = db + t;
+            lu_solve_owned(&lu, rhs, false)
+        },
+    ))
 }
 
 /// The inverse of `a`.
@@ -238,15 +265,25 @@ pub fn solve<T: Real>(
 /// # Panics
 /// In the pullback, if the cotangent's shape differs from the inverse's.
 #[rrule]
+#[frule]
 pub fn inv<T: Real>(a: ArrayView2<'_, T>) -> Result<Array2<T>, LinalgError> {
     let lu = Lu::new("inv", a)?;
     let y = lu_inverse(&lu);
-    Ok((y.clone(), move |dy: Array2<T>| -> Array2<T> {
-        super::checks::check_shape("inv", "dy", dy.shape(), y.shape());
-        // Ā = −Yᵀ Ȳ Yᵀ.
-        let t = matmul::mul(y.t(), dy.view());
-        matmul::mul_by(t.view(), y.t(), -T::one())
-    }))
+    Ok((
+        y.clone(),
+        move |dy: Array2<T>| -> Array2<T> {
+            super::checks::check_shape("inv", "dy", dy.shape(), y.shape());
+            // Ā = −Yᵀ Ȳ Yᵀ.
+            let t = matmul::mul(y.t(), dy.view());
+            matmul::mul_by(t.view(), y.t(), -T::one())
+        },
+        move |da: Array2<T>| -> Array2<T> {
+            super::checks::check_shape("inv", "da", da.shape(), y.shape());
+            // Ẏ = −Y Ȧ Y.
+            let t = matmul::mul(y.view(), da.view());
+            matmul::mul_by(t.view(), y.view(), -T::one())
+        },
+    ))
 }
 
 /// The determinant of a square matrix, through its LU factorisation; `0` for an exactly
@@ -270,6 +307,7 @@ pub fn inv<T: Real>(a: ArrayView2<'_, T>) -> Result<Array2<T>, LinalgError> {
 /// pullback panics at an exactly singular `a`: the gradient there is the adjugate, which this
 /// rule does not compute (`det · A⁻ᵀ` would be `0 · ∞`); perturb the input.
 #[rrule]
+#[frule]
 pub fn det<T: Real>(a: ArrayView2<'_, T>) -> T {
     let lu = match Lu::new("det", a) {
         Ok(lu) => Some(lu),
@@ -280,16 +318,31 @@ pub fn det<T: Real>(a: ArrayView2<'_, T>) -> T {
         let (s, l) = lu.sign_log_det();
         s * l.exp()
     });
-    (d, move |dd: T| -> Array2<T> {
-        let Some(lu) = &lu else {
-            panic!(
-                "det: the gradient at an exactly singular matrix is its adjugate, which this rule does not compute"
-            );
-        };
-        // Ā = d̄ · d · A⁻ᵀ, with `d · A⁻ᵀ` formed without `d` alone (which may underflow).
-        det_inverse_t(lu) * dd
-    })
+    (
+        d,
+        move |dd: T| -> Array2<T> {
+            let Some(lu) = &lu else {
+                panic!("{}", SINGULAR_DET);
+            };
+            // Ā = d̄ · d · A⁻ᵀ, with `d · A⁻ᵀ` formed without `d` alone (which may underflow).
+            det_inverse_t(lu) * dd
+        },
+        move |da: Array2<T>| -> T {
+            let Some(lu) = &lu else {
+                panic!("{}", SINGULAR_DET);
+            };
+            super::checks::check_shape("det", "da", da.shape(), &[lu.n, lu.n]);
+            // ḋ = ⟨d · A⁻ᵀ, Ȧ⟩ = d · tr(A⁻¹ Ȧ), with `d · A⁻ᵀ` as in the pullback.
+            let g = det_inverse_t(lu);
+            g.iter()
+                .zip(&da)
+                .fold(T::zero(), |acc, (&x, &y)| acc + x * y)
+        },
+    )
 }
+
+/// Why [`det()`]'s derivatives stop at an exactly singular matrix.
+const SINGULAR_DET: &str = "det: the derivative at an exactly singular matrix is its adjugate, which this rule does not compute";
 
 /// `(sign, log|det|)` of a square matrix, through its LU factorisation: the determinant without
 /// overflow or underflow. An exactly singular matrix gives `(0, −∞)`.
@@ -312,6 +365,7 @@ pub fn det<T: Real>(a: ArrayView2<'_, T>) -> T {
 /// # Panics
 /// As [`det()`]; the pullback (`Ā = l̄ · A⁻ᵀ`) panics at an exactly singular `a`.
 #[rrule]
+#[frule]
 pub fn slogdet<T: Real>(a: ArrayView2<'_, T>) -> (T, T) {
     let lu = match Lu::new("slogdet", a) {
         Ok(lu) => Some(lu),
@@ -321,11 +375,27 @@ pub fn slogdet<T: Real>(a: ArrayView2<'_, T>) -> (T, T) {
     let (s, l) = lu
         .as_ref()
         .map_or((T::zero(), T::neg_infinity()), Lu::sign_log_det);
-    ((s, l), move |_ds: T, dl: T| -> Array2<T> {
-        let Some(lu) = &lu else {
-            panic!("slogdet: the gradient at an exactly singular matrix is not defined");
-        };
-        // Ā = l̄ · A⁻ᵀ; the sign is locally constant, so its cotangent adds nothing.
-        scaled_transpose(lu_inverse(lu), dl)
-    })
+    (
+        (s, l),
+        move |_ds: T, dl: T| -> Array2<T> {
+            let Some(lu) = &lu else {
+                panic!("{}", SINGULAR_LOGDET);
+            };
+            // Ā = l̄ · A⁻ᵀ; the sign is locally constant, so its cotangent adds nothing.
+            scaled_transpose(lu_inverse(lu), dl)
+        },
+        move |da: Array2<T>| -> (T, T) {
+            let Some(lu) = &lu else {
+                panic!("{}", SINGULAR_LOGDET);
+            };
+            super::checks::check_shape("slogdet", "da", da.shape(), &[lu.n, lu.n]);
+            // l̇ = tr(A⁻¹ Ȧ), one solve in Ȧ's buffer; the sign's tangent is zero.
+            let x = lu_solve_owned(lu, da, false);
+            (T::zero(), x.diag().sum())
+        },
+    )
 }
+
+/// Why [`slogdet()`]'s derivatives stop at an exactly singular matrix.
+const SINGULAR_LOGDET: &str =
+    "slogdet: the derivative at an exactly singular matrix is not defined";

@@ -160,6 +160,22 @@ pub(crate) fn mul_by<T: Field>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>, alpha
     c
 }
 
+/// `a · bᴴ` (`a · bᵀ` for a real type), as a new column-major array: `bᴴ` is faer's lazy view,
+/// so nothing is copied.
+pub(crate) fn mul_adjoint<T: Field>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Array2<T> {
+    let mut c = Array2::<T>::zeros((a.nrows(), b.nrows()).f());
+    let par = product_parallelism(a.nrows(), b.nrows(), a.ncols());
+    faer::linalg::matmul::matmul(
+        c.view_mut().into_faer(),
+        faer::Accum::Replace,
+        a.into_faer(),
+        b.into_faer().adjoint(),
+        T::one(),
+        par,
+    );
+    c
+}
+
 /// `diag(d)`, kept as its diagonal: added to a dense core in place, or applied as a scaling of the
 /// small factor by [`sandwich`], so the `s̄` pattern never multiplies by a dense diagonal matrix.
 pub(crate) struct Diagonal<'a, T>(&'a Array1<T>);

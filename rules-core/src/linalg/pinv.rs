@@ -13,9 +13,9 @@
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 
 use super::cholqr;
-use super::svd_rule::svd;
+use super::svd_rule::{pushforward, svd};
 use super::{Real, checks, matmul, tolerance};
-use crate::{Pullback, rrule};
+use crate::{Pullback, frule, rrule};
 
 /// The Moore–Penrose pseudo-inverse `A⁺` (n×m for `a` m×n), from the thin SVD, with singular
 /// values at or below `max(m, n)·ε·s_max` treated as zero (the default of SciPy's and
@@ -67,6 +67,7 @@ use crate::{Pullback, rrule};
 /// If `a` holds NaN or ±∞ (naming `pinv` and the entry), if the SVD does not converge, and in
 /// the pullback if `X̄`'s shape is not `A⁺`'s.
 #[rrule]
+#[frule]
 pub fn pinv<T: Real>(a: ArrayView2<'_, T>) -> Array2<T> {
     // Checked here too, so that a bad input is reported as pinv's, not svd's.
     checks::check_finite("pinv", a, checks::Part::All);
@@ -89,11 +90,41 @@ pub fn pinv<T: Real>(a: ArrayView2<'_, T>) -> Array2<T> {
     if alpha != T::one() {
         x.mapv_inplace(|v| v * alpha);
     }
-    (x, move |dx: Array2<T>| -> Array2<T> {
-        checks::check_shape("pinv", "dX", dx.shape(), &[n, m]);
-        let db = pb.pullback(svd_cotangents(&u.view(), &s_inv, &vt.view(), dx.view()));
-        times_alpha_squared(db, alpha)
-    })
+    (
+        x,
+        move |dx: Array2<T>| -> Array2<T> {
+            checks::check_shape("pinv", "dX", dx.shape(), &[n, m]);
+            let db = pb.pullback(svd_cotangents(&u.view(), &s_inv, &vt.view(), dx.view()));
+            times_alpha_squared(db, alpha)
+        },
+        move |da: Array2<T>| -> Array2<T> {
+            checks::check_shape("pinv", "dA", da.shape(), &[m, n]);
+            // The SVD's pushforward (its tolerance and gaps), then X's tangent from (U̇, ṡ, V̇ᵀ).
+            let (du, ds, dvt) = pushforward::tangents(u.view(), &s, vt.view(), tol, da.view());
+            let dx = pinv_tangent(u.view(), &s_inv, vt.view(), (du, ds, dvt));
+            times_alpha_squared(dx, alpha)
+        },
+    )
+}
+
+/// `Ẋ = V̇ S⁺ Uᵀ + V Ṡ⁺ Uᵀ + V S⁺ U̇ᵀ` with `ṡ⁺_i = −(s⁺_i)² ṡ_i`: the adjoint of
+/// [`svd_cotangents`]. Computed transposed, `Ẋᵀ = U (S⁺ V̇ᵀ + Ṡ⁺ Vᵀ) + U̇ (S⁺ Vᵀ)`, as one
+/// product into a new m×n array and one accumulated into it; returned as its n×m view.
+fn pinv_tangent<T: Real>(
+    u: ArrayView2<'_, T>,
+    s_inv: &Array1<T>,
+    vt: ArrayView2<'_, T>,
+    (du, ds, mut dvt): (Array2<T>, Array1<T>, Array2<T>),
+) -> Array2<T> {
+    // Z = S⁺ V̇ᵀ + Ṡ⁺ Vᵀ (k×n), in V̇ᵀ's buffer.
+    for (i, (mut row, v)) in dvt.rows_mut().into_iter().zip(vt.rows()).enumerate() {
+        let (si, dsi) = (s_inv[i], -(s_inv[i] * s_inv[i]) * ds[i]);
+        row.zip_mut_with(&v, |d, &x| *d = *d * si + x * dsi);
+    }
+    let mut xt = matmul::mul(u, dvt.view());
+    let svt = &vt * &s_inv.view().insert_axis(Axis(1));
+    matmul::gemm(xt.view_mut(), true, du.view(), svt.view(), T::one());
+    xt.reversed_axes()
 }
 
 /// `α² B̄` in `B̄`'s buffer, by α twice (so that a representable result is not lost to α²

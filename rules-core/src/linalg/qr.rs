@@ -21,7 +21,7 @@ use ndarray::{Array2, ArrayView2, ShapeBuilder, s};
 use super::checks::{self, Part, check_shape};
 use super::cholqr;
 use super::{Real, matmul};
-use crate::{MaybeZero, rrule};
+use crate::{MaybeZero, frule, rrule};
 
 /// The thin QR factorisation `A = Q R`: `Q` (m×k, orthonormal columns) and `R` (k×n, upper
 /// triangular, diagonal non-negative), `k = min(m, n)`.
@@ -95,25 +95,90 @@ use crate::{MaybeZero, rrule};
 /// If `a` holds NaN or ±∞ (naming the entry), and in the pullback if a cotangent's shape differs
 /// from its output's.
 #[rrule]
+#[frule]
 pub fn qr<T: Real>(a: ArrayView2<'_, T>) -> (Array2<T>, Array2<T>) {
     let (q, r) = factor(a);
     // The pullback keeps its own copy; the plain function returns the factors without one.
     #[rrule_only]
     let (qk, rk) = (q.clone(), r.clone());
-    ((q, r), move |dq: Array2<T>, dr: Array2<T>| -> Array2<T> {
-        check_shape("qr", "dQ", dq.shape(), qk.shape());
-        check_shape("qr", "dR", dr.shape(), rk.shape());
-        // M = R̄ Rᵀ − Qᵀ Q̄ (k×k), one term per cotangent ...
-        let rt = r_terms(&rk, &dr);
-        let qq = matmul::t_mul(qk.view(), dq.view());
-        // ... and N, its upper triangle mirrored (plus R₂ R̄₂ᵀ for a wide input).
-        #[pass_zero]
-        let core = core(rt, qq);
-        // Ā = (Q̄ + Q N) R₁⁻ᵀ, in Q̄'s buffer when it has the output's shape.
-        #[pass_zero]
-        let da = assemble(&qk, &rk, core, dq, &dr);
+    (
+        (q, r),
+        move |dq: Array2<T>, dr: Array2<T>| -> Array2<T> {
+            check_shape("qr", "dQ", dq.shape(), qk.shape());
+            check_shape("qr", "dR", dr.shape(), rk.shape());
+            // M = R̄ Rᵀ − Qᵀ Q̄ (k×k), one term per cotangent ...
+            let rt = r_terms(&rk, &dr);
+            let qq = matmul::t_mul(qk.view(), dq.view());
+            // ... and N, its upper triangle mirrored (plus R₂ R̄₂ᵀ for a wide input).
+            #[pass_zero]
+            let core = core(rt, qq);
+            // Ā = (Q̄ + Q N) R₁⁻ᵀ, in Q̄'s buffer when it has the output's shape.
+            #[pass_zero]
+            let da = assemble(&qk, &rk, core, dq, &dr);
+            da
+        },
+        move |da: Array2<T>| -> (Array2<T>, Array2<T>) {
+            check_shape("qr", "dA", da.shape(), &[qk.nrows(), rk.ncols()]);
+            pushforward(&qk, &rk, da)
+        },
+    )
+}
+
+/// `(Q̇, Ṙ)` for the tangent `Ȧ`. For `m ≥ n`: `B = Ȧ R⁻¹` (a triangular solve in `Ȧ`'s
+/// buffer), `X = Qᵀ B`, split into the antisymmetric `Ω = QᵀQ̇` (its strictly lower part minus
+/// that part's transpose) and the upper triangular `W = X − Ω = Ṙ R⁻¹`:
+///
+/// ```text
+/// Ṙ = W R
+/// Q̇ = B − Q W          (= (I − Q Qᵀ) Ȧ R⁻¹ + Q Ω, projection-first, in Ȧ's buffer)
+/// ```
+///
+/// For `m < n` the leading m×m block runs the square rule, and the trailing columns `R₂ = Qᵀ A₂`
+/// get `Ṙ₂ = Q̇ᵀ A₂ + Qᵀ Ȧ₂ = −Ω R₂ + Qᵀ Ȧ₂`.
+fn pushforward<T: Real>(q: &Array2<T>, r: &Array2<T>, mut da: Array2<T>) -> (Array2<T>, Array2<T>) {
+    let k = q.ncols();
+    let n = r.ncols();
+    let r1 = r.slice(s![.., ..k]);
+    // B = Ȧ₁ R₁⁻¹: X R₁ = Ȧ₁ ⇔ R₁ᵀ Xᵀ = Ȧ₁ᵀ.
+    faer::linalg::triangular_solve::solve_lower_triangular_in_place(
+        r1.t().into_faer(),
+        da.slice_mut(s![.., ..k]).reversed_axes().into_faer(),
+        matmul::parallelism(k),
+    );
+    let x = matmul::t_mul(q.view(), da.slice(s![.., ..k]));
+    // Ω: X's strictly lower part minus its transpose (needed for a wide input's R₂ only).
+    let omega = (n > k).then(|| {
+        Array2::from_shape_fn((k, k), |(i, j)| match i.cmp(&j) {
+            core::cmp::Ordering::Greater => x[[i, j]],
+            core::cmp::Ordering::Less => -x[[j, i]],
+            core::cmp::Ordering::Equal => T::zero(),
+        })
+    });
+    // W = X − Ω: upper triangular, W_ij = X_ij + X_ji above the diagonal, in X's buffer.
+    let mut w = x;
+    for j in 0..k {
+        for i in 0..j {
+            let below = w[[j, i]];
+            w[[i, j]] += below;
+            w[[j, i]] = T::zero();
+        }
+    }
+    let mut dr = Array2::<T>::zeros((k, n));
+    matmul::gemm(dr.slice_mut(s![.., ..k]), false, w.view(), r1, T::one());
+    if let Some(omega) = omega {
+        // Ṙ₂ = Qᵀ Ȧ₂ − Ω R₂.
+        let mut dr2 = dr.slice_mut(s![.., k..]);
+        matmul::gemm_adjoint(dr2.view_mut(), false, q.view(), da.slice(s![.., k..]));
+        matmul::gemm(dr2, true, omega.view(), r.slice(s![.., k..]), -T::one());
+    }
+    // Q̇ = B − Q W, in B's buffer (a copy of Ȧ's leading block for a wide input).
+    let mut dq = if n > k {
+        da.slice(s![.., ..k]).to_owned()
+    } else {
         da
-    })
+    };
+    matmul::gemm(dq.view_mut(), true, q.view(), w.view(), -T::one());
+    (dq, dr)
 }
 
 /// `(Q, R)` of `a`, R's diagonal non-negative.

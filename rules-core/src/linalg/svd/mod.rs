@@ -6,11 +6,12 @@
 
 pub(crate) mod forward;
 mod pullback;
+pub(crate) mod pushforward;
 
 use ndarray::{ArcArray2, Array1, Array2, ArrayView2};
 
 use super::{Field, checks, matmul, tolerance};
-use crate::rrule;
+use crate::{frule, rrule};
 
 /// The thin singular value decomposition `A = U · diag(S) · Vt`.
 ///
@@ -153,6 +154,7 @@ use crate::rrule;
 /// da
 /// ```
 #[rrule]
+#[frule]
 pub fn svd<T: Field>(a: ArrayView2<'_, T>) -> (ArcArray2<T>, Array1<T::Real>, ArcArray2<T>) {
     let (u, s, vt) = T::thin_svd("svd", a);
     // Shared: the value returned and the pullback hold the same U and Vᵀ, never a copy.
@@ -178,6 +180,10 @@ pub fn svd<T: Field>(a: ArrayView2<'_, T>) -> (ArcArray2<T>, Array1<T::Real>, Ar
             #[pass_zero]
             let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, du, dvt);
             da
+        },
+        move |da: Array2<T>| -> (Array2<T>, Array1<T::Real>, Array2<T>) {
+            checks::check_shape("svd", "dA", da.shape(), &[m, n]);
+            pushforward::tangents(u.view(), &s, vt.view(), tol, da.view())
         },
     )
 }
@@ -205,14 +211,22 @@ pub fn svd<T: Field>(a: ArrayView2<'_, T>) -> (ArcArray2<T>, Array1<T::Real>, Ar
 /// # Panics
 /// As [`svd()`].
 #[rrule]
+#[frule]
 pub fn svdvals<T: Field>(a: ArrayView2<'_, T>) -> Array1<T::Real> {
     // The plain function needs the values only; the rule needs the vectors too.
     #[primal_only]
     let s = T::singular_values("svdvals", a);
     #[rrule_only]
     let (u, s, vt) = T::thin_svd("svdvals", a);
-    (s, move |ds: Array1<T::Real>| -> Array2<T> {
-        checks::check_shape("svdvals", "dS", ds.shape(), &[u.ncols()]);
-        matmul::sandwich(u.view(), &matmul::diag(&ds), vt.view())
-    })
+    (
+        s,
+        move |ds: Array1<T::Real>| -> Array2<T> {
+            checks::check_shape("svdvals", "dS", ds.shape(), &[u.ncols()]);
+            matmul::sandwich(u.view(), &matmul::diag(&ds), vt.view())
+        },
+        move |da: Array2<T>| -> Array1<T::Real> {
+            checks::check_shape("svdvals", "dA", da.shape(), &[u.nrows(), vt.ncols()]);
+            pushforward::singular_value_tangents(u.view(), vt.view(), da.view())
+        },
+    )
 }
