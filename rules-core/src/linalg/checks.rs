@@ -23,13 +23,19 @@ pub(crate) enum Part {
     All,
     /// The lower triangle, diagonal included (`eigh`, `cholesky`).
     Lower,
+    /// The upper triangle, diagonal included (`solve_triangular`).
+    Upper,
 }
 
 /// The first entry (in logical row-major order) of the `part` of `a` that is NaN or ±∞ (for a
 /// complex entry: either part).
 fn first_non_finite<T: Field>(a: ArrayView2<'_, T>, part: Part) -> Option<(usize, usize, T)> {
     a.indexed_iter()
-        .filter(|((i, j), _)| matches!(part, Part::All) || i >= j)
+        .filter(|((i, j), _)| match part {
+            Part::All => true,
+            Part::Lower => i >= j,
+            Part::Upper => i <= j,
+        })
         .find(|(_, v)| !Float::is_finite(v.modulus()))
         .map(|((i, j), &v)| (i, j, v))
 }
@@ -86,6 +92,10 @@ pub(crate) fn max_abs_finite<T: Field>(rule: &str, a: ArrayView2<'_, T>, part: P
         (Part::Lower, _) => a
             .indexed_iter()
             .filter(|((i, j), _)| i >= j)
+            .fold((zero, true), |acc, (_, &v)| one_entry(acc, v)),
+        (Part::Upper, _) => a
+            .indexed_iter()
+            .filter(|((i, j), _)| i <= j)
             .fold((zero, true), |acc, (_, &v)| one_entry(acc, v)),
     };
     if !finite {

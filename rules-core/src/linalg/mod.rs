@@ -29,9 +29,13 @@ mod cholqr;
 #[path = "eigh.rs"]
 mod eigh_rule;
 mod error;
+#[path = "lu_factor.rs"]
+mod lu_factor_rule;
 #[path = "lu.rs"]
 mod lu_rules;
 mod matmul;
+#[path = "norm.rs"]
+mod norm_rule;
 #[path = "pinv.rs"]
 mod pinv_rule;
 #[path = "qr.rs"]
@@ -39,17 +43,22 @@ mod qr_rule;
 #[path = "svd/mod.rs"]
 mod svd_rule;
 mod tolerance;
+#[path = "triangular.rs"]
+mod triangular_rule;
 
 pub use cholesky_rule::{CholeskyPullback, cholesky};
 pub use eigh_rule::{EighPullback, EigvalshPullback, eigh, eigvalsh};
 pub use error::LinalgError;
+pub use lu_factor_rule::{LuPullback, lu};
 pub use lu_rules::{
     DetPullback, InvPullback, SlogdetPullback, SolvePullback, det, inv, slogdet, solve,
 };
 pub(crate) use matmul::gemm;
+pub use norm_rule::{MatrixNormPullback, Norm, matrix_norm};
 pub use pinv_rule::{PinvPullback, pinv};
 pub use qr_rule::{QrPullback, qr};
 pub use svd_rule::{SvdPullback, SvdvalsPullback, svd, svdvals};
+pub use triangular_rule::{SolveTriangularPullback, Triangle, solve_triangular};
 
 /// The element types the linear-algebra rules accept: `f64` and `f32`.
 ///

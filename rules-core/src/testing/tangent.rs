@@ -454,6 +454,22 @@ impl Tangent for ndarray::Axis {
     }
 }
 
+/// The triangle `linalg::solve_triangular` reads and the norm `linalg::matrix_norm` computes:
+/// passed through unchanged.
+macro_rules! linalg_choice {
+    ($($t:ident),*) => {$(
+        impl Tangent for crate::linalg::$t {
+            fn parts(&self) -> Vec<Part> {
+                leaf(Vec::new(), PartKind::Discrete(stringify!($t)))
+            }
+            fn rebuild(&self, _: &[Vec<f64>]) -> Self {
+                *self
+            }
+        }
+    )*};
+}
+linalg_choice!(Triangle, Norm);
+
 /// A shape (`Ix2`, `IxDyn`, ..): passed through unchanged.
 impl<I> Tangent for ndarray::Dim<I>
 where

@@ -1,0 +1,267 @@
+//! The newer linear-algebra rules (`lu`, `solve_triangular`, `matrix_norm`, `lstsq`,
+//! `matrix_exp`, `eig`, `eigvals`): values against closed forms and reconstructions, both
+//! derivatives against finite differences, the pullback against the pushforward, degenerate
+//! inputs, `f32`, and bad input.
+
+use ndarray::{Array2, Axis, array};
+use rules_core::linalg::{LinalgError, Norm, Triangle, lu, matrix_norm, solve_triangular};
+use rules_core::testing::{
+    Config, Rng, check_adjoint, check_frule, check_rrule, with_singular_values,
+};
+use rules_core::{NoTangent, Pullback, Pushforward};
+use rules_tests::{max_abs, random};
+
+fn triangular(n: usize, seed: u64, triangle: Triangle) -> Array2<f64> {
+    let mut a = random(n, n, seed);
+    for ((i, j), v) in a.indexed_iter_mut() {
+        if i == j {
+            *v += 3.0f64.copysign(*v);
+        } else if (triangle == Triangle::Lower) == (j > i) {
+            *v = f64::NAN; // the other triangle is never read
+        }
+    }
+    a
+}
+
+/// `a` with its unread triangle zeroed, for finite differences (which perturb every entry).
+fn clean(a: &Array2<f64>) -> Array2<f64> {
+    a.mapv(|v| if v.is_nan() { 0.0 } else { v })
+}
+
+#[test]
+fn solve_triangular_solves_and_its_rules_check() {
+    for triangle in [Triangle::Lower, Triangle::Upper] {
+        for (n, c) in [(1, 1), (4, 2), (6, 3)] {
+            let a = triangular(n, (n * 3 + c) as u64, triangle);
+            let b = random(n, c, 7);
+            let x = solve_triangular(a.view(), b.view(), triangle).expect("nonsingular");
+            assert!(max_abs(&(clean(&a).dot(&x) - &b)) < 1e-13);
+            let inputs = (clean(&a), b, triangle);
+            check_rrule(
+                |(a, b, t)| solve_triangular(a.view(), b.view(), *t).expect("nonsingular"),
+                |(a, b, t)| solve_triangular::rrule(a.view(), b.view(), *t).expect("nonsingular"),
+                &inputs,
+                &Config::default(),
+            );
+            check_frule(
+                |(a, b, t)| solve_triangular(a.view(), b.view(), *t).expect("nonsingular"),
+                |(a, b, t)| solve_triangular::frule(a.view(), b.view(), *t).expect("nonsingular"),
+                &inputs,
+                &Config::default(),
+            );
+            check_adjoint(
+                |(a, b, t)| solve_triangular::rrule(a.view(), b.view(), *t).expect("nonsingular"),
+                |(a, b, t)| solve_triangular::frule(a.view(), b.view(), *t).expect("nonsingular"),
+                &inputs,
+                &Config::default(),
+            );
+            // The gradient lives in the triangle read.
+            let (_, pb) =
+                solve_triangular::rrule(a.view(), inputs.1.view(), triangle).expect("nonsingular");
+            let (da, _, NoTangent) = pb.pullback(Array2::ones((n, c)));
+            for ((i, j), &v) in da.indexed_iter() {
+                let outside = match triangle {
+                    Triangle::Lower => j > i,
+                    Triangle::Upper => i > j,
+                };
+                if outside {
+                    assert_eq!(v, 0.0);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn solve_triangular_reports_bad_input() {
+    let a = array![[1.0, 0.0], [2.0, 0.0]];
+    let b = array![[1.0], [1.0]];
+    assert_eq!(
+        solve_triangular(a.view(), b.view(), Triangle::Lower),
+        Err(LinalgError::Singular {
+            rule: "solve_triangular"
+        })
+    );
+    let e = solve_triangular(array![[1.0, 2.0]].view(), b.view(), Triangle::Upper).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "solve_triangular: `a` must be square, but it is 1×2"
+    );
+    let e = solve_triangular(Array2::eye(3).view(), b.view(), Triangle::Upper).unwrap_err();
+    assert!(matches!(e, LinalgError::Shape { arg: "b", .. }), "{e}");
+    let nan_below = array![[1.0, 0.0], [f64::NAN, 1.0]];
+    assert!(solve_triangular(nan_below.view(), b.view(), Triangle::Upper).is_ok());
+    assert!(matches!(
+        solve_triangular(nan_below.view(), b.view(), Triangle::Lower),
+        Err(LinalgError::NonFinite { arg: "a", .. })
+    ));
+    let f32_a = array![[2.0f32, 0.0], [1.0, 4.0]];
+    let x = solve_triangular(
+        f32_a.view(),
+        array![[2.0f32], [9.0]].view(),
+        Triangle::Lower,
+    )
+    .expect("nonsingular");
+    assert_eq!(x, array![[1.0f32], [2.0]]);
+}
+
+#[test]
+fn matrix_norms_match_closed_forms_and_their_rules_check() {
+    let mut rng = Rng::new(4);
+    for (m, n) in [(5, 3), (3, 5), (4, 4)] {
+        let s = [3.0, 2.0, 0.5];
+        let a = with_singular_values(&mut rng, m, n, &s[..m.min(n).min(3)]);
+        let k = m.min(n).min(3);
+        let fro = s[..k].iter().map(|v| v * v).sum::<f64>().sqrt();
+        assert!((matrix_norm(a.view(), Norm::Fro) - fro).abs() < 1e-13);
+        assert!((matrix_norm(a.view(), Norm::Nuclear) - s[..k].iter().sum::<f64>()).abs() < 1e-13);
+        assert!((matrix_norm(a.view(), Norm::Spectral) - 3.0).abs() < 1e-13);
+        for norm in [Norm::Fro, Norm::Nuclear, Norm::Spectral] {
+            let inputs = (random(m, n, (m * n) as u64), norm);
+            check_rrule(
+                |(a, k)| matrix_norm(a.view(), *k),
+                |(a, k)| matrix_norm::rrule(a.view(), *k),
+                &inputs,
+                &Config::default(),
+            );
+            check_frule(
+                |(a, k)| matrix_norm(a.view(), *k),
+                |(a, k)| matrix_norm::frule(a.view(), *k),
+                &inputs,
+                &Config::default(),
+            );
+            check_adjoint(
+                |(a, k)| matrix_norm::rrule(a.view(), *k),
+                |(a, k)| matrix_norm::frule(a.view(), *k),
+                &inputs,
+                &Config::default(),
+            );
+        }
+    }
+}
+
+#[test]
+fn matrix_norms_at_degenerate_inputs_are_finite_subgradients() {
+    // Zero matrix: every norm 0, gradient 0 (the minimum-norm subgradient).
+    let z = Array2::<f64>::zeros((3, 2));
+    for norm in [Norm::Fro, Norm::Nuclear, Norm::Spectral] {
+        let (y, pb) = matrix_norm::rrule(z.view(), norm);
+        assert_eq!(y, 0.0);
+        assert!(pb.pullback(1.0).0.iter().all(|&v| v == 0.0), "{norm:?}");
+    }
+    // Rank one: the nuclear norm's gradient is u₀v₀ᵀ, with nothing from the null space.
+    let a = array![[1.0, 2.0], [2.0, 4.0], [0.0, 0.0]];
+    let (_, pb) = matrix_norm::rrule(a.view(), Norm::Nuclear);
+    let g = pb.pullback(1.0).0;
+    let expected = &a / matrix_norm(a.view(), Norm::Fro);
+    assert!(max_abs(&(g - expected)) < 1e-14);
+    // Huge and tiny entries: the Frobenius norm neither overflows nor underflows.
+    let big: Array2<f64> = array![[1e300, 1e300]];
+    assert!((matrix_norm(big.view(), Norm::Fro) / (1e300 * 2f64.sqrt()) - 1.0).abs() < 1e-15);
+    let tiny: Array2<f64> = array![[3e-310, 4e-310]];
+    assert!((matrix_norm(tiny.view(), Norm::Fro) / 5e-310 - 1.0).abs() < 1e-9);
+    let f = array![[3.0f32, 4.0]];
+    assert_eq!(matrix_norm(f.view(), Norm::Fro), 5.0f32);
+}
+
+#[test]
+#[should_panic(expected = "matrix_norm: the input must be finite, but a[[0, 1]] = NaN")]
+fn matrix_norm_names_a_non_finite_entry() {
+    matrix_norm(array![[1.0, f64::NAN]].view(), Norm::Nuclear);
+}
+
+#[test]
+fn lu_factors_every_shape() {
+    for (m, n) in [(1, 1), (4, 4), (7, 3), (3, 7), (1, 5), (5, 1)] {
+        let a = random(m, n, (m * 11 + n) as u64);
+        let (perm, l, u) = lu(a.view());
+        let k = m.min(n);
+        assert_eq!((l.dim(), u.dim()), ((m, k), (k, n)));
+        assert!(
+            max_abs(&(a.select(Axis(0), &perm) - l.dot(&u))) < 1e-14,
+            "{m}×{n}"
+        );
+        for ((i, j), &v) in l.indexed_iter() {
+            if i == j {
+                assert_eq!(v, 1.0);
+            } else if j > i {
+                assert_eq!(v, 0.0);
+            } else {
+                assert!(v.abs() <= 1.0, "partial pivoting keeps |L| ≤ 1");
+            }
+        }
+        for ((i, j), &v) in u.indexed_iter() {
+            if i > j {
+                assert_eq!(v, 0.0);
+            }
+        }
+        let mut sorted = perm.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..m).collect::<Vec<_>>());
+    }
+    // Scaled far from 1: the factors keep their accuracy.
+    let a = random(5, 5, 3) * 1e-300;
+    let (perm, l, u) = lu(a.view());
+    let err = max_abs(&(a.select(Axis(0), &perm) - l.dot(&u))) / max_abs(&a);
+    assert!(err < 1e-14, "{err:e}");
+    // Empty.
+    let (perm, l, u) = lu(Array2::<f64>::zeros((0, 3)).view());
+    assert_eq!((perm.len(), l.dim(), u.dim()), (0, (0, 0), (0, 3)));
+}
+
+/// An m×n matrix whose partial pivots are clear winners, in rows shuffled so that the
+/// permutation is not the identity: finite differences then never see the pivoting change.
+fn clear_pivots(m: usize, n: usize, seed: u64) -> Array2<f64> {
+    let mut a = random(m, n, seed);
+    for i in 0..m.min(n) {
+        a[[i, i]] += 4.0;
+    }
+    let order: Vec<usize> = (0..m).rev().collect();
+    a.select(Axis(0), &order)
+}
+
+#[test]
+fn lu_rules_match_finite_differences_on_every_shape() {
+    for (m, n) in [(4, 4), (7, 3), (3, 7), (1, 1), (2, 5), (6, 1)] {
+        let a = clear_pivots(m, n, (m * 5 + n) as u64 + 100);
+        check_rrule(
+            |(a,)| lu(a.view()),
+            |(a,)| lu::rrule(a.view()),
+            &(a.clone(),),
+            &Config::default(),
+        );
+        check_frule(
+            |(a,)| lu(a.view()),
+            |(a,)| lu::frule(a.view()),
+            &(a.clone(),),
+            &Config::default(),
+        );
+        check_adjoint(
+            |(a,)| lu::rrule(a.view()),
+            |(a,)| lu::frule(a.view()),
+            &(a,),
+            &Config::default(),
+        );
+    }
+    let a = clear_pivots(5, 3, 8).mapv(|v| v as f32);
+    check_frule(
+        |(a,)| lu(a.view()),
+        |(a,)| lu::frule(a.view()),
+        &(a.clone(),),
+        &Config::default(),
+    );
+    check_rrule(
+        |(a,)| lu(a.view()),
+        |(a,)| lu::rrule(a.view()),
+        &(a,),
+        &Config::default(),
+    );
+}
+
+#[test]
+#[should_panic(expected = "lu: pivot 1 of U is zero")]
+fn lu_derivative_at_a_singular_block_is_refused() {
+    let a = array![[1.0, 2.0], [2.0, 4.0]];
+    let (_, pf) = lu::frule(a.view());
+    let _ = pf.pushforward(array![[1.0, 0.0], [0.0, 1.0]]);
+}
