@@ -265,3 +265,78 @@ fn lu_derivative_at_a_singular_block_is_refused() {
     let (_, pf) = lu::frule(a.view());
     let _ = pf.pushforward(array![[1.0, 0.0], [0.0, 1.0]]);
 }
+
+#[test]
+fn lstsq_solves_tall_wide_and_rank_deficient_systems() {
+    use rules_core::linalg::{lstsq, pinv};
+    let mut rng = Rng::new(17);
+    for (m, n) in [(8, 3), (3, 8), (5, 5), (40, 2)] {
+        let a = random(m, n, (m + 3 * n) as u64);
+        let b = random(m, 2, 5);
+        let x = lstsq(a.view(), b.view());
+        assert!(max_abs(&(&x - &pinv(a.view()).dot(&b))) < 1e-12, "{m}×{n}");
+        // Normal equations: Aᵀ (A X − B) = 0.
+        assert!(max_abs(&a.t().dot(&(a.dot(&x) - &b))) < 1e-12, "{m}×{n}");
+        let inputs = (a, b);
+        check_rrule(
+            |(a, b)| lstsq(a.view(), b.view()),
+            |(a, b)| lstsq::rrule(a.view(), b.view()),
+            &inputs,
+            &Config::default(),
+        );
+        check_frule(
+            |(a, b)| lstsq(a.view(), b.view()),
+            |(a, b)| lstsq::frule(a.view(), b.view()),
+            &inputs,
+            &Config::default(),
+        );
+        check_adjoint(
+            |(a, b)| lstsq::rrule(a.view(), b.view()),
+            |(a, b)| lstsq::frule(a.view(), b.view()),
+            &inputs,
+            &Config::default(),
+        );
+    }
+    // Rank 2 of 3, tall and wide: finite, the adjoint of each other, and the minimum-norm
+    // solution (orthogonal to the null space).
+    for (m, n) in [(6, 3), (3, 6)] {
+        let a = with_singular_values(&mut rng, m, n, &[2.0, 1.0, 0.0]);
+        let b = random(m, 1, 9);
+        let x = lstsq(a.view(), b.view());
+        let (_, _, vt) = rules_core::linalg::svd(a.view());
+        assert!(vt.row(2).dot(&x.column(0)).abs() < 1e-12);
+        check_adjoint(
+            |(a, b)| lstsq::rrule(a.view(), b.view()),
+            |(a, b)| lstsq::frule(a.view(), b.view()),
+            &(a, b),
+            &Config::default(),
+        );
+    }
+    // Scaled far from 1: the solution scales back exactly.
+    let a = random(6, 3, 2);
+    let b = random(6, 1, 3);
+    let x = lstsq(a.view(), b.view());
+    let tiny = lstsq((&a * 1e-300).view(), b.view());
+    assert!(max_abs(&(&tiny * 1e-300 - &x)) < 1e-12 * max_abs(&x));
+    // Its gradient scales as 1/scale²: at 1e150 (outside the safe range, so scaled first),
+    // 1e-300 of the unscaled one, still accurate.
+    let (_, pb) = lstsq::rrule((&a * 1e150).view(), b.view());
+    let (da, _) = pb.pullback(Array2::ones((3, 1)));
+    let (_, pb1) = lstsq::rrule(a.view(), b.view());
+    let (da1, _) = pb1.pullback(Array2::ones((3, 1)));
+    assert!(max_abs(&(da * 1e300 - &da1)) < 1e-10 * max_abs(&da1));
+    check_adjoint(
+        |(a, b)| lstsq::rrule(a.view(), b.view()),
+        |(a, b)| lstsq::frule(a.view(), b.view()),
+        &(&a * 1e150, b.clone()),
+        &Config::default(),
+    );
+    let f = lstsq(a.mapv(|v| v as f32).view(), b.mapv(|v| v as f32).view());
+    assert!((f.mapv(f64::from) - &x).iter().all(|e| e.abs() < 1e-4));
+}
+
+#[test]
+#[should_panic(expected = "lstsq: `b` must have as many rows as `a` (3)")]
+fn lstsq_names_a_mismatched_right_hand_side() {
+    rules_core::linalg::lstsq(Array2::<f64>::eye(3).view(), Array2::zeros((2, 1)).view());
+}

@@ -29,6 +29,8 @@ mod cholqr;
 #[path = "eigh.rs"]
 mod eigh_rule;
 mod error;
+#[path = "lstsq.rs"]
+mod lstsq_rule;
 #[path = "lu_factor.rs"]
 mod lu_factor_rule;
 #[path = "lu.rs"]
@@ -49,6 +51,7 @@ mod triangular_rule;
 pub use cholesky_rule::{CholeskyPullback, cholesky};
 pub use eigh_rule::{EighPullback, EigvalshPullback, eigh, eigvalsh};
 pub use error::LinalgError;
+pub use lstsq_rule::{LstsqPullback, lstsq};
 pub use lu_factor_rule::{LuPullback, lu};
 pub use lu_rules::{
     DetPullback, InvPullback, SlogdetPullback, SolvePullback, det, inv, slogdet, solve,
