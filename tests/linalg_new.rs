@@ -340,3 +340,93 @@ fn lstsq_solves_tall_wide_and_rank_deficient_systems() {
 fn lstsq_names_a_mismatched_right_hand_side() {
     rules_core::linalg::lstsq(Array2::<f64>::eye(3).view(), Array2::zeros((2, 1)).view());
 }
+
+#[test]
+fn matrix_exp_matches_closed_forms_at_every_degree() {
+    use rules_core::linalg::{eigh, matrix_exp};
+    // Nilpotent, rotation, diagonal.
+    let e = matrix_exp(array![[0.0, 1.0], [0.0, 0.0]].view());
+    assert!(max_abs(&(e - array![[1.0, 1.0], [0.0, 1.0]])) < 1e-15);
+    let d = matrix_exp(array![[1.0, 0.0], [0.0, -2.0]].view());
+    assert!(max_abs(&(d - array![[1f64.exp(), 0.0], [0.0, (-2f64).exp()]])) < 1e-15);
+    // Symmetric matrices of norms from 1e-3 to 60 (degrees 3 to 13, s from 0 to 4): against
+    // V exp(Λ) Vᵀ, relative to the largest entry.
+    for scale in [1e-3, 0.1, 0.5, 1.5, 4.0, 60.0] {
+        let x = random(6, 6, 12);
+        let a = (&x + &x.t()) * (scale / 6.0);
+        let (w, v) = eigh(a.view());
+        let want = (&v * &w.mapv(f64::exp)).dot(&v.t());
+        let got = matrix_exp(a.view());
+        let err = max_abs(&(&got - &want)) / max_abs(&want);
+        assert!(err < 1e-13, "scale {scale}: {err:e}");
+        // exp(A) exp(−A) = I.
+        let inv = matrix_exp((-&a).view());
+        assert!(
+            max_abs(&(got.dot(&inv) - Array2::<f64>::eye(6)))
+                < 1e-12 * max_abs(&got).max(1.0) * max_abs(&inv).max(1.0)
+        );
+    }
+    let f = matrix_exp(array![[0.0f32, -1.0], [1.0, 0.0]].view());
+    assert!((f[[0, 0]] - 1f32.cos()).abs() < 1e-6 && (f[[1, 0]] - 1f32.sin()).abs() < 1e-6);
+}
+
+#[test]
+fn matrix_exp_derivatives_match_finite_differences_and_closed_forms() {
+    use rules_core::linalg::matrix_exp;
+    for scale in [0.01, 0.2, 0.8, 2.0, 5.0, 20.0] {
+        let a = random(4, 4, 30) * scale;
+        check_rrule(
+            |(a,)| matrix_exp(a.view()),
+            |(a,)| matrix_exp::rrule(a.view()),
+            &(a.clone(),),
+            &Config::default(),
+        );
+        check_frule(
+            |(a,)| matrix_exp(a.view()),
+            |(a,)| matrix_exp::frule(a.view()),
+            &(a.clone(),),
+            &Config::default(),
+        );
+        check_adjoint(
+            |(a,)| matrix_exp::rrule(a.view()),
+            |(a,)| matrix_exp::frule(a.view()),
+            &(a,),
+            &Config::default(),
+        );
+    }
+    // Diagonal A: L(A, E)_ij = E_ij (e^{a_i} − e^{a_j}) / (a_i − a_j), e^{a_i} on the diagonal.
+    let d = [0.3, -1.2, 2.5];
+    let a = Array2::from_diag(&ndarray::arr1(&d));
+    let e = random(3, 3, 4);
+    let (_, pf) = matrix_exp::frule(a.view());
+    let l = pf.pushforward(e.clone());
+    for i in 0..3 {
+        for j in 0..3 {
+            let q = if i == j {
+                d[i].exp()
+            } else {
+                (d[i].exp() - d[j].exp()) / (d[i] - d[j])
+            };
+            assert!((l[[i, j]] - e[[i, j]] * q).abs() < 1e-13, "({i}, {j})");
+        }
+    }
+    let a = random(3, 3, 31).mapv(|v| v as f32);
+    check_frule(
+        |(a,)| matrix_exp(a.view()),
+        |(a,)| matrix_exp::frule(a.view()),
+        &(a.clone(),),
+        &Config::default(),
+    );
+    check_rrule(
+        |(a,)| matrix_exp(a.view()),
+        |(a,)| matrix_exp::rrule(a.view()),
+        &(a,),
+        &Config::default(),
+    );
+}
+
+#[test]
+#[should_panic(expected = "matrix_exp: the input must be square, but `a` has shape [2, 3]")]
+fn matrix_exp_names_a_non_square_input() {
+    rules_core::linalg::matrix_exp(Array2::<f64>::zeros((2, 3)).view());
+}

@@ -29,6 +29,8 @@ mod cholqr;
 #[path = "eigh.rs"]
 mod eigh_rule;
 mod error;
+#[path = "expm.rs"]
+mod expm_rule;
 #[path = "lstsq.rs"]
 mod lstsq_rule;
 #[path = "lu_factor.rs"]
@@ -51,6 +53,7 @@ mod triangular_rule;
 pub use cholesky_rule::{CholeskyPullback, cholesky};
 pub use eigh_rule::{EighPullback, EigvalshPullback, eigh, eigvalsh};
 pub use error::LinalgError;
+pub use expm_rule::{MatrixExpPullback, matrix_exp};
 pub use lstsq_rule::{LstsqPullback, lstsq};
 pub use lu_factor_rule::{LuPullback, lu};
 pub use lu_rules::{
