@@ -430,3 +430,139 @@ fn matrix_exp_derivatives_match_finite_differences_and_closed_forms() {
 fn matrix_exp_names_a_non_square_input() {
     rules_core::linalg::matrix_exp(Array2::<f64>::zeros((2, 3)).view());
 }
+
+/// A real matrix with eigenvalues `2 ± i`, `−1`, `0.5` and `3` (well separated), as `S D S⁻¹`.
+fn general(seed: u64) -> Array2<f64> {
+    let d = array![
+        [2.0, 1.0, 0.0, 0.0, 0.0],
+        [-1.0, 2.0, 0.0, 0.0, 0.0],
+        [0.0, 0.0, -1.0, 0.0, 0.0],
+        [0.0, 0.0, 0.0, 0.5, 0.0],
+        [0.0, 0.0, 0.0, 0.0, 3.0]
+    ];
+    let s = random(5, 5, seed) + Array2::<f64>::eye(5) * 2.0;
+    let s_inv = rules_core::linalg::inv(s.view()).expect("nonsingular");
+    s.dot(&d).dot(&s_inv)
+}
+
+#[test]
+fn eig_factorises_and_normalises() {
+    use num_complex::Complex;
+    use rules_core::linalg::{eig, eigvals};
+    let a = general(3);
+    let (w, v) = eig(a.view());
+    let ac = a.mapv(|x| Complex::new(x, 0.0));
+    let av = ac.dot(&v);
+    let vw = &v * &w;
+    let err = (av - vw).iter().fold(0.0f64, |m, z| m.max(z.norm()));
+    assert!(err < 1e-13, "{err:e}");
+    for col in v.columns() {
+        let norm: f64 = col.iter().map(|z| z.norm_sqr()).sum();
+        assert!((norm - 1.0).abs() < 1e-14);
+        let p = (0..5)
+            .max_by(|&i, &j| col[i].norm().total_cmp(&col[j].norm()))
+            .unwrap_or(0);
+        assert!(col[p].im == 0.0 && col[p].re > 0.0);
+    }
+    let mut re: Vec<f64> = w.iter().map(|z| z.re).collect();
+    re.sort_by(f64::total_cmp);
+    for (got, want) in re.iter().zip([-1.0, 0.5, 2.0, 2.0, 3.0]) {
+        assert!((got - want).abs() < 1e-12);
+    }
+    let wv = eigvals(a.view());
+    assert!(
+        wv.iter().zip(&w).all(|(x, y)| (x - y).norm() < 1e-12),
+        "same order"
+    );
+    let f = eigvals(a.mapv(|x| x as f32).view());
+    assert_eq!(f.len(), 5);
+}
+
+#[test]
+fn eig_derivatives_match_finite_differences_and_each_other() {
+    use rules_core::linalg::{eig, eigvals};
+    for seed in [3, 8] {
+        let a = general(seed);
+        check_frule(
+            |(a,)| eig(a.view()),
+            |(a,)| eig::frule(a.view()),
+            &(a.clone(),),
+            &Config::default(),
+        );
+        check_rrule(
+            |(a,)| eig(a.view()),
+            |(a,)| eig::rrule(a.view()),
+            &(a.clone(),),
+            &Config::default(),
+        );
+        check_adjoint(
+            |(a,)| eig::rrule(a.view()),
+            |(a,)| eig::frule(a.view()),
+            &(a.clone(),),
+            &Config::default(),
+        );
+        check_frule(
+            |(a,)| eigvals(a.view()),
+            |(a,)| eigvals::frule(a.view()),
+            &(a.clone(),),
+            &Config::default(),
+        );
+        check_rrule(
+            |(a,)| eigvals(a.view()),
+            |(a,)| eigvals::rrule(a.view()),
+            &(a.clone(),),
+            &Config::default(),
+        );
+        check_adjoint(
+            |(a,)| eigvals::rrule(a.view()),
+            |(a,)| eigvals::frule(a.view()),
+            &(a,),
+            &Config::default(),
+        );
+    }
+    // A symmetric input: the eigenvalues' gradient is the one eigh gives, v vᵀ.
+    let x = random(4, 4, 2);
+    let s = &x + &x.t();
+    let (w, pb) = eigvals::rrule(s.view());
+    let i = (0..4)
+        .max_by(|&i, &j| w[i].re.total_cmp(&w[j].re))
+        .unwrap_or(0);
+    let mut dw = ndarray::Array1::zeros(4);
+    dw[i] = num_complex::Complex::new(1.0, 0.0);
+    let g = pb.pullback(dw);
+    let (_, vs) = rules_core::linalg::eigh(s.view());
+    let top = vs.column(3);
+    let want = Array2::from_shape_fn((4, 4), |(r, c)| top[r] * top[c]);
+    assert!(max_abs(&(g - want)) < 1e-12);
+}
+
+#[test]
+fn eig_at_repeated_eigenvalues_stays_finite() {
+    use rules_core::linalg::eig;
+    // A diagonalisable matrix with a double eigenvalue: the 1/gap terms inside the pair are
+    // dropped, and both directions stay finite and adjoint.
+    let d = Array2::from_diag(&ndarray::arr1(&[1.0, 1.0, 2.0]));
+    let s = random(3, 3, 5) + Array2::<f64>::eye(3) * 2.0;
+    let a = s
+        .dot(&d)
+        .dot(&rules_core::linalg::inv(s.view()).expect("nonsingular"));
+    let (_, pf) = eig::frule(a.view());
+    let (dw, dv) = pf.pushforward(random(3, 3, 6));
+    assert!(
+        dw.iter()
+            .chain(&dv)
+            .all(|z| z.re.is_finite() && z.im.is_finite())
+    );
+    check_adjoint(
+        |(a,)| eig::rrule(a.view()),
+        |(a,)| eig::frule(a.view()),
+        &(a,),
+        &Config::default(),
+    );
+}
+
+#[test]
+#[should_panic(expected = "eig: the input must be square, but `a` has shape [2, 3]")]
+fn eig_names_a_non_square_input() {
+    rules_core::linalg::eig(Array2::<f64>::zeros((2, 3)).view());
+}

@@ -26,6 +26,8 @@ mod checks;
 #[path = "cholesky.rs"]
 mod cholesky_rule;
 mod cholqr;
+#[path = "eig.rs"]
+mod eig_rule;
 #[path = "eigh.rs"]
 mod eigh_rule;
 mod error;
@@ -51,6 +53,7 @@ mod tolerance;
 mod triangular_rule;
 
 pub use cholesky_rule::{CholeskyPullback, cholesky};
+pub use eig_rule::{EigPullback, EigvalsPullback, eig, eigvals};
 pub use eigh_rule::{EighPullback, EigvalshPullback, eigh, eigvalsh};
 pub use error::LinalgError;
 pub use expm_rule::{MatrixExpPullback, matrix_exp};
