@@ -3,8 +3,8 @@
 //! the number of rows for the textbook and projection-first pullbacks.
 //!
 //! Run with `cargo run --release --example perf_report` (add `-- --quick` for fewer shapes and
-//! runs, `-- --linalg` for the linear-algebra table alone, `-- --ops` for the elementary rules'
-//! table alone, `-- --tape` for the tape's programs). The plot is written to `target/perf.svg`; `-- --update-plot` writes the committed
+//! runs, `-- --linalg` for the linear-algebra table alone, `-- --forward` for its forward mode,
+//! `-- --ops` for the elementary rules' table alone, `-- --tape` for the tape's programs). The plot is written to `target/perf.svg`; `-- --update-plot` writes the committed
 //! `bench/perf.svg` instead. Every number printed is measured in this run.
 //!
 //! The pullbacks are also compared with a bandwidth probe: one single-threaded pass
@@ -17,14 +17,16 @@ use std::time::Duration;
 use std::ops::Not;
 
 use ndarray::{ArcArray2, Array1, Array2, ArrayView1, ArrayView2, ShapeBuilder};
-use rules_core::linalg::{
-    cholesky, det, eigh, eigvalsh, inv, pinv, qr, slogdet, solve, svd, svdvals,
-};
+use rules_core::linalg::svd;
 use rules_core::{Pullback, Zero};
 use rules_examples::{
     CountingAlloc, Panel, Series, best_of_with, ms, peak_extra_heap, svg_loglog_panel, test_matrix,
     textbook_svd_pullback,
 };
+
+#[path = "perf_report/linalg.rs"]
+mod linalg;
+use linalg::{forward_report, linalg_report};
 
 #[global_allocator]
 static ALLOC: CountingAlloc = CountingAlloc;
@@ -157,119 +159,6 @@ fn report(m: usize, n: usize) -> Vec<Row> {
         ));
     }
     rows
-}
-
-/// The linear-algebra rules: the whole gradient (forward included) of the sum of every output's
-/// entries, as `bench/peers/run_peers.py` measures it for PyTorch and JAX: dense cotangents of
-/// ones, at 500×500, and at 20000×10 for `qr` and `pinv`. Inputs as in `run_peers.py`:
-/// symmetric positive definite for `eigh`, `eigvalsh`, `cholesky`; `I + X/√n` for the solves.
-fn linalg_report() -> Vec<(Row, (usize, usize))> {
-    let n = 500;
-    let x = test_matrix(n, n, 7);
-    let spd = x.dot(&x.t()) / n as f64 + Array2::<f64>::eye(n);
-    let well = Array2::<f64>::eye(n) + &x / (n as f64).sqrt();
-    let b = test_matrix(n, n, 8);
-    let tall = test_matrix(20_000, 10, 9);
-    let im = test_matrix(n, n, 10);
-    let complex = ndarray::Zip::from(&x)
-        .and(&im)
-        .map_collect(|&re, &im| num_complex::Complex::new(re, im));
-    let ones = |m: usize, k: usize| Array2::<f64>::ones((m, k));
-    let sq = (n, n);
-    vec![
-        (
-            measure(
-                "eigh",
-                || (Array1::ones(n), ones(n, n)),
-                |c| eigh::rrule(spd.view()).1.pullback(c),
-            ),
-            sq,
-        ),
-        (
-            measure(
-                "eigvalsh",
-                || Array1::ones(n),
-                |c| eigvalsh::rrule(spd.view()).1.pullback(c),
-            ),
-            sq,
-        ),
-        (
-            measure(
-                "cholesky",
-                || ones(n, n),
-                |c| cholesky::rrule(spd.view()).map(|(_, pb)| pb.pullback(c)),
-            ),
-            sq,
-        ),
-        (
-            measure(
-                "qr",
-                || (ones(n, n), ones(n, n)),
-                |c| qr::rrule(x.view()).1.pullback(c),
-            ),
-            sq,
-        ),
-        (
-            measure(
-                "qr",
-                || (ones(20_000, 10), ones(10, 10)),
-                |c| qr::rrule(tall.view()).1.pullback(c),
-            ),
-            (20_000, 10),
-        ),
-        (
-            measure(
-                "solve",
-                || ones(n, n),
-                |c| solve::rrule(well.view(), b.view()).map(|(_, pb)| pb.pullback(c)),
-            ),
-            sq,
-        ),
-        (
-            measure(
-                "inv",
-                || ones(n, n),
-                |c| inv::rrule(well.view()).map(|(_, pb)| pb.pullback(c)),
-            ),
-            sq,
-        ),
-        (
-            measure("det", || 1.0, |c| det::rrule(well.view()).1.pullback(c)),
-            sq,
-        ),
-        (
-            measure(
-                "slogdet (log|det| only)",
-                || 1.0,
-                |c| -> Array2<f64> { slogdet::rrule(well.view()).1.pullback((Zero, c)) },
-            ),
-            sq,
-        ),
-        (
-            measure(
-                "pinv",
-                || ones(n, n),
-                |c| pinv::rrule(x.view()).1.pullback(c),
-            ),
-            sq,
-        ),
-        (
-            measure(
-                "pinv",
-                || ones(10, 20_000),
-                |c| pinv::rrule(tall.view()).1.pullback(c),
-            ),
-            (20_000, 10),
-        ),
-        (
-            measure(
-                "svdvals (complex, Σ s)",
-                || Array1::<f64>::ones(n),
-                |c| svdvals::rrule(complex.view()).1.pullback(c),
-            ),
-            sq,
-        ),
-    ]
 }
 
 /// The elementary rules: forward and dense pullback (a cotangent of ones, all inputs' cotangents),
@@ -560,6 +449,21 @@ fn tape_report() -> Vec<(Row, &'static str)> {
     rows
 }
 
+/// The rows of a linear-algebra table, with heap relative to the input.
+fn print_rows(rows: Vec<(Row, (usize, usize))>) {
+    for (r, (m, n)) in rows {
+        let in_mb = (m * n * 8) as f64 / MB;
+        println!(
+            "  {:<26} {:>11} {:>10.3} {:>10.2} {:>9.2}",
+            r.case,
+            format!("{m}×{n}"),
+            ms(r.time),
+            r.heap as f64 / MB,
+            r.heap as f64 / MB / in_mb
+        );
+    }
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     if std::env::args().any(|a| a == "--tape") {
@@ -573,6 +477,15 @@ fn main() {
                 r.heap as f64 / MB
             );
         }
+        return;
+    }
+    if std::env::args().any(|a| a == "--forward") {
+        println!("linalg forward mode: value + pushforward of one tangent per input, f64");
+        println!(
+            "  {:<26} {:>11} {:>10} {:>10} {:>9}",
+            "rule", "shape", "ms", "heap MB", "÷ input"
+        );
+        print_rows(forward_report());
         return;
     }
     let linalg_only = std::env::args().any(|a| a == "--linalg");
@@ -645,17 +558,7 @@ fn main() {
         "  {:<26} {:>11} {:>10} {:>10} {:>9}",
         "rule", "shape", "ms", "heap MB", "÷ input"
     );
-    for (r, (m, n)) in linalg_report() {
-        let in_mb = (m * n * 8) as f64 / MB;
-        println!(
-            "  {:<26} {:>11} {:>10.3} {:>10.2} {:>9.2}",
-            r.case,
-            format!("{m}×{n}"),
-            ms(r.time),
-            r.heap as f64 / MB,
-            r.heap as f64 / MB / in_mb
-        );
-    }
+    print_rows(linalg_report());
     println!();
     if linalg_only {
         return;

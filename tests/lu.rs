@@ -133,7 +133,7 @@ fn bad_input_is_an_error_naming_the_rule_and_the_argument() {
 }
 
 #[test]
-#[should_panic(expected = "det: the gradient at an exactly singular matrix")]
+#[should_panic(expected = "det: the derivative at an exactly singular matrix")]
 fn the_gradient_of_det_at_a_singular_matrix_is_refused() {
     let (_, pb) = det::rrule(array![[1.0, 2.0], [2.0, 4.0]].view());
     let _ = pb.pullback(1.0);

@@ -19,7 +19,8 @@ too so that the forward pass is not removed as dead code.
 
 Install the peers with `pip install torch jax` (CPU builds are enough). A framework that is not
 installed is skipped with a message; with neither installed the script prints how to install them
-and exits successfully. Usage: `python3 bench/peers/run_peers.py [--runs N] [--ops | --tape]`.
+and exits successfully. Usage: `python3 bench/peers/run_peers.py [--runs N] [--ops | --tape | --forward]`
+(`--forward`: the linalg rules' forward mode, perf_report's `--forward` table).
 """
 
 import argparse
@@ -106,6 +107,42 @@ RULES = [
     ("pinv", (500, 500)),
     ("pinv", (20000, 10)),
     ("svdvals_complex", (500, 500)),
+    ("lu", (500, 500)),
+    ("lu", (20000, 10)),
+    ("solve_triangular", (500, 500)),
+    ("lstsq", (500, 500)),
+    ("lstsq", (20000, 10)),
+    ("matrix_exp", (500, 500)),
+    ("eig", (500, 500)),
+    ("eigvals", (500, 500)),
+    ("norm_nuclear", (500, 500)),
+    ("norm_nuclear", (20000, 10)),
+    ("norm_spectral", (500, 500)),
+]
+
+# (rule, shape): the cases of perf_report's forward-mode table (`--forward`), value and jvp of
+# one random tangent per input.
+FORWARD = [
+    ("svd", (500, 500)),
+    ("svd", (20000, 10)),
+    ("svd", (10, 20000)),
+    ("svdvals", (500, 500)),
+    ("qr", (500, 500)),
+    ("qr", (20000, 10)),
+    ("pinv", (500, 500)),
+    ("eigh", (500, 500)),
+    ("eigvalsh", (500, 500)),
+    ("cholesky", (500, 500)),
+    ("solve", (500, 500)),
+    ("inv", (500, 500)),
+    ("det", (500, 500)),
+    ("slogdet", (500, 500)),
+    ("lu", (500, 500)),
+    ("solve_triangular", (500, 500)),
+    ("lstsq", (500, 500)),
+    ("matrix_exp", (500, 500)),
+    ("eig", (500, 500)),
+    ("norm_nuclear", (500, 500)),
 ]
 
 
@@ -118,9 +155,15 @@ def inputs(np, rule, m, n):
         return [x + 1j * rng.uniform(-1, 1, (m, n))]
     if rule in ("eigh", "eigvalsh", "cholesky"):
         return [x @ x.T / n + np.eye(m)]
-    if rule in ("solve", "inv", "det", "slogdet"):
+    if rule in ("solve", "inv", "det", "slogdet", "solve_triangular"):
         a = np.eye(m) + x / np.sqrt(n)
+        if rule == "solve_triangular":
+            return [np.tril(a), rng.uniform(-1, 1, (m, n))]
         return [a, rng.uniform(-1, 1, (m, n))] if rule == "solve" else [a]
+    if rule == "lstsq":
+        return [x, rng.uniform(-1, 1, (m, 10))]
+    if rule == "matrix_exp":
+        return [x / np.sqrt(n)]
     return [x]
 
 
@@ -137,10 +180,69 @@ def torch_loss(torch, rule):
         "slogdet": lambda a: la.slogdet(a)[1],
         "pinv": lambda a: la.pinv(a).sum(),
         "svdvals_complex": lambda a: la.svdvals(a).sum(),
+        "lu": lambda a: sum(t.sum() for t in la.lu(a)[1:]),
+        "solve_triangular": lambda a, b: la.solve_triangular(a, b, upper=False).sum(),
+        "lstsq": lambda a, b: la.lstsq(a, b).solution.sum(),
+        "matrix_exp": lambda a: la.matrix_exp(a).sum(),
+        "eig": lambda a: (lambda w, v: w.real.sum() + (v.abs() ** 4).sum())(*la.eig(a)),
+        "eigvals": lambda a: la.eigvals(a).real.sum(),
+        "norm_nuclear": lambda a: la.matrix_norm(a, "nuc"),
+        "norm_spectral": lambda a: la.matrix_norm(a, 2),
+    }[rule]
+
+
+def torch_outputs(torch, rule):
+    """The rule as a function of its inputs returning every output (for `torch.func.jvp`)."""
+    la = torch.linalg
+    return {
+        "svd": lambda a: tuple(la.svd(a, full_matrices=False)),
+        "svdvals": la.svdvals,
+        "qr": lambda a: tuple(la.qr(a)),
+        "pinv": la.pinv,
+        "eigh": lambda a: tuple(la.eigh(a)),
+        "eigvalsh": la.eigvalsh,
+        "cholesky": la.cholesky,
+        "solve": la.solve,
+        "inv": la.inv,
+        "det": la.det,
+        "slogdet": lambda a: tuple(la.slogdet(a)),
+        "lu": lambda a: tuple(la.lu(a)[1:]),
+        "solve_triangular": lambda a, b: la.solve_triangular(a, b, upper=False),
+        "lstsq": lambda a, b: la.lstsq(a, b).solution,
+        "matrix_exp": la.matrix_exp,
+        "eig": lambda a: tuple(la.eig(a)),
+        "norm_nuclear": lambda a: la.matrix_norm(a, "nuc"),
+    }[rule]
+
+
+def jax_outputs(jnp, rule):
+    import jax.scipy.linalg as jsl
+
+    la = jnp.linalg
+    return {
+        "svd": lambda a: tuple(la.svd(a, full_matrices=False)),
+        "svdvals": lambda a: la.svd(a, compute_uv=False),
+        "qr": lambda a: tuple(la.qr(a)),
+        "pinv": la.pinv,
+        "eigh": lambda a: tuple(la.eigh(a)),
+        "eigvalsh": la.eigvalsh,
+        "cholesky": la.cholesky,
+        "solve": la.solve,
+        "inv": la.inv,
+        "det": la.det,
+        "slogdet": lambda a: tuple(la.slogdet(a)),
+        "lu": lambda a: tuple(jsl.lu(a)[1:]),
+        "solve_triangular": lambda a, b: jsl.solve_triangular(a, b, lower=True),
+        "lstsq": lambda a, b: la.lstsq(a, b)[0],
+        "matrix_exp": jsl.expm,
+        "eig": lambda a: tuple(la.eig(a)),
+        "norm_nuclear": lambda a: la.norm(a, "nuc"),
     }[rule]
 
 
 def jax_loss(jnp, rule):
+    import jax.scipy.linalg as jsl
+
     la = jnp.linalg
     return {
         "eigh": lambda a: sum(t.sum() for t in la.eigh(a)),
@@ -153,6 +255,14 @@ def jax_loss(jnp, rule):
         "slogdet": lambda a: la.slogdet(a)[1],
         "pinv": lambda a: la.pinv(a).sum(),
         "svdvals_complex": lambda a: la.svd(a, compute_uv=False).sum(),
+        "lu": lambda a: sum(t.sum() for t in jsl.lu(a)[1:]),
+        "solve_triangular": lambda a, b: jsl.solve_triangular(a, b, lower=True).sum(),
+        "lstsq": lambda a, b: la.lstsq(a, b)[0].sum(),
+        "matrix_exp": lambda a: jsl.expm(a).sum(),
+        "eig": lambda a: (lambda w, v: w.real.sum() + (jnp.abs(v) ** 4).sum())(*la.eig(a)),
+        "eigvals": lambda a: la.eigvals(a).real.sum(),
+        "norm_nuclear": lambda a: la.norm(a, "nuc"),
+        "norm_spectral": lambda a: la.norm(a, 2),
     }[rule]
 
 
@@ -171,7 +281,7 @@ def run_rules(name, runs):
                 leaves = [x.clone().requires_grad_(True) for x in xs]
                 loss(*leaves).backward()
 
-            rows.append((name, rule, m, n, best(grad, runs)))
+            rows.append((name, rule, m, n, timed(grad, runs)))
     else:
         import jax
 
@@ -182,7 +292,47 @@ def run_rules(name, runs):
             xs = [jnp.asarray(v) for v in inputs(np, rule, m, n)]
             g = jax.jit(jax.grad(jax_loss(jnp, rule), argnums=tuple(range(len(xs)))))
             rows.append(
-                (name, rule, m, n, best(lambda: [t.block_until_ready() for t in g(*xs)], runs))
+                (name, rule, m, n, timed(lambda: [t.block_until_ready() for t in g(*xs)], runs))
+            )
+    return rows
+
+
+def timed(f, runs):
+    """`best(f, runs)`, or the first line of the error when the peer does not support the case."""
+    try:
+        return best(f, runs)
+    except Exception as e:  # noqa: BLE001 - a peer's missing rule is reported, not fatal
+        return f"unsupported ({type(e).__name__}: {str(e).splitlines()[0][:60]})"
+
+
+def run_forward(name, runs):
+    """Value and jvp of one random tangent per input (`torch.func.jvp`, jitted `jax.jvp`)."""
+    import numpy as np
+
+    rows = []
+    rng = np.random.default_rng(1)
+    if name == "torch":
+        import torch
+        from torch.func import jvp
+
+        for rule, (m, n) in FORWARD:
+            xs = [torch.tensor(v) for v in inputs(np, rule, m, n)]
+            ts = [torch.tensor(rng.uniform(-1, 1, x.shape)) for x in xs]
+            f = torch_outputs(torch, rule)
+            rows.append((name, rule, m, n, timed(lambda: jvp(f, tuple(xs), tuple(ts)), runs)))
+    else:
+        import jax
+
+        jax.config.update("jax_enable_x64", True)
+        import jax.numpy as jnp
+
+        for rule, (m, n) in FORWARD:
+            xs = [jnp.asarray(v) for v in inputs(np, rule, m, n)]
+            ts = [jnp.asarray(rng.uniform(-1, 1, x.shape)) for x in xs]
+            f = jax_outputs(jnp, rule)
+            g = jax.jit(lambda xs, ts, f=f: jax.jvp(f, tuple(xs), tuple(ts)))
+            rows.append(
+                (name, rule, m, n, timed(lambda: jax.block_until_ready(g(xs, ts)), runs))
             )
     return rows
 
@@ -382,12 +532,32 @@ def run_programs(name, runs):
     return rows
 
 
+def fmt(t):
+    return f"{t:.2f}" if isinstance(t, float) else t
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--ops", action="store_true", help="the elementary rules' table alone")
     p.add_argument("--tape", action="store_true", help="the tape's programs alone")
+    p.add_argument("--forward", action="store_true", help="the linalg forward-mode table alone")
     args = p.parse_args()
+    if args.forward:
+        rows = []
+        for name in ("torch", "jax"):
+            try:
+                __import__(name)
+            except ImportError:
+                print(f"{name} is not installed: skipped (pip install {name})")
+                continue
+            rows += run_forward(name, args.runs)
+        print("\nlinalg forward mode: value + jvp of one tangent per input, f64 (ms)")
+        print("| peer | rule | shape | ms |")
+        print("|---|---|---|---|")
+        for peer, rule, m, n, t in rows:
+            print(f"| {peer} | {rule} | {m}×{n} | {fmt(t)} |")
+        return 0
     if args.tape:
         rows = []
         for name in ("torch", "jax"):
@@ -436,7 +606,7 @@ def main():
     print("| peer | rule | shape | ms |")
     print("|---|---|---|---|")
     for peer, rule, m, n, t in rule_rows:
-        print(f"| {peer} | {rule} | {m}×{n} | {t:.2f} |")
+        print(f"| {peer} | {rule} | {m}×{n} | {fmt(t)} |")
     return 0
 
 

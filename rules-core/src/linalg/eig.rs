@@ -124,7 +124,7 @@ where
 /// let mut dw = ndarray::Array1::zeros(2);
 /// dw[i] = num_complex::Complex::new(1.0, 0.0);
 /// let g = pb.pullback(dw);
-/// assert!((g - array![[0.0, 1.0], [0.0, 1.0]]).iter().all(|e: &f64| e.abs() < 1e-14));
+/// assert!((g - array![[0.0, 0.0], [1.0, 1.0]]).iter().all(|e: &f64| e.abs() < 1e-14));
 /// ```
 ///
 /// # Panics

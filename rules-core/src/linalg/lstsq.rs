@@ -41,7 +41,7 @@ use crate::{Pullback, frule, rrule};
 /// use rules_core::linalg::lstsq;
 ///
 /// // The line through (0, 1), (1, 2), (2, 4) closest in least squares: y = 0.833 + 1.5 x.
-/// let a = array![[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]];
+/// let a: ndarray::Array2<f64> = array![[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]];
 /// let b = array![[1.0], [2.0], [4.0]];
 /// let x = lstsq(a.view(), b.view());
 /// assert!((x[[0, 0]] - 5.0 / 6.0).abs() < 1e-14 && (x[[1, 0]] - 1.5).abs() < 1e-14);
