@@ -19,8 +19,9 @@ too so that the forward pass is not removed as dead code.
 
 Install the peers with `pip install torch jax` (CPU builds are enough). A framework that is not
 installed is skipped with a message; with neither installed the script prints how to install them
-and exits successfully. Usage: `python3 bench/peers/run_peers.py [--runs N] [--ops | --tape | --forward]`
-(`--forward`: the linalg rules' forward mode, perf_report's `--forward` table).
+and exits successfully. Usage: `python3 bench/peers/run_peers.py [--runs N] [--ops | --tape | --forward | --linalg]`
+(`--forward`: the linalg rules' forward mode, perf_report's `--forward` table; `--linalg`: the
+linalg rules' gradient table alone).
 """
 
 import argparse
@@ -542,7 +543,23 @@ def main():
     p.add_argument("--ops", action="store_true", help="the elementary rules' table alone")
     p.add_argument("--tape", action="store_true", help="the tape's programs alone")
     p.add_argument("--forward", action="store_true", help="the linalg forward-mode table alone")
+    p.add_argument("--linalg", action="store_true", help="the linalg rules' gradient table alone")
     args = p.parse_args()
+    if args.linalg:
+        rows = []
+        for name in ("torch", "jax"):
+            try:
+                __import__(name)
+            except ImportError:
+                print(f"{name} is not installed: skipped (pip install {name})")
+                continue
+            rows += run_rules(name, args.runs)
+        print("\nlinalg rules: gradient of the sum of every output's entries, forward included (ms)")
+        print("| peer | rule | shape | ms |")
+        print("|---|---|---|---|")
+        for peer, rule, m, n, t in rows:
+            print(f"| {peer} | {rule} | {m}×{n} | {fmt(t)} |")
+        return 0
     if args.forward:
         rows = []
         for name in ("torch", "jax"):
