@@ -11,11 +11,33 @@
 //!   cotangent that stays finite at repeated eigenvalues;
 //! * [`qr()`]: the thin QR factorisation (R's diagonal non-negative), with a projection-first
 //!   pullback computed in `Q̄`'s buffer;
-//! * [`pinv()`]: the pseudo-inverse, through [`svd()`]'s rule and its tolerance.
+//! * [`pinv()`]: the pseudo-inverse, through [`svd()`]'s rule and its tolerance;
+//! * [`lu()`]: the LU factorisation with partial pivoting, of any shape;
+//! * [`solve_triangular()`]: a triangular system, reading one [`Triangle`];
+//! * [`lstsq()`]: minimum-norm least squares through the SVD's rule;
+//! * [`matrix_exp()`]: the matrix exponential (scaling and squaring, Padé), its derivatives the
+//!   Fréchet derivative computed alongside the same steps;
+//! * [`eig()`], [`eigvals()`]: the eigendecomposition of a general real matrix, complex results;
+//! * [`matrix_norm()`]: the Frobenius, nuclear or spectral [`Norm`].
 //!
-//! Every rule is declared with `#[rrule]`, so `name::rrule(..)` returns the value with its
-//! pullback, whose type is named by `NamePullback` ([`SvdPullback`], [`QrPullback`], ..). The
+//! Every rule is declared with `#[rrule]` and `#[frule]` stacked, so `name::rrule(..)` returns
+//! the value with its pullback, whose type is named by `NamePullback` ([`SvdPullback`],
+//! [`QrPullback`], ..), and `name::frule(..)` the value with its pushforward. Each pushforward is
+//! the adjoint of its pullback term by term: the same gap and rank tolerances, the same
+//! projection-first terms, so `testing::check_adjoint` holds also at degenerate inputs. The
 //! element type is `f64` or `f32` (see [`Real`]).
+//!
+//! ```
+//! use ndarray::array;
+//! use rules_core::linalg::det;
+//! use rules_core::Pushforward;
+//!
+//! // d det(A) along Ȧ is det(A) · tr(A⁻¹ Ȧ).
+//! let a: ndarray::Array2<f64> = array![[2.0, 0.0], [0.0, 3.0]];
+//! let (d, pf) = det::frule(a.view());
+//! let dd = pf.pushforward(array![[1.0, 0.0], [0.0, 0.0]]);
+//! assert!((d - 6.0).abs() < 1e-14 && (dd - 3.0).abs() < 1e-14);
+//! ```
 //!
 //! Layout: one folder per rule family (`svd/`), and the helpers every rule shares, named by what
 //! they are: `matmul` (products of views, `U·C·Vᵀ` with a dense or diagonal core), `tolerance`
