@@ -529,3 +529,43 @@ fn a_tangent_of_the_wrong_shape_is_named() {
     let msg = msg.downcast_ref::<String>().cloned().unwrap_or_default();
     assert!(msg.contains("solve") && msg.contains("db"), "{msg}");
 }
+
+#[test]
+fn degenerate_pushforwards_match_finite_differences_of_invariant_quantities() {
+    let mut rng = Rng::new(41);
+    // A block of equal singular values: the sum over the block is differentiable, and the
+    // pushforward's ṡ summed over it matches finite differences of svdvals.
+    let a = with_singular_values(&mut rng, 7, 4, &[3.0, 1.0, 1.0, 0.5]);
+    let da = random(7, 4, 42);
+    let (_, pf) = svdvals::frule(a.view());
+    let ds = pf.pushforward(da.clone());
+    let block = |t: f64| {
+        let s = svdvals((&a + &(&da * t)).view());
+        s[1] + s[2]
+    };
+    let h = 1e-5;
+    let fd = (block(h) - block(-h)) / (2.0 * h);
+    assert!(
+        (ds[1] + ds[2] - fd).abs() < 1e-7,
+        "{} vs {fd}",
+        ds[1] + ds[2]
+    );
+    // pinv at rank 2 of 4, along a rank-preserving path A (I + t B).
+    let a = with_singular_values(&mut rng, 6, 4, &[2.0, 1.0, 0.0, 0.0]);
+    let dir = a.dot(&random(4, 4, 43));
+    let (_, pf) = pinv::frule(a.view());
+    let dx = pf.pushforward(dir.clone());
+    let fd = (pinv((&a + &(&dir * h)).view()) - pinv((&a - &(&dir * h)).view())) / (2.0 * h);
+    assert!(
+        max_abs(&(&dx - &fd)) < 1e-6 * max_abs(&fd).max(1.0),
+        "{:e}",
+        max_abs(&(dx - fd))
+    );
+    // Scaled far outside the safe range: d pinv(αA)[Ȧ] = α⁻² d pinv(A)[Ȧ].
+    let b = random(5, 3, 44);
+    let db = random(5, 3, 45);
+    let (_, pf1) = pinv::frule(b.view());
+    let (_, pfs) = pinv::frule((&b * 1e150).view());
+    let (d1, ds) = (pf1.pushforward(db.clone()), pfs.pushforward(db));
+    assert!(max_abs(&(ds * 1e300 - &d1)) < 1e-10 * max_abs(&d1));
+}

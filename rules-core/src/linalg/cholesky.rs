@@ -50,7 +50,8 @@ use crate::{frule, rrule};
 /// its lower triangle, [`LinalgError::NotPositiveDefinite`] when a pivot is not positive.
 ///
 /// # Panics
-/// In the pullback, if the cotangent's shape differs from `L`'s.
+/// In the pullback, if the cotangent's shape differs from `L`'s; in the pushforward
+/// (`L Φ(L⁻¹ Ȧ L⁻ᵀ)`, reading `Ȧ`'s lower triangle), if the tangent's differs from `a`'s.
 #[rrule]
 #[frule]
 pub fn cholesky<T: Real>(a: ArrayView2<'_, T>) -> Result<Array2<T>, LinalgError> {

@@ -40,14 +40,17 @@ struct Kept<T: Real> {
 /// general (a real matrix's complex eigenvalues come in conjugate pairs, with conjugate
 /// eigenvectors).
 ///
-/// **Normalisation** (LAPACK's `geev`): each eigenvector has unit 2-norm and its component of
-/// largest modulus (the first such) real and positive. The eigenvalues are in the order faer's
+/// **Normalisation**: each eigenvector has unit 2-norm and its component of largest modulus (the
+/// first such) real and positive. LAPACK's `geev` also makes that component real but does not fix
+/// its sign, so eigenvectors may differ from NumPy's and SciPy's by a sign or phase. The input is
+/// not scaled into LAPACK's safe range (faer's iteration is used as it is). The eigenvalues are in the order faer's
 /// real Schur form gives them (not sorted).
 ///
 /// **Derivatives** (module docs of `linalg/eig.rs`): the pushforward is the derivative of `λ`
 /// and of `V` with this normalisation; the pullback is its adjoint, so `check_adjoint` holds
 /// for any cotangent. For a loss invariant to each eigenvector's phase (`|v_i|²`, `v_i v_iᴴ`,
-/// functions of `λ`) the gradient is the one PyTorch and JAX return. A loss that depends on the
+/// functions of `λ`) the gradient is the one PyTorch returns (JAX does not differentiate these
+/// eigenvectors). A loss that depends on the
 /// phase gets the derivative of this normalisation, which is continuous except where the largest
 /// component of an eigenvector changes from one entry to another (PyTorch refuses such a loss;
 /// here it has the derivative of a stated convention). `Ā` is real: the gradient with respect to

@@ -65,8 +65,10 @@ use crate::{frule, rrule};
 ///
 /// # Panics
 /// If `a` is not square or its lower triangle holds NaN or ±∞ (naming the rule and the entry),
-/// if the iteration does not converge, and in the pullback if a cotangent's shape differs from
-/// its output's.
+/// if the iteration does not converge, and in the pullback or the pushforward if a cotangent's
+/// or tangent's shape differs from its output's or input's. The pushforward reads the tangent's
+/// lower triangle only (as the function reads the input's), so it is the adjoint of the
+/// (symmetric) pullback on symmetric tangents.
 #[rrule]
 #[frule]
 pub fn eigh<T: Real>(a: ArrayView2<'_, T>) -> (Array1<T>, Array2<T>) {

@@ -211,7 +211,8 @@ fn scaled_transpose<T: Real>(mut m: Array2<T>, s: T) -> Array2<T> {
 /// gives a large but finite answer, as LAPACK's `gesv` does).
 ///
 /// # Panics
-/// In the pullback, if the cotangent's shape differs from `x`'s.
+/// In the pullback, if the cotangent's shape differs from `x`'s; in the pushforward
+/// (`ẋ = a⁻¹ (ḃ − ȧ x)`, one solve), if a tangent's differs from its input's.
 #[rrule]
 #[frule]
 pub fn solve<T: Real>(
@@ -244,7 +245,8 @@ pub fn solve<T: Real>(
             super::checks::check_shape("solve", "db", db.shape(), &[b_shape.0, b_shape.1]);
             // Ẋ = A⁻¹ (Ḃ − Ȧ X): one solve, of the sum of the two terms.
             let t = matmul::mul_by(da.view(), x.view(), -T::one());
-            let rhs = db + t;
+            // (In t's column-major buffer, which the solve then works in.)
+            let rhs = t + db;
             lu_solve_owned(&lu, rhs, false)
         },
     ))
@@ -263,7 +265,8 @@ pub fn solve<T: Real>(
 /// As [`solve()`] for `a`.
 ///
 /// # Panics
-/// In the pullback, if the cotangent's shape differs from the inverse's.
+/// In the pullback, if the cotangent's shape differs from the inverse's; in the pushforward
+/// (`−Y ȧ Y`), if the tangent's differs from `a`'s.
 #[rrule]
 #[frule]
 pub fn inv<T: Real>(a: ArrayView2<'_, T>) -> Result<Array2<T>, LinalgError> {
@@ -304,8 +307,9 @@ pub fn inv<T: Real>(a: ArrayView2<'_, T>) -> Result<Array2<T>, LinalgError> {
 ///
 /// # Panics
 /// If `a` is not square or holds NaN or ±∞ (the message names `det` and the entry). The
-/// pullback panics at an exactly singular `a`: the gradient there is the adjugate, which this
-/// rule does not compute (`det · A⁻ᵀ` would be `0 · ∞`); perturb the input.
+/// pullback and the pushforward (`ḋ = ⟨d·A⁻ᵀ, ȧ⟩`) panic at an exactly singular `a`: the
+/// derivative there is given by the adjugate, which this rule does not compute (`det · A⁻ᵀ`
+/// would be `0 · ∞`); perturb the input.
 #[rrule]
 #[frule]
 pub fn det<T: Real>(a: ArrayView2<'_, T>) -> T {
@@ -363,7 +367,8 @@ const SINGULAR_DET: &str = "det: the derivative at an exactly singular matrix is
 /// ```
 ///
 /// # Panics
-/// As [`det()`]; the pullback (`Ā = l̄ · A⁻ᵀ`) panics at an exactly singular `a`.
+/// As [`det()`]; the pullback (`Ā = l̄ · A⁻ᵀ`) and the pushforward (`l̇ = tr(A⁻¹ ȧ)`, the
+/// sign's tangent `0`) panic at an exactly singular `a`.
 #[rrule]
 #[frule]
 pub fn slogdet<T: Real>(a: ArrayView2<'_, T>) -> (T, T) {

@@ -24,8 +24,18 @@
 //! the value with its pullback, whose type is named by `NamePullback` ([`SvdPullback`],
 //! [`QrPullback`], ..), and `name::frule(..)` the value with its pushforward. Each pushforward is
 //! the adjoint of its pullback term by term: the same gap and rank tolerances, the same
-//! projection-first terms, so `testing::check_adjoint` holds also at degenerate inputs. The
-//! element type is `f64` or `f32` (see [`Real`]).
+//! projection-first terms, so `testing::check_adjoint` holds also at degenerate inputs (for
+//! [`eigh()`], [`eigvalsh()`] and [`cholesky()`], on symmetric tangents: the pushforward reads
+//! the tangent's lower triangle, as the function reads its input's, while the pullback returns
+//! the symmetric gradient). The pushforwards panic, as the pullbacks do, on a tangent of the
+//! wrong shape (naming the rule and the argument).
+//!
+//! At a repeated singular value or eigenvalue the derivative exists only for what does not
+//! depend on the basis chosen inside the block: `ṡ` and `λ̇` there are the diagonal of the
+//! block of `Uᴴ Ȧ V` (of `Vᵀ Ȧ V`), so their sum over the block is exact, the individual values
+//! are not (the one-sided derivatives are the eigenvalues of that block); the vectors'
+//! tangents inside the block are a choice of gauge. The element type is `f64` or `f32` (see
+//! [`Real`]).
 //!
 //! ```
 //! use ndarray::array;

@@ -147,7 +147,10 @@ fn pullback<T: Real>(kept: &Kept<T>, a: ArrayView2<'_, T>, dy: T) -> Array2<T> {
 fn pushforward_of<T: Real>(kept: &Kept<T>, a: ArrayView2<'_, T>, da: ArrayView2<'_, T>) -> T {
     match kept {
         Kept::Fro(y) if *y > T::zero() => {
-            a.iter().zip(&da).fold(T::zero(), |s, (&x, &d)| s + x * d) / *y
+            // Σ (x/‖A‖)·d: no overflow of the products where the result is representable.
+            a.iter()
+                .zip(&da)
+                .fold(T::zero(), |s, (&x, &d)| s + (x / *y) * d)
         }
         Kept::Svd(u, vt, w) => {
             let ds = pushforward::singular_value_tangents(u.view(), vt.view(), da);

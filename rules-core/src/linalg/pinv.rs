@@ -65,7 +65,8 @@ use crate::{Pullback, frule, rrule};
 ///
 /// # Panics
 /// If `a` holds NaN or ±∞ (naming `pinv` and the entry), if the SVD does not converge, and in
-/// the pullback if `X̄`'s shape is not `A⁺`'s.
+/// the pullback if `X̄`'s shape is not `A⁺`'s (in the pushforward, `Ȧ`'s not `a`'s). The
+/// pushforward goes through the SVD's, with the same tolerance.
 #[rrule]
 #[frule]
 pub fn pinv<T: Real>(a: ArrayView2<'_, T>) -> Array2<T> {

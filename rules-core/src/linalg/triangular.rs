@@ -132,8 +132,8 @@ pub fn solve_triangular<T: Real>(
             check_shape(RULE, "db", db.shape(), &[b_shape.0, b_shape.1]);
             // Ẋ = A⁻¹ (Ḃ − tri(Ȧ) X).
             let t = matmul::mul_by(masked(da, triangle).view(), x.view(), -T::one());
-            let rhs = db + t;
-            substitute(a, owned_f(rhs.view()), triangle)
+            let rhs = t + db;
+            substitute(a, rhs, triangle)
         },
     ))
 }
