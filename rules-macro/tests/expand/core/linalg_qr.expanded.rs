@@ -73,8 +73,10 @@ use crate::{MaybeZero, frule, rrule};
 /// large; `min_i r_ii` against `r_00` tells how near.
 ///
 /// # Panics
-/// If `a` holds NaN or ±∞ (naming the entry), and in the pullback if a cotangent's shape differs
-/// from its output's.
+/// If `a` holds NaN or ±∞ (naming the entry), and in the pullback or the pushforward if a
+/// cotangent's or tangent's shape differs from its output's or input's. The pushforward (`Q̇ =
+/// B − Q W`, `Ṙ = W R` with `B = Ȧ R⁻¹`) divides by `R`'s diagonal as the pullback does: ±∞ or
+/// NaN at a rank-deficient input.
 #[allow(
     unused_variables,
     unused_mut,

@@ -83,9 +83,19 @@ use crate::{frule, rrule};
 ///
 /// # Panics
 /// If `a` holds NaN or ±∞ (the message names the first such element), if faer's iteration does
-/// not converge (not observed on any finite input once scaled), and, in the pullback, if a
-/// cotangent's shape differs from its output's (the message names `svd`, the cotangent and both
-/// shapes).
+/// not converge (not observed on any finite input once scaled), and, in the pullback or the
+/// pushforward, if a cotangent's or tangent's shape differs from its output's or input's (the
+/// message names `svd`, the argument and both shapes).
+///
+/// # Forward mode
+///
+/// `svd::frule(a)` returns the value with the pushforward `Ȧ ↦ (U̇, ṡ, V̇ᵀ)`, the adjoint of the
+/// pullback term by term (the same gaps `1/(s_j ∓ s_i)` dropped below the same tolerance, the
+/// same projection-first terms; derivation in `linalg/svd/pushforward.rs`): for a tall input
+/// three m×k×k products and one m×k array, the `U̇` it returns. For a complex input the phase
+/// rotation that `Im (Uᴴ Ȧ V)_ii` fixes is split evenly between `U̇` and `V̇ᴴ`: only
+/// phase-invariant combinations (`U̇ S Vᴴ + U S V̇ᴴ`, `d|U|²`, ..) are the derivative of faer's
+/// factors, as for the pullback.
 ///
 /// # Derivation
 ///
