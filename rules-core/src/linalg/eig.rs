@@ -23,8 +23,8 @@ use ndarray::{Array1, Array2, ArrayView2, ShapeBuilder};
 use num_complex::Complex;
 
 use super::checks::{Part, check_finite, check_shape};
-use super::{Field, Real, matmul};
-use crate::{frule, rrule};
+use super::{Field, Real, matmul, tolerance};
+use crate::{MaybeZero, frule, rrule};
 
 /// The factors the derivatives reuse: `V` (normalised), its LU factors, `λ`, the gap tolerance
 /// and each column's largest component.
@@ -96,10 +96,10 @@ where
             check_shape("eig", "dW", dw.shape(), &[n]);
             check_shape("eig", "dV", dv.shape(), &[n, n]);
             // Ā = Re(V⁻ᴴ K Vᴴ), K = diag(λ̄) + conj(F) ∘ (Vᴴ W): one term per cotangent.
-            let kw = value_core(&dw);
-            let kv = vector_core(&kept, &dv);
-            let core = kw + kv;
-            rotate_back(&kept, core)
+            let kv = vector_core(&kept, dv);
+            #[pass_zero]
+            let da = rotate_back(&kept, kv, &dw);
+            da
         },
         move |da: Array2<T>| -> (Array1<Complex<T>>, Array2<Complex<T>>) {
             check_shape("eig", "dA", da.shape(), &[n, n]);
@@ -149,8 +149,7 @@ where
         w,
         move |dw: Array1<Complex<T>>| -> Array2<T> {
             check_shape("eigvals", "dW", dw.shape(), &[n]);
-            let core = value_core(&dw);
-            rotate_back(&kept, core)
+            rotate_back(&kept, crate::Zero, &dw)
         },
         move |da: Array2<T>| -> Array1<Complex<T>> {
             check_shape("eigvals", "dA", da.shape(), &[n, n]);
@@ -201,9 +200,7 @@ where
     v.assign(&e.U().into_ndarray());
     let (v, largest) = normalise(v);
     let lu = PartialPivLu::new(v.view().into_faer());
-    let max = w.iter().fold(T::zero(), |m, z| m.max(z.norm()));
-    let hundred = T::from(100).unwrap_or_else(T::one);
-    let tol = hundred * T::from(n).unwrap_or_else(T::one) * T::epsilon() * max;
+    let tol = tolerance::gap(w.iter().fold(T::zero(), |m, z| m.max(z.norm())), n);
     Kept {
         w,
         v,
@@ -290,53 +287,60 @@ where
     y
 }
 
-/// `diag(λ̄)` as a dense n×n core.
-fn value_core<T: Real>(dw: &Array1<Complex<T>>) -> Array2<Complex<T>> {
-    let n = dw.len();
-    let mut k = Array2::<Complex<T>>::zeros((n, n).f());
-    k.diag_mut().assign(dw);
-    k
-}
-
 /// `conj(F) ∘ (Vᴴ W)` with `W` the cotangent of `Y = V (F ∘ G)` (module docs): `V̄` with the
-/// normalisation's terms.
-fn vector_core<T: Real>(k: &Kept<T>, dv: &Array2<Complex<T>>) -> Array2<Complex<T>>
+/// normalisation's terms, in `V̄`'s buffer.
+fn vector_core<T: Real>(k: &Kept<T>, mut dv: Array2<Complex<T>>) -> Array2<Complex<T>>
 where
     Complex<T>: Field,
 {
     let zero = Complex::new(T::zero(), T::zero());
-    let mut wm = dv.clone();
-    for (i, mut col) in wm.columns_mut().into_iter().enumerate() {
+    for (i, mut col) in dv.columns_mut().into_iter().enumerate() {
         let v = k.v.column(i);
         let p = k.largest[i];
-        let rho = dv
-            .column(i)
-            .iter()
-            .zip(&v)
-            .fold(zero, |s, (a, b)| s + a.conj() * b);
+        let rho = col.iter().zip(&v).fold(zero, |s, (a, b)| s + a.conj() * b);
         col.zip_mut_with(&v, |c, &x| *c -= x * Complex::new(rho.re, T::zero()));
         if v[p].re > T::zero() {
             col[p] += Complex::new(T::zero(), rho.im / v[p].re);
         }
     }
-    let mut kk = matmul::t_mul(k.v.view(), wm.view());
+    let mut kk = matmul::t_mul(k.v.view(), dv.view());
     for ((i, j), x) in kk.indexed_iter_mut() {
         *x *= gap(k, i, j).conj();
     }
     kk
 }
 
-/// `Re(V⁻ᴴ K Vᴴ)`.
-fn rotate_back<T: Real>(k: &Kept<T>, kk: Array2<Complex<T>>) -> Array2<T>
+/// `Ā = Re(V⁻ᴴ K Vᴴ)` with `K = K_v + diag(λ̄)`, either part `Zero`. Without `K_v`, `diag(λ̄) Vᴴ`
+/// is a row scaling of `Vᴴ`: no n×n diagonal is formed to feed a product.
+fn rotate_back<'a, T: Real>(
+    k: &Kept<T>,
+    kv: impl Into<MaybeZero<Array2<Complex<T>>>>,
+    dw: impl Into<MaybeZero<&'a Array1<Complex<T>>>>,
+) -> Array2<T>
 where
     Complex<T>: Field,
 {
     let n = k.w.len();
-    let z = matmul::mul_adjoint(kk.view(), k.v.view());
-    let mut zf = Array2::<Complex<T>>::zeros((n, n).f());
-    zf.assign(&z);
-    k.lu.solve_transpose_in_place_with_conj(faer::Conj::Yes, zf.view_mut().into_faer());
-    zf.mapv(|z| z.re)
+    let mut z = match (kv.into(), dw.into()) {
+        (MaybeZero::Value(mut kk), dw) => {
+            if let MaybeZero::Value(dw) = dw {
+                kk.diag_mut().zip_mut_with(dw, |x, &d| *x += d);
+            }
+            // (column-major, as faer's solve works in)
+            matmul::mul_adjoint(kk.view(), k.v.view())
+        }
+        (MaybeZero::Zero, MaybeZero::Value(dw)) => {
+            let mut z = Array2::<Complex<T>>::zeros((n, n).f());
+            for ((i, j), x) in z.indexed_iter_mut() {
+                *x = dw[i] * k.v[[j, i]].conj();
+            }
+            z
+        }
+        // Only the all-Zero pattern, which runs nothing, would get here.
+        (MaybeZero::Zero, MaybeZero::Zero) => return Array2::zeros((n, n)),
+    };
+    k.lu.solve_transpose_in_place_with_conj(faer::Conj::Yes, z.view_mut().into_faer());
+    z.mapv(|z| z.re)
 }
 
 #[cfg(test)]

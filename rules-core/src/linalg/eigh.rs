@@ -224,9 +224,7 @@ fn decompose<T: Real>(rule: &str, a: ArrayView2<'_, T>, vectors: bool) -> (Array
 /// `100 · n · ε · max|λ|`: below it a gap between eigenvalues counts as zero (see the module
 /// docs for why 100).
 fn gap_tolerance<T: Real>(w: &Array1<T>) -> T {
-    let n = w.len();
-    let hundred = T::from(100).unwrap_or_else(T::one);
-    tolerance::relative(&w.mapv(T::abs), n, n) * hundred
+    tolerance::gap(w.iter().fold(T::zero(), |m, v| m.max(v.abs())), w.len())
 }
 
 /// `M_ij = (P_ij − P_ji) / 2 / (λ_j − λ_i)` off the diagonal, `0` on it, in `P`'s buffer.

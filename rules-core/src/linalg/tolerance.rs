@@ -13,6 +13,13 @@ pub(crate) fn relative<T: Real>(s: &Array1<T>, m: usize, n: usize) -> T {
     T::from(m.max(n)).unwrap_or_else(T::one) * T::epsilon() * s_max
 }
 
+/// `100 · n · ε · max_abs`: below it a gap between two of n eigenvalues counts as zero (`eigh`'s
+/// and `eig`'s policy; `linalg/eigh.rs` says why 100).
+pub(crate) fn gap<T: Real>(max_abs: T, n: usize) -> T {
+    let hundred = T::from(100).unwrap_or_else(T::one);
+    hundred * T::from(n).unwrap_or_else(T::one) * T::epsilon() * max_abs
+}
+
 /// `1/x`, or `0` when `|x| ≤ tol`.
 #[inline]
 pub(crate) fn inv<T: Real>(x: T, tol: T) -> T {
