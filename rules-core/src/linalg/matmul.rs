@@ -96,8 +96,9 @@ pub(crate) fn group_rows(m: usize, rows: usize) -> usize {
 /// `aᴴ · b` (`aᵀ · b` for a real type) for `a` (m×k) and `b` (m×c) with many rows: for a thin result (`k, c ≤ 64`) over a
 /// large input, the rows are split into at most [`GROUPS`] contiguous groups summed on rayon's
 /// threads, each block by block in order, and the groups' sums are added in order, so that the
-/// result does not depend on the scheduling (the same input gives the same bits). Otherwise
-/// faer's product.
+/// result does not depend on the scheduling (the same input gives the same bits); each block
+/// through the hand-vectorised Gram kernel (`kernels`) for a real type with `k, c ≤ 16` and
+/// operands of one memory order, faer's product otherwise. Otherwise faer's product.
 pub(crate) fn t_mul<T: Field>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Array2<T> {
     let (m, k) = a.dim();
     let c = b.ncols();
@@ -118,7 +119,10 @@ pub(crate) fn t_mul<T: Field>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Arr
                 .axis_chunks_iter(Axis(0), rows)
                 .zip(bg.axis_chunks_iter(Axis(0), rows))
             {
-                gemm_adjoint(sum.view_mut(), true, ab, bb);
+                // (For a real type, `aᴴ·b` is the small kernels' `aᵀ·b`.)
+                if !T::gram(sum.view_mut(), ab, bb) {
+                    gemm_adjoint(sum.view_mut(), true, ab, bb);
+                }
             }
             sum
         })

@@ -65,6 +65,7 @@ mod eigh_rule;
 mod error;
 #[path = "expm.rs"]
 mod expm_rule;
+mod kernels;
 #[path = "lstsq.rs"]
 mod lstsq_rule;
 #[path = "lu_factor.rs"]
@@ -129,10 +130,10 @@ impl Real for f32 {}
 impl Real for f64 {}
 
 mod sealed {
-    pub trait Sealed {}
+    pub trait Sealed: super::kernels::SmallKernels {}
     impl Sealed for f32 {}
     impl Sealed for f64 {}
-    use ndarray::{Array1, Array2, ArrayView2};
+    use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2};
 
     /// The SVD's forward pass for each element type: the real ones have their Cholesky QR path,
     /// the complex ones faer's bidiagonal SVD.
@@ -144,6 +145,25 @@ mod sealed {
         ) -> (Array2<Self>, Array1<Self::Real>, Array2<Self>);
         /// `S` alone.
         fn singular_values(rule: &str, a: ArrayView2<'_, Self>) -> Array1<Self::Real>;
+        /// [`SmallKernels::fused_rows`](super::kernels::SmallKernels::fused_rows) for a real
+        /// type; `false` (not served) for a complex one.
+        fn fused_rows(
+            _out: ArrayViewMut2<'_, Self>,
+            _x: ArrayView2<'_, Self>,
+            _b: ArrayView2<'_, Self>,
+            _own: Option<ArrayView2<'_, Self>>,
+        ) -> bool {
+            false
+        }
+        /// [`SmallKernels::gram`](super::kernels::SmallKernels::gram) for a real type (`xᵀ·y`
+        /// is `xᴴ·y` there); `false` for a complex one.
+        fn gram(
+            _acc: ArrayViewMut2<'_, Self>,
+            _x: ArrayView2<'_, Self>,
+            _y: ArrayView2<'_, Self>,
+        ) -> bool {
+            false
+        }
     }
     impl<T: super::Real> SealedField for T {
         fn thin_svd(rule: &str, a: ArrayView2<'_, T>) -> (Array2<T>, Array1<T>, Array2<T>) {
@@ -151,6 +171,17 @@ mod sealed {
         }
         fn singular_values(rule: &str, a: ArrayView2<'_, T>) -> Array1<T> {
             super::svd_rule::forward::singular_values(rule, a)
+        }
+        fn fused_rows(
+            out: ArrayViewMut2<'_, T>,
+            x: ArrayView2<'_, T>,
+            b: ArrayView2<'_, T>,
+            own: Option<ArrayView2<'_, T>>,
+        ) -> bool {
+            <T as super::kernels::SmallKernels>::fused_rows(out, x, b, own)
+        }
+        fn gram(acc: ArrayViewMut2<'_, T>, x: ArrayView2<'_, T>, y: ArrayView2<'_, T>) -> bool {
+            <T as super::kernels::SmallKernels>::gram(acc, x, y)
         }
     }
     macro_rules! complex_svd {

@@ -167,8 +167,10 @@ pub(crate) fn assemble<T: Field>(
 
 /// `out ← x · b + [own] out · own`, row block by row block (`out` m×c, `x` m×k, `b` and `own`
 /// k×c), the blocks shared among the threads of rayon's pool when `out` is large. With `own`,
-/// `out` is read and written: each block's result goes through a small buffer (one per task),
-/// and is then copied over the block. Without, `x · b` is written straight into `out`.
+/// `out` is read and written: where `x` and `out` are both row-major or both column-major and
+/// `k, c ≤ 16`, the hand-vectorised kernel (`kernels`) updates each block in place, a few rows
+/// at a time; otherwise each block's result goes through a small buffer (one per task) and is
+/// then copied over the block. Without `own`, `x · b` is written straight into `out`.
 fn rows_in_place<T: Field>(
     mut out: ArrayViewMut2<'_, T>,
     x: ArrayView2<'_, T>,
@@ -184,6 +186,10 @@ fn rows_in_place<T: Field>(
     // The buffer in `out`'s memory order, so that the copy back streams.
     let f_order = out.strides()[1] != 1 && c > 1;
     let block = |tmp: &mut Array2<T>, (mut ob, xb): (ArrayViewMut2<'_, T>, ArrayView2<'_, T>)| {
+        // The hand-vectorised kernel where it serves the layouts (`kernels`), in place.
+        if T::fused_rows(ob.view_mut(), xb, b, Some(own.view())) {
+            return;
+        }
         let mut t = tmp.slice_mut(s![..ob.nrows(), ..]);
         matmul::gemm(t.view_mut(), false, xb, b, T::one());
         matmul::gemm(t.view_mut(), true, ob.view(), own.view(), T::one());
