@@ -206,8 +206,7 @@ fn decompose<T: Real>(rule: &str, a: ArrayView2<'_, T>, vectors: bool) -> (Array
         // the pool from 192×256 entries): on a 2-core machine its threaded panels synchronise
         // more than they gain. Measured (whole gradient, best of 7, in one process, two runs):
         // eigvalsh at 1000×1000 160–168 ms against 177–185 ms; eigh and 500×500 within noise.
-        let mut params: faer::Spec<faer::linalg::evd::SelfAdjointEvdParams, T> =
-            Default::default();
+        let mut params: faer::Spec<faer::linalg::evd::SelfAdjointEvdParams, T> = Default::default();
         params.config.tridiag.par_threshold = 1024 * 1024;
         let mut mem = MemBuffer::new(self_adjoint_evd_scratch::<T>(n, compute, par, params));
         let result = self_adjoint_evd(

@@ -49,6 +49,29 @@
 //! assert!((d - 6.0).abs() < 1e-14 && (dd - 3.0).abs() < 1e-14);
 //! ```
 //!
+//! # Memory
+//!
+//! The first matrix product on each thread reserves a packing buffer of twice the CPU's L3
+//! cache: faer 0.24's x86 product kernel (its `private-gemm-x86` dependency) keeps it in a
+//! thread-local, sized from CPUID, for the thread's life. On a machine with a 260 MB L3 that is
+//! 520 MB per thread (68 MB where the L3 is 34 MB), and a counting allocator sees it: the first
+//! 500×500 SVD of a process peaks at 1.58 GB of counted heap on 3 threads, the second at
+//! 17.6 MB. The buffer is allocated uninitialised and only the part a product packs into is
+//! ever touched, so the resident memory does not follow: it grew by 2.1 MB over that first
+//! call (`VmRSS`, measured). faer has no setting for its size; `perf_report` warms up every case
+//! before it counts heap, so its tables leave it out.
+//!
+//! The other heap a rule's whole gradient holds is its outputs, its residuals, the input
+//! cotangent and faer's workspace. At 500×500 the rules' tables in the README give it per rule,
+//! as multiples of the input: the tall and wide SVD paths stay near 1–2×, the square
+//! decompositions hold 4–6× (`eigh`, `qr`, `solve`, `lu`), the SVD-based rules 9.2× (`pinv`,
+//! `lstsq`, nuclear and spectral norms), all of it at the forward's peak: `U` and `Vᵀ`, and
+//! about 7× in faer's workspace for the bidiagonal SVD (`perf_report`'s 500×500 SVD table: the
+//! forward alone peaks at 9.2×, the pullback at 2.0×); and `matrix_exp` 22× (the squaring steps
+//! it keeps for the derivative, documented there). None of these is below the 3× we aim for;
+//! what would bring them there (faer's workspace held across calls, results written into the
+//! residuals' buffers on a pullback's last run) is not built.
+//!
 //! Layout: one folder per rule family (`svd/`), and the helpers every rule shares, named by what
 //! they are: `matmul` (products of views, `U·C·Vᵀ` with a dense or diagonal core), `tolerance`
 //! (when a gap or a singular value counts as zero), `checks` (shapes and finiteness, with
