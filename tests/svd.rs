@@ -384,3 +384,67 @@ fn tall_and_wide_pullbacks_give_the_same_bits_on_one_thread_and_agree_with_plain
         }
     }
 }
+
+/// `pullback_once` with the rule's value dropped writes the gradient into `U`'s or `Vᵀ`'s buffer
+/// where no cotangent has the output's shape; in every pattern and shape (k up to 20, past the
+/// small kernels' 16) it equals `pullback` up to rounding, and so does `svdvals`'.
+#[test]
+fn pullback_once_equals_pullback_in_every_pattern_and_shape() {
+    use rules_core::PullbackOnce;
+    for &(m, n) in &[(40, 6), (6, 40), (7, 7), (90, 20), (20, 90), (3, 1), (1, 3)] {
+        let a = matrix(m, n, (m * 31 + n) as u64);
+        let k = m.min(n);
+        let du = matrix(m, k, 5);
+        let ds: Array1<f64> = (0..k).map(|i| 1.0 + i as f64).collect();
+        let dvt = matrix(k, n, 6);
+        let close = |x: &Array2<f64>, y: &Array2<f64>, what: &str| {
+            let scale = y.iter().fold(1.0f64, |s, v| s.max(v.abs()));
+            let err = (x - y).iter().fold(0.0f64, |e, v| e.max(v.abs()));
+            assert!(err <= 1e-12 * scale, "{m}×{n} {what}: {err:e}");
+        };
+        // Each pattern: the reference with the value held, then the last run with it dropped.
+        macro_rules! both {
+            ($what:expr, $c:expr) => {{
+                let (_, pb) = svd::rrule(a.view());
+                let want: Array2<f64> = pb.pullback($c);
+                let (value, pb) = svd::rrule(a.view());
+                drop(value);
+                let got: Array2<f64> = pb.pullback_once($c);
+                close(&got, &want, $what);
+            }};
+        }
+        both!("dense", (du.clone(), ds.clone(), dvt.clone()));
+        both!("(dU, Zero, Zero)", (du.clone(), Zero, Zero));
+        both!("(Zero, dS, Zero)", (Zero, ds.clone(), Zero));
+        both!("(Zero, Zero, dVt)", (Zero, Zero, dvt.clone()));
+        both!("(dU, dS, Zero)", (du.clone(), ds.clone(), Zero));
+        both!("(Zero, dS, dVt)", (Zero, ds.clone(), dvt.clone()));
+        let (_, pb) = svdvals::rrule(a.view());
+        let want = pb.pullback(ds.clone());
+        let got = pb.pullback_once(ds.clone());
+        close(&got, &want, "svdvals");
+        // `U·diag(s̄)·Vᵀ` against plain products.
+        let (u, _, vt) = svd(a.view());
+        close(&got, &(&u * &ds).dot(&vt), "svdvals against U·diag(s̄)·Vᵀ");
+    }
+}
+
+/// Through the tape, the gradient of Σ U of a wide input is written into `Vᵀ`'s buffer (the
+/// program dropped `Vᵀ`'s `Var`), and equals the one of `pullback`.
+#[test]
+fn the_tape_runs_the_svd_pullback_once() {
+    use rules_core::tape::{Var, value_and_grad};
+    let a = matrix(5, 60, 3);
+    let (_, pb) = svd::rrule(a.view());
+    let (u, _, _) = svd(a.view());
+    let want: Array2<f64> = pb.pullback((Array2::ones(u.raw_dim()), Zero, Zero));
+    let (_, got) = value_and_grad(
+        |t, a: Var<'_, Array2<f64>>| {
+            let (u, _s, _vt) = svd::on(t, &a);
+            u.sum()
+        },
+        a.clone(),
+    );
+    let err = (&got - &want).iter().fold(0.0f64, |e, v| e.max(v.abs()));
+    assert!(err < 1e-12, "{err:e}");
+}

@@ -555,7 +555,7 @@ fn record_recorder<'t, 'e>(t: &'t Tape<'t, 'e>, armed: bool) {
         (rules_core::tape::Lent::constant(0.0f64),),
         [None],
         |(_v,)| Ok::<_, ()>((0.0f64, Recorder { tape: t, armed })),
-        |_: &Recorder<'t, 'e>, _: [bool; 1], _c: MaybeZero<f64>| rules_core::NoTangent,
+        |_: Recorder<'t, 'e>, _: [bool; 1], _c: MaybeZero<f64>| rules_core::NoTangent,
     );
 }
 

@@ -1,5 +1,6 @@
 //! What the tape allocates, counted by a per-thread counting allocator: the gradient of Σ U of
-//! an SVD through the tape against the same rule chained by hand with `(dU, Zero, Zero)`.
+//! an SVD through the tape against the same rule chained by hand with `(dU, Zero, Zero)`, run
+//! with `pullback` and with `pullback_once`.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -7,7 +8,7 @@ use std::cell::Cell;
 use ndarray::Array2;
 use rules_core::linalg;
 use rules_core::tape::{Var, value_and_grad};
-use rules_core::{Pullback, Zero};
+use rules_core::{Pullback, PullbackOnce, Zero};
 use rules_tests::random;
 
 struct Counting;
@@ -66,9 +67,32 @@ fn the_tape_allocates_what_the_hand_chained_pattern_does() {
             pb.pullback((du, ds, dvt))
         });
         assert!(
-            dense_bytes > hand_bytes + 4096,
+            dense_bytes > hand_bytes + 1024,
             "dense {dense_bytes} B, pattern {hand_bytes} B"
         );
+        // The last run, with the value's `Vᵀ` dropped: the gradient is written into `Vᵀ`'s
+        // buffer, so the output-sized allocation of `U·(C·Vᵀ)` disappears.
+        let (once_bytes, _, da_once) = counted(|| {
+            let ((u, _s, vt), pb) = linalg::svd::rrule(a.view());
+            drop(vt);
+            let du = Array2::<f64>::ones(u.raw_dim());
+            pb.pullback_once((du, Zero, Zero))
+        });
+        let out_bytes = a.len() * size_of::<f64>();
+        assert!((&da_once - &da_hand).iter().all(|d| d.abs() < 1e-12));
+        // It saves the output's size, less the small products it forms in their own buffers.
+        assert!(
+            once_bytes + out_bytes <= hand_bytes + 1024,
+            "pullback_once {once_bytes} B, pullback {hand_bytes} B, output {out_bytes} B"
+        );
+        // Holding `Vᵀ`, `pullback_once` cannot take it and allocates as `pullback` does.
+        let (held_bytes, _, da_held) = counted(|| {
+            let ((u, _s, _vt), pb) = linalg::svd::rrule(a.view());
+            let du = Array2::<f64>::ones(u.raw_dim());
+            pb.pullback_once((du, Zero, Zero))
+        });
+        assert_eq!(da_held, da_hand);
+        assert_eq!(held_bytes, hand_bytes);
         let a2 = a.clone();
         let (tape_bytes, tape_calls, (_, da_tape)) = counted(|| {
             value_and_grad(
@@ -83,14 +107,16 @@ fn the_tape_allocates_what_the_hand_chained_pattern_does() {
         println!(
             "hand: {hand_bytes} B in {hand_calls} allocations; tape: {tape_bytes} B in {tape_calls}"
         );
-        // The tape adds its bookkeeping (nodes, `Rc`s, vectors): a few hundred bytes, no array.
+        // The tape runs each pullback once, after the program dropped `Vᵀ`'s `Var`: it allocates
+        // what `pullback_once` does, plus its bookkeeping (nodes, `Rc`s, vectors): a few
+        // hundred bytes, no array.
         assert!(
-            tape_bytes <= hand_bytes + 2048,
-            "tape {tape_bytes} B against {hand_bytes} B by hand"
+            tape_bytes <= once_bytes + 2048,
+            "tape {tape_bytes} B against {once_bytes} B by hand"
         );
         assert!(
-            tape_bytes + 2048 >= hand_bytes,
-            "tape {tape_bytes} B, hand {hand_bytes} B"
+            tape_bytes + 2048 >= once_bytes,
+            "tape {tape_bytes} B, hand {once_bytes} B"
         );
     });
 }

@@ -61,6 +61,7 @@ mod non_differentiable;
 pub mod ops;
 mod pullback;
 mod pushforward;
+mod reclaim;
 mod scalar;
 mod tangent;
 pub mod tape;
@@ -70,8 +71,11 @@ pub use accumulate::{Accumulate, accumulate, accumulate_into};
 pub use differentiable::Differentiable;
 pub use elementwise::Elementwise;
 pub use non_differentiable::{InputNames, NoDerivative};
-pub use pullback::{Need, PULLBACK_FOR_LIMIT, Patterns, Pullback, PullbackFor, Skip};
+pub use pullback::{
+    Need, PULLBACK_FOR_LIMIT, Patterns, Pullback, PullbackFor, PullbackForOnce, PullbackOnce, Skip,
+};
 pub use pushforward::{Pushforward, PushforwardPatterns};
+pub use reclaim::Reclaim;
 /// Derives [`Differentiable`](trait@Differentiable) for a struct: see the trait.
 pub use rules_macro::Differentiable;
 /// Declares a forward-mode rule: one function whose body computes the value and ends with
@@ -325,8 +329,8 @@ pub mod __private {
     pub use crate::scalar::{ScalarSlot, ScalarSlots2};
     pub use crate::tape;
     pub use crate::{
-        Elementwise, MaybeZero, Need, NoTangent, Patterns, Pullback, PullbackFor, Pushforward,
-        PushforwardPatterns, Scalar, Skip, Zero,
+        Elementwise, MaybeZero, Need, NoTangent, Patterns, Pullback, PullbackFor, PullbackForOnce,
+        PullbackOnce, Pushforward, PushforwardPatterns, Scalar, Skip, Zero,
     };
     pub use core::marker::PhantomData;
     pub use core::option::Option;

@@ -179,3 +179,57 @@ pub trait PullbackFor<W, C> {
 /// The most inputs and outputs together for which `#[rrule]` implements [`PullbackFor`]
 /// (`2^4 = 16` bodies, each a closure type of the pullback object).
 pub const PULLBACK_FOR_LIMIT: usize = 4;
+
+/// A pullback run for the last time: [`Pullback`] taking `self`, so that the rule may hand the
+/// buffers it kept from the forward pass to its result instead of allocating one.
+///
+/// `#[rrule]` implements it for every pattern `C` of its `Pullback` impls, with the same output.
+/// A rule whose pullback marks a captured value with [`reclaim!`](crate::reclaim) gets a second
+/// set of bodies in which that value is moved out of the pullback; every other rule's
+/// `pullback_once` is its `pullback`. The result is the same bits as `pullback` with the same
+/// cotangent: only where it is written differs. The tape ([`crate::tape`]) runs each rule's
+/// pullback this way, once.
+///
+/// ```
+/// use ndarray::{Array2, ArcArray2};
+/// use rules_core::{rrule, reclaim, Pullback, PullbackOnce};
+///
+/// /// `y = k·x`, with `x` kept as the shared buffer the value also holds.
+/// #[rrule]
+/// fn scaled(x: Array2<f64>, k: f64) -> ArcArray2<f64> {
+///     let y = (x * k).into_shared();
+///     (y.clone(), move |dy: Array2<f64>| -> (Array2<f64>, f64) {
+///         let dk = (&dy * &y).sum() / k;
+///         // The last use of `y`: by value in `pullback_once`, by reference in `pullback`.
+///         let dx = match reclaim!(y).try_unique() {
+///             // The value's other owners are gone: write `k·dy` into y's buffer.
+///             Ok(mut buf) => {
+///                 buf.zip_mut_with(&dy, |b, &d| *b = k * d);
+///                 buf
+///             }
+///             Err(_) => &dy * k,
+///         };
+///         (dx, dk)
+///     })
+/// }
+///
+/// fn main() {
+///     let x = Array2::from_elem((2, 2), 1.0);
+///     let (y, pb) = scaled::rrule(x.clone(), 3.0);
+///     let again = pb.pullback(Array2::ones((2, 2)));
+///     drop(y);
+///     let once = pb.pullback_once(Array2::ones((2, 2)));
+///     assert_eq!(again, once);
+/// }
+/// ```
+pub trait PullbackOnce<C>: Pullback<C> {
+    /// Maps output cotangents to input cotangents, consuming the pullback.
+    fn pullback_once(self, cotangent: C) -> Self::Output;
+}
+
+/// [`PullbackFor`] taking `self`: the selections of [`PullbackOnce`]. `#[rrule]` implements it
+/// wherever it implements `PullbackFor`, with the same output.
+pub trait PullbackForOnce<W, C>: PullbackFor<W, C> {
+    /// Maps output cotangents to the needed input cotangents, consuming the pullback.
+    fn pullback_for_once(self, wanted: W, cotangent: C) -> Self::Output;
+}

@@ -438,8 +438,8 @@ fn make_map_on(f: &ItemFn, spec: &Spec) -> TokenStream {
                 (#(#lents,)*),
                 __sources,
                 |(#(#values,)*)| ::core::result::Result::<_, ::core::convert::Infallible>::Ok(Self::map_rrule(#(#values),*)),
-                |__pb: &_, _: [bool; #n], __c: #rt::MaybeZero<#arr>| {
-                    #rt::Pullback::<#rt::MaybeZero<#arr>>::pullback(__pb, __c)
+                |__pb, _: [bool; #n], __c: #rt::MaybeZero<#arr>| {
+                    #rt::Pullback::<#rt::MaybeZero<#arr>>::pullback(&__pb, __c)
                 },
             ) {
                 ::core::result::Result::Ok(v) => v,

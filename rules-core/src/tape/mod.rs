@@ -44,6 +44,10 @@
 //! * Cotangents are accumulated in place with [`Accumulate`](crate::Accumulate), and never
 //!   materialised as zeros: an input's gradient is built as a dense zero only at the end, and only
 //!   if nothing reached it.
+//! * Each pullback runs once, through [`PullbackForOnce`](crate::PullbackForOnce) (or
+//!   [`PullbackOnce`](crate::PullbackOnce)), which consumes it: a rule that marks a residual
+//!   [`reclaim!`](crate::reclaim) may write its result into that residual's buffer (the SVD
+//!   writes the gradient of a wide input into `Vᵀ`'s once no `Var` holds `Vᵀ` any more).
 //! * Each pullback, with its residuals, is freed as soon as it has run; a value the tape lent for
 //!   the call only is freed when its last `Var` is dropped, as in PyTorch. A value lent to a
 //!   pullback that may keep it (an operand of `ops::mul` or `matmul`) stays until the tape is
@@ -339,7 +343,7 @@ struct NodeImpl<'t, PB, R, C, const N: usize> {
 impl<'t, PB, R, C, O, const N: usize> Node for NodeImpl<'t, PB, R, C, N>
 where
     C: Cotangents<'t>,
-    R: Fn(&PB, [bool; N], C) -> O,
+    R: FnOnce(PB, [bool; N], C) -> O,
     O: Routes<'t, N>,
 {
     fn receive(&mut self, slot: usize, ct: &mut dyn Any) {
@@ -358,8 +362,8 @@ where
             return;
         }
         let need = sources.map(|s| s.is_some());
-        let out = run(&pb, need, cts);
-        drop(pb);
+        // The last run: the pullback is consumed, and may hand its buffers to the result.
+        let out = run(pb, need, cts);
         out.route(&sources, sink);
     }
 }
@@ -400,7 +404,7 @@ impl<'t, 'env> Tape<'t, 'env> {
         f(values)
     }
 
-    /// Runs a rule (`f` calls its `rrule`) and records its pullback. `run` calls the pullback
+    /// Runs a rule (`f` calls its `rrule`) and records its pullback. `run` consumes the pullback
     /// with the selection (which inputs are `Var`s) and the runtime cotangents; `sources` says
     /// where each input's cotangent goes. The tape keeps the values the arguments lent until
     /// it is dropped. Returns the node's index and the rule's value. Called by
@@ -419,7 +423,7 @@ impl<'t, 'env> Tape<'t, 'env> {
         E: 'static,
         PB: 't,
         C: Cotangents<'t> + 't,
-        R: Fn(&PB, [bool; N], C) -> O + 't,
+        R: FnOnce(PB, [bool; N], C) -> O + 't,
         O: Routes<'t, N>,
     {
         let (values, keep) = lents.split();

@@ -4,6 +4,7 @@
 
 pub(crate) mod captures;
 mod linear;
+pub(crate) mod reclaim;
 pub(crate) mod specialise;
 
 use syn::{Block, Path, Stmt};
@@ -43,6 +44,9 @@ pub(crate) struct Analysis {
     /// of the expansion (whose bodies would add rustc's errors about generated names, and the
     /// specialiser's about the same expressions).
     pub(crate) misuse: Option<syn::Error>,
+    /// The captures the pullback marks `reclaim!`: non-empty, and `pullback_once` gets bodies of
+    /// its own that move them.
+    pub(crate) reclaims: Vec<String>,
 }
 
 /// One pattern of `Zero` cotangents, for one selection of wanted inputs.
@@ -216,9 +220,17 @@ pub(crate) fn analyse(rule: &Rule, rt: &Path) -> Analysis {
         }
     }
     let carriers = carriers(rule, &captures);
+    let mut reclaim_errors = Ctxt::default();
+    let reclaims = reclaim::find(
+        &closure.block(),
+        &captures,
+        rule.direction,
+        &mut reclaim_errors,
+    );
     let misuse = (captures::misuse(&closure.params(), &closure.block(), &captures, &owned)
         .into_iter())
     .chain(nonlinear)
+    .chain(reclaim_errors.finish().err())
     .reduce(|mut a, b| {
         a.combine(b);
         a
@@ -237,6 +249,7 @@ pub(crate) fn analyse(rule: &Rule, rt: &Path) -> Analysis {
     };
     Analysis {
         misuse,
+        reclaims,
         carriers,
         captures,
         patterns,

@@ -11,7 +11,7 @@ use quote::{ToTokens, quote};
 use syn::{GenericArgument, Path, PathArguments, Type};
 
 use super::pullback::{self, Shape};
-use super::{Allow, Gen, docs, generated_allows, lifetimes, pullback_for};
+use super::{Allow, Gen, docs, generated_allows, lifetimes, once, pullback_for};
 use crate::syntax;
 
 /// `struct f {}` and `const _: () = { use krate::__private as __rt; .. impl f { fn rrule(..) } };`.
@@ -51,6 +51,7 @@ pub(super) fn make_rule_type(gens: &[Gen<'_>], krate: &Path) -> TokenStream {
         let runtime = pullback::make_runtime_impl(g, &shape);
         let patterns = pullback::make_patterns_impl(g, &shape, &pullback_for::patterns_methods(g));
         let selections = pullback_for::make_impls(g, &shape);
+        let once = once::make_impls(g, &shape);
         let entry = make_rrule(g, krate, &g.names.entry, &TokenStream::new());
         let on = (g.rule.direction == crate::model::Direction::Reverse)
             .then(|| {
@@ -65,6 +66,7 @@ pub(super) fn make_rule_type(gens: &[Gen<'_>], krate: &Path) -> TokenStream {
             #runtime
             #patterns
             #selections
+            #once
 
             impl #name {
                 #entry
@@ -143,6 +145,16 @@ fn pullback_bounds(g: &Gen<'_>) -> Vec<TokenStream> {
         }
         let n = g.ins.len();
         bounds.push(quote!(#rt::PullbackFor<[bool; #n], #rt_c, Output = #rt_o>));
+        if g.rule.direction == crate::model::Direction::Reverse {
+            bounds.push(quote!(#rt::PullbackForOnce<[bool; #n], #rt_c>));
+        }
+    }
+    if g.rule.direction == crate::model::Direction::Reverse {
+        for p in &g.analysis.patterns {
+            let c = g.ct_ty(p.mask);
+            bounds.push(quote!(#rt::PullbackOnce<#c>));
+        }
+        bounds.push(quote!(#rt::PullbackOnce<#rt_c>));
     }
     bounds
 }
@@ -342,6 +354,7 @@ pub(super) fn make_method(g: &Gen<'_>, krate: &Path) -> TokenStream {
     let runtime = pullback::make_runtime_impl(g, &shape);
     let patterns = pullback::make_patterns_impl(g, &shape, &pullback_for::patterns_methods(g));
     let selections = pullback_for::make_impls(g, &shape);
+    let once = once::make_impls(g, &shape);
     let allows = generated_allows(Allow::Generated);
     let items = quote! {
         use #krate::__private as #rt;
@@ -350,6 +363,7 @@ pub(super) fn make_method(g: &Gen<'_>, krate: &Path) -> TokenStream {
         #runtime
         #patterns
         #selections
+        #once
     };
     let name = &g.rule.sig.ident;
     let rrule_name = rrule_method_name(name);

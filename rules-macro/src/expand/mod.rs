@@ -19,6 +19,7 @@ mod entry;
 mod fallback;
 mod lifetimes;
 mod on;
+mod once;
 mod primal;
 mod pullback;
 mod pullback_for;
@@ -386,6 +387,38 @@ impl Gen<'_> {
         self.ct_ty(0)
     }
 
+    /// Whether `pullback_once` has bodies of its own: a pullback with `reclaim!` (and not a bare
+    /// scalar cotangent, whose `reclaim!` is rejected).
+    fn once(&self) -> bool {
+        self.rule.direction == Direction::Reverse
+            && !self.analysis.reclaims.is_empty()
+            && self.scalar.is_none()
+    }
+
+    /// The error of a `reclaim!` in a rule whose cotangent is a bare scalar type parameter,
+    /// whose patterns are picked through one generic impl with no room for a second body.
+    fn reclaim_error(&self) -> Option<TokenStream> {
+        if self.analysis.reclaims.is_empty() || self.scalar.is_none() {
+            return None;
+        }
+        let ty = &self.rule.closure.cotangents.first()?.ty;
+        Some(
+            syn::Error::new_spanned(
+                ty,
+                "`reclaim!` is not supported in a rule whose cotangent is a bare type parameter; declare the cotangent with a concrete type, or read the value instead",
+            )
+            .to_compile_error(),
+        )
+    }
+
+    /// The type parameter and the field of pattern `p`'s `pullback_once` body.
+    fn once_names(p: &Pattern) -> (Ident, Ident) {
+        let (t, f) = Self::closure_names(p);
+        let t = t.to_string().replacen("__F", "__G", 1);
+        let f = f.to_string().replacen('f', "g", 1);
+        (format_ident!("{}", t), format_ident!("{}", f))
+    }
+
     /// The type parameter and the field of pattern `p`'s closure in the pullback struct.
     fn closure_names(p: &Pattern) -> (Ident, Ident) {
         if p.skipped.iter().any(|s| *s) {
@@ -412,14 +445,16 @@ pub(crate) fn expand_method(
     let primal = primal::make_primal(&g);
     let method = entry::make_method(&g, krate);
     let pullback_trait = entry::make_pullback_trait(&g, krate);
-    let errors = analysis.errors.as_ref().map(syn::Error::to_compile_error);
+    let errors = (analysis.errors.as_ref().map(syn::Error::to_compile_error))
+        .into_iter()
+        .chain(g.reclaim_error());
     (
         quote! {
             #primal
             #method
         },
         quote! {
-            #errors
+            #(#errors)*
             #pullback_trait
         },
     )
@@ -443,7 +478,8 @@ pub(crate) fn expand(args: &Args, rules: &[Rule], analyses: &[Analysis]) -> Toke
     let traits = gens.iter().map(|g| entry::make_pullback_trait(g, krate));
     let errors = analyses
         .iter()
-        .filter_map(|a| a.errors.as_ref().map(syn::Error::to_compile_error));
+        .filter_map(|a| a.errors.as_ref().map(syn::Error::to_compile_error))
+        .chain(gens.iter().filter_map(Gen::reclaim_error));
     // The stacked attribute was handled here; name it once so that its import counts as used.
     let stacked = first.rule.stacked.as_ref().map(|p| {
         quote!(const _: () = {

@@ -1,8 +1,9 @@
 //! `f::on(tape, args..)` (and `Type::method_on` for a method): the rule's entry point on
 //! `rules_core::tape`. It lends each differentiable argument (a `Var` or a constant) through
 //! `tape::Arg`, runs the primal alone when no argument is a `Var`, and otherwise runs `rrule`
-//! and records its pullback, called through the runtime `pullback_for([bool; N], ..)` where the
-//! rule has it so that constants' cotangents are never computed.
+//! and records its pullback, run once by the backward pass through the runtime
+//! `pullback_for_once([bool; N], ..)` where the rule has it (so that constants' cotangents are
+//! never computed), `pullback_once` otherwise.
 //!
 //! Every bound the recording needs names the lifetime `'__t`, so rustc checks it where `on` is
 //! called: a rule whose types cannot be recorded (a cotangent that does not accumulate) still
@@ -249,9 +250,9 @@ pub(super) fn make_on(
     let recorded = ok(tuple_or_bare(&recorded));
     let destructure = tuple_or_bare(&ys.iter().map(|y| quote!(#y)).collect::<Vec<_>>());
     let run = if g.pullback_for() {
-        quote!(#rt::PullbackFor::<[bool; #n], #rt_ct>::pullback_for(__pb, __need, __c))
+        quote!(#rt::PullbackForOnce::<[bool; #n], #rt_ct>::pullback_for_once(__pb, __need, __c))
     } else {
-        quote!(#rt::Pullback::<#rt_ct>::pullback(__pb, __c))
+        quote!(#rt::PullbackOnce::<#rt_ct>::pullback_once(__pb, __c))
     };
     let primal = match &rule.result_ty {
         Some(_) => {
@@ -313,7 +314,7 @@ pub(super) fn make_on(
                 (#(#lents,)*),
                 __sources,
                 move |(#(#lent_values,)*)| #rrule,
-                |__pb: &_, __need: [bool; #n], __c: #rt_ct| #run,
+                |__pb, __need: [bool; #n], __c: #rt_ct| #run,
             ) {
                 ::core::result::Result::Ok(v) => v,
                 ::core::result::Result::Err(e) => #failed,

@@ -7,8 +7,8 @@ use quote::{ToTokens, format_ident, quote};
 use syn::{Block, Ident};
 
 use super::{Gen, tuple_or_bare};
-use crate::analyse::captures;
 use crate::analyse::{Pattern, PatternBody};
+use crate::analyse::{captures, reclaim};
 use crate::model::Direction;
 
 /// The generics every pullback item is written with.
@@ -21,6 +21,9 @@ pub(super) struct Shape {
     pub(super) self_ty: TokenStream,
     /// `__F0: Fn(&__C, ..) -> O`, one per pattern.
     pub(super) bounds: Vec<TokenStream>,
+    /// `__G0: Fn(__C, ..) -> O`, one per pattern, for a rule with `reclaim!` (else empty): the
+    /// bodies `pullback_once` runs.
+    pub(super) once_bounds: Vec<TokenStream>,
     /// The marker type standing for the user's generics; `None` without generics.
     marker: Option<TokenStream>,
 }
@@ -41,7 +44,13 @@ impl Shape {
         let consts: Vec<_> = generics.const_params().map(|c| &c.ident).collect();
         let marker = (!generics.params.is_empty())
             .then(|| quote!(fn() -> (#(&#lifetimes (),)* #(#types,)* #([(); #consts],)*)));
-        let fs: Vec<Ident> = g.all_patterns().map(|p| Gen::closure_names(p).0).collect();
+        let mut fs: Vec<Ident> = g.all_patterns().map(|p| Gen::closure_names(p).0).collect();
+        let once_bounds: Vec<TokenStream> = if g.once() {
+            fs.extend(g.all_patterns().map(|p| Gen::once_names(p).0));
+            g.all_patterns().map(|p| once_bound(g, p)).collect()
+        } else {
+            Vec::new()
+        };
         let strukt = &g.names.strukt;
         let self_ty = quote!(#strukt<__C, #(#fs,)* #marker>);
         let impl_params = super::without_self(g.rule, &quote!(#(#user_params,)* __C, #(#fs),*));
@@ -51,6 +60,7 @@ impl Shape {
             user_where,
             self_ty,
             bounds,
+            once_bounds,
             marker,
         }
     }
@@ -64,15 +74,31 @@ fn fn_bound(g: &Gen<'_>, p: &Pattern) -> TokenStream {
     quote!(#f: ::core::ops::Fn(&__C, #(#args),*) -> #out)
 }
 
+/// `__Gmask: Fn(__C, ..) -> O`: the body `pullback_once` runs, which owns the captures.
+fn once_bound(g: &Gen<'_>, p: &Pattern) -> TokenStream {
+    let (f, _) = Gen::once_names(p);
+    let args = g.ct_tys(p.mask);
+    let out = g.out_ty(p);
+    quote!(#f: ::core::ops::Fn(__C, #(#args),*) -> #out)
+}
+
 /// The struct and its constructor.
 pub(super) fn make_struct(g: &Gen<'_>, shape: &Shape) -> TokenStream {
     let rt = &g.rt;
-    let (fs, fields): (Vec<Ident>, Vec<Ident>) = g.all_patterns().map(Gen::closure_names).unzip();
+    let (mut fs, mut fields): (Vec<Ident>, Vec<Ident>) =
+        g.all_patterns().map(Gen::closure_names).unzip();
+    if g.once() {
+        let (gs, once_fields): (Vec<Ident>, Vec<Ident>) =
+            g.all_patterns().map(Gen::once_names).unzip();
+        fs.extend(gs);
+        fields.extend(once_fields);
+    }
     let Shape {
         impl_params,
         user_where,
         self_ty,
         bounds,
+        once_bounds,
         marker,
     } = shape;
     let (marker_param, marker_field, marker_init) = match marker {
@@ -95,26 +121,60 @@ pub(super) fn make_struct(g: &Gen<'_>, shape: &Shape) -> TokenStream {
         #[doc(hidden)]
         #[inline]
         pub fn #new<#impl_params>(caps: __C, #(#fields: #fs),*) -> #self_ty
-        where #user_where #(#bounds,)*
+        where #user_where #(#bounds,)* #(#once_bounds,)*
         {
             #strukt { caps, #(#fields,)* #marker_init }
         }
     }
 }
 
-/// One closure per pattern, for the constructor: `|__caps, dy: DY, _: Zero| -> O { body }`.
+/// One closure per pattern, for the constructor: `|__caps, dy: DY, _: Zero| -> O { body }`;
+/// then, for a rule with `reclaim!`, the same bodies again for `pullback_once`, whose `__caps`
+/// is the capture tuple itself (each `reclaim!` there moves its capture out of it).
 pub(super) fn make_closures(g: &Gen<'_>) -> Vec<TokenStream> {
-    let params = g.rule.closure.params();
-    let caps_id = captures::caps_ident();
-    g.all_patterns()
-        .map(|p| {
-            let mut body = body(g, p);
-            captures::rewrite(&params, &mut body, &g.analysis.captures);
-            let ps = g.params(p);
-            let out = g.out_ty(p);
-            quote!(|#caps_id, #(#ps),*| -> #out #body)
+    let params = &g.rule.closure.params();
+    let caps_id = &captures::caps_ident();
+    let modes: &[reclaim::Mode] = if g.once() {
+        &[reclaim::Mode::Shared, reclaim::Mode::Owned]
+    } else {
+        &[reclaim::Mode::Shared]
+    };
+    modes
+        .iter()
+        .flat_map(|&mode| {
+            g.all_patterns().map(move |p| {
+                let mut body = body(g, p);
+                captures::rewrite(params, &mut body, &g.analysis.captures);
+                reclaim::write(&mut body, mode);
+                let ps = g.params(p);
+                let out = g.out_ty(p);
+                quote!(|#caps_id, #(#ps),*| -> #out #body)
+            })
         })
         .collect()
+}
+
+/// How a generated impl calls a pattern's body.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Call {
+    /// `(self.f)(&self.caps, ..)`: `pullback(&self, ..)`.
+    Ref,
+    /// `(self.g)(self.caps, ..)`: `pullback_once(self, ..)`, the captures moved into the body.
+    Once,
+}
+
+/// Pattern `p`'s body called on `args` in `mode`.
+pub(super) fn call(p: &Pattern, mode: Call, args: &[TokenStream]) -> TokenStream {
+    match mode {
+        Call::Ref => {
+            let (_, field) = Gen::closure_names(p);
+            quote!((self.#field)(&self.caps, #(#args),*))
+        }
+        Call::Once => {
+            let (_, field) = Gen::once_names(p);
+            quote!((self.#field)(self.caps, #(#args),*))
+        }
+    }
 }
 
 /// The body a pattern's closure runs.
@@ -194,6 +254,11 @@ pub(super) fn cotangent_vars(k: usize) -> Vec<Ident> {
 /// as `Zero`), each input cotangent wrapped in `MaybeZero` (`NoTangent` stays). The all-`Zero`
 /// pattern calls nothing.
 pub(super) fn runtime_call(g: &Gen<'_>, p: &Pattern) -> TokenStream {
+    runtime_call_in(g, p, Call::Ref)
+}
+
+/// [`runtime_call`], the body called in `mode`.
+pub(super) fn runtime_call_in(g: &Gen<'_>, p: &Pattern, mode: Call) -> TokenStream {
     let rt = &g.rt;
     let n = g.ins.len();
     let k = g.cts.len();
@@ -225,16 +290,18 @@ pub(super) fn runtime_call(g: &Gen<'_>, p: &Pattern) -> TokenStream {
         return result;
     }
     let vars = cotangent_vars(k);
-    let args = (0..k).map(|i| {
-        if Gen::is_zero(p.mask, i) {
-            g.zero()
-        } else {
-            vars[i].to_token_stream()
-        }
-    });
-    let (_, field) = Gen::closure_names(p);
+    let args: Vec<TokenStream> = (0..k)
+        .map(|i| {
+            if Gen::is_zero(p.mask, i) {
+                g.zero()
+            } else {
+                vars[i].to_token_stream()
+            }
+        })
+        .collect();
+    let called = call(p, mode, &args);
     quote!({
-        let __o = (self.#field)(&self.caps, #(#args),*);
+        let __o = #called;
         #result
     })
 }
@@ -244,7 +311,7 @@ pub(super) fn runtime_call(g: &Gen<'_>, p: &Pattern) -> TokenStream {
 /// dispatch. Separate impls for `T` and `Zero` would overlap in the user's crate.
 fn make_scalar_impl(g: &Gen<'_>, shape: &Shape, t: &Ident) -> TokenStream {
     let rt = &g.rt;
-    let runtime = runtime_match(g);
+    let runtime = runtime_match(g, Call::Ref);
     let Shape {
         impl_params,
         user_where,
@@ -315,11 +382,11 @@ pub(super) fn maybe_zero_pattern(g: &Gen<'_>, mask: u64, vars: &[Ident]) -> Toke
 
 /// The runtime pattern's body: `match cotangent { .. }` over the `MaybeZero` cotangents, each arm
 /// calling its pattern's closure.
-fn runtime_match(g: &Gen<'_>) -> TokenStream {
+pub(super) fn runtime_match(g: &Gen<'_>, mode: Call) -> TokenStream {
     let vars = cotangent_vars(g.cts.len());
     let arms = g.analysis.patterns.iter().map(|p| {
         let pat = maybe_zero_pattern(g, p.mask, &vars);
-        let body = runtime_call(g, p);
+        let body = runtime_call_in(g, p, mode);
         quote!(#pat => #body)
     });
     quote! {
@@ -336,7 +403,7 @@ pub(super) fn make_runtime_impl(g: &Gen<'_>, shape: &Shape) -> TokenStream {
         return TokenStream::new();
     }
     let rt = &g.rt;
-    let runtime = runtime_match(g);
+    let runtime = runtime_match(g, Call::Ref);
     let (c, o) = (g.runtime_ct_ty(), g.runtime_out_ty());
     let Shape {
         impl_params,

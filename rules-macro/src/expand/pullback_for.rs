@@ -6,7 +6,9 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 use syn::Ident;
 
-use super::pullback::{Shape, cotangent_vars, maybe_zero_pattern, runtime_call};
+use super::pullback::{
+    Call, Shape, cotangent_vars, maybe_zero_pattern, runtime_call, runtime_call_in,
+};
 use super::{Gen, tuple_or_bare};
 use crate::analyse::Pattern;
 
@@ -24,7 +26,7 @@ pub(super) fn make_impls(g: &Gen<'_>, shape: &Shape) -> TokenStream {
 }
 
 /// The arguments of a closure call from `cotangent`: bare for one output, fields for several.
-fn args(g: &Gen<'_>) -> Vec<TokenStream> {
+pub(super) fn args(g: &Gen<'_>) -> Vec<TokenStream> {
     let k = g.cts.len();
     if k == 1 {
         return vec![quote!(cotangent)];
@@ -108,14 +110,14 @@ fn scalar_impls(g: &Gen<'_>, shape: &Shape, t: &Ident) -> TokenStream {
 
 /// The dispatch of the runtime form: on the cotangents' `MaybeZero` variants, then on the
 /// selection mask `__w`, to each body's closure.
-fn runtime_dispatch(g: &Gen<'_>) -> TokenStream {
+pub(super) fn runtime_dispatch(g: &Gen<'_>, mode: Call) -> TokenStream {
     let vars = cotangent_vars(g.cts.len());
     let last = *g.selection_masks().end();
     let arms = g.analysis.patterns.iter().map(|zp| {
         let pat = maybe_zero_pattern(g, zp.mask, &vars);
         let inner = g.selection_masks().filter_map(|w| {
             let p: &Pattern = g.pattern_for(zp.mask, w)?;
-            let body = runtime_call(g, p);
+            let body = runtime_call_in(g, p, mode);
             Some(if w == last {
                 quote!(_ => #body)
             } else {
@@ -137,7 +139,7 @@ fn runtime_impl(g: &Gen<'_>, shape: &Shape) -> TokenStream {
     let rt = &g.rt;
     let n = g.ins.len();
     let (c, o) = (g.runtime_ct_ty(), g.runtime_out_ty());
-    let dispatch = runtime_dispatch(g);
+    let dispatch = runtime_dispatch(g, Call::Ref);
     let Shape {
         impl_params,
         user_where,

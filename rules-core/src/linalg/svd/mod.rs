@@ -11,7 +11,7 @@ pub(crate) mod pushforward;
 use ndarray::{ArcArray2, Array1, Array2, ArrayView2};
 
 use super::{Field, checks, matmul, tolerance};
-use crate::{frule, rrule};
+use crate::{frule, reclaim, rrule};
 
 /// The thin singular value decomposition `A = U · diag(S) · Vt`.
 ///
@@ -186,9 +186,10 @@ pub fn svd<T: Field>(a: ArrayView2<'_, T>) -> (ArcArray2<T>, Array1<T::Real>, Ar
             let c = pullback::middle(&s, tol, (m, n), p, q);
             // ... plus M's diagonal, s̄.
             let c = c + matmul::diag(&ds);
-            // Ā = U C Vᵀ + Ū S⁻¹ Vᵀ [m > k] + U S⁻¹ V̄ᵀ [n > k], in Ū's buffer (V̄ᵀ's if wide).
+            // Ā = U C Vᵀ + Ū S⁻¹ Vᵀ [m > k] + U S⁻¹ V̄ᵀ [n > k], in Ū's buffer (V̄ᵀ's if wide);
+            // without one, in U's or Vᵀ's when `pullback_once` is given them.
             #[pass_zero]
-            let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, du, dvt);
+            let da = pullback::assemble_reclaiming(reclaim!(u), &c, &s, reclaim!(vt), tol, du, dvt);
             da
         },
         move |da: Array2<T>| -> (Array2<T>, Array1<T::Real>, Array2<T>) {
@@ -232,7 +233,8 @@ pub fn svdvals<T: Field>(a: ArrayView2<'_, T>) -> Array1<T::Real> {
         s,
         move |ds: Array1<T::Real>| -> Array2<T> {
             checks::check_shape("svdvals", "dS", ds.shape(), &[u.ncols()]);
-            matmul::sandwich(u.view(), &matmul::diag(&ds), vt.view())
+            // U·diag(s̄)·Vᵀ, in U's or Vᵀ's buffer when `pullback_once` is given them.
+            pullback::product_reclaiming(reclaim!(u), &matmul::diag(&ds), reclaim!(vt))
         },
         move |da: Array2<T>| -> Array1<T::Real> {
             checks::check_shape("svdvals", "dA", da.shape(), &[u.nrows(), vt.ncols()]);

@@ -3,11 +3,11 @@
 //! temporary of its size. Each takes the cotangent-dependent operands so that `#[rrule]` can pass
 //! `Zero` for them (`#[pass_zero]`) or drop the statement.
 
-use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis, ShapeBuilder, s};
+use ndarray::{ArcArray2, Array1, Array2, ArrayView2, ArrayViewMut2, Axis, ShapeBuilder, s};
 use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, ParallelIterator};
 
 use super::super::{Field, matmul, tolerance};
-use crate::MaybeZero;
+use crate::{MaybeZero, Reclaim};
 
 /// The k×k core of the SVD pullback, in one pass over the pairs `i < j` (DESIGN §5):
 ///
@@ -165,12 +165,110 @@ pub(crate) fn assemble<T: Field>(
     }
 }
 
+/// A factor the pullback captured (`U` or `Vᵀ`), as `reclaim!` hands it over: read, or taken
+/// to hold the result.
+pub(crate) trait Factor<T> {
+    /// The factor, to read.
+    fn read(&self) -> ArrayView2<'_, T>;
+    /// The factor's buffer, when the pullback gave it up and nothing else shares it.
+    fn take(self) -> Result<Array2<T>, Self>
+    where
+        Self: Sized;
+}
+
+impl<T> Factor<T> for Reclaim<'_, ArcArray2<T>> {
+    fn read(&self) -> ArrayView2<'_, T> {
+        (**self).view()
+    }
+    fn take(self) -> Result<Array2<T>, Self> {
+        self.try_unique()
+    }
+}
+
+impl<T> Factor<T> for Reclaim<'_, Array2<T>> {
+    fn read(&self) -> ArrayView2<'_, T> {
+        (**self).view()
+    }
+    fn take(self) -> Result<Array2<T>, Self> {
+        self.try_unique()
+    }
+}
+
+/// [`assemble`], for the last run of the pullback: where no cotangent has the output's shape
+/// (`Ā = U C Vᵀ`, e.g. the gradient of `sum(U)` for a wide input), [`product_reclaiming`].
+pub(crate) fn assemble_reclaiming<T: Field>(
+    u: impl Factor<T>,
+    c: &impl matmul::Core<T>,
+    s: &Array1<T::Real>,
+    vt: impl Factor<T>,
+    tol: T::Real,
+    du: impl Into<MaybeZero<Array2<T>>>,
+    dvt: impl Into<MaybeZero<Array2<T>>>,
+) -> Array2<T> {
+    let (du, dvt) = (du.into(), dvt.into());
+    let (m, n) = (u.read().nrows(), vt.read().ncols());
+    if (!du.is_zero() && m >= n) || (!dvt.is_zero() && n >= m) {
+        assemble(u.read(), c, s, vt.read(), tol, du, dvt)
+    } else {
+        product_reclaiming(u, c, vt)
+    }
+}
+
+/// `U C Vᵀ` ([`matmul::sandwich`]), written into `U`'s buffer (tall or square) or `Vᵀ`'s (wide)
+/// when the pullback was given it (`pullback_once`, with the rule's value dropped), so that the
+/// whole gradient allocates nothing of the output's size beyond the factors the forward pass
+/// made; a new array when the buffer is still shared. The products are `sandwich`'s, in the same
+/// association, up to rounding.
+pub(crate) fn product_reclaiming<T: Field>(
+    u: impl Factor<T>,
+    c: &impl matmul::Core<T>,
+    vt: impl Factor<T>,
+) -> Array2<T> {
+    let (m, n) = (u.read().nrows(), vt.read().ncols());
+    if m >= n {
+        // U (m×n here) ← U · (C Vᵀ), row block by row block.
+        let cvt = c.times(vt.read());
+        match u.take() {
+            Ok(mut buf) => {
+                right_multiply(buf.view_mut(), &cvt);
+                buf
+            }
+            Err(u) => matmul::mul(u.read(), cvt.view()),
+        }
+    } else {
+        // Vᵀ (m×n here), seen transposed: Āᵀ = Vᵀᵀ · (U C)ᵀ.
+        let uc = c.times_left(u.read());
+        match vt.take() {
+            Ok(mut buf) => {
+                right_multiply(buf.view_mut().reversed_axes(), &uc.reversed_axes());
+                buf
+            }
+            Err(vt) => matmul::mul(uc.view(), vt.read()),
+        }
+    }
+}
+
+/// `out ← out · b` in place (`b` square), row block by row block: [`rows_in_place`] with no
+/// `x · b` term.
+fn right_multiply<T: Field>(out: ArrayViewMut2<'_, T>, b: &Array2<T>) {
+    let (m, c) = out.dim();
+    let none: [T; 0] = [];
+    let (x, zero) = match (
+        ArrayView2::from_shape((m, 0), &none),
+        ArrayView2::from_shape((0, c), &none),
+    ) {
+        (Ok(x), Ok(z)) => (x, z),
+        _ => unreachable!("empty views of any shape"),
+    };
+    rows_in_place(out, x, zero, Some(b));
+}
+
 /// `out ← x · b + [own] out · own`, row block by row block (`out` m×c, `x` m×k, `b` and `own`
 /// k×c), the blocks shared among the threads of rayon's pool when `out` is large. With `own`,
 /// `out` is read and written: where `x` and `out` are both row-major or both column-major and
 /// `k, c ≤ 16`, the hand-vectorised kernel (`kernels`) updates each block in place, a few rows
-/// at a time; otherwise each block's result goes through a small buffer (one per task) and is
-/// then copied over the block. Without `own`, `x · b` is written straight into `out`.
+/// at a time; otherwise each block's result goes through a small buffer (one per task, made when
+/// first needed) and is then copied over the block. Without `own`, `x · b` is written straight into `out`.
 fn rows_in_place<T: Field>(
     mut out: ArrayViewMut2<'_, T>,
     x: ArrayView2<'_, T>,
@@ -185,24 +283,27 @@ fn rows_in_place<T: Field>(
     let rows = matmul::block_rows(c);
     // The buffer in `out`'s memory order, so that the copy back streams.
     let f_order = out.strides()[1] != 1 && c > 1;
-    let block = |tmp: &mut Array2<T>, (mut ob, xb): (ArrayViewMut2<'_, T>, ArrayView2<'_, T>)| {
+    // The buffer is made when a block first needs it: never where the kernel serves every block.
+    let new_tmp = || Array2::<T>::zeros((rows.min(m), c).set_f(f_order));
+    let block = |tmp: &mut Option<Array2<T>>,
+                 (mut ob, xb): (ArrayViewMut2<'_, T>, ArrayView2<'_, T>)| {
         // The hand-vectorised kernel where it serves the layouts (`kernels`), in place.
         if T::fused_rows(ob.view_mut(), xb, b, Some(own.view())) {
             return;
         }
+        let tmp = tmp.get_or_insert_with(new_tmp);
         let mut t = tmp.slice_mut(s![..ob.nrows(), ..]);
         matmul::gemm(t.view_mut(), false, xb, b, T::one());
         matmul::gemm(t.view_mut(), true, ob.view(), own.view(), T::one());
         ob.assign(&t);
     };
-    let new_tmp = || Array2::<T>::zeros((rows.min(m), c).set_f(f_order));
     if matmul::worth_threads(m * c) {
         out.axis_chunks_iter_mut(Axis(0), rows)
             .into_par_iter()
             .zip(x.axis_chunks_iter(Axis(0), rows))
-            .for_each_init(new_tmp, block);
+            .for_each_init(|| None, block);
     } else {
-        let mut tmp = new_tmp();
+        let mut tmp = None;
         out.axis_chunks_iter_mut(Axis(0), rows)
             .zip(x.axis_chunks_iter(Axis(0), rows))
             .for_each(|pair| block(&mut tmp, pair));

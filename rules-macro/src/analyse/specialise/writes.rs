@@ -423,9 +423,14 @@ const PURE_MACROS: &[&str] = &[
     "matches",
 ];
 
-/// A macro of [`PURE_MACROS`] whose arguments neither borrow mutably nor call a `..._mut`
-/// method.
+/// `reclaim!`, or a macro of [`PURE_MACROS`] whose arguments neither borrow mutably nor call a
+/// `..._mut` method.
 fn is_pure_macro(m: &syn::Macro) -> bool {
+    // `reclaim!(x)` reads `x`, or in `pullback_once` moves it at its last use: dropping the
+    // statement that holds it loses nothing.
+    if m.path.segments.last().is_some_and(|s| s.ident == "reclaim") {
+        return true;
+    }
     m.path
         .get_ident()
         .is_some_and(|i| PURE_MACROS.contains(&i.to_string().as_str()))

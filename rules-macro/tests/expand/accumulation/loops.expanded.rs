@@ -1747,6 +1747,105 @@ const _: () = {
             }
         }
     }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+        __X,
+    > __rt::PullbackOnce<__X>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
+    where
+        Self: __rt::Pullback<__X>,
+    {
+        #[inline]
+        fn pullback_once(self, cotangent: __X) -> <Self as __rt::Pullback<__X>>::Output {
+            __rt::Pullback::pullback(&self, cotangent)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+        __W,
+        __X,
+    > __rt::PullbackForOnce<__W, __X>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F0w1,
+        __F1w1,
+        __F2w1,
+        __F3w1,
+        __F0w2,
+        __F1w2,
+        __F2w2,
+        __F3w2,
+    >
+    where
+        Self: __rt::PullbackFor<__W, __X>,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            wanted: __W,
+            cotangent: __X,
+        ) -> <Self as __rt::PullbackFor<__W, __X>>::Output {
+            __rt::PullbackFor::pullback_for(&self, wanted, cotangent)
+        }
+    }
     impl tile {
         /**Runs `tile` and returns its value with a pullback object that implements `Pullback` for each of the 4 patterns below and for the runtime `MaybeZero` pattern.
 
@@ -1940,13 +2039,13 @@ fn pattern_3(_: Zero, _: Zero) -> (Zero, NoTangent) {
                         ::core::convert::Infallible,
                     >::Ok(tile::rrule(__v0, n)),
                     |
-                        __pb: &_,
+                        __pb,
                         __need: [bool; 2usize],
                         __c: (__rt::MaybeZero<Array1<f64>>, __rt::MaybeZero<f64>)|
-                    __rt::PullbackFor::<
+                    __rt::PullbackForOnce::<
                         [bool; 2usize],
                         (__rt::MaybeZero<Array1<f64>>, __rt::MaybeZero<f64>),
-                    >::pullback_for(__pb, __need, __c),
+                    >::pullback_for_once(__pb, __need, __c),
                 )
             {
                 ::core::result::Result::Ok(v) => v,
@@ -2067,6 +2166,25 @@ pub trait TilePullback: ::rules_core::__private::Pullback<
             ::rules_core::__private::MaybeZero<f64>,
         ),
         Output = (::rules_core::__private::MaybeZero<Array1<f64>>, NoTangent),
+    > + ::rules_core::__private::PullbackForOnce<
+        [bool; 2usize],
+        (
+            ::rules_core::__private::MaybeZero<Array1<f64>>,
+            ::rules_core::__private::MaybeZero<f64>,
+        ),
+    > + ::rules_core::__private::PullbackOnce<
+        (Array1<f64>, f64),
+    > + ::rules_core::__private::PullbackOnce<
+        (::rules_core::__private::Zero, f64),
+    > + ::rules_core::__private::PullbackOnce<
+        (Array1<f64>, ::rules_core::__private::Zero),
+    > + ::rules_core::__private::PullbackOnce<
+        (::rules_core::__private::Zero, ::rules_core::__private::Zero),
+    > + ::rules_core::__private::PullbackOnce<
+        (
+            ::rules_core::__private::MaybeZero<Array1<f64>>,
+            ::rules_core::__private::MaybeZero<f64>,
+        ),
     > {}
 #[allow(
     unused_imports,
@@ -2197,5 +2315,25 @@ where
                 ::rules_core::__private::MaybeZero<f64>,
             ),
             Output = (::rules_core::__private::MaybeZero<Array1<f64>>, NoTangent),
+        >
+        + ::rules_core::__private::PullbackForOnce<
+            [bool; 2usize],
+            (
+                ::rules_core::__private::MaybeZero<Array1<f64>>,
+                ::rules_core::__private::MaybeZero<f64>,
+            ),
+        > + ::rules_core::__private::PullbackOnce<(Array1<f64>, f64)>
+        + ::rules_core::__private::PullbackOnce<(::rules_core::__private::Zero, f64)>
+        + ::rules_core::__private::PullbackOnce<
+            (Array1<f64>, ::rules_core::__private::Zero),
+        >
+        + ::rules_core::__private::PullbackOnce<
+            (::rules_core::__private::Zero, ::rules_core::__private::Zero),
+        >
+        + ::rules_core::__private::PullbackOnce<
+            (
+                ::rules_core::__private::MaybeZero<Array1<f64>>,
+                ::rules_core::__private::MaybeZero<f64>,
+            ),
         >,
 {}

@@ -579,6 +579,53 @@ const _: () = {
             }
         }
     }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        __X,
+    > __rt::PullbackOnce<__X>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, __F0w1, __F1w1, __F0w2, __F1w2>
+    where
+        Self: __rt::Pullback<__X>,
+    {
+        #[inline]
+        fn pullback_once(self, cotangent: __X) -> <Self as __rt::Pullback<__X>>::Output {
+            __rt::Pullback::pullback(&self, cotangent)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        __W,
+        __X,
+    > __rt::PullbackForOnce<__W, __X>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, __F0w1, __F1w1, __F0w2, __F1w2>
+    where
+        Self: __rt::PullbackFor<__W, __X>,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            wanted: __W,
+            cotangent: __X,
+        ) -> <Self as __rt::PullbackFor<__W, __X>>::Output {
+            __rt::PullbackFor::pullback_for(&self, wanted, cotangent)
+        }
+    }
     impl scale {
         /**Runs `scale` and returns its value with a pullback object that implements `Pullback` for each of the 2 patterns below and for the runtime `MaybeZero` pattern.
 
@@ -675,14 +722,10 @@ fn pattern_1(_: Zero) -> (Zero, Zero) {
                         _,
                         ::core::convert::Infallible,
                     >::Ok(scale::rrule(__v0, __v1)),
-                    |
-                        __pb: &_,
-                        __need: [bool; 2usize],
-                        __c: __rt::MaybeZero<Array1<f64>>|
-                    __rt::PullbackFor::<
+                    |__pb, __need: [bool; 2usize], __c: __rt::MaybeZero<Array1<f64>>| __rt::PullbackForOnce::<
                         [bool; 2usize],
                         __rt::MaybeZero<Array1<f64>>,
-                    >::pullback_for(__pb, __need, __c),
+                    >::pullback_for_once(__pb, __need, __c),
                 )
             {
                 ::core::result::Result::Ok(v) => v,
@@ -765,6 +808,15 @@ pub trait ScalePullback: ::rules_core::__private::Pullback<
             ::rules_core::__private::MaybeZero<Array1<f64>>,
             ::rules_core::__private::MaybeZero<f64>,
         ),
+    > + ::rules_core::__private::PullbackForOnce<
+        [bool; 2usize],
+        ::rules_core::__private::MaybeZero<Array1<f64>>,
+    > + ::rules_core::__private::PullbackOnce<
+        Array1<f64>,
+    > + ::rules_core::__private::PullbackOnce<
+        ::rules_core::__private::Zero,
+    > + ::rules_core::__private::PullbackOnce<
+        ::rules_core::__private::MaybeZero<Array1<f64>>,
     > {}
 #[allow(
     unused_imports,
@@ -850,5 +902,13 @@ where
                 ::rules_core::__private::MaybeZero<Array1<f64>>,
                 ::rules_core::__private::MaybeZero<f64>,
             ),
+        >
+        + ::rules_core::__private::PullbackForOnce<
+            [bool; 2usize],
+            ::rules_core::__private::MaybeZero<Array1<f64>>,
+        > + ::rules_core::__private::PullbackOnce<Array1<f64>>
+        + ::rules_core::__private::PullbackOnce<::rules_core::__private::Zero>
+        + ::rules_core::__private::PullbackOnce<
+            ::rules_core::__private::MaybeZero<Array1<f64>>,
         >,
 {}

@@ -3,7 +3,7 @@ mod pullback;
 pub(crate) mod pushforward;
 use ndarray::{ArcArray2, Array1, Array2, ArrayView2};
 use super::{Field, checks, matmul, tolerance};
-use crate::{frule, rrule};
+use crate::{frule, reclaim, rrule};
 /// The thin singular value decomposition `A = U · diag(S) · Vt`.
 ///
 /// For `a` of shape m×n and `k = min(m, n)`, returns `U` (m×k, orthonormal columns), `S` (k,
@@ -222,6 +222,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         __M,
     > {
         caps: __C,
@@ -241,6 +257,22 @@ const _: () = {
         f5w0: __F5w0,
         f6w0: __F6w0,
         f7w0: __F7w0,
+        g0: __G0,
+        g1: __G1,
+        g2: __G2,
+        g3: __G3,
+        g4: __G4,
+        g5: __G5,
+        g6: __G6,
+        g7: __G7,
+        g0w0: __G0w0,
+        g1w0: __G1w0,
+        g2w0: __G2w0,
+        g3w0: __G3w0,
+        g4w0: __G4w0,
+        g5w0: __G5w0,
+        g6w0: __G6w0,
+        g7w0: __G7w0,
         marker: __rt::PhantomData<__M>,
     }
     #[doc(hidden)]
@@ -264,6 +296,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     >(
         caps: __C,
         f0: __F0,
@@ -282,6 +330,22 @@ const _: () = {
         f5w0: __F5w0,
         f6w0: __F6w0,
         f7w0: __F7w0,
+        g0: __G0,
+        g1: __G1,
+        g2: __G2,
+        g3: __G3,
+        g4: __G4,
+        g5: __G5,
+        g6: __G6,
+        g7: __G7,
+        g0w0: __G0w0,
+        g1w0: __G1w0,
+        g2w0: __G2w0,
+        g3w0: __G3w0,
+        g4w0: __G4w0,
+        g5w0: __G5w0,
+        g6w0: __G6w0,
+        g7w0: __G7w0,
     ) -> __Pullback<
         __C,
         __F0,
@@ -300,6 +364,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -344,6 +424,42 @@ const _: () = {
         ) -> __rt::Skip,
         __F6w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> __rt::Skip,
         __F7w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Skip,
+        __G0: ::core::ops::Fn(__C, Array2<T>, Array1<T::Real>, Array2<T>) -> Array2<T>,
+        __G1: ::core::ops::Fn(__C, __rt::Zero, Array1<T::Real>, Array2<T>) -> Array2<T>,
+        __G2: ::core::ops::Fn(__C, Array2<T>, __rt::Zero, Array2<T>) -> Array2<T>,
+        __G3: ::core::ops::Fn(__C, __rt::Zero, __rt::Zero, Array2<T>) -> Array2<T>,
+        __G4: ::core::ops::Fn(__C, Array2<T>, Array1<T::Real>, __rt::Zero) -> Array2<T>,
+        __G5: ::core::ops::Fn(__C, __rt::Zero, Array1<T::Real>, __rt::Zero) -> Array2<T>,
+        __G6: ::core::ops::Fn(__C, Array2<T>, __rt::Zero, __rt::Zero) -> Array2<T>,
+        __G7: ::core::ops::Fn(__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Zero,
+        __G0w0: ::core::ops::Fn(
+            __C,
+            Array2<T>,
+            Array1<T::Real>,
+            Array2<T>,
+        ) -> __rt::Skip,
+        __G1w0: ::core::ops::Fn(
+            __C,
+            __rt::Zero,
+            Array1<T::Real>,
+            Array2<T>,
+        ) -> __rt::Skip,
+        __G2w0: ::core::ops::Fn(__C, Array2<T>, __rt::Zero, Array2<T>) -> __rt::Skip,
+        __G3w0: ::core::ops::Fn(__C, __rt::Zero, __rt::Zero, Array2<T>) -> __rt::Skip,
+        __G4w0: ::core::ops::Fn(
+            __C,
+            Array2<T>,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> __rt::Skip,
+        __G5w0: ::core::ops::Fn(
+            __C,
+            __rt::Zero,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> __rt::Skip,
+        __G6w0: ::core::ops::Fn(__C, Array2<T>, __rt::Zero, __rt::Zero) -> __rt::Skip,
+        __G7w0: ::core::ops::Fn(__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Skip,
     {
         __Pullback {
             caps,
@@ -363,6 +479,22 @@ const _: () = {
             f5w0,
             f6w0,
             f7w0,
+            g0,
+            g1,
+            g2,
+            g3,
+            g4,
+            g5,
+            g6,
+            g7,
+            g0w0,
+            g1w0,
+            g2w0,
+            g3w0,
+            g4w0,
+            g5w0,
+            g6w0,
+            g7w0,
             marker: __rt::PhantomData,
         }
     }
@@ -385,6 +517,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::Pullback<(Array2<T>, Array1<T::Real>, Array2<T>)>
     for __Pullback<
         __C,
@@ -404,6 +552,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -437,6 +601,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::Pullback<(__rt::Zero, Array1<T::Real>, Array2<T>)>
     for __Pullback<
         __C,
@@ -456,6 +636,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -489,6 +685,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::Pullback<(Array2<T>, __rt::Zero, Array2<T>)>
     for __Pullback<
         __C,
@@ -508,6 +720,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -538,6 +766,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::Pullback<(__rt::Zero, __rt::Zero, Array2<T>)>
     for __Pullback<
         __C,
@@ -557,6 +801,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -587,6 +847,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::Pullback<(Array2<T>, Array1<T::Real>, __rt::Zero)>
     for __Pullback<
         __C,
@@ -606,6 +882,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -639,6 +931,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::Pullback<(__rt::Zero, Array1<T::Real>, __rt::Zero)>
     for __Pullback<
         __C,
@@ -658,6 +966,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -696,6 +1020,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::Pullback<(Array2<T>, __rt::Zero, __rt::Zero)>
     for __Pullback<
         __C,
@@ -715,6 +1055,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -745,6 +1101,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::Pullback<(__rt::Zero, __rt::Zero, __rt::Zero)>
     for __Pullback<
         __C,
@@ -764,6 +1136,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -797,6 +1185,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::Pullback<
         (
             __rt::MaybeZero<Array2<T>>,
@@ -822,6 +1226,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -958,6 +1378,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::Patterns<(Array2<T>, Array1<T::Real>, Array2<T>)>
     for __Pullback<
         __C,
@@ -977,6 +1413,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -1263,6 +1715,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::PullbackFor<__rt::Need, (Array2<T>, Array1<T::Real>, Array2<T>)>
     for __Pullback<
         __C,
@@ -1282,6 +1750,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -1316,6 +1800,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::PullbackFor<__rt::Need, (__rt::Zero, Array1<T::Real>, Array2<T>)>
     for __Pullback<
         __C,
@@ -1335,6 +1835,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -1369,6 +1885,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::PullbackFor<__rt::Need, (Array2<T>, __rt::Zero, Array2<T>)>
     for __Pullback<
         __C,
@@ -1388,6 +1920,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -1422,6 +1970,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::PullbackFor<__rt::Need, (__rt::Zero, __rt::Zero, Array2<T>)>
     for __Pullback<
         __C,
@@ -1441,6 +2005,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -1475,6 +2055,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::PullbackFor<__rt::Need, (Array2<T>, Array1<T::Real>, __rt::Zero)>
     for __Pullback<
         __C,
@@ -1494,6 +2090,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -1528,6 +2140,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::PullbackFor<__rt::Need, (__rt::Zero, Array1<T::Real>, __rt::Zero)>
     for __Pullback<
         __C,
@@ -1547,6 +2175,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -1586,6 +2230,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::PullbackFor<__rt::Need, (Array2<T>, __rt::Zero, __rt::Zero)>
     for __Pullback<
         __C,
@@ -1605,6 +2265,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -1639,6 +2315,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::PullbackFor<__rt::Need, (__rt::Zero, __rt::Zero, __rt::Zero)>
     for __Pullback<
         __C,
@@ -1658,6 +2350,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -1692,6 +2400,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::PullbackFor<__rt::Skip, (Array2<T>, Array1<T::Real>, Array2<T>)>
     for __Pullback<
         __C,
@@ -1711,6 +2435,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -1750,6 +2490,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::PullbackFor<__rt::Skip, (__rt::Zero, Array1<T::Real>, Array2<T>)>
     for __Pullback<
         __C,
@@ -1769,6 +2525,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -1808,6 +2580,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::PullbackFor<__rt::Skip, (Array2<T>, __rt::Zero, Array2<T>)>
     for __Pullback<
         __C,
@@ -1827,6 +2615,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -1861,6 +2665,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::PullbackFor<__rt::Skip, (__rt::Zero, __rt::Zero, Array2<T>)>
     for __Pullback<
         __C,
@@ -1880,6 +2700,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -1914,6 +2750,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::PullbackFor<__rt::Skip, (Array2<T>, Array1<T::Real>, __rt::Zero)>
     for __Pullback<
         __C,
@@ -1933,6 +2785,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -1972,6 +2840,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::PullbackFor<__rt::Skip, (__rt::Zero, Array1<T::Real>, __rt::Zero)>
     for __Pullback<
         __C,
@@ -1991,6 +2875,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -2030,6 +2930,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::PullbackFor<__rt::Skip, (Array2<T>, __rt::Zero, __rt::Zero)>
     for __Pullback<
         __C,
@@ -2049,6 +2965,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -2083,6 +3015,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::PullbackFor<__rt::Skip, (__rt::Zero, __rt::Zero, __rt::Zero)>
     for __Pullback<
         __C,
@@ -2102,6 +3050,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -2136,6 +3100,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
     > __rt::PullbackFor<
         [bool; 1usize],
         (
@@ -2162,6 +3142,22 @@ const _: () = {
         __F5w0,
         __F6w0,
         __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
         fn() -> (T,),
     >
     where
@@ -2349,6 +3345,2584 @@ const _: () = {
             }
         }
     }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackOnce<(Array2<T>, Array1<T::Real>, Array2<T>)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F0: ::core::ops::Fn(&__C, Array2<T>, Array1<T::Real>, Array2<T>) -> Array2<T>,
+        __G0: ::core::ops::Fn(__C, Array2<T>, Array1<T::Real>, Array2<T>) -> Array2<T>,
+    {
+        #[inline]
+        fn pullback_once(
+            self,
+            cotangent: (Array2<T>, Array1<T::Real>, Array2<T>),
+        ) -> Array2<T> {
+            (self.g0)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackOnce<(__rt::Zero, Array1<T::Real>, Array2<T>)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<T::Real>, Array2<T>) -> Array2<T>,
+        __G1: ::core::ops::Fn(__C, __rt::Zero, Array1<T::Real>, Array2<T>) -> Array2<T>,
+    {
+        #[inline]
+        fn pullback_once(
+            self,
+            cotangent: (__rt::Zero, Array1<T::Real>, Array2<T>),
+        ) -> Array2<T> {
+            (self.g1)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackOnce<(Array2<T>, __rt::Zero, Array2<T>)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F2: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, Array2<T>) -> Array2<T>,
+        __G2: ::core::ops::Fn(__C, Array2<T>, __rt::Zero, Array2<T>) -> Array2<T>,
+    {
+        #[inline]
+        fn pullback_once(
+            self,
+            cotangent: (Array2<T>, __rt::Zero, Array2<T>),
+        ) -> Array2<T> {
+            (self.g2)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackOnce<(__rt::Zero, __rt::Zero, Array2<T>)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F3: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, Array2<T>) -> Array2<T>,
+        __G3: ::core::ops::Fn(__C, __rt::Zero, __rt::Zero, Array2<T>) -> Array2<T>,
+    {
+        #[inline]
+        fn pullback_once(
+            self,
+            cotangent: (__rt::Zero, __rt::Zero, Array2<T>),
+        ) -> Array2<T> {
+            (self.g3)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackOnce<(Array2<T>, Array1<T::Real>, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F4: ::core::ops::Fn(&__C, Array2<T>, Array1<T::Real>, __rt::Zero) -> Array2<T>,
+        __G4: ::core::ops::Fn(__C, Array2<T>, Array1<T::Real>, __rt::Zero) -> Array2<T>,
+    {
+        #[inline]
+        fn pullback_once(
+            self,
+            cotangent: (Array2<T>, Array1<T::Real>, __rt::Zero),
+        ) -> Array2<T> {
+            (self.g4)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackOnce<(__rt::Zero, Array1<T::Real>, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F5: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> Array2<T>,
+        __G5: ::core::ops::Fn(__C, __rt::Zero, Array1<T::Real>, __rt::Zero) -> Array2<T>,
+    {
+        #[inline]
+        fn pullback_once(
+            self,
+            cotangent: (__rt::Zero, Array1<T::Real>, __rt::Zero),
+        ) -> Array2<T> {
+            (self.g5)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackOnce<(Array2<T>, __rt::Zero, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F6: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> Array2<T>,
+        __G6: ::core::ops::Fn(__C, Array2<T>, __rt::Zero, __rt::Zero) -> Array2<T>,
+    {
+        #[inline]
+        fn pullback_once(
+            self,
+            cotangent: (Array2<T>, __rt::Zero, __rt::Zero),
+        ) -> Array2<T> {
+            (self.g6)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackOnce<(__rt::Zero, __rt::Zero, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F7: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Zero,
+        __G7: ::core::ops::Fn(__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Zero,
+    {
+        #[inline]
+        fn pullback_once(
+            self,
+            cotangent: (__rt::Zero, __rt::Zero, __rt::Zero),
+        ) -> __rt::Zero {
+            (self.g7)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackOnce<
+        (
+            __rt::MaybeZero<Array2<T>>,
+            __rt::MaybeZero<Array1<T::Real>>,
+            __rt::MaybeZero<Array2<T>>,
+        ),
+    >
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F0: ::core::ops::Fn(&__C, Array2<T>, Array1<T::Real>, Array2<T>) -> Array2<T>,
+        __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<T::Real>, Array2<T>) -> Array2<T>,
+        __F2: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, Array2<T>) -> Array2<T>,
+        __F3: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, Array2<T>) -> Array2<T>,
+        __F4: ::core::ops::Fn(&__C, Array2<T>, Array1<T::Real>, __rt::Zero) -> Array2<T>,
+        __F5: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> Array2<T>,
+        __F6: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> Array2<T>,
+        __F7: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(
+            &__C,
+            Array2<T>,
+            Array1<T::Real>,
+            Array2<T>,
+        ) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            Array2<T>,
+        ) -> __rt::Skip,
+        __F2w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, Array2<T>) -> __rt::Skip,
+        __F3w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, Array2<T>) -> __rt::Skip,
+        __F4w0: ::core::ops::Fn(
+            &__C,
+            Array2<T>,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> __rt::Skip,
+        __F5w0: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> __rt::Skip,
+        __F6w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> __rt::Skip,
+        __F7w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Skip,
+        __G0: ::core::ops::Fn(__C, Array2<T>, Array1<T::Real>, Array2<T>) -> Array2<T>,
+        __G1: ::core::ops::Fn(__C, __rt::Zero, Array1<T::Real>, Array2<T>) -> Array2<T>,
+        __G2: ::core::ops::Fn(__C, Array2<T>, __rt::Zero, Array2<T>) -> Array2<T>,
+        __G3: ::core::ops::Fn(__C, __rt::Zero, __rt::Zero, Array2<T>) -> Array2<T>,
+        __G4: ::core::ops::Fn(__C, Array2<T>, Array1<T::Real>, __rt::Zero) -> Array2<T>,
+        __G5: ::core::ops::Fn(__C, __rt::Zero, Array1<T::Real>, __rt::Zero) -> Array2<T>,
+        __G6: ::core::ops::Fn(__C, Array2<T>, __rt::Zero, __rt::Zero) -> Array2<T>,
+        __G7: ::core::ops::Fn(__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Zero,
+    {
+        fn pullback_once(
+            self,
+            cotangent: (
+                __rt::MaybeZero<Array2<T>>,
+                __rt::MaybeZero<Array1<T::Real>>,
+                __rt::MaybeZero<Array2<T>>,
+            ),
+        ) -> __rt::MaybeZero<Array2<T>> {
+            match cotangent {
+                (
+                    __rt::MaybeZero::Value(__c0),
+                    __rt::MaybeZero::Value(__c1),
+                    __rt::MaybeZero::Value(__c2),
+                ) => {
+                    let __o = (self.g0)(self.caps, __c0, __c1, __c2);
+                    __rt::MaybeZero::Value(__o)
+                }
+                (
+                    __rt::MaybeZero::Zero,
+                    __rt::MaybeZero::Value(__c1),
+                    __rt::MaybeZero::Value(__c2),
+                ) => {
+                    let __o = (self.g1)(self.caps, __rt::Zero, __c1, __c2);
+                    __rt::MaybeZero::Value(__o)
+                }
+                (
+                    __rt::MaybeZero::Value(__c0),
+                    __rt::MaybeZero::Zero,
+                    __rt::MaybeZero::Value(__c2),
+                ) => {
+                    let __o = (self.g2)(self.caps, __c0, __rt::Zero, __c2);
+                    __rt::MaybeZero::Value(__o)
+                }
+                (
+                    __rt::MaybeZero::Zero,
+                    __rt::MaybeZero::Zero,
+                    __rt::MaybeZero::Value(__c2),
+                ) => {
+                    let __o = (self.g3)(self.caps, __rt::Zero, __rt::Zero, __c2);
+                    __rt::MaybeZero::Value(__o)
+                }
+                (
+                    __rt::MaybeZero::Value(__c0),
+                    __rt::MaybeZero::Value(__c1),
+                    __rt::MaybeZero::Zero,
+                ) => {
+                    let __o = (self.g4)(self.caps, __c0, __c1, __rt::Zero);
+                    __rt::MaybeZero::Value(__o)
+                }
+                (
+                    __rt::MaybeZero::Zero,
+                    __rt::MaybeZero::Value(__c1),
+                    __rt::MaybeZero::Zero,
+                ) => {
+                    let __o = (self.g5)(self.caps, __rt::Zero, __c1, __rt::Zero);
+                    __rt::MaybeZero::Value(__o)
+                }
+                (
+                    __rt::MaybeZero::Value(__c0),
+                    __rt::MaybeZero::Zero,
+                    __rt::MaybeZero::Zero,
+                ) => {
+                    let __o = (self.g6)(self.caps, __c0, __rt::Zero, __rt::Zero);
+                    __rt::MaybeZero::Value(__o)
+                }
+                (__rt::MaybeZero::Zero, __rt::MaybeZero::Zero, __rt::MaybeZero::Zero) => {
+                    __rt::MaybeZero::Zero
+                }
+            }
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackForOnce<__rt::Need, (Array2<T>, Array1<T::Real>, Array2<T>)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F0: ::core::ops::Fn(&__C, Array2<T>, Array1<T::Real>, Array2<T>) -> Array2<T>,
+        __G0: ::core::ops::Fn(__C, Array2<T>, Array1<T::Real>, Array2<T>) -> Array2<T>,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            _: __rt::Need,
+            cotangent: (Array2<T>, Array1<T::Real>, Array2<T>),
+        ) -> Array2<T> {
+            (self.g0)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackForOnce<__rt::Need, (__rt::Zero, Array1<T::Real>, Array2<T>)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<T::Real>, Array2<T>) -> Array2<T>,
+        __G1: ::core::ops::Fn(__C, __rt::Zero, Array1<T::Real>, Array2<T>) -> Array2<T>,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            _: __rt::Need,
+            cotangent: (__rt::Zero, Array1<T::Real>, Array2<T>),
+        ) -> Array2<T> {
+            (self.g1)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackForOnce<__rt::Need, (Array2<T>, __rt::Zero, Array2<T>)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F2: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, Array2<T>) -> Array2<T>,
+        __G2: ::core::ops::Fn(__C, Array2<T>, __rt::Zero, Array2<T>) -> Array2<T>,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            _: __rt::Need,
+            cotangent: (Array2<T>, __rt::Zero, Array2<T>),
+        ) -> Array2<T> {
+            (self.g2)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackForOnce<__rt::Need, (__rt::Zero, __rt::Zero, Array2<T>)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F3: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, Array2<T>) -> Array2<T>,
+        __G3: ::core::ops::Fn(__C, __rt::Zero, __rt::Zero, Array2<T>) -> Array2<T>,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            _: __rt::Need,
+            cotangent: (__rt::Zero, __rt::Zero, Array2<T>),
+        ) -> Array2<T> {
+            (self.g3)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackForOnce<__rt::Need, (Array2<T>, Array1<T::Real>, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F4: ::core::ops::Fn(&__C, Array2<T>, Array1<T::Real>, __rt::Zero) -> Array2<T>,
+        __G4: ::core::ops::Fn(__C, Array2<T>, Array1<T::Real>, __rt::Zero) -> Array2<T>,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            _: __rt::Need,
+            cotangent: (Array2<T>, Array1<T::Real>, __rt::Zero),
+        ) -> Array2<T> {
+            (self.g4)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackForOnce<__rt::Need, (__rt::Zero, Array1<T::Real>, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F5: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> Array2<T>,
+        __G5: ::core::ops::Fn(__C, __rt::Zero, Array1<T::Real>, __rt::Zero) -> Array2<T>,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            _: __rt::Need,
+            cotangent: (__rt::Zero, Array1<T::Real>, __rt::Zero),
+        ) -> Array2<T> {
+            (self.g5)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackForOnce<__rt::Need, (Array2<T>, __rt::Zero, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F6: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> Array2<T>,
+        __G6: ::core::ops::Fn(__C, Array2<T>, __rt::Zero, __rt::Zero) -> Array2<T>,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            _: __rt::Need,
+            cotangent: (Array2<T>, __rt::Zero, __rt::Zero),
+        ) -> Array2<T> {
+            (self.g6)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackForOnce<__rt::Need, (__rt::Zero, __rt::Zero, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F7: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Zero,
+        __G7: ::core::ops::Fn(__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Zero,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            _: __rt::Need,
+            cotangent: (__rt::Zero, __rt::Zero, __rt::Zero),
+        ) -> __rt::Zero {
+            (self.g7)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackForOnce<__rt::Skip, (Array2<T>, Array1<T::Real>, Array2<T>)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F0w0: ::core::ops::Fn(
+            &__C,
+            Array2<T>,
+            Array1<T::Real>,
+            Array2<T>,
+        ) -> __rt::Skip,
+        __G0w0: ::core::ops::Fn(
+            __C,
+            Array2<T>,
+            Array1<T::Real>,
+            Array2<T>,
+        ) -> __rt::Skip,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            _: __rt::Skip,
+            cotangent: (Array2<T>, Array1<T::Real>, Array2<T>),
+        ) -> __rt::Skip {
+            (self.g0w0)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackForOnce<__rt::Skip, (__rt::Zero, Array1<T::Real>, Array2<T>)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F1w0: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            Array2<T>,
+        ) -> __rt::Skip,
+        __G1w0: ::core::ops::Fn(
+            __C,
+            __rt::Zero,
+            Array1<T::Real>,
+            Array2<T>,
+        ) -> __rt::Skip,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            _: __rt::Skip,
+            cotangent: (__rt::Zero, Array1<T::Real>, Array2<T>),
+        ) -> __rt::Skip {
+            (self.g1w0)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackForOnce<__rt::Skip, (Array2<T>, __rt::Zero, Array2<T>)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F2w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, Array2<T>) -> __rt::Skip,
+        __G2w0: ::core::ops::Fn(__C, Array2<T>, __rt::Zero, Array2<T>) -> __rt::Skip,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            _: __rt::Skip,
+            cotangent: (Array2<T>, __rt::Zero, Array2<T>),
+        ) -> __rt::Skip {
+            (self.g2w0)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackForOnce<__rt::Skip, (__rt::Zero, __rt::Zero, Array2<T>)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F3w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, Array2<T>) -> __rt::Skip,
+        __G3w0: ::core::ops::Fn(__C, __rt::Zero, __rt::Zero, Array2<T>) -> __rt::Skip,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            _: __rt::Skip,
+            cotangent: (__rt::Zero, __rt::Zero, Array2<T>),
+        ) -> __rt::Skip {
+            (self.g3w0)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackForOnce<__rt::Skip, (Array2<T>, Array1<T::Real>, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F4w0: ::core::ops::Fn(
+            &__C,
+            Array2<T>,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> __rt::Skip,
+        __G4w0: ::core::ops::Fn(
+            __C,
+            Array2<T>,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> __rt::Skip,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            _: __rt::Skip,
+            cotangent: (Array2<T>, Array1<T::Real>, __rt::Zero),
+        ) -> __rt::Skip {
+            (self.g4w0)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackForOnce<__rt::Skip, (__rt::Zero, Array1<T::Real>, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F5w0: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> __rt::Skip,
+        __G5w0: ::core::ops::Fn(
+            __C,
+            __rt::Zero,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> __rt::Skip,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            _: __rt::Skip,
+            cotangent: (__rt::Zero, Array1<T::Real>, __rt::Zero),
+        ) -> __rt::Skip {
+            (self.g5w0)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackForOnce<__rt::Skip, (Array2<T>, __rt::Zero, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F6w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> __rt::Skip,
+        __G6w0: ::core::ops::Fn(__C, Array2<T>, __rt::Zero, __rt::Zero) -> __rt::Skip,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            _: __rt::Skip,
+            cotangent: (Array2<T>, __rt::Zero, __rt::Zero),
+        ) -> __rt::Skip {
+            (self.g6w0)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackForOnce<__rt::Skip, (__rt::Zero, __rt::Zero, __rt::Zero)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F7w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Skip,
+        __G7w0: ::core::ops::Fn(__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Skip,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            _: __rt::Skip,
+            cotangent: (__rt::Zero, __rt::Zero, __rt::Zero),
+        ) -> __rt::Skip {
+            (self.g7w0)(self.caps, cotangent.0, cotangent.1, cotangent.2)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+    > __rt::PullbackForOnce<
+        [bool; 1usize],
+        (
+            __rt::MaybeZero<Array2<T>>,
+            __rt::MaybeZero<Array1<T::Real>>,
+            __rt::MaybeZero<Array2<T>>,
+        ),
+    >
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __F4w0,
+        __F5w0,
+        __F6w0,
+        __F7w0,
+        __G0,
+        __G1,
+        __G2,
+        __G3,
+        __G4,
+        __G5,
+        __G6,
+        __G7,
+        __G0w0,
+        __G1w0,
+        __G2w0,
+        __G3w0,
+        __G4w0,
+        __G5w0,
+        __G6w0,
+        __G7w0,
+        fn() -> (T,),
+    >
+    where
+        __F0: ::core::ops::Fn(&__C, Array2<T>, Array1<T::Real>, Array2<T>) -> Array2<T>,
+        __F1: ::core::ops::Fn(&__C, __rt::Zero, Array1<T::Real>, Array2<T>) -> Array2<T>,
+        __F2: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, Array2<T>) -> Array2<T>,
+        __F3: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, Array2<T>) -> Array2<T>,
+        __F4: ::core::ops::Fn(&__C, Array2<T>, Array1<T::Real>, __rt::Zero) -> Array2<T>,
+        __F5: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> Array2<T>,
+        __F6: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> Array2<T>,
+        __F7: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(
+            &__C,
+            Array2<T>,
+            Array1<T::Real>,
+            Array2<T>,
+        ) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            Array2<T>,
+        ) -> __rt::Skip,
+        __F2w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, Array2<T>) -> __rt::Skip,
+        __F3w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, Array2<T>) -> __rt::Skip,
+        __F4w0: ::core::ops::Fn(
+            &__C,
+            Array2<T>,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> __rt::Skip,
+        __F5w0: ::core::ops::Fn(
+            &__C,
+            __rt::Zero,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> __rt::Skip,
+        __F6w0: ::core::ops::Fn(&__C, Array2<T>, __rt::Zero, __rt::Zero) -> __rt::Skip,
+        __F7w0: ::core::ops::Fn(&__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Skip,
+        __G0: ::core::ops::Fn(__C, Array2<T>, Array1<T::Real>, Array2<T>) -> Array2<T>,
+        __G1: ::core::ops::Fn(__C, __rt::Zero, Array1<T::Real>, Array2<T>) -> Array2<T>,
+        __G2: ::core::ops::Fn(__C, Array2<T>, __rt::Zero, Array2<T>) -> Array2<T>,
+        __G3: ::core::ops::Fn(__C, __rt::Zero, __rt::Zero, Array2<T>) -> Array2<T>,
+        __G4: ::core::ops::Fn(__C, Array2<T>, Array1<T::Real>, __rt::Zero) -> Array2<T>,
+        __G5: ::core::ops::Fn(__C, __rt::Zero, Array1<T::Real>, __rt::Zero) -> Array2<T>,
+        __G6: ::core::ops::Fn(__C, Array2<T>, __rt::Zero, __rt::Zero) -> Array2<T>,
+        __G7: ::core::ops::Fn(__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Zero,
+        __G0w0: ::core::ops::Fn(
+            __C,
+            Array2<T>,
+            Array1<T::Real>,
+            Array2<T>,
+        ) -> __rt::Skip,
+        __G1w0: ::core::ops::Fn(
+            __C,
+            __rt::Zero,
+            Array1<T::Real>,
+            Array2<T>,
+        ) -> __rt::Skip,
+        __G2w0: ::core::ops::Fn(__C, Array2<T>, __rt::Zero, Array2<T>) -> __rt::Skip,
+        __G3w0: ::core::ops::Fn(__C, __rt::Zero, __rt::Zero, Array2<T>) -> __rt::Skip,
+        __G4w0: ::core::ops::Fn(
+            __C,
+            Array2<T>,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> __rt::Skip,
+        __G5w0: ::core::ops::Fn(
+            __C,
+            __rt::Zero,
+            Array1<T::Real>,
+            __rt::Zero,
+        ) -> __rt::Skip,
+        __G6w0: ::core::ops::Fn(__C, Array2<T>, __rt::Zero, __rt::Zero) -> __rt::Skip,
+        __G7w0: ::core::ops::Fn(__C, __rt::Zero, __rt::Zero, __rt::Zero) -> __rt::Skip,
+    {
+        fn pullback_for_once(
+            self,
+            wanted: [bool; 1usize],
+            cotangent: (
+                __rt::MaybeZero<Array2<T>>,
+                __rt::MaybeZero<Array1<T::Real>>,
+                __rt::MaybeZero<Array2<T>>,
+            ),
+        ) -> __rt::MaybeZero<Array2<T>> {
+            let __w = wanted
+                .iter()
+                .enumerate()
+                .fold(0u64, |m, (j, &b)| if b { m | (1u64 << j) } else { m });
+            match cotangent {
+                (
+                    __rt::MaybeZero::Value(__c0),
+                    __rt::MaybeZero::Value(__c1),
+                    __rt::MaybeZero::Value(__c2),
+                ) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self.g0w0)(self.caps, __c0, __c1, __c2);
+                            __rt::MaybeZero::Zero
+                        }
+                        _ => {
+                            let __o = (self.g0)(self.caps, __c0, __c1, __c2);
+                            __rt::MaybeZero::Value(__o)
+                        }
+                    }
+                }
+                (
+                    __rt::MaybeZero::Zero,
+                    __rt::MaybeZero::Value(__c1),
+                    __rt::MaybeZero::Value(__c2),
+                ) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self.g1w0)(self.caps, __rt::Zero, __c1, __c2);
+                            __rt::MaybeZero::Zero
+                        }
+                        _ => {
+                            let __o = (self.g1)(self.caps, __rt::Zero, __c1, __c2);
+                            __rt::MaybeZero::Value(__o)
+                        }
+                    }
+                }
+                (
+                    __rt::MaybeZero::Value(__c0),
+                    __rt::MaybeZero::Zero,
+                    __rt::MaybeZero::Value(__c2),
+                ) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self.g2w0)(self.caps, __c0, __rt::Zero, __c2);
+                            __rt::MaybeZero::Zero
+                        }
+                        _ => {
+                            let __o = (self.g2)(self.caps, __c0, __rt::Zero, __c2);
+                            __rt::MaybeZero::Value(__o)
+                        }
+                    }
+                }
+                (
+                    __rt::MaybeZero::Zero,
+                    __rt::MaybeZero::Zero,
+                    __rt::MaybeZero::Value(__c2),
+                ) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self
+                                .g3w0)(self.caps, __rt::Zero, __rt::Zero, __c2);
+                            __rt::MaybeZero::Zero
+                        }
+                        _ => {
+                            let __o = (self.g3)(self.caps, __rt::Zero, __rt::Zero, __c2);
+                            __rt::MaybeZero::Value(__o)
+                        }
+                    }
+                }
+                (
+                    __rt::MaybeZero::Value(__c0),
+                    __rt::MaybeZero::Value(__c1),
+                    __rt::MaybeZero::Zero,
+                ) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self.g4w0)(self.caps, __c0, __c1, __rt::Zero);
+                            __rt::MaybeZero::Zero
+                        }
+                        _ => {
+                            let __o = (self.g4)(self.caps, __c0, __c1, __rt::Zero);
+                            __rt::MaybeZero::Value(__o)
+                        }
+                    }
+                }
+                (
+                    __rt::MaybeZero::Zero,
+                    __rt::MaybeZero::Value(__c1),
+                    __rt::MaybeZero::Zero,
+                ) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self
+                                .g5w0)(self.caps, __rt::Zero, __c1, __rt::Zero);
+                            __rt::MaybeZero::Zero
+                        }
+                        _ => {
+                            let __o = (self.g5)(self.caps, __rt::Zero, __c1, __rt::Zero);
+                            __rt::MaybeZero::Value(__o)
+                        }
+                    }
+                }
+                (
+                    __rt::MaybeZero::Value(__c0),
+                    __rt::MaybeZero::Zero,
+                    __rt::MaybeZero::Zero,
+                ) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self
+                                .g6w0)(self.caps, __c0, __rt::Zero, __rt::Zero);
+                            __rt::MaybeZero::Zero
+                        }
+                        _ => {
+                            let __o = (self.g6)(self.caps, __c0, __rt::Zero, __rt::Zero);
+                            __rt::MaybeZero::Value(__o)
+                        }
+                    }
+                }
+                (__rt::MaybeZero::Zero, __rt::MaybeZero::Zero, __rt::MaybeZero::Zero) => {
+                    match __w {
+                        0u64 => __rt::MaybeZero::Zero,
+                        _ => __rt::MaybeZero::Zero,
+                    }
+                }
+            }
+        }
+    }
     impl svd {
         /**Runs `svd` and returns its value with a pullback object that implements `Pullback` for each of the 8 patterns below and for the runtime `MaybeZero` pattern.
 
@@ -2369,7 +5943,15 @@ fn pattern_0(du: Array2<T>, ds: Array1<T::Real>, dvt: Array2<T>) -> Array2<T> {
     let q = matmul::t_mul(dvt.t(), vt.t()).reversed_axes();
     let c = pullback::middle(&s, tol, (m, n), p, q);
     let c = c + matmul::diag(&ds);
-    let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, du, dvt);
+    let da = pullback::assemble_reclaiming(
+        reclaim!(u),
+        &c,
+        &s,
+        reclaim!(vt),
+        tol,
+        du,
+        dvt,
+    );
     da
 }
 ```
@@ -2385,7 +5967,15 @@ fn pattern_1(_: Zero, ds: Array1<T::Real>, dvt: Array2<T>) -> Array2<T> {
     let q = matmul::t_mul(dvt.t(), vt.t()).reversed_axes();
     let c = pullback::middle(&s, tol, (m, n), Zero, q);
     let c = c + matmul::diag(&ds);
-    let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, Zero, dvt);
+    let da = pullback::assemble_reclaiming(
+        reclaim!(u),
+        &c,
+        &s,
+        reclaim!(vt),
+        tol,
+        Zero,
+        dvt,
+    );
     da
 }
 ```
@@ -2401,7 +5991,15 @@ fn pattern_2(du: Array2<T>, _: Zero, dvt: Array2<T>) -> Array2<T> {
     let p = matmul::t_mul(u.view(), du.view());
     let q = matmul::t_mul(dvt.t(), vt.t()).reversed_axes();
     let c = pullback::middle(&s, tol, (m, n), p, q);
-    let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, du, dvt);
+    let da = pullback::assemble_reclaiming(
+        reclaim!(u),
+        &c,
+        &s,
+        reclaim!(vt),
+        tol,
+        du,
+        dvt,
+    );
     da
 }
 ```
@@ -2415,7 +6013,15 @@ fn pattern_3(_: Zero, _: Zero, dvt: Array2<T>) -> Array2<T> {
     checks::check_shape("svd", "dVt", dvt.shape(), vt.shape());
     let q = matmul::t_mul(dvt.t(), vt.t()).reversed_axes();
     let c = pullback::middle(&s, tol, (m, n), Zero, q);
-    let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, Zero, dvt);
+    let da = pullback::assemble_reclaiming(
+        reclaim!(u),
+        &c,
+        &s,
+        reclaim!(vt),
+        tol,
+        Zero,
+        dvt,
+    );
     da
 }
 ```
@@ -2431,7 +6037,15 @@ fn pattern_4(du: Array2<T>, ds: Array1<T::Real>, _: Zero) -> Array2<T> {
     let p = matmul::t_mul(u.view(), du.view());
     let c = pullback::middle(&s, tol, (m, n), p, Zero);
     let c = c + matmul::diag(&ds);
-    let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, du, Zero);
+    let da = pullback::assemble_reclaiming(
+        reclaim!(u),
+        &c,
+        &s,
+        reclaim!(vt),
+        tol,
+        du,
+        Zero,
+    );
     da
 }
 ```
@@ -2444,7 +6058,15 @@ Keeps 4 of the 9 statements of the declared body.
 fn pattern_5(_: Zero, ds: Array1<T::Real>, _: Zero) -> Array2<T> {
     checks::check_shape("svd", "dS", ds.shape(), s.shape());
     let c = matmul::diag(&ds);
-    let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, Zero, Zero);
+    let da = pullback::assemble_reclaiming(
+        reclaim!(u),
+        &c,
+        &s,
+        reclaim!(vt),
+        tol,
+        Zero,
+        Zero,
+    );
     da
 }
 ```
@@ -2458,7 +6080,15 @@ fn pattern_6(du: Array2<T>, _: Zero, _: Zero) -> Array2<T> {
     checks::check_shape("svd", "dU", du.shape(), u.shape());
     let p = matmul::t_mul(u.view(), du.view());
     let c = pullback::middle(&s, tol, (m, n), p, Zero);
-    let da = pullback::assemble(u.view(), &c, &s, vt.view(), tol, du, Zero);
+    let da = pullback::assemble_reclaiming(
+        reclaim!(u),
+        &c,
+        &s,
+        reclaim!(vt),
+        tol,
+        du,
+        Zero,
+    );
     da
 }
 ```
@@ -2506,11 +6136,11 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                         q,
                     );
                     let c = c + matmul::diag(&ds);
-                    let da = pullback::assemble(
-                        __caps.0.view(),
+                    let da = pullback::assemble_reclaiming(
+                        reclaim!(@ shared __caps.0),
                         &c,
                         &__caps.1,
-                        __caps.2.view(),
+                        reclaim!(@ shared __caps.2),
                         __caps.3,
                         du,
                         dvt,
@@ -2534,11 +6164,11 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                         q,
                     );
                     let c = c + matmul::diag(&ds);
-                    let da = pullback::assemble(
-                        __caps.0.view(),
+                    let da = pullback::assemble_reclaiming(
+                        reclaim!(@ shared __caps.0),
                         &c,
                         &__caps.1,
-                        __caps.2.view(),
+                        reclaim!(@ shared __caps.2),
                         __caps.3,
                         __rt::Zero,
                         dvt,
@@ -2557,11 +6187,11 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                         p,
                         q,
                     );
-                    let da = pullback::assemble(
-                        __caps.0.view(),
+                    let da = pullback::assemble_reclaiming(
+                        reclaim!(@ shared __caps.0),
                         &c,
                         &__caps.1,
-                        __caps.2.view(),
+                        reclaim!(@ shared __caps.2),
                         __caps.3,
                         du,
                         dvt,
@@ -2578,11 +6208,11 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                         __rt::Zero,
                         q,
                     );
-                    let da = pullback::assemble(
-                        __caps.0.view(),
+                    let da = pullback::assemble_reclaiming(
+                        reclaim!(@ shared __caps.0),
                         &c,
                         &__caps.1,
-                        __caps.2.view(),
+                        reclaim!(@ shared __caps.2),
                         __caps.3,
                         __rt::Zero,
                         dvt,
@@ -2601,11 +6231,11 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                         __rt::Zero,
                     );
                     let c = c + matmul::diag(&ds);
-                    let da = pullback::assemble(
-                        __caps.0.view(),
+                    let da = pullback::assemble_reclaiming(
+                        reclaim!(@ shared __caps.0),
                         &c,
                         &__caps.1,
-                        __caps.2.view(),
+                        reclaim!(@ shared __caps.2),
                         __caps.3,
                         du,
                         __rt::Zero,
@@ -2615,11 +6245,11 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                 |__caps, _: __rt::Zero, ds: Array1<T::Real>, _: __rt::Zero| -> Array2<T> {
                     checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
                     let c = matmul::diag(&ds);
-                    let da = pullback::assemble(
-                        __caps.0.view(),
+                    let da = pullback::assemble_reclaiming(
+                        reclaim!(@ shared __caps.0),
                         &c,
                         &__caps.1,
-                        __caps.2.view(),
+                        reclaim!(@ shared __caps.2),
                         __caps.3,
                         __rt::Zero,
                         __rt::Zero,
@@ -2636,11 +6266,230 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                         p,
                         __rt::Zero,
                     );
-                    let da = pullback::assemble(
-                        __caps.0.view(),
+                    let da = pullback::assemble_reclaiming(
+                        reclaim!(@ shared __caps.0),
                         &c,
                         &__caps.1,
-                        __caps.2.view(),
+                        reclaim!(@ shared __caps.2),
+                        __caps.3,
+                        du,
+                        __rt::Zero,
+                    );
+                    da
+                },
+                |__caps, _: __rt::Zero, _: __rt::Zero, _: __rt::Zero| -> __rt::Zero {
+                    __rt::Zero
+                },
+                |
+                    __caps,
+                    du: Array2<T>,
+                    ds: Array1<T::Real>,
+                    dvt: Array2<T>,
+                | -> __rt::Skip {
+                    checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
+                    checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
+                    checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
+                    __rt::Skip
+                },
+                |
+                    __caps,
+                    _: __rt::Zero,
+                    ds: Array1<T::Real>,
+                    dvt: Array2<T>,
+                | -> __rt::Skip {
+                    checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
+                    checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
+                    __rt::Skip
+                },
+                |__caps, du: Array2<T>, _: __rt::Zero, dvt: Array2<T>| -> __rt::Skip {
+                    checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
+                    checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
+                    __rt::Skip
+                },
+                |__caps, _: __rt::Zero, _: __rt::Zero, dvt: Array2<T>| -> __rt::Skip {
+                    checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
+                    __rt::Skip
+                },
+                |
+                    __caps,
+                    du: Array2<T>,
+                    ds: Array1<T::Real>,
+                    _: __rt::Zero,
+                | -> __rt::Skip {
+                    checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
+                    checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
+                    __rt::Skip
+                },
+                |
+                    __caps,
+                    _: __rt::Zero,
+                    ds: Array1<T::Real>,
+                    _: __rt::Zero,
+                | -> __rt::Skip {
+                    checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
+                    __rt::Skip
+                },
+                |__caps, du: Array2<T>, _: __rt::Zero, _: __rt::Zero| -> __rt::Skip {
+                    checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
+                    __rt::Skip
+                },
+                |__caps, _: __rt::Zero, _: __rt::Zero, _: __rt::Zero| -> __rt::Skip {
+                    __rt::Skip
+                },
+                |
+                    __caps,
+                    du: Array2<T>,
+                    ds: Array1<T::Real>,
+                    dvt: Array2<T>,
+                | -> Array2<T> {
+                    checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
+                    checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
+                    checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
+                    let p = matmul::t_mul(__caps.0.view(), du.view());
+                    let q = matmul::t_mul(dvt.t(), __caps.2.t()).reversed_axes();
+                    let c = pullback::middle(
+                        &__caps.1,
+                        __caps.3,
+                        (__caps.4, __caps.5),
+                        p,
+                        q,
+                    );
+                    let c = c + matmul::diag(&ds);
+                    let da = pullback::assemble_reclaiming(
+                        reclaim!(@ owned __caps.0),
+                        &c,
+                        &__caps.1,
+                        reclaim!(@ owned __caps.2),
+                        __caps.3,
+                        du,
+                        dvt,
+                    );
+                    da
+                },
+                |
+                    __caps,
+                    _: __rt::Zero,
+                    ds: Array1<T::Real>,
+                    dvt: Array2<T>,
+                | -> Array2<T> {
+                    checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
+                    checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
+                    let q = matmul::t_mul(dvt.t(), __caps.2.t()).reversed_axes();
+                    let c = pullback::middle(
+                        &__caps.1,
+                        __caps.3,
+                        (__caps.4, __caps.5),
+                        __rt::Zero,
+                        q,
+                    );
+                    let c = c + matmul::diag(&ds);
+                    let da = pullback::assemble_reclaiming(
+                        reclaim!(@ owned __caps.0),
+                        &c,
+                        &__caps.1,
+                        reclaim!(@ owned __caps.2),
+                        __caps.3,
+                        __rt::Zero,
+                        dvt,
+                    );
+                    da
+                },
+                |__caps, du: Array2<T>, _: __rt::Zero, dvt: Array2<T>| -> Array2<T> {
+                    checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
+                    checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
+                    let p = matmul::t_mul(__caps.0.view(), du.view());
+                    let q = matmul::t_mul(dvt.t(), __caps.2.t()).reversed_axes();
+                    let c = pullback::middle(
+                        &__caps.1,
+                        __caps.3,
+                        (__caps.4, __caps.5),
+                        p,
+                        q,
+                    );
+                    let da = pullback::assemble_reclaiming(
+                        reclaim!(@ owned __caps.0),
+                        &c,
+                        &__caps.1,
+                        reclaim!(@ owned __caps.2),
+                        __caps.3,
+                        du,
+                        dvt,
+                    );
+                    da
+                },
+                |__caps, _: __rt::Zero, _: __rt::Zero, dvt: Array2<T>| -> Array2<T> {
+                    checks::check_shape("svd", "dVt", dvt.shape(), __caps.2.shape());
+                    let q = matmul::t_mul(dvt.t(), __caps.2.t()).reversed_axes();
+                    let c = pullback::middle(
+                        &__caps.1,
+                        __caps.3,
+                        (__caps.4, __caps.5),
+                        __rt::Zero,
+                        q,
+                    );
+                    let da = pullback::assemble_reclaiming(
+                        reclaim!(@ owned __caps.0),
+                        &c,
+                        &__caps.1,
+                        reclaim!(@ owned __caps.2),
+                        __caps.3,
+                        __rt::Zero,
+                        dvt,
+                    );
+                    da
+                },
+                |__caps, du: Array2<T>, ds: Array1<T::Real>, _: __rt::Zero| -> Array2<T> {
+                    checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
+                    checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
+                    let p = matmul::t_mul(__caps.0.view(), du.view());
+                    let c = pullback::middle(
+                        &__caps.1,
+                        __caps.3,
+                        (__caps.4, __caps.5),
+                        p,
+                        __rt::Zero,
+                    );
+                    let c = c + matmul::diag(&ds);
+                    let da = pullback::assemble_reclaiming(
+                        reclaim!(@ owned __caps.0),
+                        &c,
+                        &__caps.1,
+                        reclaim!(@ owned __caps.2),
+                        __caps.3,
+                        du,
+                        __rt::Zero,
+                    );
+                    da
+                },
+                |__caps, _: __rt::Zero, ds: Array1<T::Real>, _: __rt::Zero| -> Array2<T> {
+                    checks::check_shape("svd", "dS", ds.shape(), __caps.1.shape());
+                    let c = matmul::diag(&ds);
+                    let da = pullback::assemble_reclaiming(
+                        reclaim!(@ owned __caps.0),
+                        &c,
+                        &__caps.1,
+                        reclaim!(@ owned __caps.2),
+                        __caps.3,
+                        __rt::Zero,
+                        __rt::Zero,
+                    );
+                    da
+                },
+                |__caps, du: Array2<T>, _: __rt::Zero, _: __rt::Zero| -> Array2<T> {
+                    checks::check_shape("svd", "dU", du.shape(), __caps.0.shape());
+                    let p = matmul::t_mul(__caps.0.view(), du.view());
+                    let c = pullback::middle(
+                        &__caps.1,
+                        __caps.3,
+                        (__caps.4, __caps.5),
+                        p,
+                        __rt::Zero,
+                    );
+                    let da = pullback::assemble_reclaiming(
+                        reclaim!(@ owned __caps.0),
+                        &c,
+                        &__caps.1,
+                        reclaim!(@ owned __caps.2),
                         __caps.3,
                         du,
                         __rt::Zero,
@@ -2755,21 +6604,21 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> Zero {
                         ::core::convert::Infallible,
                     >::Ok(svd::rrule(__v0)),
                     |
-                        __pb: &_,
+                        __pb,
                         __need: [bool; 1usize],
                         __c: (
                             __rt::MaybeZero<Array2<T>>,
                             __rt::MaybeZero<Array1<T::Real>>,
                             __rt::MaybeZero<Array2<T>>,
                         )|
-                    __rt::PullbackFor::<
+                    __rt::PullbackForOnce::<
                         [bool; 1usize],
                         (
                             __rt::MaybeZero<Array2<T>>,
                             __rt::MaybeZero<Array1<T::Real>>,
                             __rt::MaybeZero<Array2<T>>,
                         ),
-                    >::pullback_for(__pb, __need, __c),
+                    >::pullback_for_once(__pb, __need, __c),
                 )
             {
                 ::core::result::Result::Ok(v) => v,
@@ -3143,6 +6992,39 @@ pub trait SvdPullback<
             ::rules_core::__private::MaybeZero<Array2<T>>,
         ),
         Output = ::rules_core::__private::MaybeZero<Array2<T>>,
+    > + ::rules_core::__private::PullbackForOnce<
+        [bool; 1usize],
+        (
+            ::rules_core::__private::MaybeZero<Array2<T>>,
+            ::rules_core::__private::MaybeZero<Array1<T::Real>>,
+            ::rules_core::__private::MaybeZero<Array2<T>>,
+        ),
+    > + ::rules_core::__private::PullbackOnce<
+        (Array2<T>, Array1<T::Real>, Array2<T>),
+    > + ::rules_core::__private::PullbackOnce<
+        (::rules_core::__private::Zero, Array1<T::Real>, Array2<T>),
+    > + ::rules_core::__private::PullbackOnce<
+        (Array2<T>, ::rules_core::__private::Zero, Array2<T>),
+    > + ::rules_core::__private::PullbackOnce<
+        (::rules_core::__private::Zero, ::rules_core::__private::Zero, Array2<T>),
+    > + ::rules_core::__private::PullbackOnce<
+        (Array2<T>, Array1<T::Real>, ::rules_core::__private::Zero),
+    > + ::rules_core::__private::PullbackOnce<
+        (::rules_core::__private::Zero, Array1<T::Real>, ::rules_core::__private::Zero),
+    > + ::rules_core::__private::PullbackOnce<
+        (Array2<T>, ::rules_core::__private::Zero, ::rules_core::__private::Zero),
+    > + ::rules_core::__private::PullbackOnce<
+        (
+            ::rules_core::__private::Zero,
+            ::rules_core::__private::Zero,
+            ::rules_core::__private::Zero,
+        ),
+    > + ::rules_core::__private::PullbackOnce<
+        (
+            ::rules_core::__private::MaybeZero<Array2<T>>,
+            ::rules_core::__private::MaybeZero<Array1<T::Real>>,
+            ::rules_core::__private::MaybeZero<Array2<T>>,
+        ),
     > {}
 #[allow(
     unused_imports,
@@ -3315,6 +7197,51 @@ where
                 ::rules_core::__private::MaybeZero<Array2<T>>,
             ),
             Output = ::rules_core::__private::MaybeZero<Array2<T>>,
+        >
+        + ::rules_core::__private::PullbackForOnce<
+            [bool; 1usize],
+            (
+                ::rules_core::__private::MaybeZero<Array2<T>>,
+                ::rules_core::__private::MaybeZero<Array1<T::Real>>,
+                ::rules_core::__private::MaybeZero<Array2<T>>,
+            ),
+        >
+        + ::rules_core::__private::PullbackOnce<(Array2<T>, Array1<T::Real>, Array2<T>)>
+        + ::rules_core::__private::PullbackOnce<
+            (::rules_core::__private::Zero, Array1<T::Real>, Array2<T>),
+        >
+        + ::rules_core::__private::PullbackOnce<
+            (Array2<T>, ::rules_core::__private::Zero, Array2<T>),
+        >
+        + ::rules_core::__private::PullbackOnce<
+            (::rules_core::__private::Zero, ::rules_core::__private::Zero, Array2<T>),
+        >
+        + ::rules_core::__private::PullbackOnce<
+            (Array2<T>, Array1<T::Real>, ::rules_core::__private::Zero),
+        >
+        + ::rules_core::__private::PullbackOnce<
+            (
+                ::rules_core::__private::Zero,
+                Array1<T::Real>,
+                ::rules_core::__private::Zero,
+            ),
+        >
+        + ::rules_core::__private::PullbackOnce<
+            (Array2<T>, ::rules_core::__private::Zero, ::rules_core::__private::Zero),
+        >
+        + ::rules_core::__private::PullbackOnce<
+            (
+                ::rules_core::__private::Zero,
+                ::rules_core::__private::Zero,
+                ::rules_core::__private::Zero,
+            ),
+        >
+        + ::rules_core::__private::PullbackOnce<
+            (
+                ::rules_core::__private::MaybeZero<Array2<T>>,
+                ::rules_core::__private::MaybeZero<Array1<T::Real>>,
+                ::rules_core::__private::MaybeZero<Array2<T>>,
+            ),
         >,
 {}
 /// The pushforward of `svd::frule`: every `Pushforward` pattern it returns, and `PushforwardPatterns`. A function that forwards to the rule can return `impl SvdPushforward` without restating them. Generated by `#[frule]`.
@@ -3476,28 +7403,62 @@ pub struct svdvals {}
 const _: () = {
     use ::rules_core::__private as __rt;
     #[doc(hidden)]
-    pub struct __Pullback<__C, __F0, __F1, __F0w0, __F1w0, __M> {
+    pub struct __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+        __M,
+    > {
         caps: __C,
         f0: __F0,
         f1: __F1,
         f0w0: __F0w0,
         f1w0: __F1w0,
+        g0: __G0,
+        g1: __G1,
+        g0w0: __G0w0,
+        g1w0: __G1w0,
         marker: __rt::PhantomData<__M>,
     }
     #[doc(hidden)]
     #[inline]
-    pub fn __new<T: Field, __C, __F0, __F1, __F0w0, __F1w0>(
+    pub fn __new<T: Field, __C, __F0, __F1, __F0w0, __F1w0, __G0, __G1, __G0w0, __G1w0>(
         caps: __C,
         f0: __F0,
         f1: __F1,
         f0w0: __F0w0,
         f1w0: __F1w0,
-    ) -> __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
+        g0: __G0,
+        g1: __G1,
+        g0w0: __G0w0,
+        g1w0: __G1w0,
+    ) -> __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+        fn() -> (T,),
+    >
     where
         __F0: ::core::ops::Fn(&__C, Array1<T::Real>) -> Array2<T>,
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
         __F0w0: ::core::ops::Fn(&__C, Array1<T::Real>) -> __rt::Skip,
         __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
+        __G0: ::core::ops::Fn(__C, Array1<T::Real>) -> Array2<T>,
+        __G1: ::core::ops::Fn(__C, __rt::Zero) -> __rt::Zero,
+        __G0w0: ::core::ops::Fn(__C, Array1<T::Real>) -> __rt::Skip,
+        __G1w0: ::core::ops::Fn(__C, __rt::Zero) -> __rt::Skip,
     {
         __Pullback {
             caps,
@@ -3505,11 +7466,37 @@ const _: () = {
             f1,
             f0w0,
             f1w0,
+            g0,
+            g1,
+            g0w0,
+            g1w0,
             marker: __rt::PhantomData,
         }
     }
-    impl<T: Field, __C, __F0, __F1, __F0w0, __F1w0> __rt::Pullback<Array1<T::Real>>
-    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+    > __rt::Pullback<Array1<T::Real>>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+        fn() -> (T,),
+    >
     where
         __F0: ::core::ops::Fn(&__C, Array1<T::Real>) -> Array2<T>,
     {
@@ -3519,8 +7506,30 @@ const _: () = {
             (self.f0)(&self.caps, cotangent)
         }
     }
-    impl<T: Field, __C, __F0, __F1, __F0w0, __F1w0> __rt::Pullback<__rt::Zero>
-    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+    > __rt::Pullback<__rt::Zero>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+        fn() -> (T,),
+    >
     where
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
     {
@@ -3537,8 +7546,23 @@ const _: () = {
         __F1,
         __F0w0,
         __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
     > __rt::Pullback<__rt::MaybeZero<Array1<T::Real>>>
-    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+        fn() -> (T,),
+    >
     where
         __F0: ::core::ops::Fn(&__C, Array1<T::Real>) -> Array2<T>,
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
@@ -3559,8 +7583,30 @@ const _: () = {
             }
         }
     }
-    impl<T: Field, __C, __F0, __F1, __F0w0, __F1w0> __rt::Patterns<Array1<T::Real>>
-    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+    > __rt::Patterns<Array1<T::Real>>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+        fn() -> (T,),
+    >
     where
         __F0: ::core::ops::Fn(&__C, Array1<T::Real>) -> Array2<T>,
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
@@ -3660,8 +7706,23 @@ const _: () = {
         __F1,
         __F0w0,
         __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
     > __rt::PullbackFor<__rt::Need, Array1<T::Real>>
-    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+        fn() -> (T,),
+    >
     where
         __F0: ::core::ops::Fn(&__C, Array1<T::Real>) -> Array2<T>,
     {
@@ -3678,8 +7739,23 @@ const _: () = {
         __F1,
         __F0w0,
         __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
     > __rt::PullbackFor<__rt::Need, __rt::Zero>
-    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+        fn() -> (T,),
+    >
     where
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
     {
@@ -3696,8 +7772,23 @@ const _: () = {
         __F1,
         __F0w0,
         __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
     > __rt::PullbackFor<__rt::Skip, Array1<T::Real>>
-    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+        fn() -> (T,),
+    >
     where
         __F0w0: ::core::ops::Fn(&__C, Array1<T::Real>) -> __rt::Skip,
     {
@@ -3714,8 +7805,23 @@ const _: () = {
         __F1,
         __F0w0,
         __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
     > __rt::PullbackFor<__rt::Skip, __rt::Zero>
-    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+        fn() -> (T,),
+    >
     where
         __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
     {
@@ -3732,8 +7838,23 @@ const _: () = {
         __F1,
         __F0w0,
         __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
     > __rt::PullbackFor<[bool; 1usize], __rt::MaybeZero<Array1<T::Real>>>
-    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+        fn() -> (T,),
+    >
     where
         __F0: ::core::ops::Fn(&__C, Array1<T::Real>) -> Array2<T>,
         __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
@@ -3772,6 +7893,322 @@ const _: () = {
             }
         }
     }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+    > __rt::PullbackOnce<Array1<T::Real>>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+        fn() -> (T,),
+    >
+    where
+        __F0: ::core::ops::Fn(&__C, Array1<T::Real>) -> Array2<T>,
+        __G0: ::core::ops::Fn(__C, Array1<T::Real>) -> Array2<T>,
+    {
+        #[inline]
+        fn pullback_once(self, cotangent: Array1<T::Real>) -> Array2<T> {
+            (self.g0)(self.caps, cotangent)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+    > __rt::PullbackOnce<__rt::Zero>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+        fn() -> (T,),
+    >
+    where
+        __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
+        __G1: ::core::ops::Fn(__C, __rt::Zero) -> __rt::Zero,
+    {
+        #[inline]
+        fn pullback_once(self, cotangent: __rt::Zero) -> __rt::Zero {
+            (self.g1)(self.caps, cotangent)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+    > __rt::PullbackOnce<__rt::MaybeZero<Array1<T::Real>>>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+        fn() -> (T,),
+    >
+    where
+        __F0: ::core::ops::Fn(&__C, Array1<T::Real>) -> Array2<T>,
+        __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, Array1<T::Real>) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
+        __G0: ::core::ops::Fn(__C, Array1<T::Real>) -> Array2<T>,
+        __G1: ::core::ops::Fn(__C, __rt::Zero) -> __rt::Zero,
+    {
+        fn pullback_once(
+            self,
+            cotangent: __rt::MaybeZero<Array1<T::Real>>,
+        ) -> __rt::MaybeZero<Array2<T>> {
+            match cotangent {
+                __rt::MaybeZero::Value(__c0) => {
+                    let __o = (self.g0)(self.caps, __c0);
+                    __rt::MaybeZero::Value(__o)
+                }
+                __rt::MaybeZero::Zero => __rt::MaybeZero::Zero,
+            }
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+    > __rt::PullbackForOnce<__rt::Need, Array1<T::Real>>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+        fn() -> (T,),
+    >
+    where
+        __F0: ::core::ops::Fn(&__C, Array1<T::Real>) -> Array2<T>,
+        __G0: ::core::ops::Fn(__C, Array1<T::Real>) -> Array2<T>,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            _: __rt::Need,
+            cotangent: Array1<T::Real>,
+        ) -> Array2<T> {
+            (self.g0)(self.caps, cotangent)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+    > __rt::PullbackForOnce<__rt::Need, __rt::Zero>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+        fn() -> (T,),
+    >
+    where
+        __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
+        __G1: ::core::ops::Fn(__C, __rt::Zero) -> __rt::Zero,
+    {
+        #[inline]
+        fn pullback_for_once(self, _: __rt::Need, cotangent: __rt::Zero) -> __rt::Zero {
+            (self.g1)(self.caps, cotangent)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+    > __rt::PullbackForOnce<__rt::Skip, Array1<T::Real>>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+        fn() -> (T,),
+    >
+    where
+        __F0w0: ::core::ops::Fn(&__C, Array1<T::Real>) -> __rt::Skip,
+        __G0w0: ::core::ops::Fn(__C, Array1<T::Real>) -> __rt::Skip,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            _: __rt::Skip,
+            cotangent: Array1<T::Real>,
+        ) -> __rt::Skip {
+            (self.g0w0)(self.caps, cotangent)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+    > __rt::PullbackForOnce<__rt::Skip, __rt::Zero>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+        fn() -> (T,),
+    >
+    where
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
+        __G1w0: ::core::ops::Fn(__C, __rt::Zero) -> __rt::Skip,
+    {
+        #[inline]
+        fn pullback_for_once(self, _: __rt::Skip, cotangent: __rt::Zero) -> __rt::Skip {
+            (self.g1w0)(self.caps, cotangent)
+        }
+    }
+    impl<
+        T: Field,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+    > __rt::PullbackForOnce<[bool; 1usize], __rt::MaybeZero<Array1<T::Real>>>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __G0,
+        __G1,
+        __G0w0,
+        __G1w0,
+        fn() -> (T,),
+    >
+    where
+        __F0: ::core::ops::Fn(&__C, Array1<T::Real>) -> Array2<T>,
+        __F1: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Zero,
+        __F0w0: ::core::ops::Fn(&__C, Array1<T::Real>) -> __rt::Skip,
+        __F1w0: ::core::ops::Fn(&__C, __rt::Zero) -> __rt::Skip,
+        __G0: ::core::ops::Fn(__C, Array1<T::Real>) -> Array2<T>,
+        __G1: ::core::ops::Fn(__C, __rt::Zero) -> __rt::Zero,
+        __G0w0: ::core::ops::Fn(__C, Array1<T::Real>) -> __rt::Skip,
+        __G1w0: ::core::ops::Fn(__C, __rt::Zero) -> __rt::Skip,
+    {
+        fn pullback_for_once(
+            self,
+            wanted: [bool; 1usize],
+            cotangent: __rt::MaybeZero<Array1<T::Real>>,
+        ) -> __rt::MaybeZero<Array2<T>> {
+            let __w = wanted
+                .iter()
+                .enumerate()
+                .fold(0u64, |m, (j, &b)| if b { m | (1u64 << j) } else { m });
+            match cotangent {
+                __rt::MaybeZero::Value(__c0) => {
+                    match __w {
+                        0u64 => {
+                            let __o = (self.g0w0)(self.caps, __c0);
+                            __rt::MaybeZero::Zero
+                        }
+                        _ => {
+                            let __o = (self.g0)(self.caps, __c0);
+                            __rt::MaybeZero::Value(__o)
+                        }
+                    }
+                }
+                __rt::MaybeZero::Zero => {
+                    match __w {
+                        0u64 => __rt::MaybeZero::Zero,
+                        _ => __rt::MaybeZero::Zero,
+                    }
+                }
+            }
+        }
+    }
     impl svdvals {
         /**Runs `svdvals` and returns its value with a pullback object that implements `Pullback` for each of the 2 patterns below and for the runtime `MaybeZero` pattern.
 
@@ -3786,7 +8223,7 @@ Keeps 2 of the 2 statements of the declared body.
 ```text
 fn pattern_0(ds: Array1<T::Real>) -> Array2<T> {
     checks::check_shape("svdvals", "dS", ds.shape(), &[u.ncols()]);
-    matmul::sandwich(u.view(), &matmul::diag(&ds), vt.view())
+    pullback::product_reclaiming(reclaim!(u), &matmul::diag(&ds), reclaim!(vt))
 }
 ```
 
@@ -3815,10 +8252,34 @@ fn pattern_1(_: Zero) -> Zero {
                         ds.shape(),
                         &[__caps.0.ncols()],
                     );
-                    matmul::sandwich(
-                        __caps.0.view(),
+                    pullback::product_reclaiming(
+                        reclaim!(@ shared __caps.0),
                         &matmul::diag(&ds),
-                        __caps.1.view(),
+                        reclaim!(@ shared __caps.1),
+                    )
+                },
+                |__caps, _: __rt::Zero| -> __rt::Zero { __rt::Zero },
+                |__caps, ds: Array1<T::Real>| -> __rt::Skip {
+                    checks::check_shape(
+                        "svdvals",
+                        "dS",
+                        ds.shape(),
+                        &[__caps.0.ncols()],
+                    );
+                    __rt::Skip
+                },
+                |__caps, _: __rt::Zero| -> __rt::Skip { __rt::Skip },
+                |__caps, ds: Array1<T::Real>| -> Array2<T> {
+                    checks::check_shape(
+                        "svdvals",
+                        "dS",
+                        ds.shape(),
+                        &[__caps.0.ncols()],
+                    );
+                    pullback::product_reclaiming(
+                        reclaim!(@ owned __caps.0),
+                        &matmul::diag(&ds),
+                        reclaim!(@ owned __caps.1),
                     )
                 },
                 |__caps, _: __rt::Zero| -> __rt::Zero { __rt::Zero },
@@ -3868,13 +8329,13 @@ fn pattern_1(_: Zero) -> Zero {
                         ::core::convert::Infallible,
                     >::Ok(svdvals::rrule(__v0)),
                     |
-                        __pb: &_,
+                        __pb,
                         __need: [bool; 1usize],
                         __c: __rt::MaybeZero<Array1<T::Real>>|
-                    __rt::PullbackFor::<
+                    __rt::PullbackForOnce::<
                         [bool; 1usize],
                         __rt::MaybeZero<Array1<T::Real>>,
-                    >::pullback_for(__pb, __need, __c),
+                    >::pullback_for_once(__pb, __need, __c),
                 )
             {
                 ::core::result::Result::Ok(v) => v,
@@ -4097,6 +8558,15 @@ pub trait SvdvalsPullback<
         [bool; 1usize],
         ::rules_core::__private::MaybeZero<Array1<T::Real>>,
         Output = ::rules_core::__private::MaybeZero<Array2<T>>,
+    > + ::rules_core::__private::PullbackForOnce<
+        [bool; 1usize],
+        ::rules_core::__private::MaybeZero<Array1<T::Real>>,
+    > + ::rules_core::__private::PullbackOnce<
+        Array1<T::Real>,
+    > + ::rules_core::__private::PullbackOnce<
+        ::rules_core::__private::Zero,
+    > + ::rules_core::__private::PullbackOnce<
+        ::rules_core::__private::MaybeZero<Array1<T::Real>>,
     > {}
 #[allow(
     unused_imports,
@@ -4153,6 +8623,14 @@ where
             [bool; 1usize],
             ::rules_core::__private::MaybeZero<Array1<T::Real>>,
             Output = ::rules_core::__private::MaybeZero<Array2<T>>,
+        >
+        + ::rules_core::__private::PullbackForOnce<
+            [bool; 1usize],
+            ::rules_core::__private::MaybeZero<Array1<T::Real>>,
+        > + ::rules_core::__private::PullbackOnce<Array1<T::Real>>
+        + ::rules_core::__private::PullbackOnce<::rules_core::__private::Zero>
+        + ::rules_core::__private::PullbackOnce<
+            ::rules_core::__private::MaybeZero<Array1<T::Real>>,
         >,
 {}
 /// The pushforward of `svdvals::frule`: every `Pushforward` pattern it returns, and `PushforwardPatterns`. A function that forwards to the rule can return `impl SvdvalsPushforward` without restating them. Generated by `#[frule]`.

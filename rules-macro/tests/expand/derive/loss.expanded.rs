@@ -2088,6 +2088,109 @@ const _: () = {
             }
         }
     }
+    impl<
+        '__kept,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        __F0w3,
+        __F1w3,
+        __F0w4,
+        __F1w4,
+        __F0w5,
+        __F1w5,
+        __F0w6,
+        __F1w6,
+        __X,
+    > __rt::PullbackOnce<__X>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        __F0w3,
+        __F1w3,
+        __F0w4,
+        __F1w4,
+        __F0w5,
+        __F1w5,
+        __F0w6,
+        __F1w6,
+        fn() -> (&'__kept (),),
+    >
+    where
+        Self: __rt::Pullback<__X>,
+    {
+        #[inline]
+        fn pullback_once(self, cotangent: __X) -> <Self as __rt::Pullback<__X>>::Output {
+            __rt::Pullback::pullback(&self, cotangent)
+        }
+    }
+    impl<
+        '__kept,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        __F0w3,
+        __F1w3,
+        __F0w4,
+        __F1w4,
+        __F0w5,
+        __F1w5,
+        __F0w6,
+        __F1w6,
+        __W,
+        __X,
+    > __rt::PullbackForOnce<__W, __X>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        __F0w3,
+        __F1w3,
+        __F0w4,
+        __F1w4,
+        __F0w5,
+        __F1w5,
+        __F0w6,
+        __F1w6,
+        fn() -> (&'__kept (),),
+    >
+    where
+        Self: __rt::PullbackFor<__W, __X>,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            wanted: __W,
+            cotangent: __X,
+        ) -> <Self as __rt::PullbackFor<__W, __X>>::Output {
+            __rt::PullbackFor::pullback_for(&self, wanted, cotangent)
+        }
+    }
     impl loss {
         /**Runs `loss` and returns its value with a pullback object that implements `Pullback` for each of the 2 patterns below and for the runtime `MaybeZero` pattern.
 
@@ -2435,10 +2538,10 @@ fn pattern_1(_: Zero) -> (Zero, Zero, Zero) {
                         _,
                         ::core::convert::Infallible,
                     >::Ok(loss::rrule(__v0, __v1, __v2)),
-                    |__pb: &_, __need: [bool; 3usize], __c: __rt::MaybeZero<f64>| __rt::PullbackFor::<
+                    |__pb, __need: [bool; 3usize], __c: __rt::MaybeZero<f64>| __rt::PullbackForOnce::<
                         [bool; 3usize],
                         __rt::MaybeZero<f64>,
-                    >::pullback_for(__pb, __need, __c),
+                    >::pullback_for_once(__pb, __need, __c),
                 )
             {
                 ::core::result::Result::Ok(v) => v,
@@ -2712,7 +2815,14 @@ pub trait LossPullback<
                 ::rules_core::__private::ndarray::Array2<f64>,
             >,
         ),
-    > {}
+    > + ::rules_core::__private::PullbackForOnce<
+        [bool; 3usize],
+        ::rules_core::__private::MaybeZero<f64>,
+    > + ::rules_core::__private::PullbackOnce<
+        f64,
+    > + ::rules_core::__private::PullbackOnce<
+        ::rules_core::__private::Zero,
+    > + ::rules_core::__private::PullbackOnce<::rules_core::__private::MaybeZero<f64>> {}
 #[allow(
     unused_imports,
     unused_variables,
@@ -2994,5 +3104,11 @@ where
                     ::rules_core::__private::ndarray::Array2<f64>,
                 >,
             ),
-        >,
+        >
+        + ::rules_core::__private::PullbackForOnce<
+            [bool; 3usize],
+            ::rules_core::__private::MaybeZero<f64>,
+        > + ::rules_core::__private::PullbackOnce<f64>
+        + ::rules_core::__private::PullbackOnce<::rules_core::__private::Zero>
+        + ::rules_core::__private::PullbackOnce<::rules_core::__private::MaybeZero<f64>>,
 {}

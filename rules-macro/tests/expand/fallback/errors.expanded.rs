@@ -720,6 +720,53 @@ const _: () = {
             }
         }
     }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __X,
+    > __rt::PullbackOnce<__X>
+    for __Pullback<__C, __F0, __F1, __F2, __F3, __F0w0, __F1w0, __F2w0, __F3w0>
+    where
+        Self: __rt::Pullback<__X>,
+    {
+        #[inline]
+        fn pullback_once(self, cotangent: __X) -> <Self as __rt::Pullback<__X>>::Output {
+            __rt::Pullback::pullback(&self, cotangent)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F0w0,
+        __F1w0,
+        __F2w0,
+        __F3w0,
+        __W,
+        __X,
+    > __rt::PullbackForOnce<__W, __X>
+    for __Pullback<__C, __F0, __F1, __F2, __F3, __F0w0, __F1w0, __F2w0, __F3w0>
+    where
+        Self: __rt::PullbackFor<__W, __X>,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            wanted: __W,
+            cotangent: __X,
+        ) -> <Self as __rt::PullbackFor<__W, __X>>::Output {
+            __rt::PullbackFor::pullback_for(&self, wanted, cotangent)
+        }
+    }
     impl mixed {
         /**Runs `mixed` and returns its value with a pullback object that implements `Pullback` for each of the 4 patterns below and for the runtime `MaybeZero` pattern.
 
@@ -807,16 +854,16 @@ fn pattern_3(_: Zero, _: Zero) -> Zero {
                         ::core::convert::Infallible,
                     >::Ok(mixed::rrule(__v0)),
                     |
-                        __pb: &_,
+                        __pb,
                         __need: [bool; 1usize],
                         __c: (
                             __rt::MaybeZero<Array1<f64>>,
                             __rt::MaybeZero<Array1<f64>>,
                         )|
-                    __rt::PullbackFor::<
+                    __rt::PullbackForOnce::<
                         [bool; 1usize],
                         (__rt::MaybeZero<Array1<f64>>, __rt::MaybeZero<Array1<f64>>),
-                    >::pullback_for(__pb, __need, __c),
+                    >::pullback_for_once(__pb, __need, __c),
                 )
             {
                 ::core::result::Result::Ok(v) => v,
@@ -905,6 +952,25 @@ pub trait MixedPullback: ::rules_core::__private::Pullback<
             ::rules_core::__private::MaybeZero<Array1<f64>>,
         ),
         Output = ::rules_core::__private::MaybeZero<Array1<f64>>,
+    > + ::rules_core::__private::PullbackForOnce<
+        [bool; 1usize],
+        (
+            ::rules_core::__private::MaybeZero<Array1<f64>>,
+            ::rules_core::__private::MaybeZero<Array1<f64>>,
+        ),
+    > + ::rules_core::__private::PullbackOnce<
+        (Array1<f64>, Array1<f64>),
+    > + ::rules_core::__private::PullbackOnce<
+        (::rules_core::__private::Zero, Array1<f64>),
+    > + ::rules_core::__private::PullbackOnce<
+        (Array1<f64>, ::rules_core::__private::Zero),
+    > + ::rules_core::__private::PullbackOnce<
+        (::rules_core::__private::Zero, ::rules_core::__private::Zero),
+    > + ::rules_core::__private::PullbackOnce<
+        (
+            ::rules_core::__private::MaybeZero<Array1<f64>>,
+            ::rules_core::__private::MaybeZero<Array1<f64>>,
+        ),
     > {}
 #[allow(
     unused_imports,
@@ -995,5 +1061,27 @@ where
                 ::rules_core::__private::MaybeZero<Array1<f64>>,
             ),
             Output = ::rules_core::__private::MaybeZero<Array1<f64>>,
+        >
+        + ::rules_core::__private::PullbackForOnce<
+            [bool; 1usize],
+            (
+                ::rules_core::__private::MaybeZero<Array1<f64>>,
+                ::rules_core::__private::MaybeZero<Array1<f64>>,
+            ),
+        > + ::rules_core::__private::PullbackOnce<(Array1<f64>, Array1<f64>)>
+        + ::rules_core::__private::PullbackOnce<
+            (::rules_core::__private::Zero, Array1<f64>),
+        >
+        + ::rules_core::__private::PullbackOnce<
+            (Array1<f64>, ::rules_core::__private::Zero),
+        >
+        + ::rules_core::__private::PullbackOnce<
+            (::rules_core::__private::Zero, ::rules_core::__private::Zero),
+        >
+        + ::rules_core::__private::PullbackOnce<
+            (
+                ::rules_core::__private::MaybeZero<Array1<f64>>,
+                ::rules_core::__private::MaybeZero<Array1<f64>>,
+            ),
         >,
 {}

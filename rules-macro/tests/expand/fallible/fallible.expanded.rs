@@ -305,6 +305,30 @@ const _: () = {
             }
         }
     }
+    impl<__C, __F0, __F1, __F0w0, __F1w0, __X> __rt::PullbackOnce<__X>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0>
+    where
+        Self: __rt::Pullback<__X>,
+    {
+        #[inline]
+        fn pullback_once(self, cotangent: __X) -> <Self as __rt::Pullback<__X>>::Output {
+            __rt::Pullback::pullback(&self, cotangent)
+        }
+    }
+    impl<__C, __F0, __F1, __F0w0, __F1w0, __W, __X> __rt::PullbackForOnce<__W, __X>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0>
+    where
+        Self: __rt::PullbackFor<__W, __X>,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            wanted: __W,
+            cotangent: __X,
+        ) -> <Self as __rt::PullbackFor<__W, __X>>::Output {
+            __rt::PullbackFor::pullback_for(&self, wanted, cotangent)
+        }
+    }
     impl normalised {
         /**Runs `normalised` and returns its value with a pullback object that implements `Pullback` for each of the 2 patterns below and for the runtime `MaybeZero` pattern.
 
@@ -381,14 +405,10 @@ fn pattern_1(_: Zero) -> Zero {
                     (__l0,),
                     __sources,
                     move |(__v0,)| normalised::rrule(__v0),
-                    |
-                        __pb: &_,
-                        __need: [bool; 1usize],
-                        __c: __rt::MaybeZero<Array1<f64>>|
-                    __rt::PullbackFor::<
+                    |__pb, __need: [bool; 1usize], __c: __rt::MaybeZero<Array1<f64>>| __rt::PullbackForOnce::<
                         [bool; 1usize],
                         __rt::MaybeZero<Array1<f64>>,
-                    >::pullback_for(__pb, __need, __c),
+                    >::pullback_for_once(__pb, __need, __c),
                 )
             {
                 ::core::result::Result::Ok(v) => v,
@@ -448,6 +468,15 @@ pub trait NormalisedPullback: ::rules_core::__private::Pullback<
         [bool; 1usize],
         ::rules_core::__private::MaybeZero<Array1<f64>>,
         Output = ::rules_core::__private::MaybeZero<Array1<f64>>,
+    > + ::rules_core::__private::PullbackForOnce<
+        [bool; 1usize],
+        ::rules_core::__private::MaybeZero<Array1<f64>>,
+    > + ::rules_core::__private::PullbackOnce<
+        Array1<f64>,
+    > + ::rules_core::__private::PullbackOnce<
+        ::rules_core::__private::Zero,
+    > + ::rules_core::__private::PullbackOnce<
+        ::rules_core::__private::MaybeZero<Array1<f64>>,
     > {}
 #[allow(
     unused_imports,
@@ -504,5 +533,13 @@ where
             [bool; 1usize],
             ::rules_core::__private::MaybeZero<Array1<f64>>,
             Output = ::rules_core::__private::MaybeZero<Array1<f64>>,
+        >
+        + ::rules_core::__private::PullbackForOnce<
+            [bool; 1usize],
+            ::rules_core::__private::MaybeZero<Array1<f64>>,
+        > + ::rules_core::__private::PullbackOnce<Array1<f64>>
+        + ::rules_core::__private::PullbackOnce<::rules_core::__private::Zero>
+        + ::rules_core::__private::PullbackOnce<
+            ::rules_core::__private::MaybeZero<Array1<f64>>,
         >,
 {}

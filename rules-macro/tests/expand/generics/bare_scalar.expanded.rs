@@ -330,6 +330,41 @@ const _: () = {
             }
         }
     }
+    impl<T: Copy, __C, __F0, __F1, __F0w0, __F1w0, __X> __rt::PullbackOnce<__X>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
+    where
+        T: __rt::Scalar,
+        Self: __rt::Pullback<__X>,
+    {
+        #[inline]
+        fn pullback_once(self, cotangent: __X) -> <Self as __rt::Pullback<__X>>::Output {
+            __rt::Pullback::pullback(&self, cotangent)
+        }
+    }
+    impl<
+        T: Copy,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __W,
+        __X,
+    > __rt::PullbackForOnce<__W, __X>
+    for __Pullback<__C, __F0, __F1, __F0w0, __F1w0, fn() -> (T,)>
+    where
+        T: __rt::Scalar,
+        Self: __rt::PullbackFor<__W, __X>,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            wanted: __W,
+            cotangent: __X,
+        ) -> <Self as __rt::PullbackFor<__W, __X>>::Output {
+            __rt::PullbackFor::pullback_for(&self, wanted, cotangent)
+        }
+    }
     impl identity {
         /**Runs `identity` and returns its value with a pullback object that implements `Pullback` for each of the 2 patterns below and for the runtime `MaybeZero` pattern.
 
@@ -400,10 +435,10 @@ fn pattern_1(_: Zero) -> Zero {
                         _,
                         ::core::convert::Infallible,
                     >::Ok(identity::rrule(__v0)),
-                    |__pb: &_, __need: [bool; 1usize], __c: __rt::MaybeZero<T>| __rt::PullbackFor::<
+                    |__pb, __need: [bool; 1usize], __c: __rt::MaybeZero<T>| __rt::PullbackForOnce::<
                         [bool; 1usize],
                         __rt::MaybeZero<T>,
-                    >::pullback_for(__pb, __need, __c),
+                    >::pullback_for_once(__pb, __need, __c),
                 )
             {
                 ::core::result::Result::Ok(v) => v,
@@ -471,7 +506,14 @@ trait IdentityPullback<
         [bool; 1usize],
         ::rules_core::__private::MaybeZero<T>,
         Output = ::rules_core::__private::MaybeZero<T>,
-    >
+    > + ::rules_core::__private::PullbackForOnce<
+        [bool; 1usize],
+        ::rules_core::__private::MaybeZero<T>,
+    > + ::rules_core::__private::PullbackOnce<
+        T,
+    > + ::rules_core::__private::PullbackOnce<
+        ::rules_core::__private::Zero,
+    > + ::rules_core::__private::PullbackOnce<::rules_core::__private::MaybeZero<T>>
 where
     T: ::rules_core::__private::Scalar,
 {}
@@ -540,6 +582,12 @@ where
             [bool; 1usize],
             ::rules_core::__private::MaybeZero<T>,
             Output = ::rules_core::__private::MaybeZero<T>,
-        >,
+        >
+        + ::rules_core::__private::PullbackForOnce<
+            [bool; 1usize],
+            ::rules_core::__private::MaybeZero<T>,
+        > + ::rules_core::__private::PullbackOnce<T>
+        + ::rules_core::__private::PullbackOnce<::rules_core::__private::Zero>
+        + ::rules_core::__private::PullbackOnce<::rules_core::__private::MaybeZero<T>>,
     T: ::rules_core::__private::Scalar,
 {}

@@ -780,6 +780,81 @@ const _: () = {
             }
         }
     }
+    impl<
+        'a,
+        T,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        __X,
+    > __rt::PullbackOnce<__X>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        fn() -> (&'a (), T),
+    >
+    where
+        T: LinalgScalar,
+        Self: __rt::Pullback<__X>,
+    {
+        #[inline]
+        fn pullback_once(self, cotangent: __X) -> <Self as __rt::Pullback<__X>>::Output {
+            __rt::Pullback::pullback(&self, cotangent)
+        }
+    }
+    impl<
+        'a,
+        T,
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        __W,
+        __X,
+    > __rt::PullbackForOnce<__W, __X>
+    for __Pullback<
+        __C,
+        __F0,
+        __F1,
+        __F0w0,
+        __F1w0,
+        __F0w1,
+        __F1w1,
+        __F0w2,
+        __F1w2,
+        fn() -> (&'a (), T),
+    >
+    where
+        T: LinalgScalar,
+        Self: __rt::PullbackFor<__W, __X>,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            wanted: __W,
+            cotangent: __X,
+        ) -> <Self as __rt::PullbackFor<__W, __X>>::Output {
+            __rt::PullbackFor::pullback_for(&self, wanted, cotangent)
+        }
+    }
     impl weighted {
         /**Runs `weighted` and returns its value with a pullback object that implements `Pullback` for each of the 2 patterns below and for the runtime `MaybeZero` pattern.
 
@@ -886,10 +961,10 @@ fn pattern_1(_: Zero) -> (Zero, Zero) {
                         _,
                         ::core::convert::Infallible,
                     >::Ok(weighted::rrule(__v0, __v1)),
-                    |__pb: &_, __need: [bool; 2usize], __c: __rt::MaybeZero<Array1<T>>| __rt::PullbackFor::<
+                    |__pb, __need: [bool; 2usize], __c: __rt::MaybeZero<Array1<T>>| __rt::PullbackForOnce::<
                         [bool; 2usize],
                         __rt::MaybeZero<Array1<T>>,
-                    >::pullback_for(__pb, __need, __c),
+                    >::pullback_for_once(__pb, __need, __c),
                 )
             {
                 ::core::result::Result::Ok(v) => v,
@@ -975,6 +1050,15 @@ pub trait WeightedPullback<
             ::rules_core::__private::MaybeZero<Array1<T>>,
             ::rules_core::__private::MaybeZero<Array1<T>>,
         ),
+    > + ::rules_core::__private::PullbackForOnce<
+        [bool; 2usize],
+        ::rules_core::__private::MaybeZero<Array1<T>>,
+    > + ::rules_core::__private::PullbackOnce<
+        Array1<T>,
+    > + ::rules_core::__private::PullbackOnce<
+        ::rules_core::__private::Zero,
+    > + ::rules_core::__private::PullbackOnce<
+        ::rules_core::__private::MaybeZero<Array1<T>>,
     >
 where
     T: LinalgScalar,
@@ -1063,6 +1147,14 @@ where
                 ::rules_core::__private::MaybeZero<Array1<T>>,
                 ::rules_core::__private::MaybeZero<Array1<T>>,
             ),
+        >
+        + ::rules_core::__private::PullbackForOnce<
+            [bool; 2usize],
+            ::rules_core::__private::MaybeZero<Array1<T>>,
+        > + ::rules_core::__private::PullbackOnce<Array1<T>>
+        + ::rules_core::__private::PullbackOnce<::rules_core::__private::Zero>
+        + ::rules_core::__private::PullbackOnce<
+            ::rules_core::__private::MaybeZero<Array1<T>>,
         >,
     T: LinalgScalar,
 {}

@@ -692,6 +692,53 @@ const _: () = {
             >>::pullback(self, (__c0, __c1, __c2))
         }
     }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __X,
+    > __rt::PullbackOnce<__X>
+    for __Pullback<__C, __F0, __F1, __F2, __F3, __F4, __F5, __F6, __F7>
+    where
+        Self: __rt::Pullback<__X>,
+    {
+        #[inline]
+        fn pullback_once(self, cotangent: __X) -> <Self as __rt::Pullback<__X>>::Output {
+            __rt::Pullback::pullback(&self, cotangent)
+        }
+    }
+    impl<
+        __C,
+        __F0,
+        __F1,
+        __F2,
+        __F3,
+        __F4,
+        __F5,
+        __F6,
+        __F7,
+        __W,
+        __X,
+    > __rt::PullbackForOnce<__W, __X>
+    for __Pullback<__C, __F0, __F1, __F2, __F3, __F4, __F5, __F6, __F7>
+    where
+        Self: __rt::PullbackFor<__W, __X>,
+    {
+        #[inline]
+        fn pullback_for_once(
+            self,
+            wanted: __W,
+            cotangent: __X,
+        ) -> <Self as __rt::PullbackFor<__W, __X>>::Output {
+            __rt::PullbackFor::pullback_for(&self, wanted, cotangent)
+        }
+    }
     impl stats {
         /**Runs `stats` and returns its value with a pullback object that implements `Pullback` for each of the 8 patterns below and for the runtime `MaybeZero` pattern.
 
@@ -962,20 +1009,20 @@ fn pattern_7(_: Zero, _: Zero, _: Zero) -> (Zero, Zero, NoTangent) {
                         ::core::convert::Infallible,
                     >::Ok(stats::rrule(__v0, __v1, flag)),
                     |
-                        __pb: &_,
+                        __pb,
                         __need: [bool; 3usize],
                         __c: (
                             __rt::MaybeZero<Array2<f64>>,
                             __rt::MaybeZero<f64>,
                             __rt::MaybeZero<Array2<f64>>,
                         )|
-                    __rt::Pullback::<
+                    __rt::PullbackOnce::<
                         (
                             __rt::MaybeZero<Array2<f64>>,
                             __rt::MaybeZero<f64>,
                             __rt::MaybeZero<Array2<f64>>,
                         ),
-                    >::pullback(__pb, __c),
+                    >::pullback_once(__pb, __c),
                 )
             {
                 ::core::result::Result::Ok(v) => v,
@@ -1055,6 +1102,32 @@ pub trait StatsPullback: ::rules_core::__private::Pullback<
             ::rules_core::__private::MaybeZero<Array2<f64>>,
             NoTangent,
         ),
+    > + ::rules_core::__private::PullbackOnce<
+        (Array2<f64>, f64, Array2<f64>),
+    > + ::rules_core::__private::PullbackOnce<
+        (::rules_core::__private::Zero, f64, Array2<f64>),
+    > + ::rules_core::__private::PullbackOnce<
+        (Array2<f64>, ::rules_core::__private::Zero, Array2<f64>),
+    > + ::rules_core::__private::PullbackOnce<
+        (::rules_core::__private::Zero, ::rules_core::__private::Zero, Array2<f64>),
+    > + ::rules_core::__private::PullbackOnce<
+        (Array2<f64>, f64, ::rules_core::__private::Zero),
+    > + ::rules_core::__private::PullbackOnce<
+        (::rules_core::__private::Zero, f64, ::rules_core::__private::Zero),
+    > + ::rules_core::__private::PullbackOnce<
+        (Array2<f64>, ::rules_core::__private::Zero, ::rules_core::__private::Zero),
+    > + ::rules_core::__private::PullbackOnce<
+        (
+            ::rules_core::__private::Zero,
+            ::rules_core::__private::Zero,
+            ::rules_core::__private::Zero,
+        ),
+    > + ::rules_core::__private::PullbackOnce<
+        (
+            ::rules_core::__private::MaybeZero<Array2<f64>>,
+            ::rules_core::__private::MaybeZero<f64>,
+            ::rules_core::__private::MaybeZero<Array2<f64>>,
+        ),
     > {}
 #[allow(
     unused_imports,
@@ -1129,6 +1202,38 @@ where
                 ::rules_core::__private::MaybeZero<Array2<f64>>,
                 ::rules_core::__private::MaybeZero<Array2<f64>>,
                 NoTangent,
+            ),
+        > + ::rules_core::__private::PullbackOnce<(Array2<f64>, f64, Array2<f64>)>
+        + ::rules_core::__private::PullbackOnce<
+            (::rules_core::__private::Zero, f64, Array2<f64>),
+        >
+        + ::rules_core::__private::PullbackOnce<
+            (Array2<f64>, ::rules_core::__private::Zero, Array2<f64>),
+        >
+        + ::rules_core::__private::PullbackOnce<
+            (::rules_core::__private::Zero, ::rules_core::__private::Zero, Array2<f64>),
+        >
+        + ::rules_core::__private::PullbackOnce<
+            (Array2<f64>, f64, ::rules_core::__private::Zero),
+        >
+        + ::rules_core::__private::PullbackOnce<
+            (::rules_core::__private::Zero, f64, ::rules_core::__private::Zero),
+        >
+        + ::rules_core::__private::PullbackOnce<
+            (Array2<f64>, ::rules_core::__private::Zero, ::rules_core::__private::Zero),
+        >
+        + ::rules_core::__private::PullbackOnce<
+            (
+                ::rules_core::__private::Zero,
+                ::rules_core::__private::Zero,
+                ::rules_core::__private::Zero,
+            ),
+        >
+        + ::rules_core::__private::PullbackOnce<
+            (
+                ::rules_core::__private::MaybeZero<Array2<f64>>,
+                ::rules_core::__private::MaybeZero<f64>,
+                ::rules_core::__private::MaybeZero<Array2<f64>>,
             ),
         >,
 {}
