@@ -69,6 +69,19 @@ impl<T: Real> Reduced<T> {
         solve_upper(self.f.view(), fm.view_mut());
         let mut w = self.w;
         let f_order = is_f(&w);
+        let m = w.nrows();
+        if n > BLOCKED_COLUMNS {
+            // Wide enough for faer's threads on each product: eight row chunks through one
+            // buffer of an eighth of W (a whole-matrix buffer doubled the forward's peak heap).
+            let rows = m.div_ceil(8).max(matmul::block_rows(n)).min(m).max(1);
+            let mut t = Array2::<T>::zeros((rows, n).set_f(f_order));
+            for mut b in w.axis_chunks_iter_mut(Axis(0), rows) {
+                let mut tb = t.slice_mut(s![..b.nrows(), ..]);
+                matmul::gemm(tb.view_mut(), false, b.view(), fm.view(), T::one());
+                b.assign(&tb);
+            }
+            return w;
+        }
         for_blocks(&mut w, |_, mut b| {
             // Through a block-sized buffer in W's memory order, since the block is an operand.
             let mut t = Array2::<T>::zeros(b.raw_dim().set_f(f_order));
