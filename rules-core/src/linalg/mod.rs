@@ -69,8 +69,14 @@
 //! about 7× in faer's workspace for the bidiagonal SVD (`perf_report`'s 500×500 SVD table: the
 //! forward alone peaks at 9.2×, the pullback at 2.0×); and `matrix_exp` 22× (the squaring steps
 //! it keeps for the derivative, documented there). None of these is below the 3× we aim for;
-//! what would bring them there (faer's workspace held across calls, results written into the
-//! residuals' buffers on a pullback's last run) is not built.
+//! faer's workspace held across calls, which would bring most of them there, is not built.
+//!
+//! On a pullback's last run ([`PullbackOnce`](crate::PullbackOnce), which the tape uses),
+//! [`svd()`] and [`svdvals()`] write the gradient into a factor's buffer when no cotangent has
+//! the output's shape and the caller dropped that factor: the whole gradient of `sum(U)` at
+//! 10×200000 then holds 1.02× the output (2.00× with `pullback`, which must keep `Vᵀ`). For
+//! tall inputs beyond 64 columns (2000×200: 2.25×) the forward's Cholesky QR passes are whole-
+//! matrix faer calls, whose workspace is the rest of the peak.
 //!
 //! Layout: one folder per rule family (`svd/`), and the helpers every rule shares, named by what
 //! they are: `matmul` (products of views, `U·C·Vᵀ` with a dense or diagonal core), `tolerance`
