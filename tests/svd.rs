@@ -429,8 +429,9 @@ fn pullback_once_equals_pullback_in_every_pattern_and_shape() {
     }
 }
 
-/// Through the tape, the gradient of Σ U of a wide input is written into `Vᵀ`'s buffer (the
-/// program dropped `Vᵀ`'s `Var`), and equals the one of `pullback`.
+/// Through the tape, which runs the SVD's pullback once (with `Vᵀ`'s `Var` dropped), the
+/// gradient of Σ U of a wide input equals `pullback`'s. That it lands in `Vᵀ`'s buffer is
+/// checked by its allocations, in `tape_alloc.rs`.
 #[test]
 fn the_tape_runs_the_svd_pullback_once() {
     use rules_core::tape::{Var, value_and_grad};

@@ -186,8 +186,9 @@ pub const PULLBACK_FOR_LIMIT: usize = 4;
 /// `#[rrule]` implements it for every pattern `C` of its `Pullback` impls, with the same output.
 /// A rule whose pullback marks a captured value with [`reclaim!`](crate::reclaim) gets a second
 /// set of bodies in which that value is moved out of the pullback; every other rule's
-/// `pullback_once` is its `pullback`. The result is the same bits as `pullback` with the same
-/// cotangent: only where it is written differs. The tape ([`crate::tape`]) runs each rule's
+/// `pullback_once` is its `pullback`. The result is `pullback`'s with the same cotangent up to
+/// rounding: a rule that writes in place may sum in another order (the SVD's in-place product
+/// goes through its small kernels, `pullback`'s new array through faer's). The tape ([`crate::tape`]) runs each rule's
 /// pullback this way, once.
 ///
 /// ```
