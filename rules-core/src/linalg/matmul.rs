@@ -57,6 +57,40 @@ pub(crate) fn gemm_adjoint<T: Field>(
     );
 }
 
+/// The upper triangle (diagonal included) of `aᵀ·b` (`aᴴ·b`), with `b`'s shape structure
+/// `b_lower` (`b` lower triangular, its strict upper part not read): half the flops of the full
+/// product, or less. The strict lower triangle of the k×c result is zero. For a thin result
+/// (`k, c ≤ 64`) it is [`t_mul`] (the streamed product), whose lower part is kept.
+pub(crate) fn t_mul_upper<T: Field>(
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+    b_lower: bool,
+) -> Array2<T> {
+    let (m, k) = a.dim();
+    let c = b.ncols();
+    if k <= 64 && c <= 64 {
+        return t_mul(a, b);
+    }
+    use faer::linalg::matmul::triangular::{BlockStructure, matmul};
+    let mut out = Array2::<T>::zeros((k, c).f());
+    matmul(
+        out.view_mut().into_faer(),
+        BlockStructure::TriangularUpper,
+        faer::Accum::Replace,
+        a.into_faer().adjoint(),
+        BlockStructure::Rectangular,
+        b.into_faer(),
+        if b_lower {
+            BlockStructure::TriangularLower
+        } else {
+            BlockStructure::Rectangular
+        },
+        T::one(),
+        product_parallelism(k, c, m),
+    );
+    out
+}
+
 /// faer's rayon pool (all cores) for a decomposition whose smallest dimension is at least 128,
 /// else sequential: measured on a 2-core machine, threads paid off for SVDs and products whose
 /// every dimension is large (500×500: 15–25% faster; the 200×200 factor of a 2000×200 SVD: its

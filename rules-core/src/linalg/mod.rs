@@ -94,6 +94,7 @@ mod eigh_rule;
 mod error;
 #[path = "expm.rs"]
 mod expm_rule;
+mod householder;
 mod kernels;
 #[path = "lstsq.rs"]
 mod lstsq_rule;
