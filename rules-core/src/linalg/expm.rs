@@ -15,11 +15,11 @@
 //! The pullback is `Ā = L(Aᵀ, Ȳ)`, the adjoint of `L(A, ·)`; since every intermediate of `Aᵀ` is
 //! the transpose of `A`'s, it runs on the forward's intermediates seen transposed.
 
-use faer::linalg::solvers::{PartialPivLu, SolveCore};
 use faer_ext::IntoFaer;
 use ndarray::{Array2, ArrayView2, ShapeBuilder};
 
 use super::checks::{Part, check_finite, check_shape};
+use super::plu::Plu;
 use super::{Real, matmul};
 use crate::{frule, rrule};
 
@@ -91,7 +91,7 @@ struct Parts<T: Real> {
     /// Degree 13: `W₁ = b₁₃A⁶ + b₁₁A⁴ + b₉A²` and `Z₁ = b₁₂A⁶ + b₁₀A⁴ + b₈A²`.
     w1z1: Option<(Array2<T>, Array2<T>)>,
     /// The LU factors of `V − U`.
-    lu: PartialPivLu<T>,
+    lu: Plu<T>,
     /// `R_0 = r_m(A / 2^s)` and its squares, `R_j = R_0^(2^j)`, `j < s`.
     squares: Vec<Array2<T>>,
 }
@@ -270,10 +270,10 @@ fn evaluate<T: Real>(a: ArrayView2<'_, T>) -> Parts<T> {
     };
     let u = matmul::mul(a.view(), w.view());
     // R = (V − U)⁻¹ (U + V).
-    let lu = PartialPivLu::new((&v - &u).view().into_faer());
+    let lu = Plu::new((&v - &u).view().into_faer());
     let mut r = &u + &v;
     let mut r = to_f(&mut r);
-    lu.solve_in_place_with_conj(faer::Conj::No, r.view_mut().into_faer());
+    lu.solve_in_place(false, r.view_mut().into_faer());
     let mut squares = vec![r];
     for _ in 1..s.max(1) {
         let next = squares.last().map(square);
@@ -381,11 +381,7 @@ fn frechet<T: Real>(p: &Parts<T>, e: Array2<T>, transposed: bool) -> Array2<T> {
     let mut rhs = &du_full + &dv;
     matmul::gemm(rhs.view_mut(), true, diff.view(), r0, T::one());
     let mut l = to_f(&mut rhs);
-    if transposed {
-        p.lu.solve_transpose_in_place_with_conj(faer::Conj::No, l.view_mut().into_faer());
-    } else {
-        p.lu.solve_in_place_with_conj(faer::Conj::No, l.view_mut().into_faer());
-    }
+    p.lu.solve_in_place(transposed, l.view_mut().into_faer());
     // Squaring: L ← R_j L + L R_j.
     for j in 0..p.s as usize {
         let r = seen(&p.squares[j], transposed);

@@ -1,5 +1,5 @@
 //! Linear systems, inverses and determinants through one LU factorisation with partial pivoting
-//! (faer's), computed in the forward pass and reused by the pullback.
+//! (faer's, through `plu`), computed in the forward pass and reused by the pullback.
 //!
 //! For `A = P L U`:
 //!
@@ -16,11 +16,11 @@
 //! α a power of two, and a right-hand side outside it is scaled the same way, so every result
 //! is accurate wherever it is representable; one beyond `MAX` is infinite, never NaN.
 
-use faer::linalg::solvers::{DenseSolveCore, PartialPivLu, SolveCore};
-use faer_ext::{IntoFaer, IntoNdarray};
+use faer_ext::IntoFaer;
 use ndarray::{Array2, ArrayView2, ShapeBuilder};
 
 use super::checks::{Part, finite};
+use super::plu::Plu;
 use super::{LinalgError, Real, matmul};
 use crate::{frule, rrule};
 
@@ -30,7 +30,7 @@ use crate::{frule, rrule};
 /// `B = αA`, α a power of two (exact): the solves, the inverse and the determinant account for
 /// α, so that a result is accurate wherever it is representable.
 struct Lu<T: Real> {
-    lu: PartialPivLu<T>,
+    lu: Plu<T>,
     n: usize,
     /// `B = αA`; `1` for an input in the safe range.
     alpha: T,
@@ -52,9 +52,8 @@ impl<T: Real> Lu<T> {
         let scaled = super::cholqr::scaled_into_safe_range(a, max_abs);
         let alpha = scaled.as_ref().map_or(T::one(), |(_, alpha)| *alpha);
         let b = scaled.as_ref().map_or(a, |(b, _)| b.view());
-        let lu = PartialPivLu::new(b.into_faer());
-        let u = lu.U();
-        if (0..n).any(|i| u[(i, i)] == T::zero()) {
+        let lu = Plu::new(b.into_faer());
+        if (0..n).any(|i| lu.pivot(i) == T::zero()) {
             return Err(LinalgError::Singular { rule });
         }
         Ok(Lu { lu, n, alpha })
@@ -62,11 +61,10 @@ impl<T: Real> Lu<T> {
 
     /// `(sign, log|det B|)`: the factored matrix's, before α is accounted for.
     fn sign_log_det_scaled(&self) -> (T, T) {
-        let u = self.lu.U();
         let mut sign = self.permutation_sign();
         let mut log = T::zero();
         for i in 0..self.n {
-            let p = u[(i, i)];
+            let p = self.lu.pivot(i);
             if p < T::zero() {
                 sign = -sign;
             }
@@ -140,19 +138,14 @@ fn lu_solve_in_place<T: Real>(lu: &Lu<T>, x: Array2<T>, transposed: bool) -> Arr
         .map_or(0, |beta| beta.log2().round().to_i64().unwrap_or(0));
     let mut x = times_pow2(x, beta);
     let rhs = x.view_mut().into_faer();
-    if transposed {
-        lu.lu
-            .solve_transpose_in_place_with_conj(faer::Conj::No, rhs);
-    } else {
-        lu.lu.solve_in_place_with_conj(faer::Conj::No, rhs);
-    }
+    lu.lu.solve_in_place(transposed, rhs);
     // A⁻¹ = α B⁻¹.
     times_pow2(x, lu.alpha_log2() - beta)
 }
 
 /// `A⁻¹ = α B⁻¹`.
 fn lu_inverse<T: Real>(lu: &Lu<T>) -> Array2<T> {
-    let inv = lu.lu.inverse().as_ref().into_ndarray().to_owned();
+    let inv = lu.lu.inverse();
     times_pow2(inv, lu.alpha_log2())
 }
 
@@ -160,7 +153,7 @@ fn lu_inverse<T: Real>(lu: &Lu<T>) -> Array2<T> {
 /// `det B · B⁻ᵀ · α^(1−n)`: accurate also where `det A` alone under- or overflows.
 fn det_inverse_t<T: Real>(lu: &Lu<T>) -> Array2<T> {
     let (s, l) = lu.sign_log_det_scaled();
-    let inv_b = lu.lu.inverse().as_ref().into_ndarray().to_owned();
+    let inv_b = lu.lu.inverse();
     let m = scaled_transpose(inv_b, s * l.exp());
     let n = i64::try_from(lu.n).unwrap_or(i64::MAX);
     times_pow2(m, lu.alpha_log2().saturating_mul(1 - n))

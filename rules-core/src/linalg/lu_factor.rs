@@ -23,7 +23,6 @@
 //!
 //! Every inverse is a triangular solve; no inverse is formed.
 
-use faer::linalg::solvers::PartialPivLu;
 use faer::linalg::triangular_solve::{
     solve_lower_triangular_in_place, solve_upper_triangular_in_place,
 };
@@ -111,10 +110,19 @@ fn factor<T: Real>(a: ArrayView2<'_, T>) -> (Vec<usize>, Array2<T>, Array2<T>) {
     let scaled = cholqr::scaled_into_safe_range(a, max_abs);
     let alpha = scaled.as_ref().map_or(T::one(), |(_, alpha)| *alpha);
     let b = scaled.as_ref().map_or(a, |(b, _)| b.view());
-    let f = PartialPivLu::new(b.into_faer());
-    let (fl, fu) = (f.L(), f.U());
-    let l = Array2::from_shape_fn((m, k).f(), |(i, j)| fl[(i, j)]);
-    let u = Array2::from_shape_fn((k, n), |(i, j)| fu[(i, j)] / alpha);
+    let f = super::plu::Plu::new(b.into_faer());
+    let p = f.packed();
+    let l = Array2::from_shape_fn((m, k).f(), |(i, j)| match i.cmp(&j) {
+        core::cmp::Ordering::Greater => p[(i, j)],
+        core::cmp::Ordering::Equal => T::one(),
+        core::cmp::Ordering::Less => T::zero(),
+    });
+    let u = Array2::from_shape_fn(
+        (k, n),
+        |(i, j)| {
+            if i <= j { p[(i, j)] / alpha } else { T::zero() }
+        },
+    );
     let perm = f.P().arrays().0.to_vec();
     (perm, l, u)
 }

@@ -107,6 +107,7 @@ mod matmul;
 mod norm_rule;
 #[path = "pinv.rs"]
 mod pinv_rule;
+mod plu;
 #[path = "qr.rs"]
 mod qr_rule;
 #[path = "svd/mod.rs"]
