@@ -44,8 +44,10 @@ fn first_non_finite<T: Field>(a: ArrayView2<'_, T>, part: Part) -> Option<(usize
 /// or ±∞.
 #[track_caller]
 pub(crate) fn check_finite<T: Field>(rule: &str, a: ArrayView2<'_, T>, part: Part) {
-    if let Some((i, j, v)) = first_non_finite(a, part) {
-        panic!("{rule}: the input must be finite, but a[[{i}, {j}]] = {v:?}");
+    if !scan(a, part).1 {
+        if let Some((i, j, v)) = first_non_finite(a, part) {
+            panic!("{rule}: the input must be finite, but a[[{i}, {j}]] = {v:?}");
+        }
     }
 }
 
@@ -53,10 +55,21 @@ pub(crate) fn check_finite<T: Field>(rule: &str, a: ArrayView2<'_, T>, part: Par
 /// [`check_finite`] if an entry is NaN or ±∞.
 #[track_caller]
 pub(crate) fn max_abs_finite<T: Field>(rule: &str, a: ArrayView2<'_, T>, part: Part) -> T::Real {
-    // One pass in memory order, over the rows (or columns) as slices where the layout allows,
-    // with independent lanes so that the loop vectorises; NaN and ±∞ are caught by comparing
-    // against the largest finite value (`!(|v| <= max)` is true for both). The entry is located
-    // only when there is one to report.
+    let (max, finite) = scan(a, part);
+    if !finite {
+        check_finite(rule, a, part);
+    }
+    max
+}
+
+/// `(max |a|, whether every entry is finite)` over the `part` of `a`, in one pass. It runs in
+/// memory order over slices where the layout allows (rows of a row-major matrix, columns of a
+/// column-major one, cut to the triangle for `Lower` and `Upper`), with independent lanes so
+/// that the loop vectorises; NaN and ±∞ are caught by comparing against the largest finite
+/// value (`!(|v| <= max)` is true for both). The offending entry is located only when there
+/// is one to report ([`first_non_finite`]).
+fn scan<T: Field>(a: ArrayView2<'_, T>, part: Part) -> (T::Real, bool) {
+    use ndarray::{Axis, s};
     let zero = <T::Real as num_traits::Zero>::zero();
     let one_entry = |(m, f): (T::Real, bool), v: T| {
         let v = v.modulus();
@@ -79,29 +92,33 @@ pub(crate) fn max_abs_finite<T: Field>(rule: &str, a: ArrayView2<'_, T>, part: P
         let finite = ok.iter().all(|&b| b);
         rest.iter().fold((max, finite), |acc, &v| one_entry(acc, v))
     };
-    let (max, finite) = match (part, a.as_slice_memory_order()) {
-        (Part::All, Some(x)) => lanes(x),
-        (Part::All, None) => a
-            .lanes(ndarray::Axis(1))
-            .into_iter()
-            .map(|row| match row.as_slice() {
-                Some(x) => lanes(x),
-                None => row.iter().fold((zero, true), |acc, &v| one_entry(acc, v)),
-            })
-            .fold((zero, true), |(m, f), (rm, rf)| (Float::max(m, rm), f & rf)),
-        (Part::Lower, _) => a
-            .indexed_iter()
-            .filter(|((i, j), _)| i >= j)
-            .fold((zero, true), |acc, (_, &v)| one_entry(acc, v)),
-        (Part::Upper, _) => a
-            .indexed_iter()
-            .filter(|((i, j), _)| i <= j)
-            .fold((zero, true), |acc, (_, &v)| one_entry(acc, v)),
+    let line = |x: ndarray::ArrayView1<'_, T>| match x.as_slice() {
+        Some(x) => lanes(x),
+        None => x.iter().fold((zero, true), |acc, &v| one_entry(acc, v)),
     };
-    if !finite {
-        check_finite(rule, a, part);
+    let join = |(m, f): (T::Real, bool), (lm, lf): (T::Real, bool)| (Float::max(m, lm), f & lf);
+    if let (Part::All, Some(x)) = (part, a.as_slice_memory_order()) {
+        return lanes(x);
     }
-    max
+    let (m, n) = a.dim();
+    // Walk the lines that are contiguous: rows when the column stride is 1, else columns.
+    if a.stride_of(Axis(1)) == 1 || a.stride_of(Axis(0)) != 1 {
+        (0..m)
+            .map(|i| match part {
+                Part::All => line(a.row(i)),
+                Part::Lower => line(a.slice(s![i, ..(i + 1).min(n)])),
+                Part::Upper => line(a.slice(s![i, i.min(n)..])),
+            })
+            .fold((zero, true), join)
+    } else {
+        (0..n)
+            .map(|j| match part {
+                Part::All => line(a.column(j)),
+                Part::Lower => line(a.slice(s![j.min(m).., j])),
+                Part::Upper => line(a.slice(s![..(j + 1).min(m), j])),
+            })
+            .fold((zero, true), join)
+    }
 }
 
 /// `Err(NonFinite)` naming the first entry of the `part` of `x` that is NaN or ±∞.
@@ -111,6 +128,9 @@ pub(crate) fn finite<T: Field>(
     x: ArrayView2<'_, T>,
     part: Part,
 ) -> Result<(), LinalgError> {
+    if scan(x, part).1 {
+        return Ok(());
+    }
     match first_non_finite(x, part) {
         Some((i, j, _)) => Err(LinalgError::NonFinite {
             rule,
@@ -152,5 +172,46 @@ mod tests {
         let upper_only = array![[1.0, f64::NAN], [2.0, 0.0]];
         assert!(finite("cholesky", "a", upper_only.view(), Part::Lower).is_ok());
         assert!(finite("inv", "a", upper_only.view(), Part::All).is_err());
+    }
+
+    #[test]
+    fn the_scan_agrees_with_a_plain_loop_on_every_layout_and_part() {
+        use ndarray::{Array2, ShapeBuilder, s};
+        for (m, n) in [(0, 3), (1, 1), (5, 3), (3, 5), (17, 17), (9, 20)] {
+            let c = Array2::from_shape_fn((m, n), |(i, j)| ((i * 31 + j * 17) % 23) as f64 - 11.0);
+            let mut f = Array2::zeros((m, n).f());
+            f.assign(&c);
+            let wide = Array2::from_shape_fn((m, 2 * n), |(i, j)| c[[i, j / 2]]);
+            let strided = wide.slice(s![.., ..;2]);
+            for part in [Part::All, Part::Lower, Part::Upper] {
+                let keep = |i: usize, j: usize| match part {
+                    Part::All => true,
+                    Part::Lower => i >= j,
+                    Part::Upper => i <= j,
+                };
+                let want = c
+                    .indexed_iter()
+                    .filter(|((i, j), _)| keep(*i, *j))
+                    .fold(0.0f64, |m, (_, v)| m.max(v.abs()));
+                for a in [c.view(), f.view(), c.t(), strided] {
+                    let a_want = if a.dim() == (m, n) {
+                        want
+                    } else {
+                        // The transpose: its part is the other triangle of c.
+                        a.indexed_iter()
+                            .filter(|((i, j), _)| keep(*i, *j))
+                            .fold(0.0f64, |m, (_, v)| m.max(v.abs()))
+                    };
+                    assert_eq!(scan(a, part), (a_want, true), "{m}×{n}");
+                    for (i, j) in [(0, 0), (m / 2, n / 2), (m.saturating_sub(1), 0)] {
+                        if i < a.nrows() && j < a.ncols() {
+                            let mut bad = a.to_owned();
+                            bad[[i, j]] = f64::NAN;
+                            assert_eq!(scan(bad.view(), part).1, !keep(i, j));
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -30,7 +30,7 @@ use faer::linalg::evd::{ComputeEigenvectors, self_adjoint_evd, self_adjoint_evd_
 use faer_ext::IntoFaer;
 use ndarray::{Array1, Array2, ArrayView2, ShapeBuilder};
 
-use super::checks::{Part, check_finite, check_shape};
+use super::checks::{Part, check_shape};
 use super::{Real, matmul, tolerance};
 use crate::{frule, rrule};
 
@@ -183,13 +183,10 @@ fn decompose<T: Real>(rule: &str, a: ArrayView2<'_, T>, vectors: bool) -> (Array
         m == n,
         "{rule}: the input must be square, but `a` has shape [{m}, {n}]"
     );
-    check_finite(rule, a, Part::Lower);
     // An input whose entries lie outside LAPACK's safe range (near `MAX`, or subnormal) is
     // scaled by a power of two first (exactly), as the SVD does: faer's iteration does not
     // converge there. λ is scaled back; V is the same.
-    let max_abs = (0..n)
-        .flat_map(|j| (j..n).map(move |i| (i, j)))
-        .fold(T::zero(), |m, (i, j)| m.max(a[[i, j]].abs()));
+    let max_abs = super::checks::max_abs_finite(rule, a, Part::Lower);
     let scaled = super::cholqr::scaled_into_safe_range(a, max_abs);
     let alpha = scaled.as_ref().map(|(_, alpha)| *alpha);
     let a = scaled.as_ref().map_or(a, |(s, _)| s.view());

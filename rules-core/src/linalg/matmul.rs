@@ -301,18 +301,28 @@ pub(crate) fn sandwich<T: Field>(
     c.between(u, vt)
 }
 
-/// `V C Vᵀ` (a symmetric matrix when `C` is), without forming `Vᵀ`.
+/// `V C Vᵀ` for a symmetric `C`, without forming `Vᵀ`: `T = V C`, then only the upper triangle
+/// of `T Vᵀ` (half the second product's flops), mirrored into the lower one, so the result is
+/// exactly symmetric.
 pub(crate) fn congruence<T: Real>(v: &Array2<T>, c: &impl Core<T>) -> Array2<T> {
-    let mut out = c.between(v.view(), v.t());
-    // `V C Vᵀ` is symmetric for the symmetric `C` it is called with; the products round each
-    // triangle differently, so the mean of the two is stored in both (exactly symmetric).
-    let n = out.nrows();
-    let half = T::one() / (T::one() + T::one());
+    use faer::linalg::matmul::triangular::{BlockStructure, matmul};
+    let (n, k) = v.dim();
+    let t = c.times_left(v.view());
+    let mut out = Array2::<T>::zeros((n, n).f());
+    matmul(
+        out.view_mut().into_faer(),
+        BlockStructure::TriangularUpper,
+        faer::Accum::Replace,
+        t.view().into_faer(),
+        BlockStructure::Rectangular,
+        v.t().into_faer(),
+        BlockStructure::Rectangular,
+        T::one(),
+        product_parallelism(n, n, k),
+    );
     for j in 0..n {
-        for i in 0..j {
-            let m = (out[[i, j]] + out[[j, i]]) * half;
-            out[[i, j]] = m;
-            out[[j, i]] = m;
+        for i in j + 1..n {
+            out[[i, j]] = out[[j, i]];
         }
     }
     out
