@@ -110,6 +110,44 @@ fn pullback_matches_finite_differences_on_every_shape() {
 }
 
 #[test]
+fn beyond_64_columns_the_pullback_is_the_formula_written_with_plain_products() {
+    // k > 64 takes the triangular products (upper triangles only). Finite differences through
+    // random directions are too noisy at 70×70 (the kit's own error estimate, 4e-5, exceeds
+    // its tolerance, with the same result before and after that change), so the pullback is
+    // checked against `Ā Rᵀ = Q̄ + Q · sym_upper(R̄ Rᵀ − Qᵀ Q̄)`, formed here with ndarray.
+    for (m, n) in [(70, 70), (150, 70), (200, 100)] {
+        let a = random(m, n, (m + n) as u64);
+        let ((q, r), pb) = qr::rrule(a.view());
+        let (dq, dr) = (random(m, n, 5), random(n, n, 6));
+        let mut core = dr.dot(&r.t()) - q.t().dot(&dq);
+        for j in 0..n {
+            for i in j + 1..n {
+                core[[i, j]] = core[[j, i]];
+            }
+        }
+        let want = &dq + &q.dot(&core);
+        let scale = max_abs(&want);
+        let g: Array2<f64> = pb.pullback((dq.clone(), dr.clone()));
+        assert!(
+            max_abs(&(g.dot(&r.t()) - &want)) < 1e-12 * scale,
+            "{m}×{n} (Q̄, R̄)"
+        );
+        let g: Array2<f64> = pb.pullback((dq.clone(), Zero));
+        let mut core = -q.t().dot(&dq);
+        for j in 0..n {
+            for i in j + 1..n {
+                core[[i, j]] = core[[j, i]];
+            }
+        }
+        let want = &dq + &q.dot(&core);
+        assert!(
+            max_abs(&(g.dot(&r.t()) - &want)) < 1e-12 * scale,
+            "{m}×{n} (Q̄, Zero)"
+        );
+    }
+}
+
+#[test]
 fn pullback_matches_closed_forms() {
     // ‖R‖²_F = ‖A‖²_F (Q is orthonormal on A's range): R̄ = 2R gives Ā = 2A, on every shape.
     // The larger shapes cross the Householder QR's 32-column panels and take the pullback's

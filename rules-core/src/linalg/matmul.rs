@@ -91,6 +91,35 @@ pub(crate) fn t_mul_upper<T: Field>(
     out
 }
 
+/// `c += alpha · aᵀ·b` (`aᴴ·b`) on `c`'s upper triangle (diagonal included), as
+/// [`t_mul_upper`] computes it; for a thin result (`k, c ≤ 64`) the streamed [`t_mul`] is added
+/// to all of `c`.
+pub(crate) fn t_mul_upper_add<T: Field>(
+    mut c: ArrayViewMut2<'_, T>,
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+    alpha: T,
+) {
+    let (m, k) = a.dim();
+    let cols = b.ncols();
+    if k <= 64 && cols <= 64 {
+        c.scaled_add(alpha, &t_mul(a, b));
+        return;
+    }
+    use faer::linalg::matmul::triangular::{BlockStructure, matmul};
+    matmul(
+        c.into_faer(),
+        BlockStructure::TriangularUpper,
+        faer::Accum::Add,
+        a.into_faer().adjoint(),
+        BlockStructure::Rectangular,
+        b.into_faer(),
+        BlockStructure::Rectangular,
+        alpha,
+        product_parallelism(k, cols, m),
+    );
+}
+
 /// faer's rayon pool (all cores) for a decomposition whose smallest dimension is at least 128,
 /// else sequential: measured on a 2-core machine, threads paid off for SVDs and products whose
 /// every dimension is large (500×500: 15–25% faster; the 200×200 factor of a 2000×200 SVD: its

@@ -109,12 +109,11 @@ pub fn qr<T: Real>(a: ArrayView2<'_, T>) -> (Array2<T>, Array2<T>) {
         move |dq: Array2<T>, dr: Array2<T>| -> Array2<T> {
             check_shape("qr", "dQ", dq.shape(), qk.shape());
             check_shape("qr", "dR", dr.shape(), rk.shape());
-            // M = R̄ Rᵀ − Qᵀ Q̄ (k×k), one term per cotangent ...
+            // M = R̄ Rᵀ − Qᵀ Q̄ (k×k): the first term, then the second accumulated into its
+            // buffer, and N, M's upper triangle mirrored (plus R₂ R̄₂ᵀ for a wide input).
             let rt = r_terms(&rk, &dr);
-            let qq = matmul::t_mul_upper(qk.view(), dq.view(), false);
-            // ... and N, its upper triangle mirrored (plus R₂ R̄₂ᵀ for a wide input).
             #[pass_zero]
-            let core = core(rt, qq);
+            let core = core(rt, &qk, &dq);
             // Ā = (Q̄ + Q N) R₁⁻ᵀ, in Q̄'s buffer when it has the output's shape.
             #[pass_zero]
             let da = assemble(&qk, &rk, core, dq, &dr);
@@ -249,23 +248,28 @@ fn r_terms<T: Real>(r: &Array2<T>, dr: &Array2<T>) -> RTerms<T> {
 }
 
 /// `N = sym_upper(M)` (+ `R₂ R̄₂ᵀ` for a wide input), with `M = R̄ Rᵀ − Qᵀ Q̄` assembled from the
-/// terms that are not `Zero`, in the buffer of one of them.
-fn core<T: Real>(
+/// terms that are not `Zero`: `−Qᵀ Q̄` is accumulated into the upper triangle of `R̄`'s term, or
+/// computed alone into a new array when `R̄` is `Zero`.
+fn core<'a, T: Real>(
     rt: impl Into<MaybeZero<RTerms<T>>>,
-    qq: impl Into<MaybeZero<Array2<T>>>,
+    q: &Array2<T>,
+    dq: impl Into<MaybeZero<&'a Array2<T>>>,
 ) -> Array2<T> {
-    let (rt, qq) = (rt.into(), qq.into());
-    let (mut m, wide) = match (rt, qq) {
-        (MaybeZero::Value(mut rt), MaybeZero::Value(qq)) => {
-            rt.m -= &qq;
+    let k = q.ncols();
+    let (mut m, wide) = match (rt.into(), dq.into()) {
+        (MaybeZero::Value(mut rt), MaybeZero::Value(dq)) => {
+            matmul::t_mul_upper_add(rt.m.view_mut(), q.view(), dq.view(), -T::one());
             (rt.m, rt.wide)
         }
         (MaybeZero::Value(rt), MaybeZero::Zero) => (rt.m, rt.wide),
-        (MaybeZero::Zero, MaybeZero::Value(qq)) => (-qq, None),
+        (MaybeZero::Zero, MaybeZero::Value(dq)) => {
+            let mut m = Array2::<T>::zeros((k, k).f());
+            matmul::t_mul_upper_add(m.view_mut(), q.view(), dq.view(), -T::one());
+            (m, None)
+        }
         // Only the all-Zero pattern, which runs nothing, would get here.
         (MaybeZero::Zero, MaybeZero::Zero) => return Array2::zeros((0, 0)),
     };
-    let k = m.nrows();
     for j in 0..k {
         for i in j + 1..k {
             m[[i, j]] = m[[j, i]];

@@ -1018,15 +1018,14 @@ Each pattern below is a separately compiled body: the declared pullback with the
 
 ## `(dq, dr)` (mask 0)
 
-Keeps 7 of the 7 statements of the declared body.
+Keeps 6 of the 6 statements of the declared body.
 
 ```text
 fn pattern_0(dq: Array2<T>, dr: Array2<T>) -> Array2<T> {
     check_shape("qr", "dQ", dq.shape(), qk.shape());
     check_shape("qr", "dR", dr.shape(), rk.shape());
     let rt = r_terms(&rk, &dr);
-    let qq = matmul::t_mul_upper(qk.view(), dq.view(), false);
-    let core = core(rt, qq);
+    let core = core(rt, &qk, &dq);
     let da = assemble(&qk, &rk, core, dq, &dr);
     da
 }
@@ -1034,13 +1033,13 @@ fn pattern_0(dq: Array2<T>, dr: Array2<T>) -> Array2<T> {
 
 ## `(Zero, dr)` (mask 1)
 
-Keeps 5 of the 7 statements of the declared body.
+Keeps 5 of the 6 statements of the declared body.
 
 ```text
 fn pattern_1(_: Zero, dr: Array2<T>) -> Array2<T> {
     check_shape("qr", "dR", dr.shape(), rk.shape());
     let rt = r_terms(&rk, &dr);
-    let core = core(rt, Zero);
+    let core = core(rt, &qk, Zero);
     let da = assemble(&qk, &rk, core, Zero, &dr);
     da
 }
@@ -1048,13 +1047,12 @@ fn pattern_1(_: Zero, dr: Array2<T>) -> Array2<T> {
 
 ## `(dq, Zero)` (mask 2)
 
-Keeps 5 of the 7 statements of the declared body.
+Keeps 4 of the 6 statements of the declared body.
 
 ```text
 fn pattern_2(dq: Array2<T>, _: Zero) -> Array2<T> {
     check_shape("qr", "dQ", dq.shape(), qk.shape());
-    let qq = matmul::t_mul_upper(qk.view(), dq.view(), false);
-    let core = core(Zero, qq);
+    let core = core(Zero, &qk, &dq);
     let da = assemble(&qk, &rk, core, dq, Zero);
     da
 }
@@ -1083,22 +1081,20 @@ fn pattern_3(_: Zero, _: Zero) -> Zero {
                     check_shape("qr", "dQ", dq.shape(), __caps.0.shape());
                     check_shape("qr", "dR", dr.shape(), __caps.1.shape());
                     let rt = r_terms(&__caps.1, &dr);
-                    let qq = matmul::t_mul_upper(__caps.0.view(), dq.view(), false);
-                    let core = core(rt, qq);
+                    let core = core(rt, &__caps.0, &dq);
                     let da = assemble(&__caps.0, &__caps.1, core, dq, &dr);
                     da
                 },
                 |__caps, _: __rt::Zero, dr: Array2<T>| -> Array2<T> {
                     check_shape("qr", "dR", dr.shape(), __caps.1.shape());
                     let rt = r_terms(&__caps.1, &dr);
-                    let core = core(rt, __rt::Zero);
+                    let core = core(rt, &__caps.0, __rt::Zero);
                     let da = assemble(&__caps.0, &__caps.1, core, __rt::Zero, &dr);
                     da
                 },
                 |__caps, dq: Array2<T>, _: __rt::Zero| -> Array2<T> {
                     check_shape("qr", "dQ", dq.shape(), __caps.0.shape());
-                    let qq = matmul::t_mul_upper(__caps.0.view(), dq.view(), false);
-                    let core = core(__rt::Zero, qq);
+                    let core = core(__rt::Zero, &__caps.0, &dq);
                     let da = assemble(&__caps.0, &__caps.1, core, dq, __rt::Zero);
                     da
                 },
@@ -1741,22 +1737,27 @@ fn r_terms<T: Real>(r: &Array2<T>, dr: &Array2<T>) -> RTerms<T> {
     RTerms { m, wide }
 }
 /// `N = sym_upper(M)` (+ `R₂ R̄₂ᵀ` for a wide input), with `M = R̄ Rᵀ − Qᵀ Q̄` assembled from the
-/// terms that are not `Zero`, in the buffer of one of them.
-fn core<T: Real>(
+/// terms that are not `Zero`: `−Qᵀ Q̄` is accumulated into the upper triangle of `R̄`'s term, or
+/// computed alone into a new array when `R̄` is `Zero`.
+fn core<'a, T: Real>(
     rt: impl Into<MaybeZero<RTerms<T>>>,
-    qq: impl Into<MaybeZero<Array2<T>>>,
+    q: &Array2<T>,
+    dq: impl Into<MaybeZero<&'a Array2<T>>>,
 ) -> Array2<T> {
-    let (rt, qq) = (rt.into(), qq.into());
-    let (mut m, wide) = match (rt, qq) {
-        (MaybeZero::Value(mut rt), MaybeZero::Value(qq)) => {
-            rt.m -= &qq;
+    let k = q.ncols();
+    let (mut m, wide) = match (rt.into(), dq.into()) {
+        (MaybeZero::Value(mut rt), MaybeZero::Value(dq)) => {
+            matmul::t_mul_upper_add(rt.m.view_mut(), q.view(), dq.view(), -T::one());
             (rt.m, rt.wide)
         }
         (MaybeZero::Value(rt), MaybeZero::Zero) => (rt.m, rt.wide),
-        (MaybeZero::Zero, MaybeZero::Value(qq)) => (-qq, None),
+        (MaybeZero::Zero, MaybeZero::Value(dq)) => {
+            let mut m = Array2::<T>::zeros((k, k).f());
+            matmul::t_mul_upper_add(m.view_mut(), q.view(), dq.view(), -T::one());
+            (m, None)
+        }
         (MaybeZero::Zero, MaybeZero::Zero) => return Array2::zeros((0, 0)),
     };
-    let k = m.nrows();
     for j in 0..k {
         for i in j + 1..k {
             m[[i, j]] = m[[j, i]];
