@@ -78,6 +78,12 @@ struct Kept<T: Real> {
 /// # let _ = Complex::new(0.0, 0.0);
 /// ```
 ///
+/// # Memory
+///
+/// The whole gradient at 500×500 holds 12× the input's bytes: `V` and `V`'s LU are complex
+/// (each twice the input's size), held by the pullback beside the caller's `V`, and the forward
+/// adds faer's real Schur form and eigenvector workspace at its peak.
+///
 /// # Panics
 /// If `a` is not square or holds NaN or ±∞ (naming `eig` and the entry), if the iteration does
 /// not converge, and in the pullback and pushforward if a cotangent or tangent has the wrong
@@ -129,6 +135,12 @@ where
 /// let g = pb.pullback(dw);
 /// assert!((g - array![[0.0, 0.0], [1.0, 1.0]]).iter().all(|e: &f64| e.abs() < 1e-14));
 /// ```
+///
+/// # Memory
+///
+/// The rules compute `V` (the plain function does not): the whole gradient at 500×500 holds 10×
+/// the input's bytes, for the complex `V` and its LU that the pullback keeps (each twice the
+/// input's size) and faer's Schur workspace at the forward's peak.
 ///
 /// # Panics
 /// As [`eig()`].

@@ -50,6 +50,12 @@ use crate::{Pullback, frule, rrule};
 /// assert!((x - array![[1.0], [1.0]]).iter().all(|e: &f64| e.abs() < 1e-14));
 /// ```
 ///
+/// # Memory
+///
+/// At 500×500 the whole gradient holds 9.2× the input, at the SVD's forward peak: `U`, `Vᵀ` and
+/// about 7× in faer's bidiagonal SVD workspace (see the [module docs](super#memory)); a tall
+/// 20000×10 input holds 2–3×, through Cholesky QR.
+///
 /// # Panics
 /// If `b` does not have `a`'s number of rows, if `a` or `b` holds NaN or ±∞ (the message names
 /// `lstsq`, the argument and the entry), and in the pullback and the pushforward if a cotangent

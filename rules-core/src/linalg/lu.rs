@@ -197,6 +197,12 @@ fn scaled_transpose<T: Real>(mut m: Array2<T>, s: T) -> Array2<T> {
 /// assert_eq!(da, array![[-0.5, -1.0], [0.0, 0.0]]);
 /// ```
 ///
+/// # Memory
+///
+/// The whole gradient at 500×500 (`b` 500×500) holds 5.0× the input `a`: the caller's `x`, the
+/// pullback's copy of it, the LU factors (one n×n, packed), `b̄` (in `x̄`'s buffer when that is
+/// column-major, else a column-major copy) and `ā = −b̄ xᵀ`.
+///
 /// # Errors
 /// [`LinalgError::NotSquare`] if `a` is not square, [`LinalgError::Shape`] if `b` does not have
 /// `a`'s number of rows, [`LinalgError::NonFinite`] for NaN or ±∞ in either, and
@@ -253,6 +259,11 @@ pub fn solve<T: Real>(
 ///
 /// assert_eq!(inv(array![[2.0, 0.0], [0.0, 4.0]].view()).unwrap(), array![[0.5, 0.0], [0.0, 0.25]]);
 /// ```
+///
+/// # Memory
+///
+/// The whole gradient at 500×500 holds 4.0× the input: the caller's `Y`, the pullback's copy,
+/// and the pullback's `Yᵀ Ȳ` and `Ā` (the LU factors are dropped once `Y` is formed).
 ///
 /// # Errors
 /// As [`solve()`] for `a`.

@@ -58,6 +58,12 @@ use crate::{NoTangent, frule, rrule};
 /// assert_eq!((l[[0, 0]], l[[0, 1]], u[[1, 0]]), (1.0, 0.0, 0.0));
 /// ```
 ///
+/// # Memory
+///
+/// The whole gradient at 500×500 holds 6.0× the input: the caller's `L` and `U`, the pullback's
+/// copies of both (the signature returns owned arrays), and in the pullback the core `M` and
+/// `P Ā` before it is scattered back to `A`'s rows.
+///
 /// # Panics
 /// If `a` holds NaN or ±∞ (naming `lu` and the entry). In the pullback and the pushforward, if a
 /// cotangent or tangent has the wrong shape, and where `U₁` has a zero on its diagonal (a

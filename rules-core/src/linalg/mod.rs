@@ -62,14 +62,16 @@
 //! before it counts heap, so its tables leave it out.
 //!
 //! The other heap a rule's whole gradient holds is its outputs, its residuals, the input
-//! cotangent and faer's workspace. At 500×500 the rules' tables in the README give it per rule,
-//! as multiples of the input: the tall and wide SVD paths stay near 1–2×, the square
-//! decompositions hold 4–6× (`eigh`, `qr`, `solve`, `lu`), the SVD-based rules 9.2× (`pinv`,
-//! `lstsq`, nuclear and spectral norms), all of it at the forward's peak: `U` and `Vᵀ`, and
-//! about 7× in faer's workspace for the bidiagonal SVD (`perf_report`'s 500×500 SVD table: the
-//! forward alone peaks at 9.2×, the pullback at 2.0×); and `matrix_exp` 22× (the squaring steps
-//! it keeps for the derivative, documented there). None of these is below the 3× we aim for;
-//! faer's workspace held across calls, which would bring most of them there, is not built.
+//! cotangent and faer's workspace; each rule's `# Memory` section says where it goes. At
+//! 500×500, as multiples of the input: `cholesky` and `det` 3.0×, `inv` and
+//! `solve_triangular` 4.0×, `eigvalsh` 4.1×, `eigh`, `qr` and `solve` 5.0×, `lu` 6.0×, the
+//! SVD-based rules 9.2× (`pinv`, `lstsq`, nuclear and spectral norms), all of it at the
+//! forward's peak: `U` and `Vᵀ`, and about 7× in faer's workspace for the bidiagonal SVD
+//! (`perf_report`'s 500×500 SVD table: the forward alone peaks at 9.2×, the pullback at 2.0×);
+//! and `matrix_exp` 22× (the squaring steps it keeps for the derivative). Most of the rules
+//! above 3× hold two copies of each output (the caller's and the pullback's: the signatures
+//! return owned arrays); faer's workspace held across calls, which would take the SVD-based
+//! rules most of the way, is not built.
 //!
 //! On a pullback's last run ([`PullbackOnce`](crate::PullbackOnce), which the tape uses),
 //! [`svd()`] and [`svdvals()`] write the gradient into a factor's buffer when no cotangent has

@@ -65,6 +65,12 @@ enum Kept<T> {
 /// assert!((g - array![[0.0, 0.0], [0.0, -1.0]]).iter().all(|e: &f64| e.abs() < 1e-14));
 /// ```
 ///
+/// # Memory
+///
+/// For the nuclear and spectral norms, at 500×500 the whole gradient holds 9.2× the input, at the SVD's forward
+/// peak: `U`, `Vᵀ` and about 7× in faer's bidiagonal SVD workspace (see the [module docs](super#memory)); a tall
+/// 20000×10 input holds 2×, through Cholesky QR. The Frobenius norm holds only its result.
+///
 /// # Panics
 /// If `a` holds NaN or ±∞ (naming `matrix_norm` and the entry), and in the pushforward if the
 /// tangent's shape differs from `a`'s.

@@ -92,6 +92,13 @@ use crate::{MaybeZero, frule, rrule};
 /// gauge-invariant, respectively fixed-rank, derivative). Near a rank deficiency the gradient is
 /// large; `min_i r_ii` against `r_00` tells how near.
 ///
+/// # Memory
+///
+/// The whole gradient at 500×500 holds 5.0× the input (`perf_report -- --linalg`): the caller's
+/// `Q` and `R`, the pullback's own copies (the signature returns owned arrays), and one k×k
+/// core; `Ā` is written into `Q̄`'s buffer. The forward alone holds its column-major copy of
+/// the input, `Q` and `R`.
+///
 /// # Panics
 /// If `a` holds NaN or ±∞ (naming the entry), and in the pullback or the pushforward if a
 /// cotangent's or tangent's shape differs from its output's or input's. The pushforward (`Q̇ =

@@ -79,6 +79,11 @@ impl Triangle {
 /// assert_eq!(dx, array![[1.0], [-0.25]]);
 /// ```
 ///
+/// # Memory
+///
+/// The whole gradient at 500×500 (`b` 500×500) holds 4.0× the input `a`: the caller's `x`, the
+/// pullback's copy, and the pullback's `b̄` and `ā`.
+///
 /// # Errors
 /// [`LinalgError::NotSquare`] if `a` is not square, [`LinalgError::Shape`] if `b` does not have
 /// `a`'s number of rows, [`LinalgError::NonFinite`] for NaN or ±∞ in the triangle read or in
