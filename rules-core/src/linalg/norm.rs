@@ -68,7 +68,7 @@ enum Kept<T> {
 /// # Memory
 ///
 /// For the nuclear and spectral norms, at 500×500 the whole gradient holds 9.2× the input, at the SVD's forward
-/// peak: `U`, `Vᵀ` and about 7× in faer's bidiagonal SVD workspace (see the [module docs](super#memory)); a tall
+/// peak: `U`, `Vᵀ` and about 7× in faer's bidiagonal SVD workspace (see the [module docs](crate::linalg#memory)); a tall
 /// 20000×10 input holds 2×, through Cholesky QR. The Frobenius norm holds only its result.
 ///
 /// # Panics

@@ -66,7 +66,7 @@ use crate::{Pullback, frule, rrule};
 /// # Memory
 ///
 /// At 500×500 the whole gradient holds 9.2× the input, at the SVD's forward peak: `U`, `Vᵀ` and
-/// about 7× in faer's bidiagonal SVD workspace (see the [module docs](super#memory)); a tall
+/// about 7× in faer's bidiagonal SVD workspace (see the [module docs](crate::linalg#memory)); a tall
 /// 20000×10 input holds 2–3×, through Cholesky QR.
 ///
 /// # Panics
