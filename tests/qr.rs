@@ -99,7 +99,17 @@ fn f32_factorises() {
 
 #[test]
 fn pullback_matches_finite_differences_on_every_shape() {
-    for (m, n) in [(6, 3), (3, 3), (3, 6), (20, 4), (2, 5)] {
+    // k > 64 (the last three) takes the pullback's triangular products.
+    for (m, n) in [
+        (6, 3),
+        (3, 3),
+        (3, 6),
+        (20, 4),
+        (2, 5),
+        (70, 70),
+        (66, 90),
+        (150, 70),
+    ] {
         check_rrule(
             |(a,)| qr(a.view()),
             |(a,)| qr::rrule(a.view()),
@@ -111,10 +121,9 @@ fn pullback_matches_finite_differences_on_every_shape() {
 
 #[test]
 fn beyond_64_columns_the_pullback_is_the_formula_written_with_plain_products() {
-    // k > 64 takes the triangular products (upper triangles only). Finite differences through
-    // random directions are too noisy at 70×70 (the kit's own error estimate, 4e-5, exceeds
-    // its tolerance, with the same result before and after that change), so the pullback is
-    // checked against `Ā Rᵀ = Q̄ + Q · sym_upper(R̄ Rᵀ − Qᵀ Q̄)`, formed here with ndarray.
+    // k > 64 takes the triangular products (upper triangles only): besides finite differences
+    // (above), the pullback is checked against `Ā Rᵀ = Q̄ + Q · sym_upper(R̄ Rᵀ − Qᵀ Q̄)`, formed
+    // here with ndarray, for both patterns with a Q̄.
     for (m, n) in [(70, 70), (150, 70), (200, 100)] {
         let a = random(m, n, (m + n) as u64);
         let ((q, r), pb) = qr::rrule(a.view());

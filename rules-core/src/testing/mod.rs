@@ -3,8 +3,8 @@
 //! [`check_rrule`] takes the primal function, the rule's `rrule` and primal inputs, and checks:
 //!
 //! * the value `rrule` returns against the primal function's;
-//! * the dense pullback against finite differences (fourth-order central differences, with steps
-//!   scaled to each input): entry by entry when the inputs are small, and through the adjoint
+//! * the dense pullback against finite differences (fourth-order central differences at steps
+//!   `h` and `h/2` scaled to each input, combined by Richardson extrapolation): entry by entry when the inputs are small, and through the adjoint
 //!   identity `⟨J v, ȳ⟩ = ⟨v, Jᵀ ȳ⟩` for random directions `v` when they are large;
 //! * every `Zero` pattern against the dense pullback fed explicit zeros, and every runtime
 //!   `MaybeZero` pattern against its static twin (all patterns are found through [`Patterns`],
