@@ -75,7 +75,7 @@ pub use pullback::{
     Need, PULLBACK_FOR_LIMIT, Patterns, Pullback, PullbackFor, PullbackForOnce, PullbackOnce, Skip,
 };
 pub use pushforward::{Pushforward, PushforwardPatterns};
-pub use reclaim::Reclaim;
+pub use reclaim::{Reclaim, UniqueBuffer};
 /// Derives [`Differentiable`](trait@Differentiable) for a struct: see the trait.
 pub use rules_macro::Differentiable;
 /// Declares a forward-mode rule: one function whose body computes the value and ends with

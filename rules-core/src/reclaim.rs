@@ -35,32 +35,51 @@ impl<X> Reclaim<'_, X> {
     }
 }
 
-impl<'a, A, D: Dimension> Reclaim<'a, ArcArray<A, D>> {
-    /// The array's buffer, without a copy, when the pullback gave it up and nothing else shares
-    /// it (the value returned by the rule, which held the same buffer, has been dropped);
-    /// otherwise `Err(self)`, to be read.
+impl<X: UniqueBuffer> Reclaim<'_, X> {
+    /// The value's buffer, without a copy, when the pullback gave it up and nothing else shares
+    /// it (for an `ArcArray`: the value returned by the rule, which held the same buffer, has
+    /// been dropped); otherwise `Err(self)`, to be read.
     ///
     /// # Errors
     /// `self`, unchanged, when the buffer cannot be taken.
-    pub fn try_unique(self) -> Result<Array<A, D>, Self> {
+    pub fn try_unique(self) -> Result<X::Owned, Self> {
         match self {
-            Reclaim::Owned(a) => a.try_into_owned_nocopy().map_err(Reclaim::Owned),
+            Reclaim::Owned(x) => x.into_unique().map_err(Reclaim::Owned),
             shared @ Reclaim::Shared(_) => Err(shared),
         }
     }
 }
 
-impl<'a, A, D: Dimension> Reclaim<'a, Array<A, D>> {
-    /// The array, when the pullback gave it up; otherwise `Err(self)`, to be read.
+/// Arrays whose buffer [`Reclaim::try_unique`] can hand over: an [`Array`] always, an
+/// [`ArcArray`] when nothing else shares it. Sealed.
+pub trait UniqueBuffer: Sized + sealed::Sealed {
+    /// The owned array the buffer becomes.
+    type Owned;
+    /// The buffer as an owned array, or `self` back when it is shared.
     ///
     /// # Errors
-    /// `self`, unchanged, when the pullback keeps the array.
-    pub fn try_unique(self) -> Result<Array<A, D>, Self> {
-        match self {
-            Reclaim::Owned(a) => Ok(a),
-            shared @ Reclaim::Shared(_) => Err(shared),
-        }
+    /// `self`, unchanged, when another handle shares the buffer.
+    fn into_unique(self) -> Result<Self::Owned, Self>;
+}
+
+impl<A, D: Dimension> UniqueBuffer for Array<A, D> {
+    type Owned = Array<A, D>;
+    fn into_unique(self) -> Result<Array<A, D>, Self> {
+        Ok(self)
     }
+}
+
+impl<A, D: Dimension> UniqueBuffer for ArcArray<A, D> {
+    type Owned = Array<A, D>;
+    fn into_unique(self) -> Result<Array<A, D>, Self> {
+        self.try_into_owned_nocopy()
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl<A, D: ndarray::Dimension> Sealed for ndarray::Array<A, D> {}
+    impl<A, D: ndarray::Dimension> Sealed for ndarray::ArcArray<A, D> {}
 }
 
 /// Marks the last use of a value a pullback captured, so that

@@ -3,11 +3,13 @@
 //! temporary of its size. Each takes the cotangent-dependent operands so that `#[rrule]` can pass
 //! `Zero` for them (`#[pass_zero]`) or drop the statement.
 
-use ndarray::{ArcArray2, Array1, Array2, ArrayView2, ArrayViewMut2, Axis, ShapeBuilder, s};
+use ndarray::{
+    Array1, Array2, ArrayBase, ArrayView2, ArrayViewMut2, Axis, Data, Ix2, ShapeBuilder, s,
+};
 use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, ParallelIterator};
 
 use super::super::{Field, matmul, tolerance};
-use crate::{MaybeZero, Reclaim};
+use crate::{MaybeZero, Reclaim, UniqueBuffer};
 
 /// The k×k core of the SVD pullback, in one pass over the pairs `i < j` (DESIGN §5):
 ///
@@ -176,16 +178,11 @@ pub(crate) trait Factor<T> {
         Self: Sized;
 }
 
-impl<T> Factor<T> for Reclaim<'_, ArcArray2<T>> {
-    fn read(&self) -> ArrayView2<'_, T> {
-        (**self).view()
-    }
-    fn take(self) -> Result<Array2<T>, Self> {
-        self.try_unique()
-    }
-}
-
-impl<T> Factor<T> for Reclaim<'_, Array2<T>> {
+impl<T, S> Factor<T> for Reclaim<'_, ArrayBase<S, Ix2>>
+where
+    S: Data<Elem = T>,
+    ArrayBase<S, Ix2>: UniqueBuffer<Owned = Array2<T>>,
+{
     fn read(&self) -> ArrayView2<'_, T> {
         (**self).view()
     }
