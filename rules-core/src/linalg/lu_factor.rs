@@ -23,6 +23,7 @@
 //!
 //! Every inverse is a triangular solve; no inverse is formed.
 
+use faer::linalg::matmul::triangular::BlockStructure;
 use faer::linalg::triangular_solve::{
     solve_lower_triangular_in_place, solve_upper_triangular_in_place,
 };
@@ -143,27 +144,51 @@ fn check_pivots<T: Real>(u: &Array2<T>) {
     }
 }
 
-/// `tril₋(L₁ᵀ L̄₁) − [tall] triu(L₂ᵀ L̄₂)`.
+/// `tril₋(L₁ᵀ L̄₁) − [tall] triu(L₂ᵀ L̄₂)`. Beyond 64 columns only the triangles kept are
+/// formed, with `L₁ᵀ` read as the unit upper triangle it is (a third of the full product).
 fn l_terms<T: Real>(l: &Array2<T>, dl: &Array2<T>) -> Array2<T> {
     let k = l.ncols();
-    let mut m = matmul::t_mul(l.slice(s![..k, ..]), dl.slice(s![..k, ..]));
-    strictly_lower(&mut m);
+    let (l1, dl1) = (l.slice(s![..k, ..]), dl.slice(s![..k, ..]));
+    let mut m = if k > 64 {
+        matmul::tri_mul(
+            BlockStructure::StrictTriangularLower,
+            l1.t(),
+            BlockStructure::UnitTriangularUpper,
+            dl1,
+            BlockStructure::Rectangular,
+        )
+    } else {
+        let mut m = matmul::t_mul(l1, dl1);
+        strictly_lower(&mut m);
+        m
+    };
     if l.nrows() > k {
-        let mut t = matmul::t_mul(l.slice(s![k.., ..]), dl.slice(s![k.., ..]));
+        let mut t = matmul::t_mul_upper(l.slice(s![k.., ..]), dl.slice(s![k.., ..]), false);
         upper(&mut t);
         m -= &t;
     }
     m
 }
 
-/// `triu(Ū₁ U₁ᵀ) − [wide] tril₋(Ū₂ U₂ᵀ)`.
+/// `triu(Ū₁ U₁ᵀ) − [wide] tril₋(Ū₂ U₂ᵀ)`, forming only those triangles, with `U₁ᵀ` read as
+/// the lower triangle it is.
 fn u_terms<T: Real>(u: &Array2<T>, du: &Array2<T>) -> Array2<T> {
     let k = u.nrows();
-    let mut m = matmul::mul(du.slice(s![.., ..k]), u.slice(s![.., ..k]).t());
-    upper(&mut m);
+    let mut m = matmul::tri_mul(
+        BlockStructure::TriangularUpper,
+        du.slice(s![.., ..k]),
+        BlockStructure::Rectangular,
+        u.slice(s![.., ..k]).t(),
+        BlockStructure::TriangularLower,
+    );
     if u.ncols() > k {
-        let mut t = matmul::mul(du.slice(s![.., k..]), u.slice(s![.., k..]).t());
-        strictly_lower(&mut t);
+        let t = matmul::tri_mul(
+            BlockStructure::StrictTriangularLower,
+            du.slice(s![.., k..]),
+            BlockStructure::Rectangular,
+            u.slice(s![.., k..]).t(),
+            BlockStructure::Rectangular,
+        );
         m -= &t;
     }
     m

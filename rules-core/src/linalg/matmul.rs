@@ -2,6 +2,7 @@
 //! `c ← α·a·b (+ c)` into an existing one, and `U·C·Vᵀ` associated the cheap way round with a
 //! dense or diagonal core.
 
+use faer::linalg::matmul::triangular::BlockStructure;
 use faer_ext::IntoFaer;
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis, ShapeBuilder};
 use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, ParallelIterator};
@@ -57,34 +58,63 @@ pub(crate) fn gemm_adjoint<T: Field>(
     );
 }
 
-/// The upper triangle (diagonal included) of `aᵀ·b` (`aᴴ·b`), with `b`'s shape structure
-/// `b_lower` (`b` lower triangular, its strict upper part not read): half the flops of the full
-/// product, or less. The strict lower triangle of the k×c result is zero. For a thin result
-/// (`k, c ≤ 64`) it is [`t_mul`] (the streamed product), whose lower part is kept.
+/// `a·b` restricted to the square `dst` structure (the rest of the result zero), reading only
+/// the structures given of `a` and `b` (a triangular one must be square): faer's triangular
+/// product, from half (a triangle of a full product) to a sixth (a triangle of a product of
+/// triangles) of the full product's flops.
+pub(crate) fn tri_mul<T: Field>(
+    dst: BlockStructure,
+    a: ArrayView2<'_, T>,
+    a_part: BlockStructure,
+    b: ArrayView2<'_, T>,
+    b_part: BlockStructure,
+) -> Array2<T> {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    let mut out = Array2::<T>::zeros((m, n).f());
+    faer::linalg::matmul::triangular::matmul(
+        out.view_mut().into_faer(),
+        dst,
+        faer::Accum::Replace,
+        a.into_faer(),
+        a_part,
+        b.into_faer(),
+        b_part,
+        T::one(),
+        product_parallelism(m, n, k),
+    );
+    out
+}
+
+/// The upper triangle (diagonal included) of `aᵀ·b` (`aᴴ·b`), with `b` lower triangular when
+/// `b_lower` (its strict upper part not read): [`tri_mul`]. The strict lower triangle of the
+/// k×c result is zero. For a thin result (`k, c ≤ 64`) it is [`t_mul`] (the streamed product),
+/// whose lower part is kept.
 pub(crate) fn t_mul_upper<T: Field>(
     a: ArrayView2<'_, T>,
     b: ArrayView2<'_, T>,
     b_lower: bool,
 ) -> Array2<T> {
-    let (m, k) = a.dim();
-    let c = b.ncols();
-    if k <= 64 && c <= 64 {
+    if a.ncols() <= 64 && b.ncols() <= 64 {
         return t_mul(a, b);
     }
-    use faer::linalg::matmul::triangular::{BlockStructure, matmul};
+    let b_part = if b_lower {
+        BlockStructure::TriangularLower
+    } else {
+        BlockStructure::Rectangular
+    };
+    // aᴴ b through faer's lazy adjoint, which an ndarray view passed to tri_mul cannot express.
+    let (m, k) = a.dim();
+    let c = b.ncols();
     let mut out = Array2::<T>::zeros((k, c).f());
-    matmul(
+    faer::linalg::matmul::triangular::matmul(
         out.view_mut().into_faer(),
         BlockStructure::TriangularUpper,
         faer::Accum::Replace,
         a.into_faer().adjoint(),
         BlockStructure::Rectangular,
         b.into_faer(),
-        if b_lower {
-            BlockStructure::TriangularLower
-        } else {
-            BlockStructure::Rectangular
-        },
+        b_part,
         T::one(),
         product_parallelism(k, c, m),
     );
@@ -106,8 +136,7 @@ pub(crate) fn t_mul_upper_add<T: Field>(
         c.scaled_add(alpha, &t_mul(a, b));
         return;
     }
-    use faer::linalg::matmul::triangular::{BlockStructure, matmul};
-    matmul(
+    faer::linalg::matmul::triangular::matmul(
         c.into_faer(),
         BlockStructure::TriangularUpper,
         faer::Accum::Add,
@@ -334,7 +363,7 @@ pub(crate) fn sandwich<T: Field>(
 /// of `T Vᵀ` (half the second product's flops), mirrored into the lower one, so the result is
 /// exactly symmetric.
 pub(crate) fn congruence<T: Real>(v: &Array2<T>, c: &impl Core<T>) -> Array2<T> {
-    use faer::linalg::matmul::triangular::{BlockStructure, matmul};
+    use faer::linalg::matmul::triangular::matmul;
     let (n, k) = v.dim();
     let t = c.times_left(v.view());
     let mut out = Array2::<T>::zeros((n, n).f());
