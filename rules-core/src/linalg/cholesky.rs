@@ -13,6 +13,7 @@
 
 use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::linalg::cholesky::llt::factor::{cholesky_in_place, cholesky_in_place_scratch};
+use faer::linalg::matmul::triangular::BlockStructure;
 use faer::linalg::triangular_solve::{
     solve_lower_triangular_in_place, solve_upper_triangular_in_place,
 };
@@ -137,20 +138,33 @@ fn llt_pushforward<T: Real>(l: &Array2<T>, da: Array2<T>) -> Array2<T> {
     // Φ: the lower triangle, its diagonal halved.
     for j in 0..n {
         x[[j, j]] *= half;
-        x.slice_mut(s![..j, j]).fill(T::zero());
     }
-    matmul::mul(l.view(), x.view())
+    // L Φ(X), a product of two lower triangles: lower triangular, a sixth of the flops.
+    matmul::tri_mul(
+        BlockStructure::TriangularLower,
+        l.view(),
+        BlockStructure::TriangularLower,
+        x.view(),
+        BlockStructure::TriangularLower,
+    )
 }
 
 /// `Ā = ½ (S + Sᵀ)` with `S = L⁻ᵀ Φ(Lᵀ L̄) L⁻¹`, in the one n×n buffer of `Lᵀ L̄`.
 fn llt_pullback<T: Real>(l: &Array2<T>, dl: ArrayView2<'_, T>) -> Array2<T> {
     let n = l.nrows();
     let half = T::one() / (T::one() + T::one());
-    // P = Φ(Lᵀ L̄): the lower triangle, its diagonal halved.
-    let mut m = matmul::mul(l.t(), dl);
+    // P = Φ(Lᵀ L̄): the lower triangle, its diagonal halved. Its entry (i, j), i ≥ j, is
+    // Σ_{k ≥ i} L_ki L̄_kj, so only the triangles of Lᵀ (upper) and L̄ (lower) are read, and only
+    // the lower triangle is formed: a sixth of the full product's flops.
+    let mut m = matmul::tri_mul(
+        BlockStructure::TriangularLower,
+        l.t(),
+        BlockStructure::TriangularUpper,
+        dl,
+        BlockStructure::TriangularLower,
+    );
     for j in 0..n {
         m[[j, j]] *= half;
-        m.slice_mut(s![..j, j]).fill(T::zero());
     }
     let lt = l.t();
     let lt = lt.into_faer();
