@@ -396,6 +396,33 @@ fn qr_and_pinv_pushforwards_match_finite_differences_and_their_pullbacks() {
 }
 
 #[test]
+fn qr_pushforward_beyond_64_columns_matches_finite_differences_and_its_pullback() {
+    // The triangular products of the pushforward split into blocks there. A random tangent
+    // moves all of the input at once, so the default step (1e-3 of the largest entry) bends
+    // the path too much for entry-by-entry differences at this size: 1e-4.
+    let config = Config {
+        step: Some(1e-4),
+        ..Config::default()
+    };
+    for (m, n) in [(70, 70), (150, 70), (66, 90)] {
+        let mut a = random(m, n, (m * 13 + n) as u64);
+        a.diag_mut().mapv_inplace(|v| v + 2.0);
+        check_frule(
+            |(a,)| qr(a.view()),
+            |(a,)| qr::frule(a.view()),
+            &(a.clone(),),
+            &config,
+        );
+        check_adjoint(
+            |(a,)| qr::rrule(a.view()),
+            |(a,)| qr::frule(a.view()),
+            &(a,),
+            &Config::default(),
+        );
+    }
+}
+
+#[test]
 fn pinv_pushforward_at_fixed_rank_is_the_pullbacks_adjoint() {
     // Rank 2 of 4: the derivative along rank-preserving paths, finite, and the adjoint of the
     // pullback (which drops the same 1/s terms).

@@ -146,6 +146,7 @@ fn llt_pushforward<T: Real>(l: &Array2<T>, da: Array2<T>) -> Array2<T> {
         BlockStructure::TriangularLower,
         x.view(),
         BlockStructure::TriangularLower,
+        T::one(),
     )
 }
 
@@ -162,6 +163,7 @@ fn llt_pullback<T: Real>(l: &Array2<T>, dl: ArrayView2<'_, T>) -> Array2<T> {
         BlockStructure::TriangularUpper,
         dl,
         BlockStructure::TriangularLower,
+        T::one(),
     );
     for j in 0..n {
         m[[j, j]] *= half;

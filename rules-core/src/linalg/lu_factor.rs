@@ -156,6 +156,7 @@ fn l_terms<T: Real>(l: &Array2<T>, dl: &Array2<T>) -> Array2<T> {
             BlockStructure::UnitTriangularUpper,
             dl1,
             BlockStructure::Rectangular,
+            T::one(),
         )
     } else {
         let mut m = matmul::t_mul(l1, dl1);
@@ -180,6 +181,7 @@ fn u_terms<T: Real>(u: &Array2<T>, du: &Array2<T>) -> Array2<T> {
         BlockStructure::Rectangular,
         u.slice(s![.., ..k]).t(),
         BlockStructure::TriangularLower,
+        T::one(),
     );
     if u.ncols() > k {
         let t = matmul::tri_mul(
@@ -188,6 +190,7 @@ fn u_terms<T: Real>(u: &Array2<T>, du: &Array2<T>) -> Array2<T> {
             BlockStructure::Rectangular,
             u.slice(s![.., k..]).t(),
             BlockStructure::Rectangular,
+            T::one(),
         );
         m -= &t;
     }

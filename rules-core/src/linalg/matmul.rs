@@ -58,7 +58,7 @@ pub(crate) fn gemm_adjoint<T: Field>(
     );
 }
 
-/// `a·b` restricted to the square `dst` structure (the rest of the result zero), reading only
+/// `alpha·a·b` restricted to the `dst` structure (the rest of the result zero), reading only
 /// the structures given of `a` and `b` (a triangular one must be square): faer's triangular
 /// product, from half (a triangle of a full product) to a sixth (a triangle of a product of
 /// triangles) of the full product's flops.
@@ -68,22 +68,43 @@ pub(crate) fn tri_mul<T: Field>(
     a_part: BlockStructure,
     b: ArrayView2<'_, T>,
     b_part: BlockStructure,
+    alpha: T,
 ) -> Array2<T> {
-    let (m, k) = a.dim();
-    let n = b.ncols();
-    let mut out = Array2::<T>::zeros((m, n).f());
+    let mut out = Array2::<T>::zeros((a.nrows(), b.ncols()).f());
+    tri_gemm(out.view_mut(), false, dst, a, a_part, b, b_part, alpha);
+    out
+}
+
+/// `c ← alpha·a·b (+ c)` on `dst`'s structure of `c` (the rest of `c` untouched), reading only
+/// the structures given of `a` and `b`, as [`tri_mul`].
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn tri_gemm<T: Field>(
+    c: ArrayViewMut2<'_, T>,
+    accumulate: bool,
+    dst: BlockStructure,
+    a: ArrayView2<'_, T>,
+    a_part: BlockStructure,
+    b: ArrayView2<'_, T>,
+    b_part: BlockStructure,
+    alpha: T,
+) {
+    let beta = if accumulate {
+        faer::Accum::Add
+    } else {
+        faer::Accum::Replace
+    };
+    let par = product_parallelism(c.nrows(), c.ncols(), a.ncols());
     faer::linalg::matmul::triangular::matmul(
-        out.view_mut().into_faer(),
+        c.into_faer(),
         dst,
-        faer::Accum::Replace,
+        beta,
         a.into_faer(),
         a_part,
         b.into_faer(),
         b_part,
-        T::one(),
-        product_parallelism(m, n, k),
+        alpha,
+        par,
     );
-    out
 }
 
 /// The upper triangle (diagonal included) of `aᵀ·b` (`aᴴ·b`), with `b` lower triangular when

@@ -15,6 +15,7 @@
 //! `Y = Q R₂` gives `R₂ = Qᵀ Y`, so the square rule runs with `Q̄ + Y R̄₂ᵀ` in place of `Q̄`, and
 //! `Ȳ = Q R̄₂`.
 
+use faer::linalg::matmul::triangular::BlockStructure;
 use faer_ext::IntoFaer;
 use ndarray::{Array2, ArrayView2, ShapeBuilder, s};
 
@@ -172,8 +173,18 @@ fn pushforward<T: Real>(q: &Array2<T>, r: &Array2<T>, mut da: Array2<T>) -> (Arr
             w[[j, i]] = T::zero();
         }
     }
+    // Ṙ₁ = W R₁, a product of upper triangles (a sixth of the flops).
     let mut dr = Array2::<T>::zeros((k, n));
-    matmul::gemm(dr.slice_mut(s![.., ..k]), false, w.view(), r1, T::one());
+    matmul::tri_gemm(
+        dr.slice_mut(s![.., ..k]),
+        false,
+        BlockStructure::TriangularUpper,
+        w.view(),
+        BlockStructure::TriangularUpper,
+        r1,
+        BlockStructure::TriangularUpper,
+        T::one(),
+    );
     if let Some(omega) = omega {
         // Ṙ₂ = Qᵀ Ȧ₂ − Ω R₂.
         let mut dr2 = dr.slice_mut(s![.., k..]);
@@ -186,7 +197,16 @@ fn pushforward<T: Real>(q: &Array2<T>, r: &Array2<T>, mut da: Array2<T>) -> (Arr
     } else {
         da
     };
-    matmul::gemm(dq.view_mut(), true, q.view(), w.view(), -T::one());
+    matmul::tri_gemm(
+        dq.view_mut(),
+        true,
+        BlockStructure::Rectangular,
+        q.view(),
+        BlockStructure::Rectangular,
+        w.view(),
+        BlockStructure::TriangularUpper,
+        -T::one(),
+    );
     (dq, dr)
 }
 

@@ -8,6 +8,7 @@
 //! Ẋ  = A⁻¹ (Ḃ − tri(Ȧ) X)
 //! ```
 
+use faer::linalg::matmul::triangular::BlockStructure;
 use faer::linalg::triangular_solve::{
     solve_lower_triangular_in_place, solve_upper_triangular_in_place,
 };
@@ -40,6 +41,14 @@ impl Triangle {
         match self {
             Triangle::Lower => Part::Lower,
             Triangle::Upper => Part::Upper,
+        }
+    }
+
+    /// The triangle as faer's product reads or writes it.
+    fn structure(self) -> BlockStructure {
+        match self {
+            Triangle::Lower => BlockStructure::TriangularLower,
+            Triangle::Upper => BlockStructure::TriangularUpper,
         }
     }
 
@@ -122,21 +131,35 @@ pub fn solve_triangular<T: Real>(
         return Err(LinalgError::Singular { rule: RULE });
     }
     let x = substitute(a, owned_f(b), triangle);
-    let (b_shape, other) = (b.dim(), triangle.transposed());
+    let (b_shape, other, structure) = (b.dim(), triangle.transposed(), triangle.structure());
     Ok((
         x.clone(),
         move |dx: Array2<T>| -> (Array2<T>, Array2<T>, NoTangent) {
             check_shape(RULE, "dx", dx.shape(), x.shape());
             // B̄ = A⁻ᵀ X̄, with the other triangle of Aᵀ; Ā = −tri(B̄ Xᵀ).
             let db = substitute(a.t(), owned_f(dx.view()), other);
-            let da = masked(matmul::mul_by(db.view(), x.t(), -T::one()), triangle);
+            let da = matmul::tri_mul(
+                structure,
+                db.view(),
+                BlockStructure::Rectangular,
+                x.t(),
+                BlockStructure::Rectangular,
+                -T::one(),
+            );
             (da, db, NoTangent)
         },
         move |da: Array2<T>, db: Array2<T>, _triangle: NoTangent| -> Array2<T> {
             check_shape(RULE, "da", da.shape(), &[n, n]);
             check_shape(RULE, "db", db.shape(), &[b_shape.0, b_shape.1]);
             // Ẋ = A⁻¹ (Ḃ − tri(Ȧ) X).
-            let t = matmul::mul_by(masked(da, triangle).view(), x.view(), -T::one());
+            let t = matmul::tri_mul(
+                BlockStructure::Rectangular,
+                da.view(),
+                structure,
+                x.view(),
+                BlockStructure::Rectangular,
+                -T::one(),
+            );
             let rhs = t + db;
             substitute(a, rhs, triangle)
         },
@@ -162,18 +185,4 @@ fn substitute<T: Real>(a: ArrayView2<'_, T>, mut x: Array2<T>, triangle: Triangl
         }
     }
     x
-}
-
-/// `m` with the entries outside `triangle` set to zero, in its buffer.
-fn masked<T: Real>(mut m: Array2<T>, triangle: Triangle) -> Array2<T> {
-    for ((i, j), v) in m.indexed_iter_mut() {
-        let outside = match triangle {
-            Triangle::Lower => j > i,
-            Triangle::Upper => i > j,
-        };
-        if outside {
-            *v = T::zero();
-        }
-    }
-    m
 }
