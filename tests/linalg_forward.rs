@@ -288,6 +288,14 @@ fn eigh_and_eigvalsh_pushforwards_match_finite_differences_and_their_pullbacks()
             &Config::default(),
         );
     }
+    // Beyond 64 columns `Vᵀ Ȧ V` is formed from its upper triangle: against the pullback.
+    let x = random(70, 70, 47);
+    check_adjoint(
+        |(x,)| eigh_signed::rrule(x.clone()),
+        |(x,)| eigh_of_sym_forward::frule(x.clone()),
+        &(x,),
+        &Config::default(),
+    );
 }
 
 /// eigh in forward mode along `ẋ + ẋᵀ`, without a sign convention (for the adjoint identity,

@@ -166,11 +166,19 @@ pub(crate) fn symmetric_from_lower<T: Real>(mut a: Array2<T>) -> Array2<T> {
     a
 }
 
-/// `Vᵀ Ȧ V` for the symmetric `Ȧ` of `da`'s lower triangle.
+/// `Vᵀ Ȧ V` for the symmetric `Ȧ` of `da`'s lower triangle: symmetric, so only the upper
+/// triangle of `Vᵀ (Ȧ V)` is formed (half the second product) and mirrored.
 fn rotated<T: Real>(v: &Array2<T>, da: Array2<T>) -> Array2<T> {
     let da = symmetric_from_lower(da);
     let av = matmul::mul(da.view(), v.view());
-    matmul::mul(v.t(), av.view())
+    let mut g = matmul::t_mul_upper(v.view(), av.view(), false);
+    let n = g.nrows();
+    for j in 0..n {
+        for i in j + 1..n {
+            g[[i, j]] = g[[j, i]];
+        }
+    }
+    g
 }
 
 /// `F ∘ G` with `F_ij = 1/(λ_j − λ_i)` off the diagonal (`0` within `tol`) and `0` on it, in
