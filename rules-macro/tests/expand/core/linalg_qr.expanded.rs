@@ -1,3 +1,4 @@
+use faer::linalg::matmul::triangular::BlockStructure;
 use faer_ext::IntoFaer;
 use ndarray::{Array2, ArrayView2, ShapeBuilder, s};
 use super::checks::{self, Part, check_shape};
@@ -1676,14 +1677,32 @@ fn pushforward<T: Real>(
         }
     }
     let mut dr = Array2::<T>::zeros((k, n));
-    matmul::gemm(dr.slice_mut(s![.., ..k]), false, w.view(), r1, T::one());
+    matmul::tri_gemm(
+        dr.slice_mut(s![.., ..k]),
+        false,
+        BlockStructure::TriangularUpper,
+        w.view(),
+        BlockStructure::TriangularUpper,
+        r1,
+        BlockStructure::TriangularUpper,
+        T::one(),
+    );
     if let Some(omega) = omega {
         let mut dr2 = dr.slice_mut(s![.., k..]);
         matmul::gemm_adjoint(dr2.view_mut(), false, q.view(), da.slice(s![.., k..]));
         matmul::gemm(dr2, true, omega.view(), r.slice(s![.., k..]), -T::one());
     }
     let mut dq = if n > k { da.slice(s![.., ..k]).to_owned() } else { da };
-    matmul::gemm(dq.view_mut(), true, q.view(), w.view(), -T::one());
+    matmul::tri_gemm(
+        dq.view_mut(),
+        true,
+        BlockStructure::Rectangular,
+        q.view(),
+        BlockStructure::Rectangular,
+        w.view(),
+        BlockStructure::TriangularUpper,
+        -T::one(),
+    );
     (dq, dr)
 }
 /// `(Q, R)` of `a`, R's diagonal non-negative.
