@@ -176,38 +176,73 @@ mod tests {
 
     #[test]
     fn the_scan_agrees_with_a_plain_loop_on_every_layout_and_part() {
-        use ndarray::{Array2, ShapeBuilder, s};
-        for (m, n) in [(0, 3), (1, 1), (5, 3), (3, 5), (17, 17), (9, 20)] {
-            let c = Array2::from_shape_fn((m, n), |(i, j)| ((i * 31 + j * 17) % 23) as f64 - 11.0);
+        use ndarray::{Array2, ArrayView2, ShapeBuilder, s};
+        let keep = |part: Part, i: usize, j: usize| match part {
+            Part::All => true,
+            Part::Lower => i >= j,
+            Part::Upper => i <= j,
+        };
+        let plain = |a: ArrayView2<'_, f64>, part: Part| {
+            a.indexed_iter()
+                .filter(|((i, j), _)| keep(part, *i, *j))
+                .fold((0.0f64, true), |(m, f), (_, v)| {
+                    (m.max(v.abs()), f && v.is_finite())
+                })
+        };
+        // The four layouts of the same m×n matrix held in `c`: row-major, column-major, the
+        // transpose of a column-major n×m array, and every other column of a wider array (no
+        // line is a slice there).
+        struct Held {
+            c: Array2<f64>,
+            f: Array2<f64>,
+            t: Array2<f64>,
+            wide: Array2<f64>,
+        }
+        impl Held {
+            fn view(&self, layout: usize) -> ArrayView2<'_, f64> {
+                match layout {
+                    0 => self.c.view(),
+                    1 => self.f.view(),
+                    2 => self.t.t(),
+                    _ => self.wide.slice(s![.., ..;2]),
+                }
+            }
+            fn set(&mut self, i: usize, j: usize, v: f64) {
+                self.c[[i, j]] = v;
+                self.f[[i, j]] = v;
+                self.t[[j, i]] = v;
+                self.wide[[i, 2 * j]] = v;
+            }
+        }
+        for (m, n) in [(0, 3), (1, 1), (5, 3), (3, 5), (17, 17), (9, 20), (20, 9)] {
+            // Distinct magnitudes, so that the maximum depends on which entries are read.
+            let c = Array2::from_shape_fn((m, n), |(i, j)| {
+                let v = (i * n + j + 1) as f64;
+                if (i + j) % 2 == 0 { v } else { -v }
+            });
             let mut f = Array2::zeros((m, n).f());
             f.assign(&c);
-            let wide = Array2::from_shape_fn((m, 2 * n), |(i, j)| c[[i, j / 2]]);
-            let strided = wide.slice(s![.., ..;2]);
+            let mut t = Array2::zeros((n, m).f());
+            t.assign(&c.t());
+            let mut wide = Array2::zeros((m, 2 * n));
+            wide.slice_mut(s![.., ..;2]).assign(&c);
+            let mut held = Held { c, f, t, wide };
             for part in [Part::All, Part::Lower, Part::Upper] {
-                let keep = |i: usize, j: usize| match part {
-                    Part::All => true,
-                    Part::Lower => i >= j,
-                    Part::Upper => i <= j,
-                };
-                let want = c
-                    .indexed_iter()
-                    .filter(|((i, j), _)| keep(*i, *j))
-                    .fold(0.0f64, |m, (_, v)| m.max(v.abs()));
-                for a in [c.view(), f.view(), c.t(), strided] {
-                    let a_want = if a.dim() == (m, n) {
-                        want
-                    } else {
-                        // The transpose: its part is the other triangle of c.
-                        a.indexed_iter()
-                            .filter(|((i, j), _)| keep(*i, *j))
-                            .fold(0.0f64, |m, (_, v)| m.max(v.abs()))
-                    };
-                    assert_eq!(scan(a, part), (a_want, true), "{m}×{n}");
-                    for (i, j) in [(0, 0), (m / 2, n / 2), (m.saturating_sub(1), 0)] {
-                        if i < a.nrows() && j < a.ncols() {
-                            let mut bad = a.to_owned();
-                            bad[[i, j]] = f64::NAN;
-                            assert_eq!(scan(bad.view(), part).1, !keep(i, j));
+                for layout in 0..4 {
+                    let a = held.view(layout);
+                    assert_eq!(scan(a, part), plain(a, part), "{m}×{n} layout {layout}");
+                    // A NaN at every position: reported exactly when the part reads it.
+                    for i in 0..m {
+                        for j in 0..n {
+                            let old = held.c[[i, j]];
+                            held.set(i, j, f64::NAN);
+                            let found = !scan(held.view(layout), part).1;
+                            assert_eq!(
+                                found,
+                                keep(part, i, j),
+                                "{m}×{n} layout {layout} [{i}, {j}]"
+                            );
+                            held.set(i, j, old);
                         }
                     }
                 }

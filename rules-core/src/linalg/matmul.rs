@@ -108,15 +108,16 @@ pub(crate) fn tri_gemm<T: Field>(
 }
 
 /// The upper triangle (diagonal included) of `aᵀ·b` (`aᴴ·b`), with `b` lower triangular when
-/// `b_lower` (its strict upper part not read): [`tri_mul`]. The strict lower triangle of the
-/// k×c result is zero. For a thin result (`k, c ≤ 64`) it is [`t_mul`] (the streamed product),
-/// whose lower part is kept.
+/// `b_lower` (its strict upper part not read). The result must be square (`a` m×k, `b` m×k):
+/// faer's triangular product requires it. Its strict lower triangle is zero, except for a thin
+/// result (`k ≤ 64`) of a full `b`, which is [`t_mul`] (the streamed product) with its lower
+/// part kept.
 pub(crate) fn t_mul_upper<T: Field>(
     a: ArrayView2<'_, T>,
     b: ArrayView2<'_, T>,
     b_lower: bool,
 ) -> Array2<T> {
-    if a.ncols() <= 64 && b.ncols() <= 64 {
+    if a.ncols() <= 64 && b.ncols() <= 64 && !b_lower {
         return t_mul(a, b);
     }
     let b_part = if b_lower {
@@ -142,9 +143,9 @@ pub(crate) fn t_mul_upper<T: Field>(
     out
 }
 
-/// `c += alpha · aᵀ·b` (`aᴴ·b`) on `c`'s upper triangle (diagonal included), as
-/// [`t_mul_upper`] computes it; for a thin result (`k, c ≤ 64`) the streamed [`t_mul`] is added
-/// to all of `c`.
+/// `c += alpha · aᵀ·b` (`aᴴ·b`) on the upper triangle (diagonal included) of the square `c`, as
+/// [`t_mul_upper`] computes it; for a thin result (`k ≤ 64`) the streamed [`t_mul`] is added to
+/// all of `c`.
 pub(crate) fn t_mul_upper_add<T: Field>(
     mut c: ArrayViewMut2<'_, T>,
     a: ArrayView2<'_, T>,
@@ -411,6 +412,83 @@ pub(crate) fn congruence<T: Real>(v: &Array2<T>, c: &impl Core<T>) -> Array2<T> 
 mod tests {
     use super::*;
     use ndarray::array;
+
+    /// The triangle-only products against plain products, at sizes where faer's triangular
+    /// product splits into blocks (and below 64, where the thin paths run).
+    #[test]
+    fn triangular_products_match_plain_products_on_their_triangles() {
+        let mut rng = crate::testing::Rng::new(11);
+        let mut random =
+            |m: usize, n: usize| Array2::<f64>::from_shape_fn((m, n), |_| rng.uniform() - 0.5);
+        let close = |x: &Array2<f64>, y: &Array2<f64>| {
+            assert_eq!(x.dim(), y.dim());
+            let scale = y.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+            // (`f64::max` would skip a NaN: every entry is compared.)
+            assert!(
+                (x - y).iter().all(|v| v.abs() < 1e-12 * scale),
+                "{:e}",
+                (x - y).iter().fold(0.0f64, |m, v| m.max(v.abs()))
+            );
+        };
+        let upper = |x: &Array2<f64>| {
+            Array2::from_shape_fn(x.dim(), |(i, j)| if i <= j { x[[i, j]] } else { 0.0 })
+        };
+        let lower = |x: &Array2<f64>| {
+            Array2::from_shape_fn(x.dim(), |(i, j)| if i >= j { x[[i, j]] } else { 0.0 })
+        };
+        for (m, k) in [(150, 70), (200, 150), (100, 20)] {
+            let (a, b) = (random(m, k), random(m, k));
+            let full = a.t().dot(&b);
+            let got = t_mul_upper(a.view(), b.view(), false);
+            if k > 64 {
+                close(&got, &upper(&full));
+            } else {
+                close(&got, &full);
+            }
+            let mut c = random(k, k);
+            let want = &c - &(&full * 2.0);
+            t_mul_upper_add(c.view_mut(), a.view(), b.view(), -2.0);
+            close(&upper(&c), &upper(&want));
+            // b lower triangular: its strict upper part (NaN here) is not read.
+            let (x, mut l) = (random(k, k), random(k, k));
+            let want = upper(&x.t().dot(&lower(&l)));
+            for ((i, j), v) in l.indexed_iter_mut() {
+                if j > i {
+                    *v = f64::NAN;
+                }
+            }
+            let got = t_mul_upper(x.view(), l.view(), true);
+            close(&(if k > 64 { got } else { upper(&got) }), &want);
+        }
+        let n = 150;
+        let (l, x) = (lower(&random(n, n)), random(n, n));
+        close(
+            &tri_mul(
+                BlockStructure::TriangularLower,
+                l.view(),
+                BlockStructure::TriangularLower,
+                lower(&x).view(),
+                BlockStructure::TriangularLower,
+                -1.5,
+            ),
+            &(lower(&l.dot(&lower(&x))) * -1.5),
+        );
+        let mut c = random(n, n);
+        let want = &c + &(upper(&l.t().dot(&x)) * 2.0);
+        tri_gemm(
+            c.view_mut(),
+            true,
+            BlockStructure::TriangularUpper,
+            l.t(),
+            BlockStructure::TriangularUpper,
+            x.view(),
+            BlockStructure::Rectangular,
+            2.0,
+        );
+        close(&upper(&c), &upper(&want));
+        let s = &x + &x.t();
+        close(&congruence(&l, &s), &l.dot(&s).dot(&l.t()));
+    }
 
     #[test]
     fn sandwich_matches_plain_products() {

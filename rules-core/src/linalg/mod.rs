@@ -68,7 +68,7 @@
 //! SVD-based rules 9.2× (`pinv`, `lstsq`, nuclear and spectral norms), all of it at the
 //! forward's peak: `U` and `Vᵀ`, and about 7× in faer's workspace for the bidiagonal SVD
 //! (`perf_report`'s 500×500 SVD table: the forward alone peaks at 9.2×, the pullback at 2.0×);
-//! and `matrix_exp` 22× (the squaring steps it keeps for the derivative). Most of the rules
+//! and `matrix_exp` 21× (the squaring steps it keeps for the derivative). Most of the rules
 //! above 3× hold two copies of each output (the caller's and the pullback's: the signatures
 //! return owned arrays); faer's workspace held across calls, which would take the SVD-based
 //! rules most of the way, is not built.
