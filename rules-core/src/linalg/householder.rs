@@ -240,15 +240,7 @@ mod tests {
     #[test]
     #[ignore]
     fn householder_timing() {
-        let best = |f: &mut dyn FnMut()| {
-            (0..9)
-                .map(|_| {
-                    let t = std::time::Instant::now();
-                    f();
-                    t.elapsed().as_secs_f64() * 1e3
-                })
-                .fold(f64::INFINITY, f64::min)
-        };
+        let best = |f: &mut dyn FnMut()| crate::linalg::best_ms(9, f);
         let mut rng = Rng::new(1);
         for n in [500, 1000] {
             let a = Array2::from_shape_fn((n, n).f(), |_| rng.uniform() - 0.5);

@@ -139,15 +139,7 @@ mod timing {
     #[test]
     #[ignore]
     fn kernels_timing() {
-        let best = |f: &mut dyn FnMut()| {
-            (0..15)
-                .map(|_| {
-                    let t = std::time::Instant::now();
-                    f();
-                    t.elapsed().as_secs_f64() * 1e3
-                })
-                .fold(f64::INFINITY, f64::min)
-        };
+        let best = |f: &mut dyn FnMut()| crate::linalg::best_ms(15, f);
         let mut rng = crate::testing::Rng::new(1);
         for f_order in [false, true] {
             let (m, k) = (200_000, 10);

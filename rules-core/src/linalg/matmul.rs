@@ -18,11 +18,7 @@ pub(crate) fn gemm<T: Field>(
     b: ArrayView2<'_, T>,
     alpha: T,
 ) {
-    let beta = if accumulate {
-        faer::Accum::Add
-    } else {
-        faer::Accum::Replace
-    };
+    let beta = accum(accumulate);
     let par = product_parallelism(c.nrows(), c.ncols(), a.ncols());
     faer::linalg::matmul::matmul(
         c.into_faer(),
@@ -34,6 +30,15 @@ pub(crate) fn gemm<T: Field>(
     );
 }
 
+/// faer's `Accum` for `c ← … + c` (`accumulate`) or `c ← …`.
+fn accum(accumulate: bool) -> faer::Accum {
+    if accumulate {
+        faer::Accum::Add
+    } else {
+        faer::Accum::Replace
+    }
+}
+
 /// `c ← aᴴ·b + c` (`accumulate`) or `c ← aᴴ·b`: the conjugate transpose of `a` is faer's lazy
 /// view, so nothing is copied (for a real type it is `aᵀ`).
 pub(crate) fn gemm_adjoint<T: Field>(
@@ -42,11 +47,7 @@ pub(crate) fn gemm_adjoint<T: Field>(
     a: ArrayView2<'_, T>,
     b: ArrayView2<'_, T>,
 ) {
-    let beta = if accumulate {
-        faer::Accum::Add
-    } else {
-        faer::Accum::Replace
-    };
+    let beta = accum(accumulate);
     let par = product_parallelism(c.nrows(), c.ncols(), a.nrows());
     faer::linalg::matmul::matmul(
         c.into_faer(),
@@ -88,11 +89,7 @@ pub(crate) fn tri_gemm<T: Field>(
     b_part: BlockStructure,
     alpha: T,
 ) {
-    let beta = if accumulate {
-        faer::Accum::Add
-    } else {
-        faer::Accum::Replace
-    };
+    let beta = accum(accumulate);
     let par = product_parallelism(c.nrows(), c.ncols(), a.ncols());
     faer::linalg::matmul::triangular::matmul(
         c.into_faer(),

@@ -135,6 +135,18 @@ pub use qr_rule::{QrPullback, qr};
 pub use svd_rule::{SvdPullback, SvdvalsPullback, svd, svdvals};
 pub use triangular_rule::{SolveTriangularPullback, Triangle, solve_triangular};
 
+/// The fastest of `runs` calls of `f`, in ms: the timers of the ignored `*_timing` tests.
+#[cfg(test)]
+pub(crate) fn best_ms(runs: usize, f: &mut dyn FnMut()) -> f64 {
+    (0..runs)
+        .map(|_| {
+            let t = std::time::Instant::now();
+            f();
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
 /// The element types the linear-algebra rules accept: `f64` and `f32`.
 ///
 /// Sealed: it gathers what faer, ndarray and the pullback kernels need of a real scalar.
