@@ -108,6 +108,32 @@ pub(crate) fn walk(tokens: TokenStream, f: &mut impl FnMut(At<'_>)) {
     }
 }
 
+/// [`walk`], except that the argument group of the first `name!(..)` invocation for which
+/// `skip` returns true is not entered (`skip` sees the group's tokens). Used to tell a
+/// variable's uses apart from the one `reclaim!(x)` marks.
+pub(crate) fn walk_skipping_first(
+    tokens: TokenStream,
+    name: &str,
+    skip: &mut impl FnMut(&TokenStream) -> bool,
+    skipped: &mut bool,
+    f: &mut impl FnMut(At<'_>),
+) {
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    for i in 0..tts.len() {
+        f(At { tts: &tts, i });
+        if let TokenTree::Group(g) = &tts[i] {
+            let invoked = i >= 2
+                && matches!(&tts[i - 1], TokenTree::Punct(p) if p.as_char() == '!')
+                && matches!(&tts[i - 2], TokenTree::Ident(id) if id == name);
+            if invoked && !*skipped && skip(&g.stream()) {
+                *skipped = true;
+                continue;
+            }
+            walk_skipping_first(g.stream(), name, skip, skipped, f);
+        }
+    }
+}
+
 /// `tokens` with each token for which `f` returns replacement tokens replaced (groups are
 /// rebuilt with their spans); [`walk`]'s rewriting twin.
 pub(crate) fn rewrite(

@@ -33,6 +33,23 @@ fn used_after(x: Array1<f64>) -> Array1<f64> {
     })
 }
 
+// Used beside it, before it in the same statement: the error points at that use.
+#[rrule]
+fn used_beside(x: Array1<f64>) -> Array1<f64> {
+    let y = &x * 2.0;
+    (y, move |dy: Array1<f64>| -> Array1<f64> { &(&dy * &x) * &*reclaim!(x) })
+}
+
+// Reclaimed twice.
+#[rrule]
+fn reclaimed_twice(x: Array1<f64>) -> Array1<f64> {
+    let y = &x * 2.0;
+    (y, move |dy: Array1<f64>| -> Array1<f64> {
+        let a = &dy * &*reclaim!(x);
+        &a * &*reclaim!(x)
+    })
+}
+
 // Not one variable.
 #[rrule]
 fn not_a_variable(x: Array1<f64>) -> Array1<f64> {

@@ -140,21 +140,26 @@ pub(crate) fn find(
     names
 }
 
-/// The first use of `m.name` beyond its mark: a second occurrence in the marked statement (the
-/// first is taken for the mark's own), or one in a later statement.
+/// The first use of `m.name` other than its mark: anywhere in the marked statement outside the
+/// mark's own `reclaim!(name)` (before it or after it), or in a later statement (a second
+/// `reclaim!(name)` included).
 fn later_use(stmts: &[Stmt], m: &Mark) -> Option<Span> {
-    let mut seen = 0usize;
     let mut found: Option<Span> = None;
+    let mut skipped = false;
+    let mut own = |g: &TokenStream| {
+        let t: Vec<TokenTree> = g.clone().into_iter().collect();
+        matches!(t.as_slice(), [TokenTree::Ident(id)] if *id == m.name)
+    };
     for s in stmts.iter().skip(m.stmt) {
-        syntax::walk(quote!(#s), &mut |at| match at.variable() {
-            Some(id) if found.is_none() && *id == m.name => {
-                seen += 1;
-                if seen > 1 {
-                    found = Some(id.span());
-                }
+        syntax::walk_skipping_first(quote!(#s), "reclaim", &mut own, &mut skipped, &mut |at| {
+            match at.variable() {
+                Some(id) if found.is_none() && *id == m.name => found = Some(id.span()),
+                _ => {}
             }
-            _ => {}
         });
+        if found.is_some() {
+            break;
+        }
     }
     found
 }
