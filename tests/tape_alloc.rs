@@ -120,3 +120,27 @@ fn the_tape_allocates_what_the_hand_chained_pattern_does() {
         );
     });
 }
+
+#[test]
+fn qr_forms_q_in_the_buffer_of_its_copy_of_the_input() {
+    // Householder path (m < 4n). Q is formed where the reflectors were, so the forward pass
+    // allocates the column-major copy of A (which becomes Q), R, and panel-sized buffers; a
+    // separate m×k Q would add m·k·8 bytes more.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    pool.install(|| {
+        let (m, n) = (300, 200);
+        let a = random(m, n, 71);
+        let _ = linalg::qr(a.view());
+        let (bytes, _, (q, r)) = counted(|| linalg::qr(a.view()));
+        assert_eq!((q.dim(), r.dim()), ((m, n), (n, n)));
+        let (copy, r_bytes, q_bytes) = (m * n * 8, n * n * 8, m * n * 8);
+        eprintln!("qr {m}×{n}: {bytes} bytes (copy {copy}, R {r_bytes})");
+        assert!(
+            bytes < copy + r_bytes + q_bytes / 2,
+            "{bytes} bytes: more than the copy, R and half a separate Q"
+        );
+    });
+}

@@ -7,9 +7,9 @@
 //! trailing columns are updated by that block through faer's block-reflector products, which
 //! are matrix products. `Q` is then built from the identity by applying the blocks in reverse
 //! order, each one to the rows and columns it can change only (`Q[j.., j..]`: the columns
-//! before `j` are still columns of the identity there), as LAPACK's `orgqr` does. That is
-//! `4/3·n³` flops for a square input, against `2·n³` for the whole sequence applied to the
-//! identity.
+//! before `j` are still columns of the identity there), as LAPACK's `orgqr` does, and for
+//! `m ≥ n` in the factored matrix's own buffer. That is `4/3·n³` flops for a square input,
+//! against `2·n³` for the whole sequence applied to the identity.
 //!
 //! Measured on the 2-core machine (`cargo test --release -p rules-core --lib householder_timing
 //! -- --ignored --nocapture`, best of 9): at 500×500 faer's `Mat::qr` with its default
@@ -42,8 +42,8 @@ use super::{Real, matmul};
 const PANEL: usize = 32;
 
 /// `A = Q R` by blocked Householder reflections, `A` (m×n) column-major and overwritten:
-/// returns `Q` (m×k, orthonormal columns, column-major) and `R` (k×n, upper triangular, its
-/// diagonal of either sign), `k = min(m, n)`.
+/// returns `Q` (m×k, orthonormal columns, column-major; in `A`'s buffer for `m ≥ n`) and `R`
+/// (k×n, upper triangular, its diagonal of either sign), `k = min(m, n)`.
 pub(crate) fn thin_qr<T: Real>(mut a: Array2<T>) -> (Array2<T>, Array2<T>) {
     let (m, n) = a.dim();
     let k = m.min(n);
@@ -84,30 +84,58 @@ pub(crate) fn thin_qr<T: Real>(mut a: Array2<T>) -> (Array2<T>, Array2<T>) {
             r[[i, jj]] = a[[i, jj]];
         }
     }
-    // Q from the identity, blocks in reverse, each on Q[j.., j..] only.
-    let mut q = Array2::<T>::zeros((m, k).f());
-    for i in 0..k {
-        q[[i, i]] = T::one();
+    // Q from the identity, blocks in reverse, each on Q[j.., j..] only: before block j runs,
+    // Q's columns before j are still the identity's there. For m ≥ n (k = n) Q is formed in
+    // `a`'s own buffer, as LAPACK's `orgqr` does: each panel's reflectors are first copied into
+    // an m×b buffer, then its columns set to the identity's (their rows above j are zero from
+    // then on, which the later, earlier-numbered blocks rely on). A wide input's Q is m×m, a
+    // new array.
+    let in_place = k == n;
+    let mut q = Array2::<T>::zeros(if in_place { (0, 0) } else { (m, k) }.f());
+    let mut reflectors = Array2::<T>::zeros(if in_place { (m, nb) } else { (0, 0) }.f());
+    if !in_place {
+        for i in 0..k {
+            q[[i, i]] = T::one();
+        }
     }
     let mut j = k.div_ceil(nb).saturating_sub(1) * nb;
     loop {
         let b = nb.min(k - j);
         if b > 0 {
-            apply_block_householder_on_the_left_in_place_with_conj(
-                a.slice(s![j.., j..j + b]).into_faer(),
-                t.slice(s![..b, j..j + b]).into_faer(),
-                Conj::No,
-                q.slice_mut(s![j.., j..]).into_faer(),
-                par,
-                stack,
-            );
+            let tb = t.slice(s![..b, j..j + b]);
+            if in_place {
+                let mut v = reflectors.slice_mut(s![..m - j, ..b]);
+                v.assign(&a.slice(s![j.., j..j + b]));
+                let mut cols = a.slice_mut(s![.., j..j + b]);
+                cols.fill(T::zero());
+                for c in 0..b {
+                    cols[[j + c, c]] = T::one();
+                }
+                apply_block_householder_on_the_left_in_place_with_conj(
+                    v.view().into_faer(),
+                    tb.into_faer(),
+                    Conj::No,
+                    a.slice_mut(s![j.., j..]).into_faer(),
+                    par,
+                    stack,
+                );
+            } else {
+                apply_block_householder_on_the_left_in_place_with_conj(
+                    a.slice(s![j.., j..j + b]).into_faer(),
+                    tb.into_faer(),
+                    Conj::No,
+                    q.slice_mut(s![j.., j..]).into_faer(),
+                    par,
+                    stack,
+                );
+            }
         }
         if j == 0 {
             break;
         }
         j -= nb;
     }
-    (q, r)
+    (if in_place { a } else { q }, r)
 }
 
 /// Reduces the panel `a[j.., j..j+b]` column by column: each column's reflector (its vector

@@ -98,7 +98,8 @@ use crate::{MaybeZero, frule, rrule};
 /// The whole gradient at 500×500 holds 5.0× the input (`perf_report -- --linalg`): the caller's
 /// `Q` and `R`, the pullback's own copies (the signature returns owned arrays), and one k×k
 /// core; `Ā` is written into `Q̄`'s buffer (for `m ≥ n`; a wide input's `Ā` is a new array).
-/// The forward alone holds its column-major copy of the input, `Q` and `R`.
+/// The forward alone holds its column-major copy of the input, which becomes `Q` (for
+/// `m ≥ n`), and `R`.
 ///
 /// # Panics
 /// If `a` holds NaN or ±∞ (naming the entry), and in the pullback or the pushforward if a
